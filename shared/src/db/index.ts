@@ -1,0 +1,1 @@
+export { createSupabaseClient } from "./create-supabase-client.ts";

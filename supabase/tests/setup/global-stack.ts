@@ -1,0 +1,40 @@
+import path from "node:path";
+import pino from "pino";
+import type { TestProject } from "vitest/node";
+import { repoRoot } from "../../local/src/config/env.ts";
+import { startStack } from "../../local/src/stack/start-stack.ts";
+import { getFreePort } from "../helpers/get-free-port.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stack: {
+      url: string;
+      anonKey: string;
+      serviceRoleKey: string;
+      jwtSecret: string;
+      databaseUrl: string;
+    };
+  }
+}
+
+/** Starts one fresh local stack for the whole test run, on free ports, in .local/test-stack. */
+export default async function setup(project: TestProject) {
+  const stack = await startStack({
+    dataDir: path.join(repoRoot, ".local", "test-stack"),
+    host: "127.0.0.1",
+    port: await getFreePort(),
+    pgPort: await getFreePort(),
+    reset: true,
+    log: pino({ level: process.env.MC_TEST_LOG_LEVEL ?? "warn" }),
+  });
+  project.provide("stack", {
+    url: stack.SUPABASE_URL,
+    anonKey: stack.SUPABASE_ANON_KEY,
+    serviceRoleKey: stack.SUPABASE_SERVICE_ROLE_KEY,
+    jwtSecret: stack.SUPABASE_JWT_SECRET,
+    databaseUrl: stack.DATABASE_URL,
+  });
+  return async () => {
+    await stack.stop();
+  };
+}

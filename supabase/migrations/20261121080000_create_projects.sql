@@ -19,9 +19,11 @@ create table public.project_members (
   user_id uuid not null references auth.users (id) on delete cascade,
   role text not null check (role in ('owner', 'operator', 'viewer')),
   created_at timestamptz not null default now(),
+  seq bigint generated always as identity,
   primary key (project_id, user_id)
 );
 comment on table public.project_members is 'Who may see a project and what they may do there: owner, operator or viewer.';
+comment on column public.project_members.seq is 'Monotonic sequence for realtime catch-up.';
 alter table public.project_members enable row level security;
 create index project_members_user_id_idx on public.project_members (user_id);
 

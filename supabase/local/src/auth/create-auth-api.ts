@@ -1,11 +1,89 @@
-import { sendJson } from "../gateway/http-helpers.ts";
+import type { IncomingMessage } from "node:http";
+import { readJsonBody, sendJson } from "../gateway/http-helpers.ts";
 import type { TGatewayContext, THttpModule } from "../gateway/module-context.ts";
+import { JwtError } from "../keys/jwt-keys.ts";
+import { adminCreateUser, adminDeleteUser, adminGetUser, adminListUsers, requireServiceRole } from "./admin-users.ts";
+import { AUTH_API_VERSION, authError } from "./auth-errors.ts";
+import { getUser, logOut, updateUser } from "./current-user.ts";
+import { grantPassword, grantRefreshToken } from "./grant-token.ts";
+import { signUp } from "./sign-up.ts";
 
-/** GoTrue-compatible `/auth/v1` subset. */
-export function createAuthApi(_ctx: TGatewayContext): THttpModule {
+const VERSION_HEADER = { "x-supabase-api-version": AUTH_API_VERSION };
+
+/** Every auth call but /health needs a valid API key, as behind hosted Supabase's gateway. */
+async function requireApiKey(ctx: TGatewayContext, req: IncomingMessage): Promise<void> {
+  const apikey = req.headers.apikey;
+  const bearer = /^bearer\s+(.+)$/i.exec(req.headers.authorization?.trim() ?? "")?.[1];
+  const key = typeof apikey === "string" && apikey !== "" ? apikey : bearer;
+  if (!key) throw authError(401, "no_authorization", "No API key found in request: send the anon key in the apikey header");
+  try {
+    await ctx.keys.verify(key);
+  } catch (err) {
+    if (err instanceof JwtError) throw authError(401, "bad_jwt", `Invalid API key: ${err.reason}`);
+    throw err;
+  }
+}
+
+async function jsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const body = await readJsonBody(req);
+  if (body === undefined) return {};
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw authError(400, "bad_json", "The request body must be a JSON object");
+  return body as Record<string, unknown>;
+}
+
+/**
+ * GoTrue-compatible `/auth/v1`: the subset supabase-js calls for email + password accounts
+ * (signup, password and refresh-token grants, user, logout, admin users).
+ */
+export function createAuthApi(ctx: TGatewayContext): THttpModule {
   return {
-    handle: async (_req, res) => {
-      sendJson(res, 200, { name: "GoTrue", version: "local" });
+    handle: async (req, res, subpath, url) => {
+      const method = req.method ?? "GET";
+      const ok = (body: unknown, status = 200) => sendJson(res, status, body, VERSION_HEADER);
+      if (subpath === "/health" && (method === "GET" || method === "HEAD")) {
+        return ok({ version: "mission-control-local", name: "GoTrue", description: "GoTrue-compatible auth of the embedded local stack" });
+      }
+      await requireApiKey(ctx, req);
+      const adminUser = /^\/admin\/users\/([^/]+)$/.exec(subpath);
+      switch (`${method} ${adminUser ? "/admin/users/:id" : subpath}`) {
+        case "GET /settings":
+          return ok({ external: { email: true, phone: false }, disable_signup: false, mailer_autoconfirm: true, phone_autoconfirm: false });
+        case "POST /signup":
+          return ok(await signUp(ctx, await jsonObject(req)));
+        case "POST /token": {
+          const grant = url.searchParams.get("grant_type");
+          if (grant === "password") return ok(await grantPassword(ctx, await jsonObject(req)));
+          if (grant === "refresh_token") return ok(await grantRefreshToken(ctx, await jsonObject(req)));
+          throw authError(
+            400,
+            "unsupported_grant_type",
+            `Unsupported grant_type "${grant ?? ""}": the local stack supports password and refresh_token`,
+          );
+        }
+        case "GET /user":
+          return ok(await getUser(ctx, req));
+        case "PUT /user":
+          return ok(await updateUser(ctx, req, await jsonObject(req)));
+        case "POST /logout":
+          await logOut(ctx, req, url.searchParams.get("scope") ?? "global");
+          res.writeHead(204, VERSION_HEADER).end();
+          return;
+        case "POST /admin/users":
+          await requireServiceRole(ctx, req);
+          return ok(await adminCreateUser(ctx, await jsonObject(req)));
+        case "GET /admin/users":
+          await requireServiceRole(ctx, req);
+          return ok(await adminListUsers(ctx, url));
+        case "GET /admin/users/:id":
+          await requireServiceRole(ctx, req);
+          return ok(await adminGetUser(ctx, decodeURIComponent(adminUser?.[1] ?? "")));
+        case "DELETE /admin/users/:id":
+          await requireServiceRole(ctx, req);
+          return ok(await adminDeleteUser(ctx, decodeURIComponent(adminUser?.[1] ?? "")));
+        default:
+          throw authError(404, "not_found", `${method} /auth/v1${subpath} is not part of the local stack's auth API`);
+      }
     },
     close: async () => {},
   };

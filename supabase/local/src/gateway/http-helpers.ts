@@ -12,7 +12,7 @@ export interface TApiErrorBody {
 export class HttpError extends Error {
   constructor(
     readonly status: number,
-    readonly body: TApiErrorBody,
+    readonly body: TApiErrorBody | (Record<string, unknown> & { message: string }),
     readonly headers: Record<string, string> = {},
   ) {
     super(body.message);

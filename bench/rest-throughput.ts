@@ -1,0 +1,133 @@
+import crypto from "node:crypto";
+import http from "node:http";
+import { SignJWT } from "jose";
+import pg from "pg";
+import { startBenchStack } from "./lib/bench-stack.ts";
+import { ms, percentile, table } from "./lib/stats.ts";
+
+const CONCURRENCY = 16;
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
+const ROWS = 10_000;
+
+interface TResult {
+  name: string;
+  requests: number;
+  latencies: number[];
+  elapsedMs: number;
+}
+
+async function runFor(name: string, worker: (id: number) => Promise<void>): Promise<TResult> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  const deadline = started + DURATION_MS;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < deadline) {
+        const id = 1 + Math.floor(Math.random() * ROWS);
+        const t0 = performance.now();
+        await worker(id);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { name, requests: latencies.length, latencies, elapsedMs: performance.now() - started };
+}
+
+function get(agent: http.Agent, url: URL, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { agent, headers }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** REST: primary-key select under RLS through the gateway vs the same query with `pg` directly. */
+async function main() {
+  const stack = await startBenchStack("rest");
+  const admin = new pg.Pool({ connectionString: stack.DATABASE_URL, max: 2 });
+  try {
+    const userId = crypto.randomUUID();
+    await admin.query("insert into auth.users (id, email) values ($1, $2)", [userId, `bench-${userId.slice(0, 8)}@bench.invalid`]);
+    await admin.query(`
+      create table public.bench_items (id bigint primary key, owner uuid not null, title text not null, payload jsonb not null default '{}');
+      alter table public.bench_items enable row level security;
+      create policy "Owners can read their bench items" on public.bench_items for select to authenticated using (owner = (select auth.uid()));
+    `);
+    await admin.query(
+      "insert into public.bench_items (id, owner, title, payload) select g, $1, 'item ' || g, jsonb_build_object('n', g) from generate_series(1, $2) g",
+      [userId, ROWS],
+    );
+    await admin.query("analyze public.bench_items");
+    await stack.reloadSchema();
+
+    const claims = { role: "authenticated", sub: userId, aud: "authenticated" };
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode(stack.SUPABASE_JWT_SECRET));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const headers = { apikey: stack.SUPABASE_ANON_KEY, authorization: `Bearer ${token}`, accept: "application/vnd.pgrst.object+json" };
+    const probe = await get(agent, new URL(`${stack.SUPABASE_URL}/rest/v1/bench_items?select=*&id=eq.1`), headers);
+    if (probe !== 200) throw new Error(`the gateway answered ${probe} to the benchmark query`);
+
+    const gateway = await runFor("gateway /rest/v1 (RLS, pk select)", async (id) => {
+      const status = await get(agent, new URL(`${stack.SUPABASE_URL}/rest/v1/bench_items?select=*&id=eq.${id}`), headers);
+      if (status !== 200) throw new Error(`status ${status}`);
+    });
+
+    const pgUrl = new URL(stack.DATABASE_URL);
+    const direct = new pg.Pool({
+      host: pgUrl.hostname,
+      port: Number(pgUrl.port),
+      user: "authenticator",
+      password: "authenticator",
+      database: "postgres",
+      max: CONCURRENCY,
+    });
+    const claimsJson = JSON.stringify(claims);
+    const directRls = await runFor("pg direct (same RLS transaction)", async (id) => {
+      const c = await direct.connect();
+      try {
+        await c.query("begin");
+        await c.query("select set_config('role', 'authenticated', true), set_config('request.jwt.claims', $1, true)", [claimsJson]);
+        await c.query("select * from public.bench_items where id = $1", [id]);
+        await c.query("commit");
+      } finally {
+        c.release();
+      }
+    });
+    const superPool = new pg.Pool({ connectionString: stack.DATABASE_URL, max: CONCURRENCY });
+    const directPlain = await runFor("pg direct (one query, no RLS)", async (id) => {
+      await superPool.query("select * from public.bench_items where id = $1", [id]);
+    });
+    await Promise.all([direct.end(), superPool.end()]);
+    agent.destroy();
+
+    const rps = (r: TResult) => r.requests / (r.elapsedMs / 1000);
+    const rows = [gateway, directRls, directPlain].map((r) => [
+      r.name,
+      rps(r).toFixed(0),
+      ms(percentile(r.latencies, 50)),
+      ms(percentile(r.latencies, 95)),
+      `${((rps(gateway) / rps(r)) * 100).toFixed(0)} %`,
+    ]);
+    process.stdout.write(
+      `\nREST primary-key select, ${CONCURRENCY} concurrent clients, ${DURATION_MS / 1000} s each\n${table(["path", "req/s", "p50", "p95", "gateway as % of this"], rows)}\n`,
+    );
+    process.stdout.write(
+      `goal: gateway >= 50 % of direct pg -> ${rps(gateway) / rps(directRls) >= 0.5 ? "met" : "NOT met"} (vs the same RLS transaction)\n`,
+    );
+  } finally {
+    await admin.end();
+    await stack.stop();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`rest-throughput benchmark failed: ${(err as Error).stack}\n`);
+  process.exit(1);
+});

@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import pg from "pg";
 import pino, { type Logger } from "pino";
+import { assertPortFree } from "../gateway/assert-port-free.ts";
 import { startGateway } from "../gateway/start-gateway.ts";
 import { createJwtKeys, loadJwtSecret } from "../keys/jwt-keys.ts";
 import { applyBootstrap } from "../postgres/apply-bootstrap.ts";
@@ -53,6 +54,8 @@ export async function startStack(options: TStartStackOptions): Promise<TStackHan
   const secret = await loadJwtSecret(options.dataDir);
   const keys = await createJwtKeys(secret);
 
+  // Check the gateway's port before Postgres starts, so a clash fails fast and leaves nothing running.
+  await assertPortFree(options.host, options.port, "the Supabase gateway", "MC_STACK_PORT");
   const postgres = await startPostgres({ dataDir: options.dataDir, port: options.pgPort, host: options.host, log });
   mark("postgres");
   const pools: pg.Pool[] = [];

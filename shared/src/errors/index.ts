@@ -1,0 +1,1 @@
+export { AppError, assertNever, coerceError, type TAppErrorCode } from "./app-error.ts";

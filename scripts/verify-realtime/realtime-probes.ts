@@ -2,22 +2,30 @@ import crypto from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
 
 /**
- * What the probes share: a tag naming this run, a throwaway user, and the probe project (set by
- * the `projects` probe, which runs first because the registry lists it first).
+ * What the probes share: a tag naming this run, a throwaway user, and the rows earlier probes
+ * made (probes run in registry order, so `projects` comes first).
  */
 export interface TProbeFixture {
   tag: string;
   userId: string;
   projectId?: string;
+  agentId?: string;
+  threadId?: string;
+  messageId?: string;
 }
 
-/** Inserts one valid probe row into a table as the service role. */
+/** Writes one valid probe row into a table as the service role (an insert, or an update where rows come from triggers). */
 export type TProbe = (db: SupabaseClient, fixture: TProbeFixture) => Promise<void>;
 
 async function must<T>(what: string, promise: PromiseLike<{ data: T; error: { message: string } | null }>): Promise<T> {
   const { data, error } = await promise;
   if (error) throw new Error(`${what} failed: ${error.message}`);
   return data;
+}
+
+function need(value: string | undefined, what: string): string {
+  if (!value) throw new Error(`this probe needs the ${what} probe to run first`);
+  return value;
 }
 
 /** Creates the probe user the probes hang their rows on. */
@@ -32,33 +40,118 @@ export async function createProbeFixture(db: SupabaseClient): Promise<TProbeFixt
   return { tag, userId: user.data.user.id };
 }
 
-/** Removes everything the probes created (the project cascades to its rows). */
+/** Removes everything the probes created (deleting the project cascades to its rows). */
 export async function removeProbeFixture(db: SupabaseClient, fixture: TProbeFixture): Promise<void> {
   await db.from("projects").delete().eq("slug", `realtime-probe-${fixture.tag}`);
+  await db.from("executor_presence").delete().eq("id", `realtime-probe-${fixture.tag}`);
   await db.auth.admin.deleteUser(fixture.userId);
 }
 
 /**
- * How to insert a valid row into each registered table. A test fails when a registered table has
+ * How to write a valid row into each registered table. A test fails when a registered table has
  * no probe here, so a new live table cannot skip verification.
  */
 export const REALTIME_PROBES: Record<string, TProbe> = {
-  "public.projects": async (db, fixture) => {
+  "public.projects": async (db, f) => {
     const row = await must(
       "insert into projects",
       db
         .from("projects")
-        .insert({ name: "Realtime probe", slug: `realtime-probe-${fixture.tag}` })
+        .insert({ name: "Realtime probe", slug: `realtime-probe-${f.tag}` })
         .select("id")
         .single(),
     );
-    fixture.projectId = (row as { id: string }).id;
+    f.projectId = (row as { id: string }).id;
   },
-  "public.project_members": async (db, fixture) => {
-    if (!fixture.projectId) throw new Error("the project_members probe needs the projects probe to run first");
+  "public.project_members": async (db, f) => {
     await must(
       "insert into project_members",
-      db.from("project_members").insert({ project_id: fixture.projectId, user_id: fixture.userId, role: "viewer" }),
+      db.from("project_members").insert({ project_id: need(f.projectId, "projects"), user_id: f.userId, role: "viewer" }),
     );
+  },
+  "public.project_settings": async (db, f) => {
+    await must(
+      "insert into project_settings",
+      db.from("project_settings").insert({ project_id: need(f.projectId, "projects"), key: "labs_features", value: { dms: true } }),
+    );
+  },
+  "public.agents": async (db, f) => {
+    const row = await must(
+      "insert into agents",
+      db
+        .from("agents")
+        .insert({ project_id: need(f.projectId, "projects"), agent_key: "probe", display_name: "Probe" })
+        .select("id")
+        .single(),
+    );
+    f.agentId = (row as { id: string }).id;
+  },
+  "public.agent_status": async (db, f) => {
+    await must(
+      "update agent_status",
+      db.from("agent_status").update({ status: "idle", current_action: "probing" }).eq("agent_id", need(f.agentId, "agents")),
+    );
+  },
+  "public.activities": async (db, f) => {
+    await must(
+      "insert into activities",
+      db
+        .from("activities")
+        .insert({
+          project_id: need(f.projectId, "projects"),
+          actor_type: "system",
+          actor: "verify",
+          kind: "verify.probe",
+          summary: "Realtime probe",
+        }),
+    );
+  },
+  "public.brain_docs": async (db, f) => {
+    await must(
+      "insert into brain_docs",
+      db.from("brain_docs").insert({ project_id: need(f.projectId, "projects"), doc_type: "probe", title: "Realtime probe" }),
+    );
+  },
+  "public.project_chat_threads": async (db, f) => {
+    const row = await must(
+      "insert into project_chat_threads",
+      db
+        .from("project_chat_threads")
+        .insert({ project_id: need(f.projectId, "projects"), kind: "team_room", thread_key: "team-room" })
+        .select("id")
+        .single(),
+    );
+    f.threadId = (row as { id: string }).id;
+  },
+  "public.project_chat_messages": async (db, f) => {
+    const row = await must(
+      "insert into project_chat_messages",
+      db
+        .from("project_chat_messages")
+        .insert({
+          project_id: need(f.projectId, "projects"),
+          thread_id: need(f.threadId, "project_chat_threads"),
+          author_type: "system",
+          content: "Realtime probe",
+        })
+        .select("id")
+        .single(),
+    );
+    f.messageId = (row as { id: string }).id;
+  },
+  "public.chat_delivery_queue": async (db, f) => {
+    await must(
+      "insert into chat_delivery_queue",
+      db.from("chat_delivery_queue").insert({
+        project_id: need(f.projectId, "projects"),
+        message_id: need(f.messageId, "project_chat_messages"),
+        agent_key: "probe",
+        status: "failed",
+        error: "realtime probe, never delivered",
+      }),
+    );
+  },
+  "public.executor_presence": async (db, f) => {
+    await must("insert into executor_presence", db.from("executor_presence").insert({ id: `realtime-probe-${f.tag}`, version: "probe" }));
   },
 };

@@ -28,10 +28,10 @@ interface TPublicationRow {
 
 const name = (t: TRealtimeTable) => `${t.schema}.${t.table}`;
 
-async function subscribeAll(db: SupabaseClient, onInsert: (table: string) => void, timeoutMs: number): Promise<RealtimeChannel> {
+async function subscribeAll(db: SupabaseClient, onChange: (table: string) => void, timeoutMs: number): Promise<RealtimeChannel> {
   const channel = db.channel(`verify-realtime-${Date.now()}`);
   for (const t of REALTIME_TABLES) {
-    channel.on("postgres_changes", { event: "INSERT", schema: t.schema, table: t.table }, () => onInsert(name(t)));
+    channel.on("postgres_changes", { event: "*", schema: t.schema, table: t.table }, () => onChange(name(t)));
   }
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
@@ -98,6 +98,7 @@ export async function verifyRealtime(options: { url: string; serviceRoleKey: str
       if (!probe) {
         check.problem = "no probe: add one to scripts/verify-realtime/realtime-probes.ts";
       } else {
+        arrivals.delete(name(t));
         const arrived = new Promise<boolean>((resolve) => {
           const timer = setTimeout(() => resolve(false), timeoutMs);
           waiters.set(name(t), () => {

@@ -7,10 +7,10 @@ create table public.projects (
   created_by uuid references auth.users (id) on delete set null default auth.uid(),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  seq bigint generated always as identity
+  seq bigint not null default nextval('public.live_seq')
 );
 comment on table public.projects is 'A project: the unit of tenancy. Everything else belongs to exactly one project.';
-comment on column public.projects.seq is 'Monotonic sequence for realtime catch-up: clients re-read rows above the last seq they saw.';
+comment on column public.projects.seq is 'Live sequence (public.live_seq), renewed on every write: clients catch up by it after a missed realtime event.';
 alter table public.projects enable row level security;
 alter table public.projects replica identity full;
 
@@ -19,11 +19,11 @@ create table public.project_members (
   user_id uuid not null references auth.users (id) on delete cascade,
   role text not null check (role in ('owner', 'operator', 'viewer')),
   created_at timestamptz not null default now(),
-  seq bigint generated always as identity,
+  seq bigint not null default nextval('public.live_seq'),
   primary key (project_id, user_id)
 );
 comment on table public.project_members is 'Who may see a project and what they may do there: owner, operator or viewer.';
-comment on column public.project_members.seq is 'Monotonic sequence for realtime catch-up.';
+comment on column public.project_members.seq is 'Live sequence (public.live_seq), renewed on every write.';
 alter table public.project_members enable row level security;
 create index project_members_user_id_idx on public.project_members (user_id);
 
@@ -75,19 +75,12 @@ create policy "Owners can remove members from their projects"
   on public.project_members for delete to authenticated
   using ((select public.has_project_role(project_id, array['owner'])));
 
-create or replace function public.touch_updated_at() returns trigger
-language plpgsql
-set search_path = ''
-as $$
-begin
-  new.updated_at := now();
-  return new;
-end;
-$$;
-comment on function public.touch_updated_at() is 'Trigger helper: stamps updated_at on every update.';
-
+create trigger projects_stamp_live_row before insert or update on public.projects
+  for each row execute function public.stamp_live_row();
 create trigger projects_touch_updated_at before update on public.projects
   for each row execute function public.touch_updated_at();
+create trigger project_members_stamp_live_row before insert or update on public.project_members
+  for each row execute function public.stamp_live_row();
 
 -- Realtime: both tables are in the shared registry, so both are published (idempotent).
 do $$

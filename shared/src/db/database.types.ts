@@ -5,6 +5,449 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   public: {
     Tables: {
+      activities: {
+        Row: {
+          actor: string;
+          actor_type: string;
+          created_at: string;
+          id: number;
+          kind: string;
+          project_id: string;
+          ref: NonNullable<Json>;
+          seq: number;
+          summary: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          actor: string;
+          actor_type: string;
+          created_at?: string;
+          id?: never;
+          kind: string;
+          project_id: string;
+          ref?: NonNullable<Json>;
+          seq?: number;
+          summary: string;
+        };
+        Update: {
+          actor?: string;
+          actor_type?: string;
+          created_at?: string;
+          id?: never;
+          kind?: string;
+          project_id?: string;
+          ref?: NonNullable<Json>;
+          seq?: number;
+          summary?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "activities_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      agent_status: {
+        Row: {
+          agent_id: string;
+          context_usage: NonNullable<Json>;
+          current_action: string;
+          last_model: string | null;
+          last_seen_at: string | null;
+          project_id: string;
+          seq: number;
+          status: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          agent_id: string;
+          context_usage?: NonNullable<Json>;
+          current_action?: string;
+          last_model?: string | null;
+          last_seen_at?: string | null;
+          project_id: string;
+          seq?: number;
+          status?: string;
+          updated_at?: string;
+        };
+        Update: {
+          agent_id?: string;
+          context_usage?: NonNullable<Json>;
+          current_action?: string;
+          last_model?: string | null;
+          last_seen_at?: string | null;
+          project_id?: string;
+          seq?: number;
+          status?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "agent_status_agent_id_fkey";
+            columns: ["agent_id"];
+            isOneToOne: true;
+            referencedRelation: "agents";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "agent_status_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      agents: {
+        Row: {
+          agent_key: string;
+          created_at: string;
+          display_name: string;
+          enabled: boolean;
+          heartbeat: NonNullable<Json>;
+          id: string;
+          max_context_tokens: number;
+          max_output_tokens: number;
+          model: string;
+          project_id: string;
+          provider: string;
+          risk_tolerance: string;
+          role: string;
+          seq: number;
+          system_prompt: string;
+          temperature: number;
+          tools_enabled: string[];
+          updated_at: string;
+          verbosity: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          agent_key: string;
+          created_at?: string;
+          display_name: string;
+          enabled?: boolean;
+          heartbeat?: NonNullable<Json>;
+          id?: string;
+          max_context_tokens?: number;
+          max_output_tokens?: number;
+          model?: string;
+          project_id: string;
+          provider?: string;
+          risk_tolerance?: string;
+          role?: string;
+          seq?: number;
+          system_prompt?: string;
+          temperature?: number;
+          tools_enabled?: string[];
+          updated_at?: string;
+          verbosity?: string;
+        };
+        Update: {
+          agent_key?: string;
+          created_at?: string;
+          display_name?: string;
+          enabled?: boolean;
+          heartbeat?: NonNullable<Json>;
+          id?: string;
+          max_context_tokens?: number;
+          max_output_tokens?: number;
+          model?: string;
+          project_id?: string;
+          provider?: string;
+          risk_tolerance?: string;
+          role?: string;
+          seq?: number;
+          system_prompt?: string;
+          temperature?: number;
+          tools_enabled?: string[];
+          updated_at?: string;
+          verbosity?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "agents_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      brain_docs: {
+        Row: {
+          agent_key: string | null;
+          content: string;
+          created_at: string;
+          doc_type: string;
+          id: string;
+          project_id: string;
+          seq: number;
+          title: string;
+          updated_at: string;
+          updated_by: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          agent_key?: string | null;
+          content?: string;
+          created_at?: string;
+          doc_type: string;
+          id?: string;
+          project_id: string;
+          seq?: number;
+          title?: string;
+          updated_at?: string;
+          updated_by?: string | null;
+        };
+        Update: {
+          agent_key?: string | null;
+          content?: string;
+          created_at?: string;
+          doc_type?: string;
+          id?: string;
+          project_id?: string;
+          seq?: number;
+          title?: string;
+          updated_at?: string;
+          updated_by?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "brain_docs_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      chat_delivery_queue: {
+        Row: {
+          agent_key: string;
+          attempts: number;
+          available_at: string;
+          claimed_by: string | null;
+          completed_at: string | null;
+          created_at: string;
+          error: string | null;
+          id: string;
+          max_attempts: number;
+          message_id: string;
+          picked_up_at: string | null;
+          project_id: string;
+          result: Json | null;
+          seq: number;
+          status: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          agent_key: string;
+          attempts?: number;
+          available_at?: string;
+          claimed_by?: string | null;
+          completed_at?: string | null;
+          created_at?: string;
+          error?: string | null;
+          id?: string;
+          max_attempts?: number;
+          message_id: string;
+          picked_up_at?: string | null;
+          project_id: string;
+          result?: Json | null;
+          seq?: number;
+          status?: string;
+          updated_at?: string;
+        };
+        Update: {
+          agent_key?: string;
+          attempts?: number;
+          available_at?: string;
+          claimed_by?: string | null;
+          completed_at?: string | null;
+          created_at?: string;
+          error?: string | null;
+          id?: string;
+          max_attempts?: number;
+          message_id?: string;
+          picked_up_at?: string | null;
+          project_id?: string;
+          result?: Json | null;
+          seq?: number;
+          status?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "chat_delivery_queue_message_id_fkey";
+            columns: ["message_id"];
+            isOneToOne: false;
+            referencedRelation: "project_chat_messages";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "chat_delivery_queue_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      executor_presence: {
+        Row: {
+          control_api_url: string | null;
+          id: string;
+          last_seen_at: string;
+          seq: number;
+          started_at: string;
+          stopped_at: string | null;
+          version: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          control_api_url?: string | null;
+          id: string;
+          last_seen_at?: string;
+          seq?: number;
+          started_at?: string;
+          stopped_at?: string | null;
+          version: string;
+        };
+        Update: {
+          control_api_url?: string | null;
+          id?: string;
+          last_seen_at?: string;
+          seq?: number;
+          started_at?: string;
+          stopped_at?: string | null;
+          version?: string;
+        };
+        Relationships: [];
+      };
+      project_chat_messages: {
+        Row: {
+          author_agent_key: string | null;
+          author_type: string;
+          author_user_id: string | null;
+          content: string;
+          created_at: string;
+          id: string;
+          message_type: string;
+          metadata: NonNullable<Json>;
+          project_id: string;
+          reply_to: string | null;
+          seq: number;
+          status: string;
+          target_agent_keys: string[];
+          thread_id: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          author_agent_key?: string | null;
+          author_type: string;
+          author_user_id?: string | null;
+          content: string;
+          created_at?: string;
+          id?: string;
+          message_type?: string;
+          metadata?: NonNullable<Json>;
+          project_id: string;
+          reply_to?: string | null;
+          seq?: number;
+          status?: string;
+          target_agent_keys?: string[];
+          thread_id: string;
+          updated_at?: string;
+        };
+        Update: {
+          author_agent_key?: string | null;
+          author_type?: string;
+          author_user_id?: string | null;
+          content?: string;
+          created_at?: string;
+          id?: string;
+          message_type?: string;
+          metadata?: NonNullable<Json>;
+          project_id?: string;
+          reply_to?: string | null;
+          seq?: number;
+          status?: string;
+          target_agent_keys?: string[];
+          thread_id?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "project_chat_messages_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "project_chat_messages_reply_to_fkey";
+            columns: ["reply_to"];
+            isOneToOne: false;
+            referencedRelation: "project_chat_messages";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "project_chat_messages_thread_id_fkey";
+            columns: ["thread_id"];
+            isOneToOne: false;
+            referencedRelation: "project_chat_threads";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      project_chat_threads: {
+        Row: {
+          agent_key: string | null;
+          created_at: string;
+          id: string;
+          kind: string;
+          project_id: string;
+          seq: number;
+          thread_key: string;
+          title: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          agent_key?: string | null;
+          created_at?: string;
+          id?: string;
+          kind: string;
+          project_id: string;
+          seq?: number;
+          thread_key: string;
+          title?: string;
+        };
+        Update: {
+          agent_key?: string | null;
+          created_at?: string;
+          id?: string;
+          kind?: string;
+          project_id?: string;
+          seq?: number;
+          thread_key?: string;
+          title?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "project_chat_threads_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       project_members: {
         Row: {
           created_at: string;
@@ -18,19 +461,55 @@ export type Database = {
           created_at?: string;
           project_id: string;
           role: string;
-          seq?: never;
+          seq?: number;
           user_id: string;
         };
         Update: {
           created_at?: string;
           project_id?: string;
           role?: string;
-          seq?: never;
+          seq?: number;
           user_id?: string;
         };
         Relationships: [
           {
             foreignKeyName: "project_members_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      project_settings: {
+        Row: {
+          key: string;
+          project_id: string;
+          seq: number;
+          updated_at: string;
+          updated_by: string | null;
+          value: NonNullable<Json>;
+        };
+        ComputedFields: never;
+        Insert: {
+          key: string;
+          project_id: string;
+          seq?: number;
+          updated_at?: string;
+          updated_by?: string | null;
+          value: NonNullable<Json>;
+        };
+        Update: {
+          key?: string;
+          project_id?: string;
+          seq?: number;
+          updated_at?: string;
+          updated_by?: string | null;
+          value?: NonNullable<Json>;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "project_settings_project_id_fkey";
             columns: ["project_id"];
             isOneToOne: false;
             referencedRelation: "projects";
@@ -54,7 +533,7 @@ export type Database = {
           created_by?: string | null;
           id?: string;
           name: string;
-          seq?: never;
+          seq?: number;
           slug: string;
           updated_at?: string;
         };
@@ -63,7 +542,7 @@ export type Database = {
           created_by?: string | null;
           id?: string;
           name?: string;
-          seq?: never;
+          seq?: number;
           slug?: string;
           updated_at?: string;
         };
@@ -74,7 +553,116 @@ export type Database = {
       [_ in never]: never;
     };
     Functions: {
+      claim_chat_deliveries: {
+        Args: { p_executor_id: string; p_limit?: number; p_message_id?: string };
+        Returns: {
+          agent_key: string;
+          attempts: number;
+          available_at: string;
+          claimed_by: string | null;
+          completed_at: string | null;
+          created_at: string;
+          error: string | null;
+          id: string;
+          max_attempts: number;
+          message_id: string;
+          picked_up_at: string | null;
+          project_id: string;
+          result: Json | null;
+          seq: number;
+          status: string;
+          updated_at: string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "chat_delivery_queue";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      complete_chat_delivery: {
+        Args: { p_delivery_id: string; p_executor_id: string; p_metadata?: Json; p_reply: string };
+        Returns: {
+          author_agent_key: string | null;
+          author_type: string;
+          author_user_id: string | null;
+          content: string;
+          created_at: string;
+          id: string;
+          message_type: string;
+          metadata: NonNullable<Json>;
+          project_id: string;
+          reply_to: string | null;
+          seq: number;
+          status: string;
+          target_agent_keys: string[];
+          thread_id: string;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "project_chat_messages";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      fail_chat_delivery: {
+        Args: { p_delivery_id: string; p_error: string; p_executor_id: string; p_retry_after_ms?: number };
+        Returns: {
+          agent_key: string;
+          attempts: number;
+          available_at: string;
+          claimed_by: string | null;
+          completed_at: string | null;
+          created_at: string;
+          error: string | null;
+          id: string;
+          max_attempts: number;
+          message_id: string;
+          picked_up_at: string | null;
+          project_id: string;
+          result: Json | null;
+          seq: number;
+          status: string;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_delivery_queue";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      fail_stuck_chat_deliveries: {
+        Args: { p_executor_started_at?: string; p_stuck_after: string };
+        Returns: {
+          agent_key: string;
+          attempts: number;
+          available_at: string;
+          claimed_by: string | null;
+          completed_at: string | null;
+          created_at: string;
+          error: string | null;
+          id: string;
+          max_attempts: number;
+          message_id: string;
+          picked_up_at: string | null;
+          project_id: string;
+          result: Json | null;
+          seq: number;
+          status: string;
+          updated_at: string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "chat_delivery_queue";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       has_project_role: { Args: { allowed_roles?: string[]; target_project: string }; Returns: boolean };
+      is_boolean_map: { Args: { doc: Json }; Returns: boolean };
+      labs_feature_enabled: { Args: { feature: string; target_project: string }; Returns: boolean };
       realtime_publication_status: {
         Args: Record<PropertyKey, never>;
         Returns: {
@@ -84,6 +672,60 @@ export type Database = {
           schema_name: string;
           table_name: string;
         }[];
+      };
+      release_chat_deliveries: { Args: { p_executor_id: string }; Returns: number };
+      retry_chat_delivery: {
+        Args: { p_delivery_id: string };
+        Returns: {
+          agent_key: string;
+          attempts: number;
+          available_at: string;
+          claimed_by: string | null;
+          completed_at: string | null;
+          created_at: string;
+          error: string | null;
+          id: string;
+          max_attempts: number;
+          message_id: string;
+          picked_up_at: string | null;
+          project_id: string;
+          result: Json | null;
+          seq: number;
+          status: string;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "chat_delivery_queue";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      send_chat_message: {
+        Args: { p_content: string; p_message_id?: string; p_project_id: string; p_target_agent_keys?: string[]; p_thread_key: string };
+        Returns: {
+          author_agent_key: string | null;
+          author_type: string;
+          author_user_id: string | null;
+          content: string;
+          created_at: string;
+          id: string;
+          message_type: string;
+          metadata: NonNullable<Json>;
+          project_id: string;
+          reply_to: string | null;
+          seq: number;
+          status: string;
+          target_agent_keys: string[];
+          thread_id: string;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "project_chat_messages";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
       };
     };
     Enums: {

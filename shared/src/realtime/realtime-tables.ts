@@ -1,11 +1,21 @@
 /**
  * Every table a client subscribes to with postgres_changes. The publication
  * `supabase_realtime` must contain exactly these tables: a migration test fails on any
- * difference and `pnpm verify:realtime` proves an event arrives for each.
+ * difference and `pnpm verify:realtime` proves an event arrives for each. Each has a `seq`
+ * column (public.live_seq, renewed on every write) for catch-up after a missed event.
  */
 export const REALTIME_TABLES = [
   { schema: "public", table: "projects" },
   { schema: "public", table: "project_members" },
+  { schema: "public", table: "project_settings" },
+  { schema: "public", table: "agents" },
+  { schema: "public", table: "agent_status" },
+  { schema: "public", table: "activities" },
+  { schema: "public", table: "brain_docs" },
+  { schema: "public", table: "project_chat_threads" },
+  { schema: "public", table: "project_chat_messages" },
+  { schema: "public", table: "chat_delivery_queue" },
+  { schema: "public", table: "executor_presence" },
 ] as const;
 
 /** One entry of the realtime registry. */

@@ -1,3 +1,4 @@
+import fs from "node:fs/promises";
 import path from "node:path";
 import pino from "pino";
 import type { TestProject } from "vitest/node";
@@ -17,10 +18,14 @@ declare module "vitest" {
   }
 }
 
-/** Starts one fresh local stack for the whole test run, on free ports, in .local/test-stack. */
+/**
+ * Starts one fresh local stack for the whole test run, on free ports, in its own
+ * `.local/test-stack-<pid>` folder (so parallel runs never share a cluster), removed afterwards.
+ */
 export default async function setup(project: TestProject) {
+  const dataDir = path.join(repoRoot, ".local", `test-stack-${process.pid}`);
   const stack = await startStack({
-    dataDir: path.join(repoRoot, ".local", "test-stack"),
+    dataDir,
     host: "127.0.0.1",
     port: await getFreePort(),
     pgPort: await getFreePort(),
@@ -36,5 +41,6 @@ export default async function setup(project: TestProject) {
   });
   return async () => {
     await stack.stop();
+    await fs.rm(dataDir, { recursive: true, force: true });
   };
 }

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { countChatTokens, countTokens } from "../context/count-tokens.ts";
+import { BUILTIN_MODEL, completeBuiltin, composeOfflineReply, OFFLINE_MARKER } from "./complete-builtin.ts";
+import type { TChatMessage } from "./provider-types.ts";
+
+const chat: TChatMessage[] = [
+  { role: "system", content: "You are Nova, the research agent of Mission Control." },
+  { role: "user", content: "Earlier message" },
+  { role: "assistant", content: "Earlier reply" },
+  { role: "user", content: "Can you summarise the open tasks for this week?" },
+];
+
+describe("completeBuiltin", () => {
+  it("gives the same text for the same messages, every time", async () => {
+    const first = await completeBuiltin({ model: "any", messages: chat });
+    const second = await completeBuiltin({ model: "other", messages: chat.map((m) => ({ ...m })) });
+    expect(second.text).toBe(first.text);
+  });
+
+  it("gives a different text when the last message differs", async () => {
+    const other = [...chat.slice(0, 3), { role: "user" as const, content: "Please draft the release notes" }];
+    expect(composeOfflineReply(other)).not.toBe(composeOfflineReply(chat));
+  });
+
+  it("says it is the offline model, names the agent and quotes the last user message", async () => {
+    const result = await completeBuiltin({ model: "any", messages: chat });
+    expect(result.text.startsWith(`${OFFLINE_MARKER} Nova here.`)).toBe(true);
+    expect(result.text).toContain('"Can you summarise the open tasks for this week?"');
+    expect(result.text).toContain("connect an OpenAI-compatible or Anthropic provider");
+    expect(result).toMatchObject({ model: BUILTIN_MODEL, provider: "builtin", offline: true, finishReason: "stop", attempts: 0 });
+  });
+
+  it("does not mistake a description for a name", () => {
+    const text = composeOfflineReply([
+      { role: "system", content: "You are a helpful assistant." },
+      { role: "user", content: "hi" },
+    ]);
+    expect(
+      text.startsWith(`${OFFLINE_MARKER} Got`) ||
+        text.startsWith(`${OFFLINE_MARKER} Thanks`) ||
+        text.startsWith(`${OFFLINE_MARKER} No`) ||
+        text.startsWith(`${OFFLINE_MARKER} Und`),
+    ).toBe(true);
+    expect(text).not.toContain("here.");
+  });
+
+  it("streams a few pieces through onDelta that add up to the text", async () => {
+    const pieces: string[] = [];
+    const result = await completeBuiltin({ model: "any", messages: chat, onDelta: (p) => pieces.push(p) });
+    expect(pieces.length).toBeGreaterThanOrEqual(3);
+    expect(pieces.length).toBeLessThanOrEqual(5);
+    expect(pieces.join("")).toBe(result.text);
+  });
+
+  it("reports usage counted with the real tokenizer", async () => {
+    const result = await completeBuiltin({ model: "any", messages: chat });
+    expect(result.usage).toEqual({ inputTokens: countChatTokens(chat), outputTokens: countTokens(result.text), estimated: false });
+  });
+
+  it("stops at maxOutputTokens and says so in finishReason", async () => {
+    const result = await completeBuiltin({ model: "any", messages: chat, maxOutputTokens: 10 });
+    expect(result.usage.outputTokens).toBeLessThanOrEqual(10);
+    expect(result.finishReason).toBe("length");
+    expect(result.text.startsWith(OFFLINE_MARKER)).toBe(true);
+  });
+
+  it("rejects with the signal's reason when aborted", async () => {
+    const controller = new AbortController();
+    const reason = new Error("stop");
+    controller.abort(reason);
+    await expect(completeBuiltin({ model: "any", messages: chat, signal: controller.signal })).rejects.toBe(reason);
+  });
+
+  it("answers even when there is no user message", async () => {
+    const result = await completeBuiltin({ model: "any", messages: [{ role: "system", content: "Name: Heartbeat" }] });
+    expect(result.text).toContain("Heartbeat here.");
+    expect(result.text).toContain("no message from you yet");
+  });
+});

@@ -1,0 +1,136 @@
+import { countChatTokens, countTokens, truncateToTokens } from "../context/count-tokens.ts";
+import type { TChatMessage, TCompletionRequest, TCompletionResult } from "./provider-types.ts";
+
+/** The model name the built-in provider reports (and the database's default `agents.model`). */
+export const BUILTIN_MODEL = "builtin-offline";
+
+/** Every built-in reply starts with this, so nobody mistakes it for a real model's answer. */
+export const OFFLINE_MARKER = "[offline model]";
+
+const SNIPPET_CHARS = 160;
+const CHUNKS = 4;
+
+const OPENERS = ["Got it", "Thanks for the message", "Noted", "Understood"] as const;
+const QUESTION_LINES = [
+  "You asked a question; a connected model would answer it here, using the project mission and my docs.",
+  "That is a question I would normally answer from the mission and my docs.",
+] as const;
+const REQUEST_LINES = [
+  "It reads like a request; a connected model would plan it and propose any risky step for your approval.",
+  "I would turn that into concrete steps and ask for approval before anything risky.",
+] as const;
+const NOTE_LINES = [
+  "I have recorded it in this conversation.",
+  "It is in the thread, and I will pick it up once a model is connected.",
+] as const;
+
+/**
+ * The deterministic offline model: no key, no network. The reply is a pure function of the
+ * messages (same messages, same text), starts with "[offline model]", acknowledges the last user
+ * message, names the agent when the system prompt says who it is ("You are Nova…", "Name: Nova"),
+ * streams through `onDelta` in a few pieces and reports usage counted with the real tokenizer.
+ */
+export async function completeBuiltin(request: TCompletionRequest): Promise<TCompletionResult> {
+  const startedAt = performance.now();
+  request.signal?.throwIfAborted();
+  let text = composeOfflineReply(request.messages);
+  let finishReason: TCompletionResult["finishReason"] = "stop";
+  let outputTokens = countTokens(text);
+  if (request.maxOutputTokens !== undefined && outputTokens > request.maxOutputTokens) {
+    text = truncateToTokens(text, request.maxOutputTokens);
+    outputTokens = countTokens(text);
+    finishReason = "length";
+  }
+  const wantsPieces = request.onDelta !== undefined && (request.stream ?? true);
+  if (request.onDelta) {
+    for (const piece of wantsPieces ? splitIntoPieces(text, CHUNKS) : [text]) {
+      request.signal?.throwIfAborted();
+      if (piece) request.onDelta(piece);
+    }
+  }
+  return {
+    text,
+    model: BUILTIN_MODEL,
+    provider: "builtin",
+    usage: { inputTokens: countChatTokens(request.messages), outputTokens, estimated: false },
+    finishReason,
+    offline: true,
+    latencyMs: Math.round((performance.now() - startedAt) * 1000) / 1000,
+    attempts: 0,
+  };
+}
+
+/** Builds the offline reply text; exported for tests and for previews in the UI. */
+export function composeOfflineReply(messages: readonly TChatMessage[]): string {
+  const seed = hashMessages(messages);
+  const system = messages
+    .filter((m) => m.role === "system")
+    .map((m) => m.content)
+    .join("\n");
+  const lastUser = [...messages].reverse().find((m) => m.role === "user")?.content ?? "";
+  const agent = findAgentName(system);
+  const intro = agent ? `${OFFLINE_MARKER} ${agent} here. ` : `${OFFLINE_MARKER} `;
+  const opener = pick(OPENERS, seed);
+  const snippet = summarise(lastUser);
+  if (!snippet) {
+    return `${intro}${opener}. There is no message from you yet. I am running on the built-in offline model, so I can only acknowledge messages; connect an OpenAI-compatible or Anthropic provider in the agent's settings for real answers.`;
+  }
+  const kind = /\?\s*$/.test(lastUser.trim()) ? QUESTION_LINES : isRequest(lastUser) ? REQUEST_LINES : NOTE_LINES;
+  const words = lastUser.trim().split(/\s+/).length;
+  return [
+    `${intro}${opener}: "${snippet}" (${words} ${words === 1 ? "word" : "words"}).`,
+    pick(kind, seed >>> 3),
+    "I am running on the built-in offline model, so this is an acknowledgement rather than real reasoning: connect an OpenAI-compatible or Anthropic provider in the agent's settings for real answers.",
+  ].join(" ");
+}
+
+function findAgentName(system: string): string | null {
+  const named = /^\s*(?:name|agent(?: name)?)\s*:\s*([^\n]{1,40})$/im.exec(system);
+  if (named?.[1]) return named[1].trim();
+  // Case-sensitive on purpose: a name is capitalised ("You are Nova"), a description is not ("you are a helpful…").
+  const name = /\b[Yy]ou are\s+(?:\*\*)?([A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)/.exec(system)?.[1];
+  if (!name || /^(A|An|The|Our|My|Your)\b/.test(name)) return null;
+  return name;
+}
+
+function isRequest(text: string): boolean {
+  return /^\s*(please|can you|could you|would you|let's|create|add|fix|write|make|update|review|plan|draft|check|run|schedule|send)\b/i.test(
+    text,
+  );
+}
+
+function summarise(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > SNIPPET_CHARS ? `${flat.slice(0, SNIPPET_CHARS - 1)}…` : flat;
+}
+
+function pick<T>(options: readonly T[], seed: number): T {
+  return options[seed % options.length] as T;
+}
+
+/** FNV-1a over roles and contents: fast, stable across runs and machines. */
+function hashMessages(messages: readonly TChatMessage[]): number {
+  let hash = 0x811c9dc5;
+  for (const message of messages) {
+    const text = `${message.role}\u0000${message.content}\u0001`;
+    for (let i = 0; i < text.length; i++) {
+      hash ^= text.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193);
+    }
+  }
+  return hash >>> 0;
+}
+
+function splitIntoPieces(text: string, count: number): string[] {
+  const size = Math.ceil(text.length / count);
+  const pieces: string[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(text.length, start + size);
+    const space = text.indexOf(" ", end);
+    end = space === -1 || end === text.length ? text.length : space + 1;
+    pieces.push(text.slice(start, end));
+    start = end;
+  }
+  return pieces;
+}

@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/ensure-tools.sh
+source scripts/lib/ensure-chromium.sh
 exec pnpm test

@@ -59,6 +59,7 @@ export async function startStack(options: TStartStackOptions): Promise<TStackHan
   const postgres = await startPostgres({ dataDir: options.dataDir, port: options.pgPort, host: options.host, log });
   mark("postgres");
   const pools: pg.Pool[] = [];
+  let stopping: Promise<void> | undefined;
   try {
     await applyBootstrap(postgres.databaseUrl);
     mark("bootstrap");
@@ -76,7 +77,10 @@ export async function startStack(options: TStartStackOptions): Promise<TStackHan
     const adminPool = new pg.Pool({ connectionString: postgres.databaseUrl, max: 8, application_name: "mc-gateway-admin" });
     for (const pool of [apiPool, adminPool]) {
       pools.push(pool);
-      pool.on("error", (err) => log.warn({ err }, "idle database connection failed; the pool will reconnect"));
+      pool.on("error", (err: Error & { code?: string }) => {
+        // Postgres ends idle connections when it shuts down; only a failure while running is news.
+        if (!stopping) log.warn({ code: err.code, reason: err.message }, "idle database connection failed; the pool will reconnect");
+      });
     }
 
     const publicUrl = `http://${options.host}:${options.port}`;
@@ -98,7 +102,6 @@ export async function startStack(options: TStartStackOptions): Promise<TStackHan
       await writeEnvFile(env, options.envFile);
     }
 
-    let stopping: Promise<void> | undefined;
     return {
       ...env,
       timings,

@@ -1,17 +1,141 @@
-import { httpError } from "../gateway/http-helpers.ts";
+import type { IncomingMessage } from "node:http";
+import { httpError, sendJson } from "../gateway/http-helpers.ts";
 import type { TGatewayContext, THttpModule } from "../gateway/module-context.ts";
+import { describeOpenApi } from "./describe-openapi.ts";
+import { handleDelete } from "./handle-delete.ts";
+import { handleInsert } from "./handle-insert.ts";
+import { handleRead } from "./handle-read.ts";
+import { handleRpc } from "./handle-rpc.ts";
+import { handleUpdate } from "./handle-update.ts";
+import { listenForSchemaReload } from "./listen-for-schema-reload.ts";
+import { loadSchemaCache } from "./load-schema-cache.ts";
+import { notImplemented } from "./parse-error.ts";
+import { EXPOSED_SCHEMAS, parseAccept, parsePrefer, requestSchema } from "./parse-headers.ts";
+import { createIdentityCache } from "./resolve-cached-identity.ts";
+import type { TRestRequest } from "./rest-request.ts";
+import { requireTable, type TSchemaCache } from "./schema-cache.ts";
 
+/** The REST module: the gateway's HTTP handler plus an explicit schema cache reload. */
 export interface TRestApi extends THttpModule {
   reloadSchema(): Promise<void>;
 }
 
-/** PostgREST-compatible `/rest/v1`. */
-export async function createRestApi(_ctx: TGatewayContext): Promise<TRestApi> {
-  return {
-    handle: async () => {
-      throw httpError(501, "PGRST501", "REST is being built");
-    },
-    reloadSchema: async () => {},
-    close: async () => {},
+/**
+ * PostgREST-compatible `/rest/v1`: a schema cache of the exposed schemas (reloaded on
+ * `NOTIFY pgrst, 'reload schema'`), reads, writes and RPC run as the caller's role.
+ */
+export async function createRestApi(ctx: TGatewayContext): Promise<TRestApi> {
+  const log = ctx.log.child({ module: "rest" });
+  let cache: TSchemaCache = await loadSchemaCache(ctx.adminPool, EXPOSED_SCHEMAS);
+  let reloading: Promise<void> | undefined;
+  let again = false;
+
+  const reloadSchema = async (): Promise<void> => {
+    if (reloading) {
+      again = true;
+      return reloading;
+    }
+    reloading = (async () => {
+      do {
+        again = false;
+        try {
+          cache = await loadSchemaCache(ctx.adminPool, EXPOSED_SCHEMAS);
+          log.debug({ tables: cache.tables.size }, "schema cache reloaded");
+        } catch (err) {
+          log.error({ err }, "schema cache reload failed; requests keep using the previous cache");
+        }
+      } while (again);
+    })().finally(() => {
+      reloading = undefined;
+    });
+    return reloading;
   };
+  const identify = createIdentityCache(ctx.keys);
+  const listener = listenForSchemaReload(ctx.adminPool, log, () => void reloadSchema());
+
+  const handle: THttpModule["handle"] = async (req, res, subpath, url) => {
+    const method = req.method ?? "GET";
+    const identity = await identify(req);
+    const schema = requestSchema(req);
+    if (subpath === "/" || subpath === "") {
+      if (method !== "GET" && method !== "HEAD") throw httpError(405, "PGRST117", `Unsupported HTTP method: ${method}`);
+      sendJson(res, 200, describeOpenApi(cache, schema, ctx.publicUrl), { "content-type": "application/openapi+json; charset=utf-8" });
+      return;
+    }
+    const r: TRestRequest = {
+      req,
+      res,
+      url,
+      method,
+      cache,
+      schema,
+      identity,
+      prefer: parsePrefer(req),
+      accept: parseAccept(req),
+      pool: ctx.apiPool,
+      settings: requestSettings(req, method, subpath),
+    };
+    const segments = subpath.slice(1).split("/").map(decodeSegment);
+    if (segments[0] === "rpc" && segments.length === 2 && segments[1]) {
+      await handleRpc(r, segments[1]);
+      return;
+    }
+    if (segments.length !== 1 || !segments[0]) {
+      throw httpError(
+        404,
+        "PGRST125",
+        `Invalid path specified in request URL: ${subpath}`,
+        null,
+        "Use /rest/v1/<table> or /rest/v1/rpc/<function>",
+      );
+    }
+    const table = requireTable(cache, schema, segments[0]);
+    switch (method) {
+      case "GET":
+      case "HEAD":
+        return handleRead(r, table);
+      case "POST":
+        return handleInsert(r, table);
+      case "PATCH":
+        return handleUpdate(r, table);
+      case "DELETE":
+        return handleDelete(r, table);
+      case "PUT":
+        throw notImplemented("PUT (single-row upsert); use POST with Prefer: resolution=merge-duplicates");
+      default:
+        throw httpError(405, "PGRST117", `Unsupported HTTP method: ${method}`, null, "Use GET, HEAD, POST, PATCH or DELETE");
+    }
+  };
+
+  return {
+    handle,
+    reloadSchema,
+    close: async () => {
+      await listener.stop();
+      await reloading;
+    },
+  };
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw httpError(
+      400,
+      "PGRST100",
+      `"failed to parse path (${segment})"`,
+      "The path is not valid percent-encoding",
+      "Percent-encode table names",
+    );
+  }
+}
+
+/** `request.method`, `request.path` and `request.headers`, as PostgREST sets them for SQL to read. */
+function requestSettings(req: IncomingMessage, method: string, subpath: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name !== "cookie" && value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return { "request.method": method, "request.path": `/${subpath.replace(/^\//, "")}`, "request.headers": JSON.stringify(headers) };
 }

@@ -1,0 +1,21 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type pg from "pg";
+import type { TRequestIdentity } from "../db/with-claims.ts";
+import type { TAccept, TPrefer } from "./parse-headers.ts";
+import type { TSchemaCache } from "./schema-cache.ts";
+
+/** One REST request, with everything its handler needs already worked out. */
+export interface TRestRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  method: string;
+  cache: TSchemaCache;
+  schema: string;
+  identity: TRequestIdentity;
+  prefer: TPrefer;
+  accept: TAccept;
+  pool: pg.Pool;
+  /** Transaction-local `request.*` settings, as PostgREST sets them. */
+  settings: Record<string, string>;
+}

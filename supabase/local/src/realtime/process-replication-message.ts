@@ -1,0 +1,114 @@
+import type pg from "pg";
+import type { Logger } from "pino";
+import type { TRowChange } from "./build-change-data.ts";
+import type { TChannelHub } from "./create-channel-hub.ts";
+import type { TPgoutputMessage } from "./decode-pgoutput-message.ts";
+import { dispatchChange } from "./dispatch-change.ts";
+import { loadRelationInfo, type TRelationInfo } from "./load-relation-info.ts";
+import { waitForTransactionVisible } from "./wait-for-transaction-visible.ts";
+
+type TRelationMessage = Extract<TPgoutputMessage, { tag: "relation" }>;
+type TRowMessage = Extract<TPgoutputMessage, { tag: "insert" | "update" | "delete" }>;
+
+/** What turning replication messages into changes needs. */
+export interface TReplicationProcessorDeps {
+  hub: TChannelHub;
+  adminPool: pg.Pool;
+  apiPool: pg.Pool;
+  log: Logger;
+}
+
+/** Turns pgoutput messages into dispatched row changes. */
+export interface TReplicationProcessor {
+  onMessage(message: TPgoutputMessage): undefined | Promise<void>;
+  /** Forget relations: a new replication connection resends them. */
+  reset(): void;
+}
+
+/** Catalog facts older than this are re-read in the background when the table changes again. */
+const INFO_MAX_AGE_MS = 5_000;
+
+/**
+ * Keeps table metadata per relation (refreshed on each Relation message, which pgoutput resends
+ * after DDL, GRANT or RLS changes) and turns Insert/Update/Delete messages into changes for
+ * {@link dispatchChange}. Only messages that need a catalog read or an RLS check return a promise.
+ */
+export function createReplicationProcessor(deps: TReplicationProcessorDeps): TReplicationProcessor {
+  const relations = new Map<number, { message: TRelationMessage; info: TRelationInfo | null; refreshing: boolean }>();
+  let commitTimestamp = new Date().toISOString();
+  let xid = 0;
+  let visible: Promise<void> | null = null;
+  const dispatchDeps = {
+    ...deps,
+    awaitVisible: () => {
+      visible ??= waitForTransactionVisible(deps.adminPool, xid);
+      return visible;
+    },
+  };
+
+  const load = async (message: TRelationMessage) => {
+    const entry = relations.get(message.oid);
+    try {
+      const info = await loadRelationInfo(deps.adminPool, message);
+      if (entry && entry.message === message) entry.info = info;
+    } catch (err) {
+      deps.log.warn({ err, table: `${message.schema}.${message.name}` }, "realtime could not read table metadata; its changes are skipped");
+    } finally {
+      if (entry) entry.refreshing = false;
+    }
+  };
+
+  const toChange = (message: TRowMessage, info: TRelationInfo): TRowChange => {
+    if (message.tag === "insert") {
+      return { type: "INSERT", info, newTuple: message.newTuple, oldTuple: null, keyTuple: null, commitTimestamp, xid };
+    }
+    if (message.tag === "update") {
+      return {
+        type: "UPDATE",
+        info,
+        newTuple: message.newTuple,
+        oldTuple: message.oldTuple,
+        keyTuple: message.keyTuple,
+        commitTimestamp,
+        xid,
+      };
+    }
+    return { type: "DELETE", info, newTuple: null, oldTuple: message.oldTuple, keyTuple: message.keyTuple, commitTimestamp, xid };
+  };
+
+  return {
+    reset: () => relations.clear(),
+    onMessage: (message) => {
+      switch (message.tag) {
+        case "begin":
+          commitTimestamp = new Date(message.commitTimeMs).toISOString();
+          xid = message.xid;
+          visible = null;
+          return undefined;
+        case "relation":
+          relations.set(message.oid, { message, info: null, refreshing: true });
+          return load(message);
+        case "insert":
+        case "update":
+        case "delete": {
+          const entry = relations.get(message.oid);
+          if (!entry) return undefined;
+          const info = entry.info;
+          if (!info) {
+            // The catalog read for this relation failed earlier: try again before giving up on the change.
+            if (entry.refreshing) return undefined;
+            entry.refreshing = true;
+            return load(entry.message).then(() => (entry.info ? dispatchChange(dispatchDeps, toChange(message, entry.info)) : undefined));
+          }
+          if (!entry.refreshing && Date.now() - info.loadedAt > INFO_MAX_AGE_MS) {
+            entry.refreshing = true;
+            void load(entry.message);
+          }
+          return dispatchChange(dispatchDeps, toChange(message, info));
+        }
+        default:
+          return undefined;
+      }
+    },
+  };
+}

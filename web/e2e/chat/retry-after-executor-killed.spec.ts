@@ -1,0 +1,64 @@
+import { agentReplies, dmPane, operatorMessage, sendFrom, waitForDelivery } from "../support/chat-helpers.ts";
+import { expect, test, WATCHDOG_STUCK_AFTER_MS } from "../support/fixtures.ts";
+import { createTestProject } from "../support/test-data.ts";
+
+test.describe("watchdog and retry", () => {
+  test.beforeEach(async ({ executor }) => {
+    test.skip(!executor.available, "executor/src/main.ts does not exist yet");
+    await executor.start();
+  });
+
+  test("a delivery cut off by SIGKILL is failed by the watchdog, and Retry gets the reply", async ({
+    page,
+    admin,
+    signIn,
+    executor,
+    shot,
+  }) => {
+    const project = await createTestProject(admin, { label: "kill", labs: { dms: true } });
+    // Lead talks to a provider that never answers, so the delivery is mid-flight when the executor dies.
+    await admin
+      .from("agents")
+      .update({ provider: "openai_compatible", model: "hangs-forever" })
+      .eq("id", project.agents.lead ?? "");
+    await signIn();
+    await page.goto(`/p/${project.slug}/dms`);
+
+    const lead = dmPane(page, "Lead");
+    await sendFrom(lead, "This one will be cut off");
+    const sent = operatorMessage(lead, "This one will be cut off");
+    await waitForDelivery(admin, project.id, "This one will be cut off", ["delivered"]);
+    await expect(sent.getByTestId("delivery-state")).toHaveAttribute("data-status", "delivered");
+
+    await executor.kill();
+    await admin
+      .from("agents")
+      .update({ provider: "builtin", model: "builtin-offline" })
+      .eq("id", project.agents.lead ?? "");
+    await executor.start();
+
+    const state = sent.getByTestId("delivery-state");
+    await expect(state).toHaveAttribute("data-status", "failed", { timeout: WATCHDOG_STUCK_AFTER_MS + 15_000 });
+    await expect(state).toContainText("Failed");
+    await expect(state).toContainText("the executor may have died mid-delivery");
+    await expect(agentReplies(lead)).toHaveCount(0);
+    await shot("dm-failed-retry");
+
+    // A double click makes one new attempt, not two.
+    await state.getByRole("button", { name: "Retry" }).dblclick();
+    await expect(agentReplies(lead).first()).toContainText("[offline model]", { timeout: 20_000 });
+    await expect(state).toHaveAttribute("data-status", "processed");
+
+    const delivery = await waitForDelivery(admin, project.id, "This one will be cut off", ["processed"]);
+    expect(delivery.attempts).toBe(1);
+    const replies = await admin.from("project_chat_messages").select("id").eq("reply_to", delivery.message_id);
+    expect(replies.data).toHaveLength(1);
+
+    // The feed tells the same story: the watchdog's failure, then the reply.
+    await page.getByRole("link", { name: "Activity" }).click();
+    const feed = page.getByRole("list", { name: "Project activity" });
+    await expect(feed).toContainText("Delivery to lead failed: Stuck after pickup");
+    await expect(feed).toContainText("lead replied in a DM");
+    await shot("activity-feed");
+  });
+});

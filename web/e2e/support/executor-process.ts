@@ -1,0 +1,78 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { waitForHttp } from "./wait-for-http.ts";
+
+/** Controls one executor child process (`node --import tsx executor/src/main.ts`). */
+export interface TExecutorProcess {
+  /** False when executor/src/main.ts does not exist yet: specs that need it skip. */
+  readonly available: boolean;
+  readonly running: boolean;
+  readonly controlApiUrl: string;
+  /** Starts it (if not running) and waits until `GET /health` answers. */
+  start(): Promise<void>;
+  /** SIGTERM: a graceful stop that releases in-flight work; waits for the exit. */
+  stop(): Promise<void>;
+  /** SIGKILL: dies at once, mid-delivery if need be; waits for the exit. */
+  kill(): Promise<void>;
+  /** What it printed, for failure messages. */
+  output(): string;
+}
+
+/** Options: where the repository is and the environment the executor runs with. */
+export interface TExecutorProcessOptions {
+  repoRoot: string;
+  controlApiPort: number;
+  env: Record<string, string>;
+}
+
+/** Creates the controller; nothing runs until `start()`. */
+export function createExecutorProcess(options: TExecutorProcessOptions): TExecutorProcess {
+  const entry = path.join(options.repoRoot, "executor", "src", "main.ts");
+  const controlApiUrl = `http://127.0.0.1:${options.controlApiPort}`;
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> | undefined;
+  const logs: string[] = [];
+
+  const waitExit = async (signal: NodeJS.Signals) => {
+    if (!child || !exited) return;
+    child.kill(signal);
+    await exited;
+  };
+
+  return {
+    available: fs.existsSync(entry),
+    get running() {
+      return child !== undefined;
+    },
+    controlApiUrl,
+    async start() {
+      if (child) return;
+      const proc = spawn(process.execPath, ["--import", "tsx", entry], {
+        cwd: options.repoRoot,
+        env: {
+          PATH: process.env.PATH ?? "",
+          HOME: process.env.HOME ?? "",
+          ...options.env,
+          CONTROL_API_PORT: String(options.controlApiPort),
+        } as Record<string, string> as unknown as NodeJS.ProcessEnv,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      child = proc;
+      exited = new Promise((resolve) =>
+        proc.once("exit", () => {
+          if (child === proc) child = undefined;
+          resolve();
+        }),
+      );
+      proc.stdout?.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
+      proc.stderr?.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
+      await waitForHttp(`${controlApiUrl}/health`, "the executor's Control API", 30_000).catch((err: Error) => {
+        throw new Error(`${err.message}\n--- executor output ---\n${logs.join("")}`);
+      });
+    },
+    stop: () => waitExit("SIGTERM"),
+    kill: () => waitExit("SIGKILL"),
+    output: () => logs.join(""),
+  };
+}

@@ -1,0 +1,28 @@
+import type { Metadata } from "next";
+import { connection } from "next/server";
+import type { ReactNode } from "react";
+import { readWebEnv } from "@/env.ts";
+import { ClientConfigProvider } from "@/features/config/client-config-provider.tsx";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "Mission Control",
+  description: "The control room for a team of AI agents.",
+};
+
+/**
+ * Root layout (server). Reads the public configuration at request time, so one build serves
+ * any stack, and hands it to client components. The service role key is never read here.
+ */
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  await connection();
+  const env = readWebEnv();
+  const config = { supabaseUrl: env.SUPABASE_URL, supabaseAnonKey: env.SUPABASE_ANON_KEY, controlApiUrl: env.CONTROL_API_URL };
+  return (
+    <html lang="en">
+      <body>
+        <ClientConfigProvider config={config}>{children}</ClientConfigProvider>
+      </body>
+    </html>
+  );
+}

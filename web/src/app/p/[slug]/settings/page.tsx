@@ -1,0 +1,6 @@
+import { SettingsView } from "@/features/settings/settings-view.tsx";
+
+/** Settings: labs features and the Team Room posting limit. */
+export default function SettingsPage() {
+  return <SettingsView />;
+}

@@ -1,0 +1,154 @@
+"use client";
+
+import { type KeyboardEvent, useId, useRef, useState } from "react";
+import type { TAgent } from "../live/live-rows.ts";
+import styles from "./chat.module.css";
+import { useChatActions } from "./use-chat-actions.ts";
+
+/** The @word being typed just before the caret, if any. */
+function mentionQuery(text: string, caret: number): { start: number; query: string } | null {
+  const match = /(^|\s)@([a-z0-9_-]*)$/.exec(text.slice(0, caret));
+  if (!match) return null;
+  return { start: caret - (match[2]?.length ?? 0) - 1, query: match[2] ?? "" };
+}
+
+/**
+ * The message box: Enter sends, Shift+Enter adds a line. With `mentionable` agents, typing @
+ * offers them (ArrowUp/ArrowDown to pick, Enter or Tab to insert, Escape to close). A failed send
+ * keeps the text and the message id, so sending again cannot make a duplicate.
+ */
+export function ChatComposer({ threadKey, placeholder, mentionable }: { threadKey: string; placeholder: string; mentionable?: TAgent[] }) {
+  const actions = useChatActions();
+  const [text, setText] = useState("");
+  const [caret, setCaret] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [active, setActive] = useState(0);
+  const [dismissed, setDismissed] = useState(false);
+  const messageId = useRef<string>(crypto.randomUUID());
+  const input = useRef<HTMLTextAreaElement>(null);
+  const listId = useId();
+
+  const mention = mentionable && !dismissed ? mentionQuery(text, caret) : null;
+  const options = mention ? (mentionable ?? []).filter((a) => a.agent_key.startsWith(mention.query) && a.enabled) : [];
+  const showOptions = options.length > 0;
+
+  const insertMention = (agent: TAgent) => {
+    if (!mention) return;
+    const next = `${text.slice(0, mention.start)}@${agent.agent_key} ${text.slice(caret)}`;
+    const pos = mention.start + agent.agent_key.length + 2;
+    setText(next);
+    setCaret(pos);
+    setActive(0);
+    requestAnimationFrame(() => input.current?.setSelectionRange(pos, pos));
+  };
+
+  const send = async () => {
+    const content = text.trim();
+    if (!content || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const outcome = await actions.send({ threadKey, content, messageId: messageId.current });
+      messageId.current = crypto.randomUUID();
+      setText("");
+      setNotice(outcome.notice);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+      input.current?.focus();
+    }
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.nativeEvent.isComposing) return;
+    if (showOptions) {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        setActive((i) => (i + step + options.length) % options.length);
+        return;
+      }
+      if (event.key === "Enter" || event.key === "Tab") {
+        event.preventDefault();
+        const agent = options[Math.min(active, options.length - 1)];
+        if (agent) insertMention(agent);
+        return;
+      }
+      if (event.key === "Escape") {
+        event.preventDefault();
+        setDismissed(true);
+        return;
+      }
+    }
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      void send();
+    }
+  };
+
+  return (
+    <div className={styles.composer}>
+      {showOptions ? (
+        <div className={styles.mentions} id={listId} role="listbox" aria-label="Mention an agent">
+          {options.map((agent, i) => (
+            <div
+              key={agent.id}
+              tabIndex={-1}
+              id={`${listId}-${agent.agent_key}`}
+              role="option"
+              aria-selected={i === active}
+              className={styles.mentionOption}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                insertMention(agent);
+              }}
+            >
+              <span>@{agent.agent_key}</span>
+              <span className="muted">{agent.display_name}</span>
+            </div>
+          ))}
+        </div>
+      ) : null}
+      <div className={styles.composerRow}>
+        <textarea
+          ref={input}
+          className={styles.textarea}
+          rows={2}
+          value={text}
+          placeholder={placeholder}
+          aria-label={placeholder}
+          aria-autocomplete={mentionable ? "list" : undefined}
+          aria-controls={showOptions ? listId : undefined}
+          aria-activedescendant={showOptions && options[active] ? `${listId}-${options[active].agent_key}` : undefined}
+          onChange={(e) => {
+            setText(e.target.value);
+            setCaret(e.target.selectionStart);
+            setDismissed(false);
+            setActive(0);
+          }}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+          onKeyDown={onKeyDown}
+        />
+        <button type="button" className="button primary" onClick={() => void send()} disabled={busy || text.trim() === ""}>
+          Send
+        </button>
+      </div>
+      <div className={styles.composerStatus} aria-live="polite">
+        {error ? (
+          <span role="alert" className={styles.deliveryError}>
+            {error}
+          </span>
+        ) : notice ? (
+          <span className={styles.notice} data-testid="queued-notice">
+            {notice}
+          </span>
+        ) : (
+          <span className="muted">Enter to send · Shift+Enter for a new line{mentionable ? " · @ to mention an agent" : ""}</span>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+"use client";
+
+import { type TAgent, type TChatDelivery, type TChatMessage, ZReplyMetadata } from "../live/live-rows.ts";
+import { LIST_ITEM } from "../shell/use-list-keys.ts";
+import styles from "./chat.module.css";
+import { DeliveryStates } from "./delivery-states.tsx";
+
+function formatTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+/** Model and token usage under an agent's reply. */
+function ReplyMeta({ message }: { message: TChatMessage }) {
+  const meta = ZReplyMetadata.safeParse(message.metadata);
+  if (!meta.success) return null;
+  const { model, provider, usage, offline } = meta.data;
+  const parts: string[] = [];
+  if (model) parts.push(provider ? `${provider} · ${model}` : model);
+  if (usage && (usage.input_tokens !== undefined || usage.output_tokens !== undefined)) {
+    parts.push(`${usage.input_tokens ?? 0} in / ${usage.output_tokens ?? 0} out tokens`);
+  }
+  if (parts.length === 0 && !offline) return null;
+  return (
+    <div className={styles.meta} data-testid="reply-meta">
+      {parts.join(" · ")}
+      {offline ? <span className={styles.offlineTag}>offline model</span> : null}
+    </div>
+  );
+}
+
+/** One chat message: author, time, text, and its delivery state or reply details. */
+export function MessageItem({
+  message,
+  deliveries,
+  agentsByKey,
+  myUserId,
+  canWrite,
+}: {
+  message: TChatMessage;
+  deliveries: TChatDelivery[];
+  agentsByKey: Map<string, TAgent>;
+  myUserId: string;
+  canWrite: boolean;
+}) {
+  const author =
+    message.author_type === "agent"
+      ? (agentsByKey.get(message.author_agent_key ?? "")?.display_name ?? message.author_agent_key ?? "Agent")
+      : message.author_type === "user"
+        ? message.author_user_id === myUserId
+          ? "You"
+          : "Operator"
+        : "System";
+  return (
+    <article
+      {...LIST_ITEM}
+      tabIndex={-1}
+      className={styles.message}
+      data-author={message.author_type}
+      data-testid="chat-message"
+      aria-label={`${author} at ${formatTime(message.created_at)}`}
+    >
+      <div className={styles.messageHead}>
+        <span className={styles.author} data-agent={message.author_agent_key ?? undefined}>
+          {author}
+        </span>
+        <time className={styles.time} dateTime={message.created_at}>
+          {formatTime(message.created_at)}
+        </time>
+      </div>
+      <div className={styles.body}>{message.content}</div>
+      {message.author_type === "user" ? (
+        <DeliveryStates message={message} deliveries={deliveries} agentsByKey={agentsByKey} canWrite={canWrite} />
+      ) : null}
+      {message.author_type === "agent" ? <ReplyMeta message={message} /> : null}
+    </article>
+  );
+}

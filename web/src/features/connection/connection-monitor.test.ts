@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createLiveStore } from "../live/live-store.ts";
+import { recheckConnection, startConnectionMonitor } from "./connection-monitor.ts";
+
+const deps = (answers: { supabase: boolean; executor: boolean }, calls: string[]) => ({
+  supabaseUrl: "http://sb.test",
+  supabaseAnonKey: "anon-key-anon-key-anon",
+  controlApiUrl: "http://exec.test",
+  fetch: (async (input: string | URL | Request) => {
+    const url = String(input);
+    calls.push(url);
+    const up = url.startsWith("http://sb.test") ? answers.supabase : answers.executor;
+    if (!up) throw new TypeError("Failed to fetch");
+    return new Response("{}", { status: 200 });
+  }) as typeof fetch,
+});
+
+describe("startConnectionMonitor", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("checks at once and writes Live with the check time", async () => {
+    const store = createLiveStore();
+    const stop = startConnectionMonitor(store, deps({ supabase: true, executor: true }, []));
+    await vi.waitFor(() => expect(store.getState().connection.mode).toBe("live"));
+    expect(store.getState().connection.lastCheckAt).not.toBeNull();
+    expect(store.getState().connection.lastLiveAt).toBe(store.getState().connection.lastCheckAt);
+    stop();
+  });
+
+  it("re-checks at once when asked (a failed call) and keeps the last live time when the executor goes", async () => {
+    const store = createLiveStore();
+    const answers = { supabase: true, executor: true };
+    const stop = startConnectionMonitor(store, deps(answers, []), 60_000);
+    await vi.waitFor(() => expect(store.getState().connection.mode).toBe("live"));
+    const lastLive = store.getState().connection.lastLiveAt;
+    answers.executor = false;
+    recheckConnection();
+    await vi.waitFor(() => expect(store.getState().connection.mode).toBe("backup"));
+    expect(store.getState().connection.lastLiveAt).toBe(lastLive);
+    stop();
+  });
+
+  it("polls on its interval", async () => {
+    vi.useFakeTimers();
+    const calls: string[] = [];
+    const store = createLiveStore();
+    const stop = startConnectionMonitor(store, deps({ supabase: true, executor: false }, calls), 30_000);
+    await vi.advanceTimersByTimeAsync(0);
+    const first = calls.length;
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(calls.length).toBe(first * 2);
+    expect(store.getState().connection.mode).toBe("backup");
+    stop();
+  });
+
+  it("stops answering re-check requests once stopped", async () => {
+    const calls: string[] = [];
+    const store = createLiveStore();
+    const stop = startConnectionMonitor(store, deps({ supabase: false, executor: false }, calls));
+    await vi.waitFor(() => expect(store.getState().connection.mode).toBe("offline"));
+    stop();
+    const before = calls.length;
+    recheckConnection();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(calls.length).toBe(before);
+  });
+});

@@ -1,0 +1,32 @@
+"use client";
+
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { useLiveStore } from "../live/use-live-store.ts";
+import { useProject } from "../projects/project-context.tsx";
+import styles from "../shell/app-shell.module.css";
+import { readSetting, type TLabsFeatures, ZLabsFeatures } from "./labs-features.ts";
+
+/** Shows the page only when its labs flag is on; otherwise explains and links to Settings → Labs. */
+export function LabsGate({ feature, title, children }: { feature: keyof TLabsFeatures; title: string; children: ReactNode }) {
+  const { project } = useProject();
+  const settings = useLiveStore((s) => s.rows.project_settings);
+  const loaded = useLiveStore((s) => s.realtime.catchUps > 0);
+  const flags = readSetting(settings, project.id, "labs_features", ZLabsFeatures);
+  if (flags[feature]) return <>{children}</>;
+  return (
+    <section className={styles.page}>
+      <h1 className={styles.pageTitle}>{title}</h1>
+      <p className={styles.notBuilt}>
+        {loaded ? (
+          <>
+            {title} is a labs feature and is off in this project. An owner or operator can turn it on in{" "}
+            <Link href={`/p/${project.slug}/settings#labs`}>Settings → Labs</Link>.
+          </>
+        ) : (
+          "Loading…"
+        )}
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,100 @@
+import { createStore } from "zustand/vanilla";
+import { keyOfLiveRow, LIVE_TABLE_NAMES, type TLiveRow, type TLiveTable } from "./live-tables.ts";
+import { mergeRows, reconcileRows, removeRows, type TRowMap } from "./merge-rows.ts";
+
+/** State of the realtime channel, as supabase-js reports it. */
+export type TRealtimeStatus = "idle" | "connecting" | "subscribed" | "reconnecting" | "closed";
+
+/** Live / Backup / Offline, as product principle 6 defines them. */
+export type TConnectionMode = "checking" | "live" | "backup" | "offline";
+
+/** The result of the last connection check. */
+export interface TConnectionState {
+  mode: TConnectionMode;
+  /** When the last check finished (ms since epoch), whatever its result. */
+  lastCheckAt: number | null;
+  /** When the executor was last seen healthy. */
+  lastLiveAt: number | null;
+  /** When Supabase was last reachable. */
+  lastReachableAt: number | null;
+  /** What failed, in words for the badge's tooltip. */
+  detail: string;
+}
+
+/** Every live table's rows by key. */
+export type TLiveRows = { [K in TLiveTable]: TRowMap<TLiveRow<K>> };
+
+/** The one store of the dashboard: live rows, the realtime channel state, and the connection badge. */
+export interface TLiveState {
+  rows: TLiveRows;
+  realtime: { status: TRealtimeStatus; catchUps: number; lastCatchUpAt: number | null };
+  connection: TConnectionState;
+  /** Merges rows (from a read or an event), keeping the higher seq per key. */
+  applyRows<K extends TLiveTable>(table: K, rows: readonly TLiveRow<K>[]): void;
+  /** Removes rows by key (a DELETE event). */
+  removeRows(table: TLiveTable, keys: readonly string[]): void;
+  /** Applies a complete snapshot of a scope; see reconcileRows. */
+  reconcileRows<K extends TLiveTable>(
+    table: K,
+    snapshot: readonly TLiveRow<K>[],
+    before: TRowMap<TLiveRow<K>>,
+    inScope: (row: TLiveRow<K>) => boolean,
+  ): void;
+  setRealtimeStatus(status: TRealtimeStatus): void;
+  noteCatchUp(): void;
+  setConnection(patch: Partial<TConnectionState>): void;
+  /** Forgets every row (sign-out, project switch). */
+  clearRows(): void;
+}
+
+function emptyRows(): TLiveRows {
+  return Object.fromEntries(LIVE_TABLE_NAMES.map((name) => [name, {}])) as TLiveRows;
+}
+
+/** Creates a store; the app uses the one from `liveStore`, tests make their own. */
+export function createLiveStore() {
+  return createStore<TLiveState>()((set) => ({
+    rows: emptyRows(),
+    realtime: { status: "idle", catchUps: 0, lastCatchUpAt: null },
+    connection: { mode: "checking", lastCheckAt: null, lastLiveAt: null, lastReachableAt: null, detail: "" },
+    applyRows(table, incoming) {
+      set((state) => {
+        const current = state.rows[table] as TRowMap<TLiveRow<typeof table>>;
+        const next = mergeRows(current, incoming, (row) => keyOfLiveRow(table, row));
+        return next === current ? state : { rows: { ...state.rows, [table]: next } };
+      });
+    },
+    removeRows(table, keys) {
+      set((state) => {
+        const current = state.rows[table] as TRowMap<unknown>;
+        const next = removeRows(current, keys);
+        return next === current ? state : { rows: { ...state.rows, [table]: next } };
+      });
+    },
+    reconcileRows(table, snapshot, before, inScope) {
+      set((state) => {
+        const current = state.rows[table] as TRowMap<TLiveRow<typeof table>>;
+        const next = reconcileRows(current, snapshot, (row) => keyOfLiveRow(table, row), before, inScope);
+        return next === current ? state : { rows: { ...state.rows, [table]: next } };
+      });
+    },
+    setRealtimeStatus(status) {
+      set((state) => (state.realtime.status === status ? state : { realtime: { ...state.realtime, status } }));
+    },
+    noteCatchUp() {
+      set((state) => ({ realtime: { ...state.realtime, catchUps: state.realtime.catchUps + 1, lastCatchUpAt: Date.now() } }));
+    },
+    setConnection(patch) {
+      set((state) => ({ connection: { ...state.connection, ...patch } }));
+    },
+    clearRows() {
+      set({ rows: emptyRows() });
+    },
+  }));
+}
+
+/** The store type. */
+export type TLiveStore = ReturnType<typeof createLiveStore>;
+
+/** The dashboard's one live store for this tab. */
+export const liveStore: TLiveStore = createLiveStore();

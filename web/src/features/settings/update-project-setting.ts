@@ -1,0 +1,31 @@
+import type { Json } from "@mission-control/shared/db";
+import { AppError } from "@mission-control/shared/errors";
+import type { TBrowserClient } from "../auth/get-browser-client.ts";
+import { type TProjectSetting, ZProjectSetting } from "../live/live-rows.ts";
+
+/**
+ * Writes one project setting (upsert on project_id + key). RLS lets owners and operators do it;
+ * anyone else gets an error that says so.
+ */
+export async function updateProjectSetting(
+  client: TBrowserClient,
+  projectId: string,
+  key: string,
+  value: NonNullable<Json>,
+): Promise<TProjectSetting> {
+  const { data, error } = await client
+    .from("project_settings")
+    .upsert({ project_id: projectId, key, value }, { onConflict: "project_id,key" })
+    .select()
+    .single();
+  if (error) {
+    const forbidden = error.code === "42501" || /row-level security/i.test(error.message);
+    throw new AppError(forbidden ? "forbidden" : "database_unreachable", {
+      message: forbidden
+        ? "Only owners and operators can change settings: ask an owner for the operator role."
+        : `Could not save the setting "${key}": ${error.message}.`,
+      cause: error,
+    });
+  }
+  return ZProjectSetting.parse(data);
+}

@@ -1,0 +1,114 @@
+"use client";
+
+import { usePathname, useRouter } from "next/navigation";
+import { type ReactNode, useEffect, useMemo, useState } from "react";
+import { getBrowserClient } from "../auth/get-browser-client.ts";
+import { useSession } from "../auth/use-session.ts";
+import { useClientConfig } from "../config/client-config-provider.tsx";
+import { recheckConnection, startConnectionMonitor } from "../connection/connection-monitor.ts";
+import { liveStore } from "../live/live-store.ts";
+import { parseLiveRows } from "../live/live-tables.ts";
+import { subscribeProject } from "../live/subscribe-project.ts";
+import { useLiveStore } from "../live/use-live-store.ts";
+import { ProjectProvider, type TProjectContext } from "../projects/project-context.tsx";
+import styles from "./app-shell.module.css";
+import { MissionBanner } from "./mission-banner.tsx";
+import { Sidebar } from "./sidebar.tsx";
+import { TopBar } from "./top-bar.tsx";
+
+/**
+ * The signed-in frame of every project page: guards the session, resolves the project from the
+ * URL, keeps the live store subscribed to it, runs the connection badge's checks, and lays out
+ * sidebar, top bar, mission banner and the page.
+ */
+export function ProjectShell({ slug, children }: { slug: string; children: ReactNode }) {
+  const config = useClientConfig();
+  const router = useRouter();
+  const pathname = usePathname();
+  const session = useSession();
+  const client = getBrowserClient(config);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const projects = useLiveStore((s) => s.rows.projects);
+  const members = useLiveStore((s) => s.rows.project_members);
+  const project = useMemo(() => Object.values(projects).find((p) => p.slug === slug), [projects, slug]);
+  const userId = session.session?.user.id;
+  const accessToken = session.session?.access_token;
+  const projectId = project?.id;
+
+  useEffect(() => {
+    if (session.status === "signed-out") router.replace(`/sign-in?next=${encodeURIComponent(pathname)}`);
+  }, [session.status, router, pathname]);
+
+  // The project list comes first: the slug in the URL names the project to subscribe to.
+  useEffect(() => {
+    if (!userId) return;
+    void client
+      .from("projects")
+      .select("*")
+      .then(({ data, error }) => {
+        if (error) return setLoadError(`Could not load your projects: ${error.message}. Check the connection badge and reload.`);
+        liveStore.getState().applyRows("projects", parseLiveRows("projects", data ?? []));
+        if (!(data ?? []).some((p) => p.slug === slug)) setLoadError(`There is no project "${slug}" you are a member of.`);
+        else setLoadError(null);
+      });
+  }, [client, userId, slug]);
+
+  useEffect(() => startConnectionMonitor(liveStore, { ...config, fetch: (input, init) => fetch(input, init) }), [config]);
+
+  // Resubscribe only when the project or the user changes; supabase-js follows token refreshes itself.
+  const tokenRef = accessToken;
+  useEffect(() => {
+    if (!projectId || !tokenRef) return;
+    return subscribeProject({
+      client,
+      store: liveStore,
+      projectId,
+      accessToken: tokenRef,
+      onError: (err) => {
+        console.warn("live data may be stale: the next reconnect or visibility change catches up", err);
+        recheckConnection();
+      },
+    });
+  }, [client, projectId, userId]);
+
+  if (session.status !== "signed-in") {
+    return (
+      <main className={styles.centered}>
+        <p className="muted">{session.status === "loading" ? "Loading…" : "Redirecting to sign-in…"}</p>
+      </main>
+    );
+  }
+  if (!project) {
+    return (
+      <main className={styles.centered}>
+        <p className="muted">{loadError ?? "Loading project…"}</p>
+        {loadError ? <a href="/">Go to your first project</a> : null}
+      </main>
+    );
+  }
+  const role = members[`${project.id}:${session.session.user.id}`]?.role ?? null;
+  const value: TProjectContext = {
+    project,
+    role,
+    canWrite: role === "owner" || role === "operator",
+    session: session.session,
+    client,
+  };
+  return (
+    <ProjectProvider value={value}>
+      <a className={styles.skipLink} href="#content">
+        Skip to content
+      </a>
+      <div className={styles.shell}>
+        <Sidebar slug={slug} />
+        <div className={styles.main}>
+          <TopBar slug={slug} />
+          <MissionBanner projectId={project.id} />
+          <main className={styles.content} id="content" tabIndex={-1}>
+            {children}
+          </main>
+        </div>
+      </div>
+    </ProjectProvider>
+  );
+}

@@ -1,0 +1,43 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import styles from "./app-shell.module.css";
+
+/** The product's sections, in sidebar order. */
+export const SECTIONS = [
+  { path: "activity", label: "Activity" },
+  { path: "tasks", label: "Tasks" },
+  { path: "team-room", label: "Team Room" },
+  { path: "dms", label: "DMs" },
+  { path: "agents", label: "Agents" },
+  { path: "knowledge", label: "Knowledge" },
+  { path: "schedule", label: "Schedule" },
+  { path: "settings", label: "Settings" },
+] as const;
+
+/** The sidebar: one link per section; the current one is marked for screen readers too. */
+export function Sidebar({ slug }: { slug: string }) {
+  const pathname = usePathname();
+  return (
+    <nav className={styles.sidebar} aria-label="Sections">
+      <div className={styles.brand}>
+        <span className={styles.logo} aria-hidden="true" />
+        Mission Control
+      </div>
+      <ul className={styles.nav}>
+        {SECTIONS.map((section) => {
+          const href = `/p/${slug}/${section.path}`;
+          const current = pathname === href || pathname.startsWith(`${href}/`);
+          return (
+            <li key={section.path}>
+              <Link href={href} className={styles.navLink} aria-current={current ? "page" : undefined}>
+                {section.label}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,36 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { ConnectionBadge } from "../connection/connection-badge.tsx";
+import { liveStore } from "../live/live-store.ts";
+import { useProject } from "../projects/project-context.tsx";
+import { ProjectPicker } from "../projects/project-picker.tsx";
+import styles from "./app-shell.module.css";
+
+/** The top bar: project name (or picker), connection badge, who is signed in, sign-out. */
+export function TopBar({ slug }: { slug: string }) {
+  const { project, session, client, role } = useProject();
+  const router = useRouter();
+  const signOut = async () => {
+    await client.auth.signOut();
+    liveStore.getState().clearRows();
+    router.replace("/sign-in");
+  };
+  return (
+    <header className={styles.topBar}>
+      <div className={styles.topLeft}>
+        <ProjectPicker currentSlug={slug} currentName={project.name} className={styles.projectName} />
+      </div>
+      <div className={styles.topRight}>
+        <ConnectionBadge />
+        <span className={styles.user} title={role ? `Your role: ${role}` : undefined}>
+          {session.user.email}
+          {role ? <span className={styles.role}>{role}</span> : null}
+        </span>
+        <button type="button" className="button small" onClick={signOut}>
+          Sign out
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -663,6 +663,7 @@ export type Database = {
       has_project_role: { Args: { allowed_roles?: string[]; target_project: string }; Returns: boolean };
       is_boolean_map: { Args: { doc: Json }; Returns: boolean };
       labs_feature_enabled: { Args: { feature: string; target_project: string }; Returns: boolean };
+      load_chat_delivery_context: { Args: { p_delivery_id: string; p_history_limit?: number }; Returns: Json };
       realtime_publication_status: {
         Args: Record<PropertyKey, never>;
         Returns: {

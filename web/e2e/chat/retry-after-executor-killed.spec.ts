@@ -4,7 +4,6 @@ import { createTestProject } from "../support/test-data.ts";
 
 test.describe("watchdog and retry", () => {
   test.beforeEach(async ({ executor }) => {
-    test.skip(!executor.available, "executor/src/main.ts does not exist yet");
     await executor.start();
   });
 

@@ -21,7 +21,6 @@ test.describe("connection badge", () => {
   });
 
   test("shows Live with the time of the last check while the executor is healthy", async ({ page, admin, signIn, executor }) => {
-    test.skip(!executor.available, "executor/src/main.ts does not exist yet");
     await executor.start();
     const project = await createTestProject(admin, { label: "live" });
     await signIn();

@@ -1,12 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { waitForHttp } from "./wait-for-http.ts";
 
 /** Controls one executor child process (`node --import tsx executor/src/main.ts`). */
 export interface TExecutorProcess {
-  /** False when executor/src/main.ts does not exist yet: specs that need it skip. */
-  readonly available: boolean;
   readonly running: boolean;
   readonly controlApiUrl: string;
   /** Starts it (if not running) and waits until `GET /health` answers. */
@@ -41,7 +38,6 @@ export function createExecutorProcess(options: TExecutorProcessOptions): TExecut
   };
 
   return {
-    available: fs.existsSync(entry),
     get running() {
       return child !== undefined;
     },

@@ -1,0 +1,196 @@
+import crypto from "node:crypto";
+import pg from "pg";
+import pino from "pino";
+import { createExecutorClient, type TDeliveryRow } from "../executor/src/db/executor-client.ts";
+import { completeDelivery } from "../executor/src/delivery/complete-delivery.ts";
+import { createDeliveryWorker } from "../executor/src/delivery/create-delivery-worker.ts";
+import { subscribeDeliveryWakeups } from "../executor/src/delivery/subscribe-delivery-wakeups.ts";
+import { parseExecutorEnv } from "../executor/src/env.ts";
+import { startExecutor, type TExecutor } from "../executor/src/runtime/start-executor.ts";
+import { startBenchStack } from "./lib/bench-stack.ts";
+import { ms, percentile, table } from "./lib/stats.ts";
+
+const PICKUPS = Number(process.env.BENCH_PICKUPS ?? 200);
+const THROUGHPUT_DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 2000);
+const POLL_INTERVAL_MS = 1000;
+const log = pino({ level: "warn" });
+
+type TStack = Awaited<ReturnType<typeof startBenchStack>>;
+
+/** A project with one built-in agent and its DM thread, created with the superuser. */
+async function createProject(sql: pg.Pool): Promise<{ projectId: string; threadId: string }> {
+  const { rows } = await sql.query<{ id: string }>("insert into public.projects (name, slug) values ('Bench', $1) returning id", [
+    `bench-${crypto.randomUUID().slice(0, 8)}`,
+  ]);
+  const projectId = rows[0]?.id as string;
+  await sql.query("insert into public.agents (project_id, agent_key, display_name) values ($1, 'lead', 'Lead')", [projectId]);
+  const thread = await sql.query<{ id: string }>(
+    "insert into public.project_chat_threads (project_id, kind, thread_key, agent_key, title) values ($1, 'dm', 'DM:lead', 'lead', 'DM with lead') returning id",
+    [projectId],
+  );
+  return { projectId, threadId: thread.rows[0]?.id as string };
+}
+
+/** Inserts `count` messages and one queued delivery each, in one statement (one commit). */
+async function queueDeliveries(sql: pg.Pool, project: { projectId: string; threadId: string }, count: number): Promise<void> {
+  await sql.query(
+    `with m as (
+       insert into public.project_chat_messages (project_id, thread_id, author_type, target_agent_keys, content)
+       select $1, $2, 'user', '{lead}', 'bench message ' || g from generate_series(1, $3) g
+       returning id)
+     insert into public.chat_delivery_queue (project_id, message_id, agent_key) select $1, m.id, 'lead' from m`,
+    [project.projectId, project.threadId, count],
+  );
+}
+
+/** Pickup latency: a delivery row committed (pg insert returned) → the worker's claim returned it. */
+async function measurePickup(stack: TStack, sql: pg.Pool, wakeups: boolean): Promise<number[]> {
+  const project = await createProject(sql);
+  const db = createExecutorClient(stack.SUPABASE_URL, stack.SUPABASE_SERVICE_ROLE_KEY);
+  const executorId = `bench-pickup-${wakeups ? "rt" : "poll"}`;
+  const waiting = new Map<string, (at: number) => void>();
+  const worker = createDeliveryWorker({
+    db,
+    executorId,
+    concurrency: 4,
+    pollIntervalMs: POLL_INTERVAL_MS,
+    log,
+    process: async (delivery: TDeliveryRow) => {
+      const at = performance.now();
+      waiting.get(delivery.message_id)?.(at);
+      await completeDelivery(db, { deliveryId: delivery.id, executorId, reply: "ok", metadata: {} });
+      return "replied";
+    },
+  });
+  const subscription = wakeups
+    ? subscribeDeliveryWakeups(db, { wake: () => worker.wake(), wakeAt: (at) => worker.wakeAt(at), log, channelName: "bench-pickup" })
+    : null;
+  if (subscription && !(await subscription.ready)) throw new Error("realtime wake-ups did not subscribe");
+  worker.start();
+  const samples: number[] = [];
+  const count = wakeups ? PICKUPS : Math.min(PICKUPS, 40);
+  for (let i = 0; i < count; i++) {
+    const { rows } = await sql.query<{ id: string }>(
+      "insert into public.project_chat_messages (project_id, thread_id, author_type, target_agent_keys, content) values ($1, $2, 'user', '{lead}', 'ping') returning id",
+      [project.projectId, project.threadId],
+    );
+    const messageId = rows[0]?.id as string;
+    const claimed = new Promise<number>((resolve) => waiting.set(messageId, resolve));
+    await sql.query("insert into public.chat_delivery_queue (project_id, message_id, agent_key) values ($1, $2, 'lead')", [
+      project.projectId,
+      messageId,
+    ]);
+    const committed = performance.now();
+    samples.push((await claimed) - committed);
+    waiting.delete(messageId);
+    // Let the poll phase drift relative to the inserts, as real traffic would.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 20));
+  }
+  await subscription?.close();
+  await worker.stop({ timeoutMs: 5_000 });
+  db.realtime.disconnect();
+  return samples;
+}
+
+/** Throughput: `THROUGHPUT_DELIVERIES` already queued, drained end to end (built-in model) by `executors` × `concurrency`. */
+async function measureThroughput(
+  stack: TStack,
+  sql: pg.Pool,
+  executors: number,
+  concurrency: number,
+): Promise<{ perSecond: number; elapsedMs: number }> {
+  const project = await createProject(sql);
+  await queueDeliveries(sql, project, THROUGHPUT_DELIVERIES);
+  const started = performance.now();
+  const running: TExecutor[] = await Promise.all(
+    Array.from({ length: executors }, (_, i) =>
+      startExecutor(
+        parseExecutorEnv({
+          SUPABASE_URL: stack.SUPABASE_URL,
+          SUPABASE_SERVICE_ROLE_KEY: stack.SUPABASE_SERVICE_ROLE_KEY,
+          CONTROL_API_PORT: "0",
+          EXECUTOR_ID: `bench-throughput-${executors}x${concurrency}-${i}`,
+          WORKER_CONCURRENCY: String(concurrency),
+          POLL_INTERVAL_MS: "100",
+          LOG_LEVEL: "warn",
+        }),
+        { log },
+      ),
+    ),
+  );
+  for (;;) {
+    const { rows } = await sql.query<{ n: number }>(
+      "select count(*)::int as n from public.chat_delivery_queue where project_id = $1 and status in ('processed', 'failed')",
+      [project.projectId],
+    );
+    if ((rows[0]?.n ?? 0) >= THROUGHPUT_DELIVERIES) break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const elapsedMs = performance.now() - started;
+  const failed = await sql.query<{ n: number }>(
+    "select count(*)::int as n from public.chat_delivery_queue where project_id = $1 and status = 'failed'",
+    [project.projectId],
+  );
+  if ((failed.rows[0]?.n ?? 0) > 0) process.stdout.write(`warning: ${failed.rows[0]?.n} deliveries failed\n`);
+  await Promise.all(running.map((executor) => executor.stop()));
+  return { perSecond: THROUGHPUT_DELIVERIES / (elapsedMs / 1000), elapsedMs };
+}
+
+async function main() {
+  const stack = await startBenchStack("delivery-pickup");
+  const sql = new pg.Pool({ connectionString: stack.DATABASE_URL, max: 4 });
+  try {
+    const withWakeups = await measurePickup(stack, sql, true);
+    const pollingOnly = await measurePickup(stack, sql, false);
+    const rows = [
+      [
+        "realtime wake-ups + polling",
+        String(withWakeups.length),
+        ms(percentile(withWakeups, 50)),
+        ms(percentile(withWakeups, 95)),
+        ms(Math.max(...withWakeups)),
+      ],
+      [
+        `polling only (every ${POLL_INTERVAL_MS} ms)`,
+        String(pollingOnly.length),
+        ms(percentile(pollingOnly, 50)),
+        ms(percentile(pollingOnly, 95)),
+        ms(Math.max(...pollingOnly)),
+      ],
+    ];
+    process.stdout.write(
+      `\nQueue pickup latency (insert committed -> claimed by the worker)\n${table(["mode", "n", "p50", "p95", "max"], rows)}\n`,
+    );
+    process.stdout.write(`goal: p95 <= 10 ms with wake-ups -> ${percentile(withWakeups, 95) <= 10 ? "met" : "NOT met"}\n`);
+
+    const configs: [number, number][] = [
+      [1, 1],
+      [1, 4],
+      [4, 4],
+    ];
+    const results: string[][] = [];
+    for (const [executors, concurrency] of configs) {
+      const r = await measureThroughput(stack, sql, executors, concurrency);
+      results.push([
+        `${executors} executor(s) x ${concurrency} concurrent`,
+        String(THROUGHPUT_DELIVERIES),
+        `${(r.elapsedMs / 1000).toFixed(2)} s`,
+        r.perSecond.toFixed(0),
+      ]);
+    }
+    process.stdout.write(
+      `\nDelivery throughput, end to end with the built-in model (claim, load context, reply, status)\n${table(["workers", "deliveries", "elapsed", "deliveries/s"], results)}\n`,
+    );
+  } finally {
+    await sql.end();
+    await stack.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`delivery-pickup benchmark failed: ${(err as Error).stack}\n`);
+    process.exit(1);
+  },
+);

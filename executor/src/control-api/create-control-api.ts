@@ -1,0 +1,104 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { AppError } from "@mission-control/shared/errors";
+import type { Logger } from "pino";
+import type { TDb, TDeliveryRow } from "../db/executor-client.ts";
+import type { THealthReport } from "../health/check-health.ts";
+import { applyCors } from "./apply-cors.ts";
+import { createTokenVerifier, type TTokenVerifier } from "./create-token-verifier.ts";
+import { handleDeliver } from "./handle-deliver.ts";
+import { sendError, sendJson } from "./send-json.ts";
+
+/** The executor's HTTP API for the dashboard. */
+export interface TControlApi {
+  /** Listens on host:port (port 0 picks a free one) and returns the base URL. */
+  listen(): Promise<string>;
+  /** Stops accepting, refuses new deliveries, waits for open requests (idle keep-alive sockets are closed). */
+  close(): Promise<void>;
+  readonly url: string | null;
+}
+
+/**
+ * Creates the Control API (node:http): GET /health, POST /api/chat/deliver, CORS for the dashboard's
+ * origins, JSON errors `{error: {code, message}}` and 404 for anything else.
+ */
+export function createControlApi(options: {
+  host: string;
+  port: number;
+  allowedOrigins: readonly string[];
+  db: TDb;
+  log: Logger;
+  health: () => Promise<THealthReport>;
+  claimMessage: (messageId: string) => Promise<TDeliveryRow[]>;
+  verifier?: TTokenVerifier;
+}): TControlApi {
+  const log = options.log.child({ component: "control-api" });
+  const verifier = options.verifier ?? createTokenVerifier(options.db);
+  let accepting = true;
+  let url: string | null = null;
+
+  const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (applyCors(req, res, options.allowedOrigins)) return;
+    const path = new URL(req.url ?? "/", "http://control-api").pathname;
+    if (path === "/health") {
+      if (req.method !== "GET" && req.method !== "HEAD") throw methodNotAllowed(req.method, "GET");
+      const report = await options.health();
+      sendJson(res, report.status === "down" ? 503 : 200, report);
+      return;
+    }
+    if (path === "/api/chat/deliver") {
+      if (req.method !== "POST") throw methodNotAllowed(req.method, "POST");
+      await handleDeliver(req, res, { db: options.db, verifier, claimMessage: options.claimMessage, accepting: () => accepting, log });
+      return;
+    }
+    throw new AppError("not_found", {
+      message: `No route ${req.method} ${path}: the Control API serves GET /health and POST /api/chat/deliver`,
+    });
+  };
+
+  const server = http.createServer((req, res) => {
+    const started = performance.now();
+    route(req, res)
+      .catch((err: unknown) => {
+        if (!(err instanceof AppError)) log.error({ err, method: req.method, url: req.url }, "control API request failed");
+        sendError(res, err);
+      })
+      .finally(() => {
+        log.debug(
+          { method: req.method, url: req.url, status: res.statusCode, ms: Math.round(performance.now() - started) },
+          "control API request",
+        );
+      });
+  });
+  server.keepAliveTimeout = 5_000;
+
+  return {
+    get url() {
+      return url;
+    },
+    listen() {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(options.port, options.host, () => {
+          server.off("error", reject);
+          const address = server.address() as AddressInfo;
+          const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+          url = `http://${host}:${address.port}`;
+          resolve(url);
+        });
+      });
+    },
+    close() {
+      accepting = false;
+      if (!server.listening) return Promise.resolve();
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
+
+function methodNotAllowed(method: string | undefined, allowed: string): AppError {
+  return new AppError("invalid_input", { message: `${method ?? "?"} is not allowed here: use ${allowed}` });
+}

@@ -1,0 +1,22 @@
+import { AppError, type TAppErrorCode } from "@mission-control/shared/errors";
+
+/** What PostgREST (and supabase-js) report for a failed request. */
+export type TPostgrestErrorLike = { code?: string; message: string; details?: string | null; hint?: string | null };
+
+/** SQLSTATE raised by complete_chat_delivery when the claim was taken over by the watchdog or another executor. */
+export const CLAIM_LOST_SQLSTATE = "40001";
+/** SQLSTATE raised by complete_chat_delivery when the Team Room posting limit is reached. */
+export const POSTING_LIMIT_SQLSTATE = "P0001";
+
+/**
+ * Turns a supabase-js error into an AppError: network failures (no SQLSTATE, fetch failed) are
+ * `database_unreachable`; anything else takes `fallback`. The SQLSTATE and hint stay in details.
+ */
+export function readDbError(error: TPostgrestErrorLike, what: string, fallback: TAppErrorCode = "internal"): AppError {
+  const unreachable = !error.code || !/^[0-9A-Z]{5}$|^PGRST/.test(error.code);
+  const hint = error.hint ? ` (${error.hint})` : "";
+  return new AppError(unreachable ? "database_unreachable" : fallback, {
+    message: `${what}: ${error.message}${hint}`,
+    details: { sqlstate: error.code ?? null },
+  });
+}

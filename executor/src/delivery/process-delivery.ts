@@ -1,0 +1,108 @@
+import type { Logger } from "pino";
+import type { TAgentRuntime } from "../agents/create-agent-runtime.ts";
+import type { TAgentStatusWriter } from "../agents/create-agent-status-writer.ts";
+import type { TOperatorNames } from "../agents/create-operator-names.ts";
+import { describeCurrentAction } from "../agents/describe-current-action.ts";
+import { oneLine } from "../agents/set-agent-status.ts";
+import type { TDb, TDeliveryRow } from "../db/executor-client.ts";
+import { computeBackoff } from "../worker/compute-backoff.ts";
+import { classifyDeliveryError } from "./classify-delivery-error.ts";
+import { completeDelivery } from "./complete-delivery.ts";
+import { failDelivery } from "./fail-delivery.ts";
+import { loadDeliveryInput } from "./load-delivery-input.ts";
+
+/** What processing one delivery needs; shared by every delivery of a worker. */
+export type TDeliveryDeps = {
+  db: TDb;
+  executorId: string;
+  runtime: TAgentRuntime;
+  operatorNames: TOperatorNames;
+  statusWriter: TAgentStatusWriter;
+  historyLimit: number;
+  retry: { baseMs: number; maxMs: number };
+  /** Counts deliveries in flight per agent, so an agent goes idle only when its last one ends. */
+  agentLoad: Map<string, number>;
+  log: Logger;
+};
+
+/** How one delivery ended. */
+export type TDeliveryOutcome = "replied" | "requeued" | "failed" | "claim_lost" | "aborted";
+
+/**
+ * Runs one claimed delivery: agent → working ("Replying to Ada in DM"), load profile, mission,
+ * docs and thread, assemble the context, call the provider, write the reply with model, usage and
+ * context breakdown (complete_chat_delivery), agent → idle with its context usage. On error:
+ * transient → requeued after capped exponential back-off with jitter; permanent → failed with the
+ * reason; agent → error. When `signal` aborts (shutdown) nothing is written: the worker releases it.
+ */
+export async function processDelivery(deps: TDeliveryDeps, delivery: TDeliveryRow, signal: AbortSignal): Promise<TDeliveryOutcome> {
+  const log = deps.log.child({
+    deliveryId: delivery.id,
+    messageId: delivery.message_id,
+    agentKey: delivery.agent_key,
+    attempt: delivery.attempts,
+  });
+  const startedAt = performance.now();
+  let agentId: string | null = null;
+  try {
+    const input = await loadDeliveryInput(deps.db, delivery, { historyLimit: deps.historyLimit });
+    agentId = input.agent.id;
+    deps.agentLoad.set(agentId, (deps.agentLoad.get(agentId) ?? 0) + 1);
+    const operator = await deps.operatorNames.nameOf(input.message.author_user_id);
+    deps.statusWriter.set(agentId, { status: "working", currentAction: describeCurrentAction(input, operator) });
+    const reply = await deps.runtime.reply(input, signal);
+    signal.throwIfAborted();
+    await completeDelivery(deps.db, { deliveryId: delivery.id, executorId: deps.executorId, reply: reply.text, metadata: reply.metadata });
+    const repliedAgent = agentId;
+    agentId = null;
+    if (releaseAgent(deps, repliedAgent) === 0) {
+      deps.statusWriter.set(repliedAgent, { status: "idle", currentAction: "", contextUsage: reply.contextUsage, lastModel: reply.model });
+    }
+    log.info(
+      { model: reply.model, offline: reply.metadata.offline, usage: reply.metadata.usage, ms: Math.round(performance.now() - startedAt) },
+      "delivery replied",
+    );
+    return "replied";
+  } catch (err) {
+    const stillCounted = agentId;
+    const remaining = stillCounted ? releaseAgent(deps, stillCounted) : 0;
+    if (signal.aborted) {
+      if (stillCounted && remaining === 0)
+        deps.statusWriter.set(stillCounted, { status: "idle", currentAction: "Handed back to the queue: the executor stopped" });
+      log.warn({ err }, "delivery interrupted by shutdown; it will be released to the queue");
+      return "aborted";
+    }
+    const failure = classifyDeliveryError(err);
+    if (failure.kind === "claim_lost") {
+      log.warn({ reason: failure.reason }, "claim lost before the reply was saved; dropping the reply");
+      return "claim_lost";
+    }
+    const retryAfterMs =
+      failure.kind === "transient"
+        ? computeBackoff({ attempt: delivery.attempts, baseMs: deps.retry.baseMs, maxMs: deps.retry.maxMs })
+        : null;
+    const outcome = await failDelivery(deps.db, {
+      deliveryId: delivery.id,
+      executorId: deps.executorId,
+      error: failure.reason,
+      retryAfterMs,
+    });
+    const requeued = outcome?.status === "queued";
+    log.error(
+      { err, code: failure.code, kind: failure.kind, retryAfterMs, requeued },
+      requeued ? "delivery failed; retrying later" : "delivery failed",
+    );
+    if (stillCounted && remaining === 0) {
+      const action = requeued ? `Retrying after an error: ${failure.reason}` : `Failed: ${failure.reason}`;
+      deps.statusWriter.set(stillCounted, { status: "error", currentAction: oneLine(action, 300) });
+    }
+    return requeued ? "requeued" : outcome ? "failed" : "claim_lost";
+  }
+}
+
+function releaseAgent(deps: TDeliveryDeps, agentId: string): number {
+  const left = (deps.agentLoad.get(agentId) ?? 1) - 1;
+  if (left <= 0) deps.agentLoad.delete(agentId);
+  else deps.agentLoad.set(agentId, left);
+  return Math.max(0, left);
+}

@@ -1,0 +1,63 @@
+import { AppError } from "@mission-control/shared/errors";
+import { describe, expect, it } from "vitest";
+import { parseExecutorEnv, readEnvFile } from "./env.ts";
+
+const required = { SUPABASE_URL: "http://127.0.0.1:54321", SUPABASE_SERVICE_ROLE_KEY: "x".repeat(40) };
+
+describe("parseExecutorEnv", () => {
+  it("applies the documented defaults", () => {
+    const env = parseExecutorEnv(required);
+    expect(env).toMatchObject({
+      CONTROL_API_PORT: 54330,
+      CONTROL_API_HOST: "127.0.0.1",
+      WEB_ORIGIN: ["http://localhost:3000", "http://127.0.0.1:3000"],
+      WATCHDOG_STUCK_AFTER_MS: 120_000,
+      WORKER_CONCURRENCY: 4,
+      REALTIME_WAKEUPS: true,
+      LOG_LEVEL: "info",
+    });
+    expect(env.EXECUTOR_ID).toMatch(/-\d+$/);
+    expect(env.OPENAI_API_KEY).toBeUndefined();
+  });
+
+  it("names the missing variable", () => {
+    expect(() => parseExecutorEnv({ SUPABASE_URL: required.SUPABASE_URL })).toThrow(/SUPABASE_SERVICE_ROLE_KEY is missing/);
+    const err = (() => {
+      try {
+        parseExecutorEnv({});
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).code).toBe("config_invalid");
+    expect((err as AppError).details.variables).toEqual(["SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY"]);
+  });
+
+  it("parses numbers, flags and origin lists, and treats blank keys as absent", () => {
+    const env = parseExecutorEnv({
+      ...required,
+      CONTROL_API_PORT: "0",
+      WORKER_CONCURRENCY: "8",
+      REALTIME_WAKEUPS: "false",
+      WEB_ORIGIN: "https://mc.example.com/, http://localhost:3001",
+      OPENAI_API_KEY: "  ",
+    });
+    expect(env.CONTROL_API_PORT).toBe(0);
+    expect(env.WORKER_CONCURRENCY).toBe(8);
+    expect(env.REALTIME_WAKEUPS).toBe(false);
+    expect(env.WEB_ORIGIN).toEqual(["https://mc.example.com", "http://localhost:3001"]);
+    expect(env.OPENAI_API_KEY).toBeUndefined();
+  });
+
+  it("rejects values out of range with the variable's name", () => {
+    expect(() => parseExecutorEnv({ ...required, WORKER_CONCURRENCY: "0" })).toThrow(/WORKER_CONCURRENCY/);
+    expect(() => parseExecutorEnv({ ...required, OPENAI_BASE_URL: "not a url" })).toThrow(/OPENAI_BASE_URL/);
+  });
+});
+
+describe("readEnvFile", () => {
+  it("returns nothing for a missing file", () => {
+    expect(readEnvFile("/nonexistent/.env.local")).toEqual({});
+  });
+});

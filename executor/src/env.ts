@@ -1,0 +1,100 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { AppError } from "@mission-control/shared/errors";
+import { z } from "zod";
+
+/** Repository root (executor/src sits two levels below it). */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+const DEFAULT_WEB_ORIGINS = "http://localhost:3000,http://127.0.0.1:3000";
+
+const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value?.trim() ? value.trim() : undefined));
+const flag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"])
+    .default(fallback ? "true" : "false")
+    .transform((value) => value === "true" || value === "1" || value === "yes");
+
+/** The executor's environment, validated. Every field is documented in `.env.example`. */
+export const ZExecutorEnv = z.object({
+  SUPABASE_URL: z.url({ message: "must be the project's base URL, e.g. http://127.0.0.1:54321 (start `pnpm stack` or export it)" }),
+  SUPABASE_SERVICE_ROLE_KEY: z
+    .string({ message: "is missing: start `pnpm stack` (it writes .env.local) or export the service role key" })
+    .min(20, { message: "is too short to be a service role key: copy it from `pnpm stack` or the Supabase dashboard" }),
+  CONTROL_API_PORT: int(54330, 0, 65535),
+  CONTROL_API_HOST: z.string().min(1).default("127.0.0.1"),
+  /** The URL the dashboard should call; defaults to http://<host>:<port>. */
+  CONTROL_API_PUBLIC_URL: z.url().optional(),
+  /** Comma-separated origins allowed by CORS. */
+  WEB_ORIGIN: z
+    .string()
+    .default(DEFAULT_WEB_ORIGINS)
+    .transform((value) =>
+      value
+        .split(",")
+        .map((origin) => origin.trim().replace(/\/+$/, ""))
+        .filter(Boolean),
+    ),
+  EXECUTOR_ID: z.string().min(1).max(100).default(`${os.hostname()}-${process.pid}`.slice(0, 100)),
+  WATCHDOG_STUCK_AFTER_MS: int(120_000, 100, 86_400_000),
+  WATCHDOG_INTERVAL_MS: int(10_000, 50, 3_600_000),
+  POLL_INTERVAL_MS: int(1_000, 10, 60_000),
+  WORKER_CONCURRENCY: int(4, 1, 256),
+  REALTIME_WAKEUPS: flag(true),
+  PRESENCE_INTERVAL_MS: int(10_000, 100, 3_600_000),
+  SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),
+  DELIVERY_RETRY_BASE_MS: int(1_000, 1, 600_000),
+  DELIVERY_RETRY_MAX_MS: int(60_000, 1, 3_600_000),
+  HISTORY_MESSAGES: int(20, 0, 500),
+  DB_REQUEST_TIMEOUT_MS: int(15_000, 100, 600_000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  OPENAI_BASE_URL: optionalText.pipe(z.url({ message: "must be an http(s) URL such as https://api.openai.com/v1" }).optional()),
+  OPENAI_API_KEY: optionalText,
+  ANTHROPIC_BASE_URL: optionalText.pipe(z.url({ message: "must be an http(s) URL such as https://api.anthropic.com" }).optional()),
+  ANTHROPIC_API_KEY: optionalText,
+});
+
+/** The executor's configuration, parsed once at start-up and passed down (nothing else reads process.env). */
+export type TExecutorEnv = z.infer<typeof ZExecutorEnv>;
+/** The executor's configuration as strings, e.g. from process.env or a test. */
+export type TExecutorEnvInput = Record<string, string | undefined>;
+
+/**
+ * Validates `source` into the executor's configuration. Throws `config_invalid` naming the first
+ * variable that is missing or wrong.
+ */
+export function parseExecutorEnv(source: TExecutorEnvInput): TExecutorEnv {
+  const parsed = ZExecutorEnv.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
+  throw new AppError("config_invalid", {
+    message: `The executor's environment is invalid: ${issues.join("; ")}`,
+    details: { variables: parsed.error.issues.map((issue) => issue.path.join(".")) },
+  });
+}
+
+/** Reads `KEY=value` lines of a dotenv file; missing file → empty. */
+export function readEnvFile(file: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (!fs.existsSync(file)) return values;
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    const match = /^\s*([A-Z0-9_]+)\s*=\s*(.*)$/.exec(line);
+    if (!match?.[1]) continue;
+    values[match[1]] = (match[2] ?? "").trim().replace(/^(['"])(.*)\1$/, "$2");
+  }
+  return values;
+}
+
+/**
+ * The executor's configuration from the process environment, falling back to the repository's
+ * `.env.local` (written by `pnpm stack`) for variables that are not exported.
+ */
+export function readExecutorEnv(): TExecutorEnv {
+  return parseExecutorEnv({ ...readEnvFile(path.join(repoRoot, ".env.local")), ...process.env });
+}

@@ -1,0 +1,181 @@
+import { AppError } from "@mission-control/shared/errors";
+import type { Logger } from "pino";
+import { buildProviderSettings } from "../agents/build-provider-settings.ts";
+import { createAgentRuntime, type TAgentRuntime } from "../agents/create-agent-runtime.ts";
+import { createAgentStatusWriter } from "../agents/create-agent-status-writer.ts";
+import { createOperatorNames } from "../agents/create-operator-names.ts";
+import { markAgentsOffline } from "../agents/mark-agents-offline.ts";
+import { markAgentsOnline } from "../agents/mark-agents-online.ts";
+import { createControlApi } from "../control-api/create-control-api.ts";
+import { createExecutorClient, type TDb } from "../db/executor-client.ts";
+import { createDeliveryWorker, type TDeliveryWorker, type TWorkerStopReport } from "../delivery/create-delivery-worker.ts";
+import { processDelivery } from "../delivery/process-delivery.ts";
+import { subscribeDeliveryWakeups } from "../delivery/subscribe-delivery-wakeups.ts";
+import type { TExecutorEnv } from "../env.ts";
+import { checkHealth, type THealthReport } from "../health/check-health.ts";
+import { createLogger } from "../log/create-logger.ts";
+import { announcePresence } from "../presence/announce-presence.ts";
+import { createPresenceHeartbeat } from "../presence/create-presence-heartbeat.ts";
+import { markPresenceStopped } from "../presence/mark-presence-stopped.ts";
+import { createWatchdog } from "../watchdog/create-watchdog.ts";
+import type { TWorkerState } from "../worker/worker-state.ts";
+import { readVersion } from "./read-version.ts";
+
+/** A running executor: Control API, delivery worker, watchdog and presence heartbeat. */
+export interface TExecutor {
+  readonly executorId: string;
+  readonly startedAt: Date;
+  readonly version: string;
+  /** Where the Control API listens. */
+  readonly controlApiUrl: string;
+  readonly state: TWorkerState;
+  readonly db: TDb;
+  readonly worker: TDeliveryWorker;
+  health(): Promise<THealthReport>;
+  /** Runs the watchdog now (tests). */
+  runWatchdog(): void;
+  /**
+   * Graceful stop: stop accepting API calls, stop claiming, wait up to SHUTDOWN_TIMEOUT_MS for
+   * deliveries in flight, release what is left, stamp presence stopped_at, close connections.
+   */
+  stop(): Promise<TWorkerStopReport>;
+}
+
+/** Optional seams for tests and benchmarks. */
+export type TExecutorOverrides = {
+  log?: Logger;
+  /** Replaces the providers built from the environment (e.g. a fake server with fewer internal retries). */
+  providers?: Record<string, unknown>;
+  runtime?: TAgentRuntime;
+};
+
+/** Starts every part of the executor in order and returns when it is claiming work. */
+export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverrides = {}): Promise<TExecutor> {
+  const log = overrides.log ?? createLogger({ level: env.LOG_LEVEL, executorId: env.EXECUTOR_ID });
+  const version = readVersion();
+  const startedAt = new Date();
+  const executorId = env.EXECUTOR_ID;
+  const db = createExecutorClient(env.SUPABASE_URL, env.SUPABASE_SERVICE_ROLE_KEY, { requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS });
+  const runtime = overrides.runtime ?? createAgentRuntime({ providers: overrides.providers ?? buildProviderSettings(env), log });
+  let state: TWorkerState = "starting";
+
+  const worker = createDeliveryWorker({
+    db,
+    executorId,
+    concurrency: env.WORKER_CONCURRENCY,
+    pollIntervalMs: env.POLL_INTERVAL_MS,
+    log,
+    process: (delivery, signal) =>
+      processDelivery(
+        {
+          db,
+          executorId,
+          runtime,
+          operatorNames,
+          statusWriter,
+          historyLimit: env.HISTORY_MESSAGES,
+          retry: { baseMs: env.DELIVERY_RETRY_BASE_MS, maxMs: env.DELIVERY_RETRY_MAX_MS },
+          agentLoad,
+          log,
+        },
+        delivery,
+        signal,
+      ),
+  });
+  const operatorNames = createOperatorNames(db);
+  const statusWriter = createAgentStatusWriter(db, log);
+  const agentLoad = new Map<string, number>();
+  const watchdog = createWatchdog({
+    db,
+    intervalMs: env.WATCHDOG_INTERVAL_MS,
+    stuckAfterMs: env.WATCHDOG_STUCK_AFTER_MS,
+    executorStartedAt: startedAt,
+    log,
+  });
+  const heartbeat = createPresenceHeartbeat({ db, executorId, intervalMs: env.PRESENCE_INTERVAL_MS, log });
+  const health = () =>
+    checkHealth(db, {
+      version,
+      executorId,
+      startedAt,
+      worker: { state: worker.state, inFlight: worker.inFlight, concurrency: env.WORKER_CONCURRENCY },
+    });
+  const api = createControlApi({
+    host: env.CONTROL_API_HOST,
+    port: env.CONTROL_API_PORT,
+    allowedOrigins: env.WEB_ORIGIN,
+    db,
+    log,
+    health,
+    claimMessage: (messageId) => worker.claimMessage(messageId),
+  });
+
+  const listenUrl = await api.listen();
+  const controlApiUrl = env.CONTROL_API_PUBLIC_URL ?? listenUrl;
+  try {
+    await announcePresence(db, { executorId, version, controlApiUrl, startedAt });
+  } catch (err) {
+    await api.close();
+    await runtime.close();
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new AppError("database_unreachable", {
+      message: `Cannot reach Supabase at ${env.SUPABASE_URL} (${reason}): start the local stack with \`pnpm stack\`, or check SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY`,
+      cause: err,
+    });
+  }
+  const wakeups = env.REALTIME_WAKEUPS
+    ? subscribeDeliveryWakeups(db, {
+        wake: () => worker.wake(),
+        wakeAt: (at) => worker.wakeAt(at),
+        log,
+        channelName: `executor-deliveries-${executorId}`,
+      })
+    : null;
+  await markAgentsOnline(db).catch((err: unknown) => log.warn({ err }, "could not mark the agents online"));
+  worker.start();
+  watchdog.start();
+  heartbeat.start();
+  if (wakeups && !(await wakeups.ready)) log.warn("realtime wake-ups are not subscribed yet; polling every POLL_INTERVAL_MS meanwhile");
+  state = "running";
+  log.info({ controlApiUrl, version, concurrency: env.WORKER_CONCURRENCY }, "executor running");
+
+  let stopping: Promise<TWorkerStopReport> | null = null;
+  const stop = async (): Promise<TWorkerStopReport> => {
+    state = "stopping";
+    log.info({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS, inFlight: worker.inFlight }, "executor stopping");
+    await api.close();
+    await wakeups?.close().catch(() => {});
+    await watchdog.stop();
+    const report = await worker.stop({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS });
+    await heartbeat.stop();
+    await statusWriter.flush();
+    await markAgentsOffline(db, { executorId, aliveWithinMs: env.PRESENCE_INTERVAL_MS * 3 }).catch((err: unknown) =>
+      log.warn({ err }, "could not mark the agents offline"),
+    );
+    await markPresenceStopped(db, executorId).catch((err: unknown) => log.warn({ err }, "could not stamp presence stopped_at"));
+    await db.removeAllChannels().catch(() => []);
+    db.realtime.disconnect();
+    await runtime.close();
+    state = "stopped";
+    log.info(report, "executor stopped");
+    return report;
+  };
+
+  return {
+    executorId,
+    startedAt,
+    version,
+    controlApiUrl,
+    db,
+    worker,
+    get state() {
+      return state;
+    },
+    health,
+    runWatchdog: () => watchdog.runNow(),
+    stop() {
+      stopping ??= stop();
+      return stopping;
+    },
+  };
+}

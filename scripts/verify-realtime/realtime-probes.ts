@@ -12,6 +12,7 @@ export interface TProbeFixture {
   agentId?: string;
   threadId?: string;
   messageId?: string;
+  taskId?: string;
 }
 
 /** Writes one valid probe row into a table as the service role (an insert, or an update where rows come from triggers). */
@@ -151,5 +152,54 @@ export const REALTIME_PROBES: Record<string, TProbe> = {
   },
   "public.executor_presence": async (db, f) => {
     await must("insert into executor_presence", db.from("executor_presence").insert({ id: `realtime-probe-${f.tag}`, version: "probe" }));
+  },
+  "public.tasks": async (db, f) => {
+    const row = await must(
+      "insert into tasks",
+      db
+        .from("tasks")
+        .insert({ project_id: need(f.projectId, "projects"), title: "Realtime probe" })
+        .select("id")
+        .single(),
+    );
+    f.taskId = (row as { id: string }).id;
+  },
+  "public.task_events": async (db, f) => {
+    await must(
+      "insert into task_events",
+      db.from("task_events").insert({
+        project_id: need(f.projectId, "projects"),
+        task_id: need(f.taskId, "tasks"),
+        kind: "agent_update",
+        author_type: "agent",
+        author_agent_key: "probe",
+        content: "Realtime probe",
+      }),
+    );
+  },
+  "public.action_proposals": async (db, f) => {
+    await must(
+      "insert into action_proposals",
+      db.from("action_proposals").insert({
+        project_id: need(f.projectId, "projects"),
+        action_type: "send_message",
+        params: { thread_key: "team-room", content: "Realtime probe" },
+        risk: "low",
+        reversibility: "irreversible",
+        proposed_by_agent_key: "probe",
+      }),
+    );
+  },
+  "public.cron_mirror": async (db, f) => {
+    await must(
+      "insert into cron_mirror",
+      db.from("cron_mirror").insert({
+        project_id: need(f.projectId, "projects"),
+        name: "Realtime probe",
+        schedule_kind: "every",
+        schedule_expr: "30m",
+        enabled: false,
+      }),
+    );
   },
 };

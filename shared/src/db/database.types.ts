@@ -5,6 +5,129 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   public: {
     Tables: {
+      action_proposals: {
+        Row: {
+          action_type: string;
+          approved_params_hash: string | null;
+          blast_radius: string;
+          claimed_by: string | null;
+          created_at: string;
+          error: string | null;
+          execution_result: Json | null;
+          execution_started_at: string | null;
+          expires_at: string;
+          finished_at: string | null;
+          id: string;
+          params: NonNullable<Json>;
+          params_hash: string;
+          project_id: string;
+          proposed_by_agent_key: string;
+          resolution_comment: string | null;
+          resolved_at: string | null;
+          resolved_by: string | null;
+          reversibility: string;
+          revision_of: string | null;
+          risk: string;
+          rollback_plan: string;
+          seq: number;
+          status: string;
+          summary: string;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          action_type: string;
+          approved_params_hash?: string | null;
+          blast_radius?: string;
+          claimed_by?: string | null;
+          created_at?: string;
+          error?: string | null;
+          execution_result?: Json | null;
+          execution_started_at?: string | null;
+          expires_at?: string;
+          finished_at?: string | null;
+          id?: string;
+          params: NonNullable<Json>;
+          params_hash?: string;
+          project_id: string;
+          proposed_by_agent_key: string;
+          resolution_comment?: string | null;
+          resolved_at?: string | null;
+          resolved_by?: string | null;
+          reversibility: string;
+          revision_of?: string | null;
+          risk: string;
+          rollback_plan?: string;
+          seq?: number;
+          status?: string;
+          summary?: string;
+          task_id?: string | null;
+          thread_id?: string | null;
+          updated_at?: string;
+        };
+        Update: {
+          action_type?: string;
+          approved_params_hash?: string | null;
+          blast_radius?: string;
+          claimed_by?: string | null;
+          created_at?: string;
+          error?: string | null;
+          execution_result?: Json | null;
+          execution_started_at?: string | null;
+          expires_at?: string;
+          finished_at?: string | null;
+          id?: string;
+          params?: NonNullable<Json>;
+          params_hash?: string;
+          project_id?: string;
+          proposed_by_agent_key?: string;
+          resolution_comment?: string | null;
+          resolved_at?: string | null;
+          resolved_by?: string | null;
+          reversibility?: string;
+          revision_of?: string | null;
+          risk?: string;
+          rollback_plan?: string;
+          seq?: number;
+          status?: string;
+          summary?: string;
+          task_id?: string | null;
+          thread_id?: string | null;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "action_proposals_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "action_proposals_revision_of_fkey";
+            columns: ["revision_of"];
+            isOneToOne: false;
+            referencedRelation: "action_proposals";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "action_proposals_task_id_project_id_fkey";
+            columns: ["task_id", "project_id"];
+            isOneToOne: false;
+            referencedRelation: "tasks";
+            referencedColumns: ["id", "project_id"];
+          },
+          {
+            foreignKeyName: "action_proposals_thread_id_fkey";
+            columns: ["thread_id"];
+            isOneToOne: false;
+            referencedRelation: "project_chat_threads";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       activities: {
         Row: {
           actor: string;
@@ -298,6 +421,66 @@ export type Database = {
           },
         ];
       };
+      cron_mirror: {
+        Row: {
+          created_at: string;
+          enabled: boolean;
+          id: string;
+          instructions: string;
+          job_intent: string;
+          last_run_at: string | null;
+          name: string;
+          next_run_at: string | null;
+          project_id: string;
+          schedule_expr: string;
+          schedule_kind: string;
+          seq: number;
+          target_agent_key: string | null;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          created_at?: string;
+          enabled?: boolean;
+          id?: string;
+          instructions?: string;
+          job_intent?: string;
+          last_run_at?: string | null;
+          name: string;
+          next_run_at?: string | null;
+          project_id: string;
+          schedule_expr: string;
+          schedule_kind: string;
+          seq?: number;
+          target_agent_key?: string | null;
+          updated_at?: string;
+        };
+        Update: {
+          created_at?: string;
+          enabled?: boolean;
+          id?: string;
+          instructions?: string;
+          job_intent?: string;
+          last_run_at?: string | null;
+          name?: string;
+          next_run_at?: string | null;
+          project_id?: string;
+          schedule_expr?: string;
+          schedule_kind?: string;
+          seq?: number;
+          target_agent_key?: string | null;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "cron_mirror_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       executor_presence: {
         Row: {
           control_api_url: string | null;
@@ -548,11 +731,268 @@ export type Database = {
         };
         Relationships: [];
       };
+      task_comments: {
+        Row: {
+          author: string;
+          body: string;
+          created_at: string;
+          id: string;
+          task_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          author?: string;
+          body?: string;
+          created_at?: string;
+          id?: string;
+          task_id: string;
+        };
+        Update: {
+          author?: string;
+          body?: string;
+          created_at?: string;
+          id?: string;
+          task_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "task_comments_task_id_fkey";
+            columns: ["task_id"];
+            isOneToOne: false;
+            referencedRelation: "tasks";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      task_events: {
+        Row: {
+          author_agent_key: string | null;
+          author_type: string;
+          author_user_id: string | null;
+          content: string;
+          created_at: string;
+          id: string;
+          kind: string;
+          legacy_id: string | null;
+          legacy_source: string | null;
+          metadata: NonNullable<Json>;
+          project_id: string;
+          proposal_id: string | null;
+          seq: number;
+          task_id: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          author_agent_key?: string | null;
+          author_type: string;
+          author_user_id?: string | null;
+          content?: string;
+          created_at?: string;
+          id?: string;
+          kind: string;
+          legacy_id?: string | null;
+          legacy_source?: string | null;
+          metadata?: NonNullable<Json>;
+          project_id: string;
+          proposal_id?: string | null;
+          seq?: number;
+          task_id: string;
+        };
+        Update: {
+          author_agent_key?: string | null;
+          author_type?: string;
+          author_user_id?: string | null;
+          content?: string;
+          created_at?: string;
+          id?: string;
+          kind?: string;
+          legacy_id?: string | null;
+          legacy_source?: string | null;
+          metadata?: NonNullable<Json>;
+          project_id?: string;
+          proposal_id?: string | null;
+          seq?: number;
+          task_id?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "task_events_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "task_events_proposal_id_fkey";
+            columns: ["proposal_id"];
+            isOneToOne: false;
+            referencedRelation: "action_proposals";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "task_events_task_id_project_id_fkey";
+            columns: ["task_id", "project_id"];
+            isOneToOne: false;
+            referencedRelation: "tasks";
+            referencedColumns: ["id", "project_id"];
+          },
+        ];
+      };
+      task_outputs: {
+        Row: {
+          author: string;
+          content: string;
+          created_at: string;
+          id: string;
+          task_id: string;
+          title: string;
+          url: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          author?: string;
+          content?: string;
+          created_at?: string;
+          id?: string;
+          task_id: string;
+          title?: string;
+          url?: string | null;
+        };
+        Update: {
+          author?: string;
+          content?: string;
+          created_at?: string;
+          id?: string;
+          task_id?: string;
+          title?: string;
+          url?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "task_outputs_task_id_fkey";
+            columns: ["task_id"];
+            isOneToOne: false;
+            referencedRelation: "tasks";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      tasks: {
+        Row: {
+          assignee_agent_key: string | null;
+          created_at: string;
+          created_by: string | null;
+          definition_of_done: NonNullable<Json>;
+          description: string;
+          due_at: string | null;
+          id: string;
+          labels: string[];
+          position: number;
+          priority: string;
+          project_id: string;
+          seq: number;
+          status: string;
+          title: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          assignee_agent_key?: string | null;
+          created_at?: string;
+          created_by?: string | null;
+          definition_of_done?: NonNullable<Json>;
+          description?: string;
+          due_at?: string | null;
+          id?: string;
+          labels?: string[];
+          position?: number;
+          priority?: string;
+          project_id: string;
+          seq?: number;
+          status?: string;
+          title: string;
+          updated_at?: string;
+        };
+        Update: {
+          assignee_agent_key?: string | null;
+          created_at?: string;
+          created_by?: string | null;
+          definition_of_done?: NonNullable<Json>;
+          description?: string;
+          due_at?: string | null;
+          id?: string;
+          labels?: string[];
+          position?: number;
+          priority?: string;
+          project_id?: string;
+          seq?: number;
+          status?: string;
+          title?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "tasks_project_id_assignee_agent_key_fkey";
+            columns: ["project_id", "assignee_agent_key"];
+            isOneToOne: false;
+            referencedRelation: "agents";
+            referencedColumns: ["project_id", "agent_key"];
+          },
+          {
+            foreignKeyName: "tasks_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
     };
     Views: {
       [_ in never]: never;
     };
     Functions: {
+      action_params_hash: { Args: { params: Json }; Returns: string };
+      backfill_legacy_task_events: { Args: Record<PropertyKey, never>; Returns: number };
+      claim_approved_proposals: {
+        Args: { p_executor_id: string; p_limit?: number; p_proposal_id?: string };
+        Returns: {
+          action_type: string;
+          approved_params_hash: string | null;
+          blast_radius: string;
+          claimed_by: string | null;
+          created_at: string;
+          error: string | null;
+          execution_result: Json | null;
+          execution_started_at: string | null;
+          expires_at: string;
+          finished_at: string | null;
+          id: string;
+          params: NonNullable<Json>;
+          params_hash: string;
+          project_id: string;
+          proposed_by_agent_key: string;
+          resolution_comment: string | null;
+          resolved_at: string | null;
+          resolved_by: string | null;
+          reversibility: string;
+          revision_of: string | null;
+          risk: string;
+          rollback_plan: string;
+          seq: number;
+          status: string;
+          summary: string;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "action_proposals";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       claim_chat_deliveries: {
         Args: { p_executor_id: string; p_limit?: number; p_message_id?: string };
         Returns: {
@@ -604,6 +1044,45 @@ export type Database = {
           to: "project_chat_messages";
           isOneToOne: true;
           isSetofReturn: false;
+        };
+      };
+      expire_action_proposals: {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          action_type: string;
+          approved_params_hash: string | null;
+          blast_radius: string;
+          claimed_by: string | null;
+          created_at: string;
+          error: string | null;
+          execution_result: Json | null;
+          execution_started_at: string | null;
+          expires_at: string;
+          finished_at: string | null;
+          id: string;
+          params: NonNullable<Json>;
+          params_hash: string;
+          project_id: string;
+          proposed_by_agent_key: string;
+          resolution_comment: string | null;
+          resolved_at: string | null;
+          resolved_by: string | null;
+          reversibility: string;
+          revision_of: string | null;
+          risk: string;
+          rollback_plan: string;
+          seq: number;
+          status: string;
+          summary: string;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "action_proposals";
+          isOneToOne: false;
+          isSetofReturn: true;
         };
       };
       fail_chat_delivery: {
@@ -660,8 +1139,87 @@ export type Database = {
           isSetofReturn: true;
         };
       };
+      fail_unknown_outcome_proposals: {
+        Args: { p_stuck_after: string };
+        Returns: {
+          action_type: string;
+          approved_params_hash: string | null;
+          blast_radius: string;
+          claimed_by: string | null;
+          created_at: string;
+          error: string | null;
+          execution_result: Json | null;
+          execution_started_at: string | null;
+          expires_at: string;
+          finished_at: string | null;
+          id: string;
+          params: NonNullable<Json>;
+          params_hash: string;
+          project_id: string;
+          proposed_by_agent_key: string;
+          resolution_comment: string | null;
+          resolved_at: string | null;
+          resolved_by: string | null;
+          reversibility: string;
+          revision_of: string | null;
+          risk: string;
+          rollback_plan: string;
+          seq: number;
+          status: string;
+          summary: string;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "action_proposals";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      finish_action_proposal: {
+        Args: { p_error?: string; p_executor_id: string; p_ok: boolean; p_proposal_id: string; p_result?: Json };
+        Returns: {
+          action_type: string;
+          approved_params_hash: string | null;
+          blast_radius: string;
+          claimed_by: string | null;
+          created_at: string;
+          error: string | null;
+          execution_result: Json | null;
+          execution_started_at: string | null;
+          expires_at: string;
+          finished_at: string | null;
+          id: string;
+          params: NonNullable<Json>;
+          params_hash: string;
+          project_id: string;
+          proposed_by_agent_key: string;
+          resolution_comment: string | null;
+          resolved_at: string | null;
+          resolved_by: string | null;
+          reversibility: string;
+          revision_of: string | null;
+          risk: string;
+          rollback_plan: string;
+          seq: number;
+          status: string;
+          summary: string;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "action_proposals";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       has_project_role: { Args: { allowed_roles?: string[]; target_project: string }; Returns: boolean };
       is_boolean_map: { Args: { doc: Json }; Returns: boolean };
+      is_checklist: { Args: { doc: Json }; Returns: boolean };
       labs_feature_enabled: { Args: { feature: string; target_project: string }; Returns: boolean };
       load_chat_delivery_context: { Args: { p_delivery_id: string; p_history_limit?: number }; Returns: Json };
       realtime_publication_status: {
@@ -675,6 +1233,46 @@ export type Database = {
         }[];
       };
       release_chat_deliveries: { Args: { p_executor_id: string }; Returns: number };
+      request_agent_key: { Args: Record<PropertyKey, never>; Returns: string };
+      resolve_action_proposal: {
+        Args: { p_comment?: string; p_decision: string; p_params?: Json; p_proposal_id: string };
+        Returns: {
+          action_type: string;
+          approved_params_hash: string | null;
+          blast_radius: string;
+          claimed_by: string | null;
+          created_at: string;
+          error: string | null;
+          execution_result: Json | null;
+          execution_started_at: string | null;
+          expires_at: string;
+          finished_at: string | null;
+          id: string;
+          params: NonNullable<Json>;
+          params_hash: string;
+          project_id: string;
+          proposed_by_agent_key: string;
+          resolution_comment: string | null;
+          resolved_at: string | null;
+          resolved_by: string | null;
+          reversibility: string;
+          revision_of: string | null;
+          risk: string;
+          rollback_plan: string;
+          seq: number;
+          status: string;
+          summary: string;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "action_proposals";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       retry_chat_delivery: {
         Args: { p_delivery_id: string };
         Returns: {

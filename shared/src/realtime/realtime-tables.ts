@@ -16,6 +16,10 @@ export const REALTIME_TABLES = [
   { schema: "public", table: "project_chat_messages" },
   { schema: "public", table: "chat_delivery_queue" },
   { schema: "public", table: "executor_presence" },
+  { schema: "public", table: "tasks" },
+  { schema: "public", table: "task_events" },
+  { schema: "public", table: "action_proposals" },
+  { schema: "public", table: "cron_mirror" },
 ] as const;
 
 /** One entry of the realtime registry. */

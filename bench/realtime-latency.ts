@@ -1,12 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import crypto from "node:crypto";
-import readline from "node:readline";
-import { fileURLToPath } from "node:url";
 import { createSupabaseClient } from "@mission-control/shared/db";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { SignJWT } from "jose";
 import pg from "pg";
-import { startBenchStack } from "./lib/bench-stack.ts";
+import { startBenchStackProcess, type TBenchStackInfo } from "./lib/bench-stack.ts";
 import { ms, percentile, table } from "./lib/stats.ts";
 
 /**
@@ -22,53 +19,9 @@ const WARMUP = 50;
 const RUN_LIMIT_MS = 240_000;
 const DELIVERY_TIMEOUT_MS = 2_000;
 
-interface TStackInfo {
-  url: string;
-  anonKey: string;
-  databaseUrl: string;
-  jwtSecret: string;
-}
+type TStackInfo = TBenchStackInfo;
 
 const now = () => performance.timeOrigin + performance.now();
-
-/** Child mode: run the stack until stdin closes or says "stop". */
-async function serve(): Promise<void> {
-  const stack = await startBenchStack("realtime");
-  const info: TStackInfo = {
-    url: stack.SUPABASE_URL,
-    anonKey: stack.SUPABASE_ANON_KEY,
-    databaseUrl: stack.DATABASE_URL,
-    jwtSecret: stack.SUPABASE_JWT_SECRET,
-  };
-  process.stdout.write(`${JSON.stringify(info)}\n`);
-  const stop = async () => {
-    await stack.stop();
-    process.exit(0);
-  };
-  process.stdin.on("data", (d) => {
-    if (d.toString().includes("stop")) void stop();
-  });
-  process.stdin.on("end", () => void stop());
-}
-
-function startChild(): Promise<{ child: ChildProcess; info: TStackInfo }> {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--serve"], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    let first = true;
-    lines.on("line", (line) => {
-      if (!first) {
-        process.stderr.write(`${line}\n`);
-        return;
-      }
-      first = false;
-      resolve({ child, info: JSON.parse(line) as TStackInfo });
-    });
-    child.once("exit", (code) => reject(new Error(`the bench stack exited early with code ${code}`)));
-  });
-}
 
 interface TScenario {
   name: string;
@@ -153,7 +106,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }, RUN_LIMIT_MS);
   guard.unref();
-  const { child, info } = await startChild();
+  const { info, stop } = await startBenchStackProcess("realtime");
   const sql = new pg.Pool({ connectionString: info.databaseUrl, max: 2 });
   sql.on("error", () => {});
   try {
@@ -186,11 +139,9 @@ async function main(): Promise<void> {
     );
   } finally {
     await sql.end();
-    child.stdin?.write("stop\n");
-    await new Promise((resolve) => child.once("exit", resolve));
+    await stop();
   }
   process.exit(0);
 }
 
-if (process.argv.includes("--serve")) await serve();
-else await main();
+await main();

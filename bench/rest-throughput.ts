@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import http from "node:http";
 import { SignJWT } from "jose";
 import pg from "pg";
-import { startBenchStack } from "./lib/bench-stack.ts";
+import { startBenchStackProcess } from "./lib/bench-stack.ts";
 import { ms, percentile, table } from "./lib/stats.ts";
 
 const CONCURRENCY = 16;
@@ -46,7 +46,13 @@ function get(agent: http.Agent, url: URL, headers: Record<string, string>): Prom
 
 /** REST: primary-key select under RLS through the gateway vs the same query with `pg` directly. */
 async function main() {
-  const stack = await startBenchStack("rest");
+  const { info, stop } = await startBenchStackProcess("rest");
+  const stack = {
+    SUPABASE_URL: info.url,
+    SUPABASE_ANON_KEY: info.anonKey,
+    SUPABASE_JWT_SECRET: info.jwtSecret,
+    DATABASE_URL: info.databaseUrl,
+  };
   const admin = new pg.Pool({ connectionString: stack.DATABASE_URL, max: 2 });
   try {
     const userId = crypto.randomUUID();
@@ -61,7 +67,6 @@ async function main() {
       [userId, ROWS],
     );
     await admin.query("analyze public.bench_items");
-    await stack.reloadSchema();
 
     const claims = { role: "authenticated", sub: userId, aud: "authenticated" };
     const token = await new SignJWT(claims)
@@ -71,7 +76,12 @@ async function main() {
       .sign(new TextEncoder().encode(stack.SUPABASE_JWT_SECRET));
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const headers = { apikey: stack.SUPABASE_ANON_KEY, authorization: `Bearer ${token}`, accept: "application/vnd.pgrst.object+json" };
-    const probe = await get(agent, new URL(`${stack.SUPABASE_URL}/rest/v1/bench_items?select=*&id=eq.1`), headers);
+    // The gateway reloads its schema cache on the DDL's NOTIFY; wait until it sees the table.
+    let probe = 0;
+    for (let i = 0; i < 100 && probe !== 200; i++) {
+      probe = await get(agent, new URL(`${stack.SUPABASE_URL}/rest/v1/bench_items?select=*&id=eq.1`), headers);
+      if (probe !== 200) await new Promise((r) => setTimeout(r, 50));
+    }
     if (probe !== 200) throw new Error(`the gateway answered ${probe} to the benchmark query`);
 
     const gateway = await runFor("gateway /rest/v1 (RLS, pk select)", async (id) => {
@@ -100,15 +110,28 @@ async function main() {
         c.release();
       }
     });
+    // The cheapest way to ask the same RLS question directly: role and claims set once per session.
+    const sessionPool = new pg.Pool({
+      host: pgUrl.hostname,
+      port: Number(pgUrl.port),
+      user: "authenticator",
+      password: "authenticator",
+      database: "postgres",
+      max: CONCURRENCY,
+      options: `-c role=authenticated -c request.jwt.claims=${claimsJson}`,
+    });
+    const directSession = await runFor("pg direct (RLS, role set per session)", async (id) => {
+      await sessionPool.query("select * from public.bench_items where id = $1", [id]);
+    });
     const superPool = new pg.Pool({ connectionString: stack.DATABASE_URL, max: CONCURRENCY });
     const directPlain = await runFor("pg direct (one query, no RLS)", async (id) => {
       await superPool.query("select * from public.bench_items where id = $1", [id]);
     });
-    await Promise.all([direct.end(), superPool.end()]);
+    await Promise.all([direct.end(), sessionPool.end(), superPool.end()]);
     agent.destroy();
 
     const rps = (r: TResult) => r.requests / (r.elapsedMs / 1000);
-    const rows = [gateway, directRls, directPlain].map((r) => [
+    const rows = [gateway, directRls, directSession, directPlain].map((r) => [
       r.name,
       rps(r).toFixed(0),
       ms(percentile(r.latencies, 50)),
@@ -119,11 +142,13 @@ async function main() {
       `\nREST primary-key select, ${CONCURRENCY} concurrent clients, ${DURATION_MS / 1000} s each\n${table(["path", "req/s", "p50", "p95", "gateway as % of this"], rows)}\n`,
     );
     process.stdout.write(
-      `goal: gateway >= 50 % of direct pg -> ${rps(gateway) / rps(directRls) >= 0.5 ? "met" : "NOT met"} (vs the same RLS transaction)\n`,
+      `goal: gateway >= 50 % of direct pg -> ${rps(gateway) / rps(directRls) >= 0.5 ? "met" : "NOT met"} against the same per-request RLS transaction ` +
+        `(${((rps(gateway) / rps(directRls)) * 100).toFixed(0)} %); against one query on a connection whose role is fixed per session: ` +
+        `${((rps(gateway) / rps(directSession)) * 100).toFixed(0)} %\n`,
     );
   } finally {
     await admin.end();
-    await stack.stop();
+    await stop();
   }
 }
 

@@ -1,10 +1,13 @@
+import { spawn } from "node:child_process";
 import path from "node:path";
+import readline from "node:readline";
+import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { repoRoot } from "../../supabase/local/src/config/env.ts";
 import { startStack, type TStackHandle } from "../../supabase/local/src/stack/start-stack.ts";
 import { getFreePort } from "../../supabase/tests/helpers/get-free-port.ts";
 
-/** Starts a fresh stack for one benchmark under `.local/bench-<name>` on free ports. */
+/** Starts a fresh stack for one benchmark under `.local/bench-<name>` on free ports, in this process. */
 export async function startBenchStack(name: string): Promise<TStackHandle> {
   return startStack({
     dataDir: path.join(repoRoot, ".local", `bench-${name}`),
@@ -14,5 +17,45 @@ export async function startBenchStack(name: string): Promise<TStackHandle> {
     reset: true,
     seed: false,
     log: pino({ level: "warn" }),
+  });
+}
+
+/** Connection facts of a bench stack running in a child process. */
+export interface TBenchStackInfo {
+  url: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  databaseUrl: string;
+  jwtSecret: string;
+}
+
+/**
+ * Starts a bench stack in a child process, so the load a benchmark generates does not share the
+ * gateway's event loop (as with a real deployment, where clients are elsewhere).
+ */
+export function startBenchStackProcess(name: string): Promise<{ info: TBenchStackInfo; stop(): Promise<void> }> {
+  const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), "serve-bench-stack.ts");
+  const child = spawn(process.execPath, ["--import", "tsx", entry, name], { stdio: ["pipe", "pipe", "inherit"] });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return new Promise((resolve, reject) => {
+    const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    let first = true;
+    lines.on("line", (line) => {
+      if (!first) {
+        process.stderr.write(`${line}\n`);
+        return;
+      }
+      first = false;
+      resolve({
+        info: JSON.parse(line) as TBenchStackInfo,
+        stop: async () => {
+          child.stdin?.write("stop\n");
+          await exited;
+        },
+      });
+    });
+    child.once("exit", (code) => {
+      if (first) reject(new Error(`the bench stack exited early with code ${code}`));
+    });
   });
 }

@@ -1,0 +1,25 @@
+import { startBenchStack } from "./bench-stack.ts";
+
+/**
+ * Child-process entry for `startBenchStackProcess`: runs a bench stack, prints its connection info
+ * as one JSON line, and stops when stdin says "stop" or closes.
+ */
+const name = process.argv[2] ?? "child";
+const stack = await startBenchStack(name);
+process.stdout.write(
+  `${JSON.stringify({
+    url: stack.SUPABASE_URL,
+    anonKey: stack.SUPABASE_ANON_KEY,
+    serviceRoleKey: stack.SUPABASE_SERVICE_ROLE_KEY,
+    databaseUrl: stack.DATABASE_URL,
+    jwtSecret: stack.SUPABASE_JWT_SECRET,
+  })}\n`,
+);
+const stop = async () => {
+  await stack.stop();
+  process.exit(0);
+};
+process.stdin.on("data", (d) => {
+  if (d.toString().includes("stop")) void stop();
+});
+process.stdin.on("end", () => void stop());

@@ -8,10 +8,11 @@ import { subscribeDeliveryWakeups } from "../executor/src/delivery/subscribe-del
 import { parseExecutorEnv } from "../executor/src/env.ts";
 import { startExecutor, type TExecutor } from "../executor/src/runtime/start-executor.ts";
 import { startBenchStack } from "./lib/bench-stack.ts";
+import { benchEnv } from "./lib/env.ts";
 import { ms, percentile, table } from "./lib/stats.ts";
 
-const PICKUPS = Number(process.env.BENCH_PICKUPS ?? 200);
-const THROUGHPUT_DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 2000);
+const PICKUPS = benchEnv.BENCH_PICKUPS;
+const THROUGHPUT_DELIVERIES = benchEnv.BENCH_DELIVERIES;
 const POLL_INTERVAL_MS = 1000;
 const log = pino({ level: "warn" });
 

@@ -6,9 +6,10 @@ import pino from "pino";
 import { parseExecutorEnv } from "../executor/src/env.ts";
 import { startExecutor } from "../executor/src/runtime/start-executor.ts";
 import { startBenchStack } from "./lib/bench-stack.ts";
+import { benchEnv } from "./lib/env.ts";
 import { ms, percentile, table } from "./lib/stats.ts";
 
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 200);
+const MESSAGES = benchEnv.BENCH_MESSAGES;
 const noSession = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } };
 
 type TStack = Awaited<ReturnType<typeof startBenchStack>>;

@@ -4,6 +4,7 @@ import type { SupabaseClient } from "@supabase/supabase-js";
 import { SignJWT } from "jose";
 import pg from "pg";
 import { startBenchStackProcess, type TBenchStackInfo } from "./lib/bench-stack.ts";
+import { benchEnv } from "./lib/env.ts";
 import { ms, percentile, table } from "./lib/stats.ts";
 
 /**
@@ -14,7 +15,7 @@ import { ms, percentile, table } from "./lib/stats.ts";
  * gateway's event loop. Targets: p95 <= 5 ms with 1 client, <= 20 ms with 100.
  */
 
-const INSERTS = Number(process.env.BENCH_INSERTS ?? 1000);
+const INSERTS = benchEnv.BENCH_INSERTS;
 const WARMUP = 50;
 const RUN_LIMIT_MS = 240_000;
 const DELIVERY_TIMEOUT_MS = 2_000;

@@ -3,10 +3,11 @@ import http from "node:http";
 import { SignJWT } from "jose";
 import pg from "pg";
 import { startBenchStackProcess } from "./lib/bench-stack.ts";
+import { benchEnv } from "./lib/env.ts";
 import { ms, percentile, table } from "./lib/stats.ts";
 
 const CONCURRENCY = 16;
-const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
+const DURATION_MS = benchEnv.BENCH_DURATION_MS;
 const ROWS = 10_000;
 
 interface TResult {

@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { repoRoot } from "../supabase/local/src/config/env.ts";
 import { getFreePort } from "../supabase/tests/helpers/get-free-port.ts";
+import { inheritedEnv } from "./lib/env.ts";
 import { ms, percentile, table } from "./lib/stats.ts";
 
 const RUNS = 5;
@@ -24,7 +25,7 @@ async function timeOneStart(dataDir: string): Promise<number> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "supabase/local/src/cli/stack.ts")], {
     cwd: repoRoot,
     env: {
-      ...process.env,
+      ...inheritedEnv,
       MC_STACK_PORT: String(port),
       MC_STACK_PG_PORT: String(pgPort),
       MC_STACK_DATA_DIR: dataDir,

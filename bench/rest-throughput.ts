@@ -9,6 +9,7 @@ import { ms, percentile, table } from "./lib/stats.ts";
 const CONCURRENCY = 16;
 const DURATION_MS = benchEnv.BENCH_DURATION_MS;
 const ROWS = 10_000;
+const WARMUP_MS = 1000;
 
 interface TResult {
   name: string;
@@ -17,20 +18,25 @@ interface TResult {
   elapsedMs: number;
 }
 
+/** Drives `worker` from CONCURRENCY loops: one unmeasured warm-up second (JIT, caches, pools), then DURATION_MS measured. */
 async function runFor(name: string, worker: (id: number) => Promise<void>): Promise<TResult> {
+  const drive = async (durationMs: number, latencies: number[] | null) => {
+    const deadline = performance.now() + durationMs;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (performance.now() < deadline) {
+          const id = 1 + Math.floor(Math.random() * ROWS);
+          const t0 = performance.now();
+          await worker(id);
+          latencies?.push(performance.now() - t0);
+        }
+      }),
+    );
+  };
+  await drive(WARMUP_MS, null);
   const latencies: number[] = [];
   const started = performance.now();
-  const deadline = started + DURATION_MS;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < deadline) {
-        const id = 1 + Math.floor(Math.random() * ROWS);
-        const t0 = performance.now();
-        await worker(id);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
+  await drive(DURATION_MS, latencies);
   return { name, requests: latencies.length, latencies, elapsedMs: performance.now() - started };
 }
 

@@ -3,7 +3,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const BENCHMARKS = ["stack-cold-start.ts", "rest-throughput.ts", "realtime-latency.ts", "delivery-pickup.ts", "delivery-roundtrip.ts"];
+const BENCHMARKS = [
+  "stack-cold-start.ts",
+  "rest-throughput.ts",
+  "realtime-latency.ts",
+  "delivery-pickup.ts",
+  "delivery-roundtrip.ts",
+  "approval-roundtrip.ts",
+];
 
 /** `pnpm bench`: runs every benchmark in its own process, one after the other, and prints their numbers. */
 let failed = 0;

@@ -1,6 +1,7 @@
+import path from "node:path";
 import { AppError } from "@mission-control/shared/errors";
 import { describe, expect, it } from "vitest";
-import { parseExecutorEnv, readEnvFile } from "./env.ts";
+import { parseExecutorEnv, readEnvFile, repoRoot } from "./env.ts";
 
 const required = { SUPABASE_URL: "http://127.0.0.1:54321", SUPABASE_SERVICE_ROLE_KEY: "x".repeat(40) };
 
@@ -18,6 +19,20 @@ describe("parseExecutorEnv", () => {
     });
     expect(env.EXECUTOR_ID).toMatch(/-\d+$/);
     expect(env.OPENAI_API_KEY).toBeUndefined();
+  });
+
+  it("reads the approval settings: workspace under the repository by default, project ids as a list", () => {
+    expect(parseExecutorEnv(required)).toMatchObject({
+      WORKSPACE_DIR: path.join(repoRoot, ".local", "workspace"),
+      APPROVAL_PROJECT_IDS: [],
+      APPROVAL_STUCK_AFTER_MS: 120_000,
+      API_CALL_TIMEOUT_MS: 10_000,
+    });
+    const id = "0b7f5a52-3c1e-4a8e-9d43-2f0a3b9c1d11";
+    const env = parseExecutorEnv({ ...required, WORKSPACE_DIR: "tmp/ws", APPROVAL_PROJECT_IDS: ` ${id}, ` });
+    expect(env.WORKSPACE_DIR).toBe(path.join(repoRoot, "tmp", "ws"));
+    expect(env.APPROVAL_PROJECT_IDS).toEqual([id]);
+    expect(() => parseExecutorEnv({ ...required, APPROVAL_PROJECT_IDS: "all" })).toThrow(/APPROVAL_PROJECT_IDS/);
   });
 
   it("names the missing variable", () => {

@@ -53,6 +53,31 @@ export const ZExecutorEnv = z.object({
   DELIVERY_RETRY_MAX_MS: int(60_000, 1, 3_600_000),
   HISTORY_MESSAGES: int(20, 0, 500),
   DB_REQUEST_TIMEOUT_MS: int(15_000, 100, 600_000),
+  /** Approved proposals executed in parallel. */
+  APPROVAL_CONCURRENCY: int(4, 1, 64),
+  /** A proposal still executing after this is failed as "outcome unknown" (keep it above the longest api_call timeout). */
+  APPROVAL_STUCK_AFTER_MS: int(120_000, 100, 86_400_000),
+  /** Comma-separated project ids whose approvals this executor runs; empty means every project. */
+  APPROVAL_PROJECT_IDS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.uuid({ message: "must be project ids (UUIDs), comma-separated" }))),
+  /** file_write actions write only inside this directory (created when missing). */
+  WORKSPACE_DIR: z
+    .string()
+    .min(1)
+    .default(path.join(repoRoot, ".local", "workspace"))
+    .transform((dir) => path.resolve(repoRoot, dir)),
+  /** Default timeout of an api_call action (its params may set a shorter or longer one, up to 60 s). */
+  API_CALL_TIMEOUT_MS: int(10_000, 100, 60_000),
+  /** How much of an api_call response body is kept in the execution result. */
+  API_CALL_MAX_BODY_CHARS: int(4_000, 0, 100_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   OPENAI_BASE_URL: optionalText.pipe(z.url({ message: "must be an http(s) URL such as https://api.openai.com/v1" }).optional()),
   OPENAI_API_KEY: optionalText,

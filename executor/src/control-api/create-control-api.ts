@@ -2,11 +2,14 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { AppError } from "@mission-control/shared/errors";
 import type { Logger } from "pino";
+import type { TProposalRow } from "../actions/action-types.ts";
 import type { TDb, TDeliveryRow } from "../db/executor-client.ts";
 import type { THealthReport } from "../health/check-health.ts";
 import { applyCors } from "./apply-cors.ts";
 import { createTokenVerifier, type TTokenVerifier } from "./create-token-verifier.ts";
 import { handleDeliver } from "./handle-deliver.ts";
+import { handleExecuteApproval } from "./handle-execute-approval.ts";
+import { handleTaskEvent } from "./handle-task-event.ts";
 import { sendError, sendJson } from "./send-json.ts";
 
 /** The executor's HTTP API for the dashboard. */
@@ -19,8 +22,10 @@ export interface TControlApi {
 }
 
 /**
- * Creates the Control API (node:http): GET /health, POST /api/chat/deliver, CORS for the dashboard's
- * origins, JSON errors `{error: {code, message}}` and 404 for anything else.
+ * Creates the Control API (node:http): GET /health, POST /api/chat/deliver, POST
+ * /api/approvals/:proposalId/execute (operators), POST /api/tasks/:taskId/events (agents, service
+ * role key), CORS for the dashboard's origins, JSON errors `{error: {code, message}}` and 404 for
+ * anything else.
  */
 export function createControlApi(options: {
   host: string;
@@ -30,6 +35,9 @@ export function createControlApi(options: {
   log: Logger;
   health: () => Promise<THealthReport>;
   claimMessage: (messageId: string) => Promise<TDeliveryRow[]>;
+  claimProposal: (proposalId: string) => Promise<TProposalRow | null>;
+  /** Agents authenticate task events with it. */
+  serviceRoleKey: string;
   verifier?: TTokenVerifier;
 }): TControlApi {
   const log = options.log.child({ component: "control-api" });
@@ -51,8 +59,26 @@ export function createControlApi(options: {
       await handleDeliver(req, res, { db: options.db, verifier, claimMessage: options.claimMessage, accepting: () => accepting, log });
       return;
     }
+    const execute = /^\/api\/approvals\/([^/]+)\/execute$/.exec(path);
+    if (execute?.[1]) {
+      if (req.method !== "POST") throw methodNotAllowed(req.method, "POST");
+      await handleExecuteApproval(req, res, execute[1], {
+        db: options.db,
+        verifier,
+        claimProposal: options.claimProposal,
+        accepting: () => accepting,
+        log,
+      });
+      return;
+    }
+    const taskEvents = /^\/api\/tasks\/([^/]+)\/events$/.exec(path);
+    if (taskEvents?.[1]) {
+      if (req.method !== "POST") throw methodNotAllowed(req.method, "POST");
+      await handleTaskEvent(req, res, taskEvents[1], { db: options.db, serviceRoleKey: options.serviceRoleKey, log });
+      return;
+    }
     throw new AppError("not_found", {
-      message: `No route ${req.method} ${path}: the Control API serves GET /health and POST /api/chat/deliver`,
+      message: `No route ${req.method} ${path}: the Control API serves GET /health, POST /api/chat/deliver, POST /api/approvals/:proposalId/execute and POST /api/tasks/:taskId/events`,
     });
   };
 

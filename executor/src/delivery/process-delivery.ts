@@ -5,6 +5,7 @@ import type { TOperatorNames } from "../agents/create-operator-names.ts";
 import { describeCurrentAction } from "../agents/describe-current-action.ts";
 import { oneLine } from "../agents/set-agent-status.ts";
 import type { TDb, TDeliveryRow } from "../db/executor-client.ts";
+import { applyReplyProposal } from "../proposals/apply-reply-proposal.ts";
 import { computeBackoff } from "../worker/compute-backoff.ts";
 import { classifyDeliveryError } from "./classify-delivery-error.ts";
 import { completeDelivery } from "./complete-delivery.ts";
@@ -31,7 +32,8 @@ export type TDeliveryOutcome = "replied" | "requeued" | "failed" | "claim_lost" 
 /**
  * Runs one claimed delivery: agent → working ("Replying to Ada in DM"), load profile, mission,
  * docs and thread, assemble the context, call the provider, write the reply with model, usage and
- * context breakdown (complete_chat_delivery), agent → idle with its context usage. On error:
+ * context breakdown (complete_chat_delivery), agent → idle with its context usage. A ```proposal
+ * block in the reply is inserted as an action proposal and taken out of the visible text. On error:
  * transient → requeued after capped exponential back-off with jitter; permanent → failed with the
  * reason; agent → error. When `signal` aborts (shutdown) nothing is written: the worker releases it.
  */
@@ -52,7 +54,17 @@ export async function processDelivery(deps: TDeliveryDeps, delivery: TDeliveryRo
     deps.statusWriter.set(agentId, { status: "working", currentAction: describeCurrentAction(input, operator) });
     const reply = await deps.runtime.reply(input, signal);
     signal.throwIfAborted();
-    await completeDelivery(deps.db, { deliveryId: delivery.id, executorId: deps.executorId, reply: reply.text, metadata: reply.metadata });
+    // A ```proposal block becomes an action_proposals row (a card), not text in the thread.
+    const applied = await applyReplyProposal(deps.db, input, reply.text);
+    await completeDelivery(deps.db, {
+      deliveryId: delivery.id,
+      executorId: deps.executorId,
+      reply: applied.text,
+      metadata:
+        applied.proposalId || applied.proposalError
+          ? { ...reply.metadata, proposal_id: applied.proposalId, proposal_error: applied.proposalError }
+          : reply.metadata,
+    });
     const repliedAgent = agentId;
     agentId = null;
     if (releaseAgent(deps, repliedAgent) === 0) {

@@ -76,4 +76,13 @@ describe("completeBuiltin", () => {
     expect(result.text).toContain("Heartbeat here.");
     expect(result.text).toContain("no message from you yet");
   });
+
+  it("answers a rejected file_write with an acknowledgement and a revised proposal block", () => {
+    const id = "0b7f5a52-3c1e-4a8e-9d43-2f0a3b9c1d11";
+    const quote = { proposal_id: id, action_type: "file_write", params: { path: "plan.md", content: "v1" }, comment: "add v2" };
+    const notice = `Proposal ${id} (file_write) was rejected by an operator.\nComment: add v2\n\`\`\`json\n${JSON.stringify(quote)}\n\`\`\``;
+    const text = composeOfflineReply([...chat.slice(0, 1), { role: "user", content: notice }]);
+    expect(text.startsWith(`${OFFLINE_MARKER} Nova here. Understood: I revised plan.md`)).toBe(true);
+    expect(text).toContain('```proposal\n{"action_type":"file_write","params":{"path":"plan.md","content":"v1\\nadd v2\\n"}');
+  });
 });

@@ -1,4 +1,5 @@
 import { countChatTokens, countTokens, truncateToTokens } from "../context/count-tokens.ts";
+import { composeBuiltinRevision } from "../proposals/compose-builtin-revision.ts";
 import type { TChatMessage, TCompletionRequest, TCompletionResult } from "./provider-types.ts";
 
 /** The model name the built-in provider reports (and the database's default `agents.model`). */
@@ -71,6 +72,9 @@ export function composeOfflineReply(messages: readonly TChatMessage[]): string {
   const agent = findAgentName(system);
   const intro = agent ? `${OFFLINE_MARKER} ${agent} here. ` : `${OFFLINE_MARKER} `;
   const opener = pick(OPENERS, seed);
+  // A rejected proposal comes back with the operator's comment: answer with a revision.
+  const revision = composeBuiltinRevision(lastUser);
+  if (revision) return `${intro}${revision}`;
   const snippet = summarise(lastUser);
   if (!snippet) {
     return `${intro}${opener}. There is no message from you yet. I am running on the built-in offline model, so I can only acknowledge messages; connect an OpenAI-compatible or Anthropic provider in the agent's settings for real answers.`;

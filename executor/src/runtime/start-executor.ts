@@ -6,6 +6,9 @@ import { createAgentStatusWriter } from "../agents/create-agent-status-writer.ts
 import { createOperatorNames } from "../agents/create-operator-names.ts";
 import { markAgentsOffline } from "../agents/mark-agents-offline.ts";
 import { markAgentsOnline } from "../agents/mark-agents-online.ts";
+import { createApprovalWorker, type TApprovalWorker } from "../approvals/create-approval-worker.ts";
+import { executeProposal } from "../approvals/execute-proposal.ts";
+import { subscribeApprovalWakeups } from "../approvals/subscribe-approval-wakeups.ts";
 import { createControlApi } from "../control-api/create-control-api.ts";
 import { createExecutorClient, type TDb } from "../db/executor-client.ts";
 import { createDeliveryWorker, type TDeliveryWorker, type TWorkerStopReport } from "../delivery/create-delivery-worker.ts";
@@ -21,7 +24,7 @@ import { createWatchdog } from "../watchdog/create-watchdog.ts";
 import type { TWorkerState } from "../worker/worker-state.ts";
 import { readVersion } from "./read-version.ts";
 
-/** A running executor: Control API, delivery worker, watchdog and presence heartbeat. */
+/** A running executor: Control API, delivery worker, approval worker, watchdog and presence heartbeat. */
 export interface TExecutor {
   readonly executorId: string;
   readonly startedAt: Date;
@@ -31,12 +34,14 @@ export interface TExecutor {
   readonly state: TWorkerState;
   readonly db: TDb;
   readonly worker: TDeliveryWorker;
+  readonly approvals: TApprovalWorker;
   health(): Promise<THealthReport>;
   /** Runs the watchdog now (tests). */
   runWatchdog(): void;
   /**
    * Graceful stop: stop accepting API calls, stop claiming, wait up to SHUTDOWN_TIMEOUT_MS for
-   * deliveries in flight, release what is left, stamp presence stopped_at, close connections.
+   * deliveries and actions in flight, release the deliveries left (actions are interrupted and
+   * recorded, never handed back), stamp presence stopped_at, close connections.
    */
   stop(): Promise<TWorkerStopReport>;
 }
@@ -82,6 +87,26 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
         signal,
       ),
   });
+  const approvals = createApprovalWorker({
+    db,
+    executorId,
+    concurrency: env.APPROVAL_CONCURRENCY,
+    pollIntervalMs: env.POLL_INTERVAL_MS,
+    projectIds: env.APPROVAL_PROJECT_IDS,
+    log,
+    execute: (proposal, signal) =>
+      executeProposal(
+        {
+          db,
+          executorId,
+          workspaceDir: env.WORKSPACE_DIR,
+          apiCall: { defaultTimeoutMs: env.API_CALL_TIMEOUT_MS, maxBodyChars: env.API_CALL_MAX_BODY_CHARS },
+          log,
+        },
+        proposal,
+        signal,
+      ),
+  });
   const operatorNames = createOperatorNames(db);
   const statusWriter = createAgentStatusWriter(db, log);
   const agentLoad = new Map<string, number>();
@@ -89,6 +114,7 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     db,
     intervalMs: env.WATCHDOG_INTERVAL_MS,
     stuckAfterMs: env.WATCHDOG_STUCK_AFTER_MS,
+    proposalStuckAfterMs: env.APPROVAL_STUCK_AFTER_MS,
     executorStartedAt: startedAt,
     log,
   });
@@ -108,6 +134,8 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     log,
     health,
     claimMessage: (messageId) => worker.claimMessage(messageId),
+    claimProposal: (proposalId) => approvals.claimProposal(proposalId),
+    serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY,
   });
 
   const listenUrl = await api.listen();
@@ -131,11 +159,17 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
         channelName: `executor-deliveries-${executorId}`,
       })
     : null;
+  const approvalWakeups = env.REALTIME_WAKEUPS
+    ? subscribeApprovalWakeups(db, { wake: () => approvals.wake(), log, channelName: `executor-approvals-${executorId}` })
+    : null;
   await markAgentsOnline(db).catch((err: unknown) => log.warn({ err }, "could not mark the agents online"));
   worker.start();
+  approvals.start();
   watchdog.start();
   heartbeat.start();
   if (wakeups && !(await wakeups.ready)) log.warn("realtime wake-ups are not subscribed yet; polling every POLL_INTERVAL_MS meanwhile");
+  if (approvalWakeups && !(await approvalWakeups.ready))
+    log.warn("approval wake-ups are not subscribed yet; polling every POLL_INTERVAL_MS meanwhile");
   state = "running";
   log.info({ controlApiUrl, version, concurrency: env.WORKER_CONCURRENCY }, "executor running");
 
@@ -145,8 +179,12 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     log.info({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS, inFlight: worker.inFlight }, "executor stopping");
     await api.close();
     await wakeups?.close().catch(() => {});
+    await approvalWakeups?.close().catch(() => {});
     await watchdog.stop();
-    const report = await worker.stop({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS });
+    const [report] = await Promise.all([
+      worker.stop({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }),
+      approvals.stop({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }),
+    ]);
     await heartbeat.stop();
     await statusWriter.flush();
     await markAgentsOffline(db, { executorId, aliveWithinMs: env.PRESENCE_INTERVAL_MS * 3 }).catch((err: unknown) =>
@@ -168,6 +206,7 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     controlApiUrl,
     db,
     worker,
+    approvals,
     get state() {
       return state;
     },

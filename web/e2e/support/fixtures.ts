@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { test as base, expect, type Page } from "@playwright/test";
 import { createAdminClient, type TAdminClient } from "./admin-client.ts";
@@ -26,6 +28,8 @@ type TWorkerFixtures = {
   executor: TExecutorProcess;
   /** Base URL of an OpenAI-compatible endpoint that never answers (for the mid-delivery kill). */
   hangingProviderUrl: string;
+  /** The executor's WORKSPACE_DIR: approved file_write actions write here (a fresh directory per worker). */
+  workspaceDir: string;
 };
 
 /** Playwright's test with the Mission Control fixtures. */
@@ -68,8 +72,17 @@ export const test = base.extend<TFixtures, TWorkerFixtures>({
     },
     { scope: "worker" },
   ],
+  workspaceDir: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from this destructuring
+    async ({}, use) => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mc-e2e-workspace-"));
+      await use(dir);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+    { scope: "worker" },
+  ],
   executor: [
-    async ({ hangingProviderUrl }, use) => {
+    async ({ hangingProviderUrl, workspaceDir }, use) => {
       const env = readE2eEnv();
       const executor = createExecutorProcess({
         repoRoot: env.E2E_REPO_ROOT,
@@ -83,6 +96,7 @@ export const test = base.extend<TFixtures, TWorkerFixtures>({
           LOG_LEVEL: "warn",
           OPENAI_BASE_URL: hangingProviderUrl,
           OPENAI_API_KEY: "e2e-hanging-provider",
+          WORKSPACE_DIR: workspaceDir,
         },
       });
       await use(executor);

@@ -1,37 +1,69 @@
 "use client";
 
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
+import { useProjectAgents } from "../agents/use-project-agents.ts";
 import { useLiveStore } from "../live/use-live-store.ts";
 import { useProject } from "../projects/project-context.tsx";
 import shell from "../shell/app-shell.module.css";
 import { LIST_ITEM, onListKeyDown } from "../shell/use-list-keys.ts";
 import styles from "./activity-feed.module.css";
+import { activityType, filterActivities, type TActivityFilter } from "./filter-activities.ts";
 
-/** The project feed, newest first, live. */
+/** The project feed, newest first, live, filterable by agent and by type. */
 export function ActivityFeed() {
-  const { project } = useProject();
+  const { project, session } = useProject();
   const rows = useLiveStore((s) => s.rows.activities);
-  const items = useMemo(
-    () =>
-      Object.values(rows)
-        .filter((a) => a.project_id === project.id)
-        .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.seq - a.seq),
-    [rows, project.id],
-  );
+  const agents = useProjectAgents(project.id);
+  const [filter, setFilter] = useState<TActivityFilter>({ actor: "", type: "" });
+  const all = useMemo(() => Object.values(rows).filter((a) => a.project_id === project.id), [rows, project.id]);
+  const types = useMemo(() => [...new Set(all.map((a) => activityType(a.kind)))].sort(), [all]);
+  const items = useMemo(() => filterActivities(all, project.id, filter), [all, project.id, filter]);
+  const agentNames = useMemo(() => new Map(agents.map(({ agent }) => [agent.agent_key, agent.display_name])), [agents]);
   return (
     <section className={shell.page}>
       <h1 className={shell.pageTitle}>Activity</h1>
-      {items.length === 0 ? (
-        <p className="muted">Nothing has happened yet. Agent replies and failed deliveries show up here as they happen.</p>
+      <div className={styles.filters}>
+        <select aria-label="Filter by agent" value={filter.actor} onChange={(e) => setFilter((f) => ({ ...f, actor: e.target.value }))}>
+          <option value="">Everyone</option>
+          {agents.map(({ agent }) => (
+            <option key={agent.id} value={agent.agent_key}>
+              {agent.display_name}
+            </option>
+          ))}
+          <option value="people">People</option>
+          <option value="system">System</option>
+        </select>
+        <select aria-label="Filter by type" value={filter.type} onChange={(e) => setFilter((f) => ({ ...f, type: e.target.value }))}>
+          <option value="">Every type</option>
+          {types.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+        <span className="muted">
+          {items.length} of {all.length}
+        </span>
+      </div>
+      {all.length === 0 ? (
+        <p className="muted">Nothing has happened yet. Agent replies, task moves and approvals show up here as they happen.</p>
+      ) : items.length === 0 ? (
+        <p className="muted">Nothing matches these filters.</p>
       ) : null}
       <ol className={styles.feed} onKeyDown={onListKeyDown} aria-label="Project activity">
         {items.map((a, i) => (
-          <li key={a.id} {...LIST_ITEM} tabIndex={i === 0 ? 0 : -1} className={styles.item} data-kind={a.kind}>
+          <li key={a.id} {...LIST_ITEM} tabIndex={i === 0 ? 0 : -1} className={styles.item} data-kind={a.kind} data-testid="activity-item">
             <time className={styles.time} dateTime={a.created_at}>
               {new Date(a.created_at).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })}
             </time>
             <span className={styles.actor} data-actor-type={a.actor_type}>
-              {a.actor}
+              {a.actor_type === "agent"
+                ? (agentNames.get(a.actor) ?? a.actor)
+                : a.actor_type === "user"
+                  ? a.actor === session.user.id
+                    ? "You"
+                    : "Operator"
+                  : a.actor}
             </span>
             <span className={styles.summary}>{a.summary}</span>
           </li>

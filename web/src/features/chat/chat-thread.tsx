@@ -79,6 +79,7 @@ export function ChatThread({
             agentsByKey={agentsByKey}
             myUserId={session.user.id}
             canWrite={canWrite}
+            place={label}
           />
         ))}
       </div>

@@ -1,9 +1,12 @@
 "use client";
 
+import { ApprovalCard } from "../approvals/approval-card.tsx";
 import { type TAgent, type TChatDelivery, type TChatMessage, ZReplyMetadata } from "../live/live-rows.ts";
+import { useLiveStore } from "../live/use-live-store.ts";
 import { LIST_ITEM } from "../shell/use-list-keys.ts";
 import styles from "./chat.module.css";
 import { DeliveryStates } from "./delivery-states.tsx";
+import { PromoteToTaskButton } from "./promote-to-task-button.tsx";
 
 function formatTime(iso: string): string {
   return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
@@ -28,6 +31,18 @@ function ReplyMeta({ message }: { message: TChatMessage }) {
   );
 }
 
+/** An action_proposal message: the proposal's approval card (linked by metadata.proposal_id), else its text. */
+function ProposalInChat({ message, agentName }: { message: TChatMessage; agentName: string }) {
+  const proposalId = typeof message.metadata.proposal_id === "string" ? message.metadata.proposal_id : "";
+  const proposal = useLiveStore((s) => s.rows.action_proposals[proposalId]);
+  if (!proposal) return <div className={styles.body}>{message.content}</div>;
+  return (
+    <div className={styles.proposal}>
+      <ApprovalCard proposal={proposal} agentName={agentName} />
+    </div>
+  );
+}
+
 /** One chat message: author, time, text, and its delivery state or reply details. */
 export function MessageItem({
   message,
@@ -35,12 +50,15 @@ export function MessageItem({
   agentsByKey,
   myUserId,
   canWrite,
+  place,
 }: {
   message: TChatMessage;
   deliveries: TChatDelivery[];
   agentsByKey: Map<string, TAgent>;
   myUserId: string;
   canWrite: boolean;
+  /** Where the message is, in words ("the Team Room"), for a promoted task's description. */
+  place: string;
 }) {
   const author =
     message.author_type === "agent"
@@ -66,8 +84,13 @@ export function MessageItem({
         <time className={styles.time} dateTime={message.created_at}>
           {formatTime(message.created_at)}
         </time>
+        {canWrite && message.message_type === "text" ? <PromoteToTaskButton message={message} author={author} place={place} /> : null}
       </div>
-      <div className={styles.body}>{message.content}</div>
+      {message.message_type === "action_proposal" ? (
+        <ProposalInChat message={message} agentName={author} />
+      ) : (
+        <div className={styles.body}>{message.content}</div>
+      )}
       {message.author_type === "user" ? (
         <DeliveryStates message={message} deliveries={deliveries} agentsByKey={agentsByKey} canWrite={canWrite} />
       ) : null}

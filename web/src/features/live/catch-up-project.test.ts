@@ -60,7 +60,16 @@ const agent = (id: string, seq: number): TAgent => ({
 });
 
 /** An in-memory database the fake reader answers from; `duringRead` runs while a read is in flight. */
-function fakeDb(db: { messages: TMessage[]; deliveries: TDelivery[]; agents: TAgent[] }, duringRead?: () => void): TLiveReader {
+function fakeDb(
+  db: {
+    messages: TMessage[];
+    deliveries: TDelivery[];
+    agents: TAgent[];
+    taskEvents?: TLiveRow<"task_events">[];
+    proposals?: TLiveRow<"action_proposals">[];
+  },
+  duringRead?: () => void,
+): TLiveReader {
   return {
     async readScope(table) {
       duringRead?.();
@@ -79,6 +88,12 @@ function fakeDb(db: { messages: TMessage[]; deliveries: TDelivery[]; agents: TAg
     },
     async readDeliveries(ids) {
       return db.deliveries.filter((d) => ids.includes(d.message_id));
+    },
+    async readProposals() {
+      return db.proposals ?? [];
+    },
+    async readTaskEvents(taskIds) {
+      return (db.taskEvents ?? []).filter((e) => taskIds.includes(e.task_id));
     },
   };
 }
@@ -138,5 +153,70 @@ describe("catchUpProject", () => {
     const db = { messages: [msg("m1", 5)], deliveries: [delivery("d9", "m9", 31, "failed")], agents: [agent("lead", 2), agent("old", 3)] };
     await catchUpProject(fakeDb(db), store, P);
     expect(store.getState().rows.chat_delivery_queue.d9?.status).toBe("failed");
+  });
+
+  it("re-reads the timelines of the task threads open on screen, and only those", async () => {
+    const store = storeWithScreen();
+    const event = (id: string, taskId: string): TLiveRow<"task_events"> => ({
+      id,
+      project_id: P,
+      task_id: taskId,
+      kind: "comment",
+      author_type: "agent",
+      author_user_id: null,
+      author_agent_key: "lead",
+      content: id,
+      metadata: {},
+      proposal_id: null,
+      legacy_source: null,
+      legacy_id: null,
+      created_at: "2026-11-21T08:00:00Z",
+      seq: 40,
+    });
+    const close = store.getState().watchTask("task-a");
+    const db = { messages: [], deliveries: [], agents: [agent("lead", 2)], taskEvents: [event("e1", "task-a"), event("e2", "task-b")] };
+    await catchUpProject(fakeDb(db), store, P);
+    expect(Object.keys(store.getState().rows.task_events)).toEqual(["e1"]);
+    close();
+    expect(store.getState().watchedTasks).toEqual({});
+  });
+
+  it("shows a decision made while realtime was not listening (the approvals inbox count goes down)", async () => {
+    const store = storeWithScreen();
+    const proposal = (status: TLiveRow<"action_proposals">["status"], seq: number): TLiveRow<"action_proposals"> => ({
+      id: "pr1",
+      project_id: P,
+      action_type: "file_write",
+      summary: "",
+      params: {},
+      params_hash: "h",
+      risk: "low",
+      blast_radius: "",
+      reversibility: "reversible",
+      rollback_plan: "",
+      expires_at: "2026-11-22T08:00:00Z",
+      proposed_by_agent_key: "lead",
+      task_id: null,
+      thread_id: null,
+      revision_of: null,
+      status,
+      resolved_by: null,
+      resolved_at: null,
+      resolution_comment: null,
+      execution_started_at: null,
+      finished_at: null,
+      execution_result: null,
+      error: null,
+      created_at: "2026-11-21T08:00:00Z",
+      updated_at: "2026-11-21T08:00:00Z",
+      seq,
+    });
+    store.getState().applyRows("action_proposals", [proposal("proposed", 50)]);
+    await catchUpProject(
+      fakeDb({ messages: [], deliveries: [], agents: [agent("lead", 2)], proposals: [proposal("approved", 60)] }),
+      store,
+      P,
+    );
+    expect(store.getState().rows.action_proposals.pr1?.status).toBe("approved");
   });
 });

@@ -1,12 +1,13 @@
-import { ACTIVITY_WINDOW, THREAD_WINDOW, type TLiveReader } from "./live-reader.ts";
+import { ACTIVITY_WINDOW, PROPOSAL_WINDOW, TASK_EVENT_WINDOW, THREAD_WINDOW, type TLiveReader } from "./live-reader.ts";
 import type { TLiveStore } from "./live-store.ts";
 
-const SCOPED_TABLES = ["project_members", "project_settings", "agents", "agent_status", "project_chat_threads"] as const;
+const SCOPED_TABLES = ["project_members", "project_settings", "agents", "agent_status", "project_chat_threads", "tasks"] as const;
 
 /**
  * Re-reads what the screen shows from the database and merges it into the store, keeping the
  * higher seq per row: every small table of the project in full (rows deleted meanwhile go away),
- * the latest feed entries, each thread's window of messages and their deliveries. Run on
+ * the latest feed entries, every pending proposal and the latest others, the timelines of the
+ * task threads open on screen, each thread's window of messages and their deliveries. Run on
  * (re)subscribe, after a channel error or timeout, and when the tab becomes visible again, so a
  * dropped websocket never leaves the screen wrong.
  */
@@ -14,15 +15,20 @@ export async function catchUpProject(reader: TLiveReader, store: TLiveStore, pro
   const state = () => store.getState();
   const before = state().rows;
 
-  const [projects, mission, activities, ...scoped] = await Promise.all([
+  const watched = Object.keys(state().watchedTasks);
+  const [projects, mission, activities, proposals, taskEvents, ...scoped] = await Promise.all([
     reader.readScope("projects", projectId),
     reader.readScope("brain_docs", projectId),
     reader.readActivities(projectId, ACTIVITY_WINDOW),
+    reader.readProposals(projectId, PROPOSAL_WINDOW),
+    watched.length > 0 ? reader.readTaskEvents(watched, TASK_EVENT_WINDOW) : Promise.resolve([]),
     ...SCOPED_TABLES.map((table) => reader.readScope(table, projectId)),
   ]);
   state().reconcileRows("projects", projects, before.projects, () => true);
   state().reconcileRows("brain_docs", mission, before.brain_docs, (row) => row.project_id === projectId && row.doc_type === "mission");
   state().applyRows("activities", activities);
+  state().applyRows("action_proposals", proposals);
+  state().applyRows("task_events", taskEvents);
   SCOPED_TABLES.forEach((table, i) => {
     const rows = (scoped[i] ?? []) as never[];
     state().reconcileRows(table, rows, before[table] as never, (row: { project_id: string }) => row.project_id === projectId);

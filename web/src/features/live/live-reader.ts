@@ -5,12 +5,24 @@ import { parseLiveRows, type TLiveRow, type TLiveTable } from "./live-tables.ts"
 export const THREAD_WINDOW = 200;
 /** How many feed entries the screen keeps. */
 export const ACTIVITY_WINDOW = 100;
+/** How many recently written proposals the screen keeps besides every pending one. */
+export const PROPOSAL_WINDOW = 300;
+/** How many timeline entries per open task thread the screen keeps. */
+export const TASK_EVENT_WINDOW = 500;
 
 /** Reads of the database the catch-up needs; the supabase-js one below, a fake in tests. */
 export interface TLiveReader {
   /** Rows of a whole scope: every row of the table in the project (or all projects, for `projects`). */
   readScope<
-    K extends "projects" | "project_members" | "project_settings" | "agents" | "agent_status" | "brain_docs" | "project_chat_threads",
+    K extends
+      | "projects"
+      | "project_members"
+      | "project_settings"
+      | "agents"
+      | "agent_status"
+      | "brain_docs"
+      | "project_chat_threads"
+      | "tasks",
   >(table: K, projectId: string): Promise<TLiveRow<K>[]>;
   /** The project's latest feed entries by seq. */
   readActivities(projectId: string, limit: number): Promise<TLiveRow<"activities">[]>;
@@ -18,6 +30,10 @@ export interface TLiveReader {
   readThreadWindow(threadId: string, limit: number): Promise<TLiveRow<"project_chat_messages">[]>;
   /** The deliveries of the given messages. */
   readDeliveries(messageIds: readonly string[]): Promise<TLiveRow<"chat_delivery_queue">[]>;
+  /** Every pending proposal of the project and the most recently written others. */
+  readProposals(projectId: string, limit: number): Promise<TLiveRow<"action_proposals">[]>;
+  /** The timelines of the given tasks (the open task threads), oldest first, up to `limit` each. */
+  readTaskEvents(taskIds: readonly string[], limit: number): Promise<TLiveRow<"task_events">[]>;
 }
 
 function rowsOrThrow<K extends TLiveTable>(table: K, result: { data: unknown[] | null; error: { message: string } | null }) {
@@ -71,6 +87,21 @@ export function createSupabaseLiveReader(client: TBrowserClient): TLiveReader {
         out.push(...rowsOrThrow("chat_delivery_queue", await client.from("chat_delivery_queue").select("*").in("message_id", chunk)));
       }
       return out;
+    },
+    async readProposals(projectId, limit) {
+      const [pending, recent] = await Promise.all([
+        client.from("action_proposals").select("*").eq("project_id", projectId).eq("status", "proposed"),
+        client.from("action_proposals").select("*").eq("project_id", projectId).order("seq", { ascending: false }).limit(limit),
+      ]);
+      return [...rowsOrThrow("action_proposals", pending), ...rowsOrThrow("action_proposals", recent)];
+    },
+    async readTaskEvents(taskIds, limit) {
+      const reads = await Promise.all(
+        taskIds.map((taskId) =>
+          client.from("task_events").select("*").eq("task_id", taskId).order("created_at", { ascending: false }).limit(limit),
+        ),
+      );
+      return reads.flatMap((result) => rowsOrThrow("task_events", result));
     },
   };
 }

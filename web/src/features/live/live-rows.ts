@@ -141,3 +141,89 @@ export const ZReplyMetadata = z.object({
 });
 /** What the UI shows under an agent's reply. */
 export type TReplyMetadata = z.infer<typeof ZReplyMetadata>;
+
+/** A kanban status, in board order (blocked last). */
+export const TASK_STATUSES = ["inbox", "assigned", "in_progress", "review", "done", "blocked"] as const;
+/** One of TASK_STATUSES. */
+export type TTaskStatus = (typeof TASK_STATUSES)[number];
+/** Task priorities, lowest first. */
+export const TASK_PRIORITIES = ["low", "normal", "high", "urgent"] as const;
+
+/** A kanban task. */
+export const ZTask = z.object({
+  id: z.string(),
+  project_id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  status: z.enum(TASK_STATUSES),
+  assignee_agent_key: z.string().nullable(),
+  priority: z.enum(TASK_PRIORITIES),
+  labels: z.array(z.string()),
+  due_at: z.string().nullable(),
+  definition_of_done: z.array(z.object({ text: z.string(), done: z.boolean() })).catch([]),
+  position: z.coerce.number(),
+  created_by: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  seq,
+});
+/** A tasks row. */
+export type TTask = z.infer<typeof ZTask>;
+
+/** An entry of a task's timeline (append-only). */
+export const ZTaskEvent = z.object({
+  id: z.string(),
+  project_id: z.string(),
+  task_id: z.string(),
+  kind: z.enum(["comment", "status_change", "output_added", "agent_update", "approval_request", "approval_resolved"]),
+  author_type: z.enum(["user", "agent", "system"]),
+  author_user_id: z.string().nullable(),
+  author_agent_key: z.string().nullable(),
+  content: z.string(),
+  metadata: json,
+  proposal_id: z.string().nullable(),
+  legacy_source: z.string().nullable(),
+  legacy_id: z.string().nullable(),
+  created_at: z.string(),
+  seq,
+});
+/** A task_events row. */
+export type TTaskEvent = z.infer<typeof ZTaskEvent>;
+
+/** Proposal states (the state machine lives in SQL). */
+export const PROPOSAL_STATUSES = ["proposed", "approved", "rejected", "expired", "executing", "executed", "failed"] as const;
+
+/**
+ * An action an agent proposes. Params stay a plain object here (the edge of the store); the
+ * approval card validates them per action type with the shared schemas.
+ */
+export const ZProposal = z.object({
+  id: z.string(),
+  project_id: z.string(),
+  action_type: z.string(),
+  summary: z.string(),
+  params: json,
+  params_hash: z.string(),
+  risk: z.enum(["low", "medium", "high"]),
+  blast_radius: z.string(),
+  reversibility: z.enum(["reversible", "partial", "irreversible"]),
+  rollback_plan: z.string(),
+  expires_at: z.string(),
+  proposed_by_agent_key: z.string(),
+  task_id: z.string().nullable(),
+  thread_id: z.string().nullable(),
+  revision_of: z.string().nullable(),
+  status: z.enum(PROPOSAL_STATUSES),
+  resolved_by: z.string().nullable(),
+  resolved_at: z.string().nullable(),
+  resolution_comment: z.string().nullable(),
+  execution_started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  execution_result: z.unknown().nullable().optional(),
+  error: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  seq,
+});
+/** An action_proposals row. */
+export type TProposal = z.infer<typeof ZProposal>;

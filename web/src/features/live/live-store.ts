@@ -29,6 +29,10 @@ export interface TLiveState {
   rows: TLiveRows;
   realtime: { status: TRealtimeStatus; catchUps: number; lastCatchUpAt: number | null };
   connection: TConnectionState;
+  /** Task threads open on screen (id → how many views hold it): catch-up re-reads their timelines. */
+  watchedTasks: Readonly<Record<string, number>>;
+  /** Marks a task thread as open; returns the function that closes it. */
+  watchTask(taskId: string): () => void;
   /** Merges rows (from a read or an event), keeping the higher seq per key. */
   applyRows<K extends TLiveTable>(table: K, rows: readonly TLiveRow<K>[]): void;
   /** Removes rows by key (a DELETE event). */
@@ -53,10 +57,21 @@ function emptyRows(): TLiveRows {
 
 /** Creates a store; the app uses the one from `liveStore`, tests make their own. */
 export function createLiveStore() {
-  return createStore<TLiveState>()((set) => ({
+  return createStore<TLiveState>()((set, get) => ({
     rows: emptyRows(),
     realtime: { status: "idle", catchUps: 0, lastCatchUpAt: null },
     connection: { mode: "checking", lastCheckAt: null, lastLiveAt: null, lastReachableAt: null, detail: "" },
+    watchedTasks: {},
+    watchTask(taskId) {
+      set((state) => ({ watchedTasks: { ...state.watchedTasks, [taskId]: (state.watchedTasks[taskId] ?? 0) + 1 } }));
+      let open = true;
+      return () => {
+        if (!open) return;
+        open = false;
+        const { [taskId]: count = 0, ...rest } = get().watchedTasks;
+        set({ watchedTasks: count > 1 ? { ...rest, [taskId]: count - 1 } : rest });
+      };
+    },
     applyRows(table, incoming) {
       set((state) => {
         const current = state.rows[table] as TRowMap<TLiveRow<typeof table>>;

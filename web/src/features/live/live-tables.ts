@@ -10,6 +10,9 @@ import {
   ZProject,
   ZProjectMember,
   ZProjectSetting,
+  ZProposal,
+  ZTask,
+  ZTaskEvent,
 } from "./live-rows.ts";
 
 /**
@@ -27,6 +30,9 @@ export const LIVE_TABLES = {
   project_chat_threads: { schema: ZChatThread, keyOf: (row: z.infer<typeof ZChatThread>) => row.id },
   project_chat_messages: { schema: ZChatMessage, keyOf: (row: z.infer<typeof ZChatMessage>) => row.id },
   chat_delivery_queue: { schema: ZChatDelivery, keyOf: (row: z.infer<typeof ZChatDelivery>) => row.id },
+  tasks: { schema: ZTask, keyOf: (row: z.infer<typeof ZTask>) => row.id },
+  task_events: { schema: ZTaskEvent, keyOf: (row: z.infer<typeof ZTaskEvent>) => row.id },
+  action_proposals: { schema: ZProposal, keyOf: (row: z.infer<typeof ZProposal>) => row.id },
 } as const;
 
 /** Name of a live table the store holds. */

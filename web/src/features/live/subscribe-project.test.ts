@@ -53,6 +53,8 @@ function countingReader() {
     },
     readThreadWindow: async () => [],
     readDeliveries: async () => [],
+    readProposals: async () => [],
+    readTaskEvents: async () => [],
   };
   return { reader, catchUps: () => catchUps };
 }

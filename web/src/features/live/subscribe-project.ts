@@ -16,6 +16,9 @@ const PROJECT_TABLES = [
   "project_chat_threads",
   "project_chat_messages",
   "chat_delivery_queue",
+  "tasks",
+  "task_events",
+  "action_proposals",
 ] as const;
 
 /** Options for subscribeProject. */

@@ -2,12 +2,16 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import approvalStyles from "../approvals/approvals.module.css";
+import { usePendingProposals } from "../approvals/use-pending-proposals.ts";
+import { useProject } from "../projects/project-context.tsx";
 import styles from "./app-shell.module.css";
 
 /** The product's sections, in sidebar order. */
 export const SECTIONS = [
   { path: "activity", label: "Activity" },
   { path: "tasks", label: "Tasks" },
+  { path: "approvals", label: "Approvals" },
   { path: "team-room", label: "Team Room" },
   { path: "dms", label: "DMs" },
   { path: "agents", label: "Agents" },
@@ -19,6 +23,8 @@ export const SECTIONS = [
 /** The sidebar: one link per section; the current one is marked for screen readers too. */
 export function Sidebar({ slug }: { slug: string }) {
   const pathname = usePathname();
+  const { project } = useProject();
+  const pending = usePendingProposals(project.id).length;
   return (
     <nav className={styles.sidebar} aria-label="Sections">
       <div className={styles.brand}>
@@ -33,6 +39,11 @@ export function Sidebar({ slug }: { slug: string }) {
             <li key={section.path}>
               <Link href={href} className={styles.navLink} aria-current={current ? "page" : undefined}>
                 {section.label}
+                {section.path === "approvals" && pending > 0 ? (
+                  <span className={approvalStyles.countBadge} data-testid="approvals-count" title={`${pending} waiting for a decision`}>
+                    {pending}
+                  </span>
+                ) : null}
               </Link>
             </li>
           );

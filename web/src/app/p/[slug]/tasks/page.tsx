@@ -1,6 +1,6 @@
-import { NotBuilt } from "@/features/shell/not-built.tsx";
+import { TasksView } from "@/features/tasks/tasks-view.tsx";
 
-/** Tasks: not built yet. */
+/** Tasks: the kanban board and the table. */
 export default function TasksPage() {
-  return <NotBuilt title="Tasks" note="Tasks arrive in the next release: a kanban board and table, task threads and approval cards." />;
+  return <TasksView />;
 }

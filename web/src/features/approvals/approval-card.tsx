@@ -1,0 +1,262 @@
+"use client";
+
+import dynamic from "next/dynamic";
+import { useState } from "react";
+import type { TProposal } from "../live/live-rows.ts";
+import { useProject } from "../projects/project-context.tsx";
+import { useNow } from "../shell/use-now.ts";
+import styles from "./approvals.module.css";
+import { formatAge, formatExpiry } from "./format-age.ts";
+import { parseEditedParams } from "./parse-edited-params.ts";
+import { readFileWriteDiff } from "./read-file-write-diff.ts";
+import { useApprovalActions } from "./use-approval-actions.ts";
+
+// The diff viewer measures the DOM: render it in the browser only.
+const FileWriteDiff = dynamic(() => import("./file-write-diff.tsx"), {
+  ssr: false,
+  loading: () => <p className="muted">Loading the diff…</p>,
+});
+
+const STATUS_LABELS: Record<TProposal["status"], string> = {
+  proposed: "Waiting for approval",
+  approved: "Approved — waiting to run",
+  rejected: "Rejected",
+  expired: "Expired",
+  executing: "Running",
+  executed: "Executed",
+  failed: "Failed",
+};
+
+/** The execution result as the card lists it: a file_write's previous content is in the diff already. */
+function shownResult(proposal: TProposal): unknown {
+  const result = proposal.execution_result;
+  if (proposal.action_type !== "file_write" || !result || typeof result !== "object" || Array.isArray(result)) return result;
+  const { previous_content: _inDiff, ...rest } = result as Record<string, unknown>;
+  return rest;
+}
+
+function formatWhen(iso: string): string {
+  return new Date(iso).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
+/**
+ * An approval card: what the agent wants to do (a file_write as a diff, other actions as their
+ * params), risk, blast radius, reversibility, rollback plan, age and expiry. Operators approve,
+ * edit the params (validated with the shared schema) and approve, or reject with a comment;
+ * viewers see no buttons. A resolved card says who decided and when, and the execution's result
+ * or error.
+ */
+export function ApprovalCard({ proposal, agentName }: { proposal: TProposal; agentName?: string }) {
+  const { canWrite, session } = useProject();
+  const actions = useApprovalActions();
+  const now = useNow();
+  const [mode, setMode] = useState<"idle" | "edit" | "reject">("idle");
+  const [draft, setDraft] = useState("");
+  const [comment, setComment] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const expired = proposal.status === "proposed" && Date.parse(proposal.expires_at) <= now;
+  const open = proposal.status === "proposed" && !expired;
+  const status = expired ? "expired" : proposal.status;
+  const diff = readFileWriteDiff(proposal);
+  const by = agentName ?? proposal.proposed_by_agent_key;
+  const resolver = proposal.resolved_by
+    ? proposal.resolved_by === session.user.id
+      ? "you"
+      : `operator ${proposal.resolved_by.slice(0, 8)}`
+    : null;
+
+  const run = async (work: () => Promise<{ notice: string | null }>) => {
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      const outcome = await work();
+      setNotice(outcome.notice);
+      setMode("idle");
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const approveEdited = () => {
+    const parsed = parseEditedParams(proposal.action_type, draft);
+    if (!parsed.ok) {
+      setError(parsed.error);
+      return;
+    }
+    void run(() => actions.approve(proposal.id, parsed.params, comment));
+  };
+
+  return (
+    <article
+      className={styles.card}
+      data-testid="approval-card"
+      data-proposal-id={proposal.id}
+      data-status={status}
+      aria-label={`Proposal: ${proposal.summary || proposal.action_type} (${STATUS_LABELS[status]})`}
+    >
+      <div className={styles.head}>
+        <span className={styles.action}>{proposal.action_type}</span>
+        <span className={styles.summary}>{proposal.summary || `${by} proposes ${proposal.action_type}`}</span>
+        <span className={styles.status} data-testid="approval-status">
+          {STATUS_LABELS[status]}
+        </span>
+      </div>
+      <div className={styles.meta}>
+        <span>by {by}</span>
+        <span title={formatWhen(proposal.created_at)}>{formatAge("proposed", proposal.created_at, now)}</span>
+        {proposal.status === "proposed" ? (
+          <span title={formatWhen(proposal.expires_at)}>{formatExpiry(proposal.expires_at, now)}</span>
+        ) : null}
+        {proposal.revision_of ? <span>revision of an earlier proposal</span> : null}
+      </div>
+      {diff ? (
+        <FileWriteDiff diff={diff} written={!["rejected", "expired", "failed"].includes(status)} />
+      ) : (
+        <pre className={styles.params} data-testid="approval-params">
+          {JSON.stringify(proposal.params, null, 2)}
+        </pre>
+      )}
+      <dl className={styles.facts}>
+        <dt>Risk</dt>
+        <dd>
+          <span className={styles.risk} data-risk={proposal.risk}>
+            {proposal.risk}
+          </span>
+        </dd>
+        <dt>Blast radius</dt>
+        <dd>{proposal.blast_radius || "—"}</dd>
+        <dt>Reversibility</dt>
+        <dd>{proposal.reversibility}</dd>
+        <dt>Rollback plan</dt>
+        <dd>{proposal.rollback_plan || "—"}</dd>
+      </dl>
+
+      {open && canWrite ? (
+        <>
+          {mode === "edit" ? (
+            <div className={styles.editor}>
+              <label htmlFor={`params-${proposal.id}`} className="muted">
+                Params (JSON, checked against the {proposal.action_type} schema before approving)
+              </label>
+              <textarea
+                id={`params-${proposal.id}`}
+                value={draft}
+                onChange={(e) => setDraft(e.target.value)}
+                spellCheck={false}
+                aria-label="Edited params"
+              />
+            </div>
+          ) : null}
+          {mode === "reject" ? (
+            <div className={styles.editor}>
+              <textarea
+                value={comment}
+                onChange={(e) => setComment(e.target.value)}
+                placeholder="What should the agent change? (required)"
+                aria-label="Rejection comment"
+                rows={2}
+              />
+            </div>
+          ) : null}
+          <div className={styles.actions}>
+            {mode === "idle" ? (
+              <>
+                <button
+                  type="button"
+                  className={`button small ${styles.approve}`}
+                  disabled={busy}
+                  onClick={() => void run(() => actions.approve(proposal.id))}
+                >
+                  {busy ? "Approving…" : "Approve"}
+                </button>
+                <button
+                  type="button"
+                  className="button small"
+                  disabled={busy}
+                  onClick={() => {
+                    setDraft(JSON.stringify(proposal.params, null, 2));
+                    setError(null);
+                    setMode("edit");
+                  }}
+                >
+                  Edit & approve
+                </button>
+                <button
+                  type="button"
+                  className={`button small ${styles.reject}`}
+                  disabled={busy}
+                  onClick={() => {
+                    setError(null);
+                    setMode("reject");
+                  }}
+                >
+                  Reject
+                </button>
+              </>
+            ) : null}
+            {mode === "edit" ? (
+              <>
+                <button type="button" className={`button small ${styles.approve}`} disabled={busy} onClick={approveEdited}>
+                  Approve edited params
+                </button>
+                <button type="button" className="button small" onClick={() => setMode("idle")}>
+                  Cancel
+                </button>
+              </>
+            ) : null}
+            {mode === "reject" ? (
+              <>
+                <button
+                  type="button"
+                  className={`button small ${styles.reject}`}
+                  disabled={busy || comment.trim() === ""}
+                  onClick={() => void run(() => actions.reject(proposal.id, comment))}
+                >
+                  Reject with comment
+                </button>
+                <button type="button" className="button small" onClick={() => setMode("idle")}>
+                  Cancel
+                </button>
+              </>
+            ) : null}
+          </div>
+        </>
+      ) : null}
+
+      {error ? (
+        <p role="alert" className={styles.error}>
+          {error}
+        </p>
+      ) : null}
+      {notice ? (
+        <p className={styles.notice} data-testid="approval-notice">
+          {notice}
+        </p>
+      ) : null}
+
+      {proposal.resolved_at && proposal.status !== "proposed" ? (
+        <div className={styles.outcome} data-testid="approval-outcome">
+          <span>
+            {proposal.status === "expired"
+              ? `Expired ${formatWhen(proposal.resolved_at)} without a decision — nothing ran`
+              : `${proposal.status === "rejected" ? "Rejected" : "Approved"} by ${resolver ?? "an operator"} · ${formatWhen(proposal.resolved_at)}`}
+          </span>
+          {proposal.resolution_comment ? <span>“{proposal.resolution_comment}”</span> : null}
+          {proposal.status === "executed" && proposal.finished_at ? <span>Executed {formatWhen(proposal.finished_at)}</span> : null}
+          {proposal.status === "failed" ? <span className={styles.error}>{proposal.error}</span> : null}
+          {proposal.execution_result != null ? (
+            <pre className={styles.result} data-testid="execution-result">
+              {JSON.stringify(shownResult(proposal), null, 2)}
+            </pre>
+          ) : null}
+        </div>
+      ) : null}
+    </article>
+  );
+}

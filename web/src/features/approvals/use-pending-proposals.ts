@@ -1,0 +1,14 @@
+"use client";
+
+import { useMemo } from "react";
+import type { TProposal } from "../live/live-rows.ts";
+import { useLiveStore } from "../live/use-live-store.ts";
+import { useNow } from "../shell/use-now.ts";
+import { selectPendingProposals } from "./select-pending-proposals.ts";
+
+/** The project's pending proposals, oldest first, live (and re-evaluated as they expire). */
+export function usePendingProposals(projectId: string): TProposal[] {
+  const proposals = useLiveStore((s) => s.rows.action_proposals);
+  const now = useNow(15_000);
+  return useMemo(() => selectPendingProposals(proposals, projectId, now), [proposals, projectId, now]);
+}

@@ -1,0 +1,97 @@
+"use client";
+
+import { useState } from "react";
+import { liveStore } from "../live/live-store.ts";
+import { useProject } from "../projects/project-context.tsx";
+import styles from "./task-detail.module.css";
+import { addTaskEvent } from "./task-writes.ts";
+
+/** The reply box of a task thread: a comment (Enter sends) or an output with an optional title and link. */
+export function TaskComposer({ taskId }: { taskId: string }) {
+  const { project, client, session } = useProject();
+  const [kind, setKind] = useState<"comment" | "output_added">("comment");
+  const [text, setText] = useState("");
+  const [title, setTitle] = useState("");
+  const [url, setUrl] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const send = async () => {
+    const content = text.trim();
+    if (!content || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const metadata: Record<string, string> = {};
+      if (kind === "output_added" && title.trim()) metadata.title = title.trim();
+      if (kind === "output_added" && url.trim()) metadata.url = url.trim();
+      const event = await addTaskEvent(client, { projectId: project.id, taskId, userId: session.user.id, kind, content, metadata });
+      liveStore.getState().applyRows("task_events", [event]);
+      setText("");
+      setTitle("");
+      setUrl("");
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className={styles.composer}>
+      <div style={{ display: "flex", gap: 6 }}>
+        <button type="button" className="button small" aria-pressed={kind === "comment"} onClick={() => setKind("comment")}>
+          Comment
+        </button>
+        <button type="button" className="button small" aria-pressed={kind === "output_added"} onClick={() => setKind("output_added")}>
+          Add output
+        </button>
+      </div>
+      {kind === "output_added" ? (
+        <div style={{ display: "flex", gap: 6 }}>
+          <input
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            placeholder="Output title"
+            aria-label="Output title"
+            style={{ flex: 1 }}
+          />
+          <input
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            placeholder="Link (optional)"
+            aria-label="Output link"
+            style={{ flex: 1 }}
+          />
+        </div>
+      ) : null}
+      <div className={styles.composerRow}>
+        <textarea
+          rows={2}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder={kind === "comment" ? "Reply to the thread" : "The output: a summary, a result, a path"}
+          aria-label={kind === "comment" ? "Reply to the thread" : "Output"}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing && kind === "comment") {
+              e.preventDefault();
+              void send();
+            }
+          }}
+        />
+        <button type="button" className="button primary" onClick={() => void send()} disabled={busy || text.trim() === ""}>
+          {kind === "comment" ? "Send" : "Add output"}
+        </button>
+      </div>
+      {error ? (
+        <span role="alert" className={styles.error}>
+          {error}
+        </span>
+      ) : (
+        <span className="muted" style={{ fontSize: 11 }}>
+          {kind === "comment" ? "Enter to send · Shift+Enter for a new line" : "Outputs are listed in the thread with their title and link"}
+        </span>
+      )}
+    </div>
+  );
+}

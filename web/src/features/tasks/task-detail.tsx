@@ -1,0 +1,166 @@
+"use client";
+
+import Link from "next/link";
+import { useMemo, useState } from "react";
+import { useProjectAgents } from "../agents/use-project-agents.ts";
+import { TASK_PRIORITIES, TASK_STATUSES, type TTask, type TTaskStatus } from "../live/live-rows.ts";
+import { liveStore } from "../live/live-store.ts";
+import { useLiveStore } from "../live/use-live-store.ts";
+import { useProject } from "../projects/project-context.tsx";
+import { onListKeyDown } from "../shell/use-list-keys.ts";
+import { planTaskMove, STATUS_LABELS } from "./plan-task-move.ts";
+import { TaskComposer } from "./task-composer.tsx";
+import styles from "./task-detail.module.css";
+import { TaskThreadItem } from "./task-thread-item.tsx";
+import { updateTask } from "./task-writes.ts";
+import { useProjectTasks } from "./use-project-tasks.ts";
+import { useTaskMover } from "./use-task-mover.ts";
+import { useTaskThread } from "./use-task-thread.ts";
+
+/** A task's page: its one chronological thread (with approval cards) and, beside it, its fields. */
+export function TaskDetail({ taskId }: { taskId: string }) {
+  const { project, canWrite, session } = useProject();
+  const task = useLiveStore((s) => s.rows.tasks[taskId]);
+  const catchUps = useLiveStore((s) => s.realtime.catchUps);
+  const agents = useProjectAgents(project.id);
+  const agentNames = useMemo(() => new Map(agents.map(({ agent }) => [agent.agent_key, agent.display_name])), [agents]);
+  const { items, error } = useTaskThread(task, taskId);
+
+  if (!task) {
+    return (
+      <section className={styles.layout}>
+        <p className="muted">{catchUps > 0 ? "There is no such task in this project." : "Loading the task…"}</p>
+      </section>
+    );
+  }
+  return (
+    <section className={styles.layout}>
+      <div className={styles.main}>
+        <div className={styles.crumbs}>
+          <Link href={`/p/${project.slug}/tasks`}>Tasks</Link> / {STATUS_LABELS[task.status]}
+        </div>
+        <h1 className={styles.title}>{task.title}</h1>
+        {error ? (
+          <p role="alert" className={styles.error}>
+            {error}
+          </p>
+        ) : null}
+        <ol className={styles.thread} aria-label="Task thread" onKeyDown={onListKeyDown} data-testid="task-thread">
+          {items.map((item, i) => (
+            <TaskThreadItem key={item.key} item={item} agentNames={agentNames} myUserId={session.user.id} first={i === 0} />
+          ))}
+        </ol>
+        {canWrite ? (
+          <TaskComposer taskId={task.id} />
+        ) : (
+          <p className="muted">You are a viewer in this project: you can read the thread, not add to it.</p>
+        )}
+      </div>
+      <TaskFields task={task} agents={agents.map(({ agent }) => agent)} />
+    </section>
+  );
+}
+
+/** The task's fields beside the thread; operators change them in place. */
+function TaskFields({ task, agents }: { task: TTask; agents: { agent_key: string; display_name: string }[] }) {
+  const { client, canWrite } = useProject();
+  const tasks = useProjectTasks(task.project_id);
+  const mover = useTaskMover();
+  const [error, setError] = useState<string | null>(null);
+
+  const patch = async (change: Parameters<typeof updateTask>[2]) => {
+    setError(null);
+    try {
+      liveStore.getState().applyRows("tasks", [await updateTask(client, task.id, change)]);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  return (
+    <aside className={styles.side} aria-label="Task details">
+      <label className={styles.field}>
+        Status
+        <select
+          value={task.status}
+          disabled={!canWrite}
+          onChange={(e) => void mover.move(task, planTaskMove(tasks, task, e.target.value as TTaskStatus, Number.MAX_SAFE_INTEGER))}
+        >
+          {TASK_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {STATUS_LABELS[s]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className={styles.field}>
+        Assignee
+        <select
+          value={task.assignee_agent_key ?? ""}
+          disabled={!canWrite}
+          onChange={(e) => void patch({ assignee_agent_key: e.target.value || null })}
+        >
+          <option value="">Nobody</option>
+          {agents.map((a) => (
+            <option key={a.agent_key} value={a.agent_key}>
+              {a.display_name} (@{a.agent_key})
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className={styles.field}>
+        Priority
+        <select value={task.priority} disabled={!canWrite} onChange={(e) => void patch({ priority: e.target.value as TTask["priority"] })}>
+          {TASK_PRIORITIES.map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </select>
+      </label>
+      {task.labels.length > 0 ? (
+        <div className={styles.field}>
+          Labels
+          <span style={{ color: "var(--text-2)" }}>{task.labels.join(", ")}</span>
+        </div>
+      ) : null}
+      {task.due_at ? (
+        <div className={styles.field}>
+          Due
+          <span style={{ color: "var(--text-2)" }}>{new Date(task.due_at).toLocaleDateString()}</span>
+        </div>
+      ) : null}
+      <div className={styles.field}>
+        Definition of done
+        {task.definition_of_done.length === 0 ? (
+          <span className="muted">No checklist.</span>
+        ) : (
+          <ul className={styles.checklist}>
+            {task.definition_of_done.map((item, i) => (
+              <li key={`${i}-${item.text}`}>
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={item.done}
+                    disabled={!canWrite}
+                    onChange={() =>
+                      void patch({
+                        definition_of_done: task.definition_of_done.map((d, j) => (j === i ? { ...d, done: !d.done } : d)),
+                      })
+                    }
+                  />
+                  {item.text}
+                </label>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      {error || mover.error ? (
+        <p role="alert" className={styles.error} data-testid="move-error">
+          {error ?? mover.error}
+        </p>
+      ) : null}
+    </aside>
+  );
+}

@@ -1,0 +1,199 @@
+"use client";
+
+import {
+  type ColumnDef,
+  type ColumnFiltersState,
+  flexRender,
+  getCoreRowModel,
+  getFilteredRowModel,
+  getSortedRowModel,
+  type SortingState,
+  useReactTable,
+  type VisibilityState,
+} from "@tanstack/react-table";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useMemo, useState } from "react";
+import { TASK_PRIORITIES, TASK_STATUSES, type TTask } from "../live/live-rows.ts";
+import { useProject } from "../projects/project-context.tsx";
+import { LIST_ITEM, onListKeyDown } from "../shell/use-list-keys.ts";
+import { STATUS_LABELS } from "./plan-task-move.ts";
+import styles from "./tasks.module.css";
+
+const PRIORITY_RANK = Object.fromEntries(TASK_PRIORITIES.map((p, i) => [p, i])) as Record<string, number>;
+const STATUS_RANK = Object.fromEntries(TASK_STATUSES.map((s, i) => [s, i])) as Record<string, number>;
+
+function formatDate(iso: string | null): string {
+  if (!iso) return "";
+  return new Date(iso).toLocaleDateString([], { month: "short", day: "numeric" });
+}
+
+/**
+ * The task table (@tanstack/react-table): click a header to sort, filter by text and status, pick
+ * the visible columns. Arrow keys move between rows, Enter opens the task. Live like the board.
+ */
+export function TaskTable({ tasks, pendingByTask }: { tasks: TTask[]; pendingByTask: Map<string, number> }) {
+  const { project } = useProject();
+  const router = useRouter();
+  const [sorting, setSorting] = useState<SortingState>([{ id: "updated_at", desc: true }]);
+  const [globalFilter, setGlobalFilter] = useState("");
+  const [columnFilters, setColumnFilters] = useState<ColumnFiltersState>([]);
+  const [columnVisibility, setColumnVisibility] = useState<VisibilityState>({ created_at: false });
+
+  const columns = useMemo<ColumnDef<TTask>[]>(
+    () => [
+      {
+        id: "title",
+        accessorKey: "title",
+        header: "Title",
+        cell: ({ row }) => (
+          <Link href={`/p/${project.slug}/tasks/${row.original.id}`} tabIndex={-1}>
+            {row.original.title}
+          </Link>
+        ),
+        enableHiding: false,
+      },
+      {
+        id: "status",
+        accessorKey: "status",
+        header: "Status",
+        sortingFn: (a, b) => (STATUS_RANK[a.original.status] ?? 0) - (STATUS_RANK[b.original.status] ?? 0),
+        filterFn: "equalsString",
+        cell: ({ row }) => (
+          <span className={styles.status} data-status={row.original.status}>
+            {STATUS_LABELS[row.original.status]}
+          </span>
+        ),
+      },
+      {
+        id: "assignee",
+        accessorFn: (t) => t.assignee_agent_key ?? "",
+        header: "Assignee",
+        cell: ({ getValue }) => (getValue<string>() ? `@${getValue<string>()}` : <span className="muted">unassigned</span>),
+      },
+      {
+        id: "priority",
+        accessorKey: "priority",
+        header: "Priority",
+        sortingFn: (a, b) => (PRIORITY_RANK[a.original.priority] ?? 0) - (PRIORITY_RANK[b.original.priority] ?? 0),
+        cell: ({ row }) => (
+          <span className={styles.priority} data-priority={row.original.priority}>
+            {row.original.priority}
+          </span>
+        ),
+      },
+      { id: "labels", accessorFn: (t) => t.labels.join(", "), header: "Labels" },
+      { id: "approvals", accessorFn: (t) => pendingByTask.get(t.id) ?? 0, header: "To approve" },
+      { id: "due_at", accessorFn: (t) => t.due_at ?? "", header: "Due", cell: ({ row }) => formatDate(row.original.due_at) },
+      { id: "created_at", accessorKey: "created_at", header: "Created", cell: ({ row }) => formatDate(row.original.created_at) },
+      { id: "updated_at", accessorKey: "updated_at", header: "Updated", cell: ({ row }) => formatDate(row.original.updated_at) },
+    ],
+    [project.slug, pendingByTask],
+  );
+
+  const table = useReactTable({
+    data: tasks,
+    columns,
+    state: { sorting, globalFilter, columnFilters, columnVisibility },
+    onSortingChange: setSorting,
+    onGlobalFilterChange: setGlobalFilter,
+    onColumnFiltersChange: setColumnFilters,
+    onColumnVisibilityChange: setColumnVisibility,
+    getRowId: (row) => row.id,
+    globalFilterFn: "includesString",
+    getCoreRowModel: getCoreRowModel(),
+    getSortedRowModel: getSortedRowModel(),
+    getFilteredRowModel: getFilteredRowModel(),
+  });
+  const statusFilter = (table.getColumn("status")?.getFilterValue() as string | undefined) ?? "";
+  const rows = table.getRowModel().rows;
+
+  return (
+    <div className={styles.page} style={{ padding: 0 }}>
+      <div className={styles.toolbar}>
+        <input
+          type="search"
+          placeholder="Filter tasks"
+          aria-label="Filter tasks"
+          value={globalFilter}
+          onChange={(e) => setGlobalFilter(e.target.value)}
+        />
+        <select
+          aria-label="Filter by status"
+          value={statusFilter}
+          onChange={(e) => table.getColumn("status")?.setFilterValue(e.target.value || undefined)}
+        >
+          <option value="">Every status</option>
+          {TASK_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {STATUS_LABELS[s]}
+            </option>
+          ))}
+        </select>
+        <details className={styles.columnsPicker}>
+          <summary className="button small">Columns</summary>
+          <div>
+            {table
+              .getAllLeafColumns()
+              .filter((c) => c.getCanHide())
+              .map((column) => (
+                <label key={column.id}>
+                  <input type="checkbox" checked={column.getIsVisible()} onChange={column.getToggleVisibilityHandler()} />
+                  {String(column.columnDef.header)}
+                </label>
+              ))}
+          </div>
+        </details>
+        <span className={styles.hint}>
+          {rows.length} of {tasks.length} tasks
+        </span>
+      </div>
+      <table className={styles.table} aria-label="Tasks">
+        <thead>
+          {table.getHeaderGroups().map((group) => (
+            <tr key={group.id}>
+              {group.headers.map((header) => {
+                const sorted = header.column.getIsSorted();
+                return (
+                  <th key={header.id} aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : "none"}>
+                    <button type="button" onClick={header.column.getToggleSortingHandler()}>
+                      {flexRender(header.column.columnDef.header, header.getContext())}
+                      {sorted === "asc" ? " ↑" : sorted === "desc" ? " ↓" : ""}
+                    </button>
+                  </th>
+                );
+              })}
+            </tr>
+          ))}
+        </thead>
+        <tbody onKeyDown={onListKeyDown}>
+          {rows.length === 0 ? (
+            <tr>
+              <td colSpan={table.getVisibleLeafColumns().length} className="muted">
+                No tasks match.
+              </td>
+            </tr>
+          ) : null}
+          {rows.map((row, i) => (
+            <tr
+              key={row.id}
+              {...LIST_ITEM}
+              tabIndex={i === 0 ? 0 : -1}
+              data-testid="task-row"
+              data-task-id={row.id}
+              onKeyDown={(e) => {
+                if (e.key === "Enter") router.push(`/p/${project.slug}/tasks/${row.id}`);
+              }}
+            >
+              {row.getVisibleCells().map((cell) => (
+                <td key={cell.id} className={cell.column.id === "title" ? styles.titleCell : undefined}>
+                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+"use client";
+
+import { useMemo, useState } from "react";
+import { useProjectAgents } from "../agents/use-project-agents.ts";
+import { useLiveStore } from "../live/use-live-store.ts";
+import { useProject } from "../projects/project-context.tsx";
+import { KanbanBoard } from "./kanban-board.tsx";
+import { NewTaskForm } from "./new-task-form.tsx";
+import { TaskTable } from "./task-table.tsx";
+import styles from "./tasks.module.css";
+import { useProjectTasks } from "./use-project-tasks.ts";
+import { useTaskMover } from "./use-task-mover.ts";
+
+/** The Tasks page: the board or the table (both live), and "New task" for operators. */
+export function TasksView() {
+  const { project, canWrite } = useProject();
+  const tasks = useProjectTasks(project.id);
+  const agents = useProjectAgents(project.id);
+  const proposals = useLiveStore((s) => s.rows.action_proposals);
+  const [view, setView] = useState<"board" | "table">("board");
+  const [creating, setCreating] = useState(false);
+  const mover = useTaskMover();
+  const agentNames = useMemo(() => new Map(agents.map(({ agent }) => [agent.agent_key, agent.display_name])), [agents]);
+  const pendingByTask = useMemo(() => {
+    const counts = new Map<string, number>();
+    for (const p of Object.values(proposals)) {
+      if (p.project_id === project.id && p.status === "proposed" && p.task_id) counts.set(p.task_id, (counts.get(p.task_id) ?? 0) + 1);
+    }
+    return counts;
+  }, [proposals, project.id]);
+
+  return (
+    <section className={styles.page}>
+      <header className={styles.header}>
+        <h1 className={styles.title}>Tasks</h1>
+        <div className={styles.segmented}>
+          <button type="button" aria-pressed={view === "board"} onClick={() => setView("board")}>
+            Board
+          </button>
+          <button type="button" aria-pressed={view === "table"} onClick={() => setView("table")}>
+            Table
+          </button>
+        </div>
+        {view === "board" ? <span className={styles.hint}>Drag cards, or focus one and press Shift+arrow keys to move it</span> : null}
+        <span className={styles.spacer} />
+        {canWrite ? (
+          <button type="button" className="button primary small" onClick={() => setCreating((v) => !v)} aria-expanded={creating}>
+            New task
+          </button>
+        ) : (
+          <span className={styles.hint}>You are a viewer: you can read tasks, not change them.</span>
+        )}
+      </header>
+      {creating ? <NewTaskForm onDone={() => setCreating(false)} /> : null}
+      {mover.error ? (
+        <div role="alert" className={styles.error} data-testid="move-error">
+          <span>{mover.error}</span>
+          <button type="button" className="button small" onClick={mover.clearError}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+      {view === "board" ? (
+        <KanbanBoard tasks={tasks} pendingByTask={pendingByTask} agentNames={agentNames} mover={mover} />
+      ) : (
+        <TaskTable tasks={tasks} pendingByTask={pendingByTask} />
+      )}
+    </section>
+  );
+}

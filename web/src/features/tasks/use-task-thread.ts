@@ -1,0 +1,57 @@
+"use client";
+
+import { useEffect, useMemo, useState } from "react";
+import { createSupabaseLiveReader, TASK_EVENT_WINDOW } from "../live/live-reader.ts";
+import type { TTask } from "../live/live-rows.ts";
+import { liveStore } from "../live/live-store.ts";
+import { useLiveStore } from "../live/use-live-store.ts";
+import { useProject } from "../projects/project-context.tsx";
+import { mergeTaskThread, type TLegacyComment, type TLegacyOutput, type TThreadItem } from "./merge-task-thread.ts";
+import { readLegacyTaskNotes } from "./task-writes.ts";
+
+/**
+ * A task's thread, live: marks the thread as open (so every catch-up re-reads its timeline), reads
+ * the timeline and the legacy comments / outputs now and after each catch-up, and merges them with
+ * the task's proposals from the store.
+ */
+export function useTaskThread(task: TTask | undefined, taskId: string): { items: TThreadItem[]; error: string | null } {
+  const { client } = useProject();
+  const events = useLiveStore((s) => s.rows.task_events);
+  const proposals = useLiveStore((s) => s.rows.action_proposals);
+  const catchUps = useLiveStore((s) => s.realtime.catchUps);
+  const [legacy, setLegacy] = useState<{ comments: TLegacyComment[]; outputs: TLegacyOutput[] }>({ comments: [], outputs: [] });
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => liveStore.getState().watchTask(taskId), [taskId]);
+
+  // Re-read after every catch-up (catchUps is the trigger).
+  useEffect(() => {
+    let cancelled = false;
+    const reader = createSupabaseLiveReader(client);
+    Promise.all([reader.readTaskEvents([taskId], TASK_EVENT_WINDOW), readLegacyTaskNotes(client, taskId)])
+      .then(([rows, notes]) => {
+        if (cancelled) return;
+        liveStore.getState().applyRows("task_events", rows);
+        setLegacy(notes);
+        setError(null);
+      })
+      .catch((err) => {
+        if (!cancelled) setError(`Could not read the thread: ${err instanceof Error ? err.message : String(err)}`);
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [client, taskId, catchUps]);
+
+  const items = useMemo(() => {
+    if (!task) return [];
+    return mergeTaskThread({
+      task,
+      events: Object.values(events).filter((e) => e.task_id === taskId),
+      proposals: Object.values(proposals).filter((p) => p.task_id === taskId),
+      legacyComments: legacy.comments,
+      legacyOutputs: legacy.outputs,
+    });
+  }, [task, taskId, events, proposals, legacy]);
+  return { items, error };
+}

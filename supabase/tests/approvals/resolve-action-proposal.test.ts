@@ -231,6 +231,31 @@ describe("resolve_action_proposal", () => {
     expect(messages).toEqual([{ message_type: "action_proposal", author_agent_key: "builder", proposal_id: id }]);
   });
 
+  it("announces a create_task proposal in chat as a task_proposal message and other actions as action_proposal", async () => {
+    const { rows: threads } = await sql.query<{ id: string }>(
+      "insert into public.project_chat_threads (project_id, kind, thread_key, agent_key) values ($1, 'dm', 'DM:builder', 'builder') on conflict (project_id, thread_key) do update set title = excluded.title returning id",
+      [f.projectId],
+    );
+    const threadId = threads[0]?.id;
+    const taskProposal = await insertProposal(sql, f.projectId, {
+      thread_id: threadId,
+      action_type: "create_task",
+      params: { title: "Write the release notes" },
+      summary: "Add a task for the release notes",
+    });
+    const fileProposal = await insertProposal(sql, f.projectId, { thread_id: threadId, summary: "Write the plan" });
+    const { rows: messages } = await sql.query(
+      "select message_type, metadata ->> 'proposal_id' as proposal_id from public.project_chat_messages where thread_id = $1 and metadata ->> 'proposal_id' in ($2, $3) order by seq",
+      [threadId, taskProposal, fileProposal],
+    );
+    expect(messages).toEqual([
+      { message_type: "task_proposal", proposal_id: taskProposal },
+      { message_type: "action_proposal", proposal_id: fileProposal },
+    ]);
+    const tasks = await sql.query("select 1 from public.tasks where project_id = $1 and title = 'Write the release notes'", [f.projectId]);
+    expect(tasks.rowCount).toBe(0);
+  });
+
   it("refuses a proposal whose chat thread belongs to another project", async () => {
     const { rows } = await sql.query<{ id: string }>(
       "insert into public.project_chat_threads (project_id, kind, thread_key) values ($1, 'team_room', 'team-room') returning id",

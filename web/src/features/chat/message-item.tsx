@@ -31,7 +31,7 @@ function ReplyMeta({ message }: { message: TChatMessage }) {
   );
 }
 
-/** An action_proposal message: the proposal's approval card (linked by metadata.proposal_id), else its text. */
+/** An action_proposal or task_proposal message: the proposal's approval card (linked by metadata.proposal_id), else its text. */
 function ProposalInChat({ message, agentName }: { message: TChatMessage; agentName: string }) {
   const proposalId = typeof message.metadata.proposal_id === "string" ? message.metadata.proposal_id : "";
   const proposal = useLiveStore((s) => s.rows.action_proposals[proposalId]);
@@ -86,7 +86,7 @@ export function MessageItem({
         </time>
         {canWrite && message.message_type === "text" ? <PromoteToTaskButton message={message} author={author} place={place} /> : null}
       </div>
-      {message.message_type === "action_proposal" ? (
+      {message.message_type === "action_proposal" || message.message_type === "task_proposal" ? (
         <ProposalInChat message={message} agentName={author} />
       ) : (
         <div className={styles.body}>{message.content}</div>

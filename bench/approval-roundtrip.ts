@@ -8,14 +8,14 @@ import pg from "pg";
 import pino from "pino";
 import { parseExecutorEnv } from "../executor/src/env.ts";
 import { startExecutor } from "../executor/src/runtime/start-executor.ts";
-import { startBenchStack } from "./lib/bench-stack.ts";
+import { startSeparateBenchStack, type TSeparateBenchStack } from "./lib/bench-stack.ts";
 import { ms, percentile, table } from "./lib/stats.ts";
 
 const APPROVALS = Number(process.env.BENCH_APPROVALS ?? 100);
 const WARMUP = 10;
 const noSession = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } };
 
-type TStack = Awaited<ReturnType<typeof startBenchStack>>;
+type TStack = TSeparateBenchStack;
 
 /** Creates a confirmed user through the admin API and returns a client signed in as that user. */
 async function signIn(stack: TStack, label: string): Promise<{ client: SupabaseClient; userId: string }> {
@@ -39,7 +39,7 @@ async function signIn(stack: TStack, label: string): Promise<{ client: SupabaseC
  * by realtime only (Backup-like), then with the dashboard's Live-mode call to the Control API.
  */
 async function main() {
-  const stack = await startBenchStack("approval-roundtrip");
+  const stack = await startSeparateBenchStack("approval-roundtrip");
   const sql = new pg.Pool({ connectionString: stack.DATABASE_URL, max: 2 });
   const workspace = await fs.mkdtemp(path.join(os.tmpdir(), "mc-bench-approvals-"));
   const executor = { stop: async () => {} } as { stop: () => Promise<unknown> };

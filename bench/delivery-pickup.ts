@@ -7,7 +7,7 @@ import { createDeliveryWorker } from "../executor/src/delivery/create-delivery-w
 import { subscribeDeliveryWakeups } from "../executor/src/delivery/subscribe-delivery-wakeups.ts";
 import { parseExecutorEnv } from "../executor/src/env.ts";
 import { startExecutor, type TExecutor } from "../executor/src/runtime/start-executor.ts";
-import { startBenchStack } from "./lib/bench-stack.ts";
+import { startSeparateBenchStack, type TSeparateBenchStack } from "./lib/bench-stack.ts";
 import { benchEnv } from "./lib/env.ts";
 import { ms, percentile, table } from "./lib/stats.ts";
 
@@ -16,7 +16,7 @@ const THROUGHPUT_DELIVERIES = benchEnv.BENCH_DELIVERIES;
 const POLL_INTERVAL_MS = 1000;
 const log = pino({ level: "warn" });
 
-type TStack = Awaited<ReturnType<typeof startBenchStack>>;
+type TStack = TSeparateBenchStack;
 
 /** A project with one built-in agent and its DM thread, created with the superuser. */
 async function createProject(sql: pg.Pool): Promise<{ projectId: string; threadId: string }> {
@@ -138,7 +138,7 @@ async function measureThroughput(
 }
 
 async function main() {
-  const stack = await startBenchStack("delivery-pickup");
+  const stack = await startSeparateBenchStack("delivery-pickup");
   const sql = new pg.Pool({ connectionString: stack.DATABASE_URL, max: 4 });
   try {
     const withWakeups = await measurePickup(stack, sql, true);

@@ -5,14 +5,14 @@ import pg from "pg";
 import pino from "pino";
 import { parseExecutorEnv } from "../executor/src/env.ts";
 import { startExecutor } from "../executor/src/runtime/start-executor.ts";
-import { startBenchStack } from "./lib/bench-stack.ts";
+import { startSeparateBenchStack, type TSeparateBenchStack } from "./lib/bench-stack.ts";
 import { benchEnv } from "./lib/env.ts";
 import { ms, percentile, table } from "./lib/stats.ts";
 
 const MESSAGES = benchEnv.BENCH_MESSAGES;
 const noSession = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } };
 
-type TStack = Awaited<ReturnType<typeof startBenchStack>>;
+type TStack = TSeparateBenchStack;
 
 /** Creates a confirmed user through the admin API and returns a client signed in as that user. */
 async function signIn(stack: TStack, label: string): Promise<{ client: SupabaseClient; userId: string }> {
@@ -33,7 +33,7 @@ async function signIn(stack: TStack, label: string): Promise<{ client: SupabaseC
  * client subscribed to the project's messages sees the reply row arrive.
  */
 async function main() {
-  const stack = await startBenchStack("delivery-roundtrip");
+  const stack = await startSeparateBenchStack("delivery-roundtrip");
   const sql = new pg.Pool({ connectionString: stack.DATABASE_URL, max: 2 });
   const executor = { stop: async () => {} } as { stop: () => Promise<unknown> };
   try {

@@ -59,3 +59,26 @@ export function startBenchStackProcess(name: string): Promise<{ info: TBenchStac
     });
   });
 }
+
+/** A bench stack in its own process, with the same variable names `.env.local` uses. */
+export interface TSeparateBenchStack {
+  SUPABASE_URL: string;
+  SUPABASE_ANON_KEY: string;
+  SUPABASE_SERVICE_ROLE_KEY: string;
+  SUPABASE_JWT_SECRET: string;
+  DATABASE_URL: string;
+  stop(): Promise<void>;
+}
+
+/** `startBenchStackProcess` shaped like a stack handle, for benchmarks that run executors in-process. */
+export async function startSeparateBenchStack(name: string): Promise<TSeparateBenchStack> {
+  const { info, stop } = await startBenchStackProcess(name);
+  return {
+    SUPABASE_URL: info.url,
+    SUPABASE_ANON_KEY: info.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: info.serviceRoleKey,
+    SUPABASE_JWT_SECRET: info.jwtSecret,
+    DATABASE_URL: info.databaseUrl,
+    stop,
+  };
+}

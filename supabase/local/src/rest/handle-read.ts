@@ -2,7 +2,7 @@ import { httpError } from "../gateway/http-helpers.ts";
 import { assertPathsUsed, buildNode, buildReadStatement, createSqlBuilder } from "./build-read-sql.ts";
 import { nodeModifiers, parseQuery, type TParsedQuery } from "./parse-query.ts";
 import type { TRestRequest } from "./rest-request.ts";
-import { runInlineRead } from "./run-request-transaction.ts";
+import { runInlineStatement } from "./run-request-transaction.ts";
 import { quoteQualified, type TTable } from "./schema-cache.ts";
 import { contentRange, preferenceApplied, sendResult, toStatementResult } from "./send-result.ts";
 import { SqlParams } from "./sql-params.ts";
@@ -17,7 +17,7 @@ export async function handleRead(r: TRestRequest, table: TTable): Promise<void> 
   assertPathsUsed(b);
   const counted = r.prefer.count !== null;
   const sql = buildReadStatement(root, { count: counted, stripNulls: r.accept.stripNulls });
-  const result = toStatementResult(await runInlineRead(r.pool, r.identity, r.settings, sql));
+  const result = toStatementResult(await runInlineStatement(r.pool, r.identity, r.settings, sql));
   const offset = query.nodes.get("")?.offset ?? 0;
   sendRange(r, result, offset, counted);
 }

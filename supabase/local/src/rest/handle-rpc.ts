@@ -4,7 +4,7 @@ import { sendRange } from "./handle-read.ts";
 import { parseQuery } from "./parse-query.ts";
 import { functionArgNames, resolveFunction } from "./resolve-function.ts";
 import type { TRestRequest } from "./rest-request.ts";
-import { runRequestTransaction } from "./run-request-transaction.ts";
+import { runInlineStatement } from "./run-request-transaction.ts";
 import { qualifiedKey, quoteIdent, quoteQualified, type TFunction, type TTable } from "./schema-cache.ts";
 import { sendResult, toStatementResult, unwrapSingle } from "./send-result.ts";
 import { SqlParams } from "./sql-params.ts";
@@ -34,7 +34,8 @@ export async function handleRpc(r: TRestRequest, name: string): Promise<void> {
   const given = Object.keys(args);
   const { fn, singleObject } = resolveFunction(r.cache, r.schema, name, given, r.prefer.paramsSingleObject);
 
-  const params = new SqlParams();
+  // Values are inlined as escaped literals so the call travels with begin and commit in one round trip.
+  const params = new SqlParams(true);
   const provided = fn.args.filter((a) => given.includes(a.name));
   const argsParam = singleObject || provided.length > 0 ? params.add(JSON.stringify(args)) : "";
   const argSource =
@@ -46,18 +47,11 @@ export async function handleRpc(r: TRestRequest, name: string): Promise<void> {
     : provided.map((a) => `${quoteIdent(a.name)} := _a.${quoteIdent(a.name)}`).join(", ");
   const call = `${quoteQualified(fn.schema, fn.name)}(${callArgs})`;
   const fromArgs = argSource === "" ? "" : ` from ${argSource}`;
-  const run = (sql: string) =>
-    runRequestTransaction(
-      r.pool,
-      r.identity,
-      r.settings,
-      { readOnly: isRead },
-      async (client) => (await client.query(sql, params.values)).rows[0],
-    );
+  const run = <T>(sql: string) => runInlineStatement<T>(r.pool, r.identity, r.settings, sql, { readOnly: isRead });
 
   if (fn.returns.kind === "void" || (fn.returns.kind === "scalar" && !fn.returnsSet)) {
     const sql = `select to_json(_f.v)::text as body from (select ${call} as v${fromArgs}) as _f`;
-    const row = (await run(sql)) as { body: string | null } | undefined;
+    const row = await run<{ body: string | null }>(sql);
     if (fn.returns.kind === "void") sendResult(r, 204, null, {}, false);
     else if (r.method === "HEAD") sendResult(r, 200, null, {}, false);
     else sendJson(r.res, 200, row?.body ?? "null");
@@ -77,7 +71,7 @@ export async function handleRpc(r: TRestRequest, name: string): Promise<void> {
     stripNulls: r.accept.stripNulls,
     ...(scalar ? { scalarColumn: "pgrst_scalar" } : {}),
   });
-  const result = toStatementResult(await run(sql));
+  const result = toStatementResult(await run<Parameters<typeof toStatementResult>[0]>(sql));
   if (!fn.returnsSet && r.accept.kind === "array") {
     sendJson(r.res, 200, result.page === 1 ? unwrapSingle(result.body) : "null");
     return;

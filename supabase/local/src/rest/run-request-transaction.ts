@@ -50,21 +50,22 @@ function setConfigSql(identity: TRequestIdentity, settings: Record<string, strin
 }
 
 /**
- * Runs one read statement whose values are inlined literals (SqlParams in inline mode) in a single
- * round trip: `begin read only; set_config…; <sql>; commit` as one simple-protocol query.
+ * Runs one statement whose values are inlined literals (SqlParams in inline mode) in a single
+ * round trip: `begin [read only]; set_config…; <sql>; commit` as one simple-protocol query.
  * Returns the first row of `<sql>`. On error the transaction is rolled back and the error mapped.
  */
-export async function runInlineRead<T>(
+export async function runInlineStatement<T>(
   pool: pg.Pool,
   identity: TRequestIdentity,
   settings: Record<string, string>,
   sql: string,
+  options: { readOnly: boolean } = { readOnly: true },
 ): Promise<T | undefined> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     const results = (await client.query(
-      `${READ_ONLY_BEGIN}; ${setConfigSql(identity, settings)}; ${sql}; commit`,
+      `${options.readOnly ? READ_ONLY_BEGIN : "begin"}; ${setConfigSql(identity, settings)}; ${sql}; commit`,
     )) as unknown as pg.QueryResult[];
     return results[2]?.rows[0] as T | undefined;
   } catch (err) {

@@ -9,9 +9,10 @@ import pino from "pino";
 import { parseExecutorEnv } from "../executor/src/env.ts";
 import { startExecutor } from "../executor/src/runtime/start-executor.ts";
 import { startSeparateBenchStack, type TSeparateBenchStack } from "./lib/bench-stack.ts";
+import { benchEnv } from "./lib/env.ts";
 import { ms, percentile, table } from "./lib/stats.ts";
 
-const APPROVALS = Number(process.env.BENCH_APPROVALS ?? 100);
+const APPROVALS = benchEnv.BENCH_APPROVALS;
 const WARMUP = 10;
 const noSession = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } };
 

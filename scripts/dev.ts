@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
-import { repoRoot } from "./env.ts";
+import { inheritedEnv, readDevEnv, repoRoot } from "./env.ts";
 
 /**
  * `pnpm dev`: the whole product in the foreground. The local Supabase stack starts first; once it
@@ -8,8 +8,7 @@ import { repoRoot } from "./env.ts";
  * the values it wrote to `.env.local`. Ctrl-C stops the executor and the dashboard, then the stack.
  * Arguments go to the stack (e.g. `pnpm dev --reset`).
  */
-const stackPort = Number(process.env.MC_STACK_PORT ?? 54321);
-const webPort = Number(process.env.WEB_PORT ?? 3000);
+const { MC_STACK_PORT: stackPort, WEB_PORT: webPort } = readDevEnv();
 const tsx = ["--import", "tsx"];
 
 interface TPart {
@@ -21,7 +20,7 @@ const parts: TPart[] = [];
 let stopping = false;
 
 function start(name: string, args: string[], cwd = repoRoot): TPart {
-  const child = spawn(process.execPath, args, { cwd, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const child = spawn(process.execPath, args, { cwd, stdio: "inherit", env: { ...inheritedEnv, NEXT_TELEMETRY_DISABLED: "1" } });
   const part = { name, child };
   parts.push(part);
   child.on("exit", (code, signal) => {

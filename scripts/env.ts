@@ -37,3 +37,21 @@ export function readScriptEnv(): TScriptEnv {
   }
   return parsed.data;
 }
+
+const ZDevEnv = z.object({
+  MC_STACK_PORT: z.coerce.number().int().min(1).max(65535).default(54321),
+  WEB_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+});
+
+/** Ports `pnpm dev` waits on and serves the dashboard at; fails naming the variable that is wrong. */
+export function readDevEnv(): z.infer<typeof ZDevEnv> {
+  const parsed = ZDevEnv.safeParse(process.env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+/** The environment child processes inherit (the stack, executor and dashboard read their own env.ts). */
+export const inheritedEnv: NodeJS.ProcessEnv = process.env;

@@ -13,6 +13,8 @@ const ZBenchEnv = z.object({
   BENCH_DELIVERIES: count(2000),
   /** Messages timed end to end (bench/delivery-roundtrip.ts). */
   BENCH_MESSAGES: count(200),
+  /** Approvals timed per row (bench/approval-roundtrip.ts). */
+  BENCH_APPROVALS: count(100),
 });
 
 /** Sizes of the benchmark runs, read once; each can be overridden with the variable of its name. */

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { promisify } from "node:util";
 import { supabaseCliEntry } from "../../supabase/local/src/postgres/push-migrations.ts";
-import { repoRoot } from "../env.ts";
+import { inheritedEnv, repoRoot } from "../env.ts";
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -19,7 +19,7 @@ export async function generateDatabaseTypes(databaseUrl: string): Promise<string
     {
       cwd: repoRoot,
       // The local stack has no TLS; saying so up front keeps the CLI's TLS notice out of the output.
-      env: { ...process.env, PGSSLMODE: "disable", SUPABASE_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
+      env: { ...inheritedEnv, PGSSLMODE: "disable", SUPABASE_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
       maxBuffer: 32 * 1024 * 1024,
     },
   );

@@ -3,6 +3,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import pino from "pino";
+import { explicitTestLogLevel } from "../../../supabase/tests/helpers/env.ts";
 import { anonClient, serviceClient, signedInClient, stackInfo } from "../../../supabase/tests/helpers/stack-clients.ts";
 import { createExecutorClient, type TDb } from "../db/executor-client.ts";
 import { parseExecutorEnv, repoRoot, type TExecutorEnv } from "../env.ts";
@@ -94,7 +95,7 @@ export function testEnv(overrides: Record<string, string> = {}): TExecutorEnv {
     SHUTDOWN_TIMEOUT_MS: "5000",
     DELIVERY_RETRY_BASE_MS: "50",
     DELIVERY_RETRY_MAX_MS: "200",
-    LOG_LEVEL: process.env.MC_TEST_LOG_LEVEL ?? "silent",
+    LOG_LEVEL: explicitTestLogLevel ?? "silent",
     ...overrides,
   });
 }

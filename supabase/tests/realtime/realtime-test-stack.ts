@@ -7,6 +7,7 @@ import pg from "pg";
 import pino from "pino";
 import { repoRoot } from "../../local/src/config/env.ts";
 import { startStack, type TStackHandle } from "../../local/src/stack/start-stack.ts";
+import { testLogLevel } from "../helpers/env.ts";
 import { getFreePort } from "../helpers/get-free-port.ts";
 
 /** A private stack for one realtime test file, where tables may be added to the publication. */
@@ -42,7 +43,7 @@ export async function startRealtimeTestStack(name: string): Promise<TRealtimeTes
     port: await getFreePort(),
     pgPort: await getFreePort(),
     seed: false,
-    log: pino({ level: process.env.MC_TEST_LOG_LEVEL ?? "warn" }),
+    log: pino({ level: testLogLevel }),
   };
   let stack = await startStack({ ...options, reset: true });
   let sql = testPool(stack.DATABASE_URL);

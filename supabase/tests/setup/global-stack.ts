@@ -4,6 +4,7 @@ import pino from "pino";
 import type { TestProject } from "vitest/node";
 import { repoRoot } from "../../local/src/config/env.ts";
 import { startStack } from "../../local/src/stack/start-stack.ts";
+import { testLogLevel } from "../helpers/env.ts";
 import { getFreePort } from "../helpers/get-free-port.ts";
 
 declare module "vitest" {
@@ -30,7 +31,7 @@ export default async function setup(project: TestProject) {
     port: await getFreePort(),
     pgPort: await getFreePort(),
     reset: true,
-    log: pino({ level: process.env.MC_TEST_LOG_LEVEL ?? "warn" }),
+    log: pino({ level: testLogLevel }),
   });
   project.provide("stack", {
     url: stack.SUPABASE_URL,

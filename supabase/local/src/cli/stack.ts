@@ -31,7 +31,6 @@ export async function runStackCli(argv: string[]): Promise<void> {
     return;
   }
   const env = readStackEnv({
-    ...process.env,
     ...(values.port ? { MC_STACK_PORT: values.port } : {}),
     ...(values["pg-port"] ? { MC_STACK_PG_PORT: values["pg-port"] } : {}),
   });

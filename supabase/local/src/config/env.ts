@@ -16,9 +16,12 @@ const ZStackEnv = z.object({
 /** Settings of the local stack, read once from the environment. */
 export type TStackEnv = z.infer<typeof ZStackEnv>;
 
-/** Parses the stack's environment variables; throws naming the variable that is wrong. */
-export function readStackEnv(source: NodeJS.ProcessEnv = process.env): TStackEnv {
-  const parsed = ZStackEnv.safeParse(source);
+/**
+ * Parses the stack's environment variables, with `overrides` (e.g. from command-line flags) taking
+ * precedence; throws naming the variable that is wrong.
+ */
+export function readStackEnv(overrides: Record<string, string> = {}): TStackEnv {
+  const parsed = ZStackEnv.safeParse({ ...process.env, ...overrides });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = issue?.path.join(".") ?? "unknown";
@@ -26,3 +29,6 @@ export function readStackEnv(source: NodeJS.ProcessEnv = process.env): TStackEnv
   }
   return parsed.data;
 }
+
+/** The environment child processes (the Supabase CLI) inherit; nothing else here reads process.env. */
+export const inheritedEnv: NodeJS.ProcessEnv = process.env;

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { promisify } from "node:util";
-import { repoRoot } from "../config/env.ts";
+import { inheritedEnv, repoRoot } from "../config/env.ts";
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);
@@ -23,7 +23,7 @@ export async function pushMigrations(databaseUrl: string, options: { includeSeed
   try {
     const { stdout, stderr } = await run(process.execPath, [supabaseCliEntry(), ...args], {
       cwd: repoRoot,
-      env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
+      env: { ...inheritedEnv, SUPABASE_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" },
       maxBuffer: 16 * 1024 * 1024,
       timeout: 120_000,
     });

@@ -1,5 +1,5 @@
 import { createSupabaseClient } from "@mission-control/shared/db";
-import { describeDrift, diffPublication, REALTIME_TABLES, type TRealtimeTable } from "@mission-control/shared/realtime";
+import { describeDrift, diffPublication, hasNoDrift, REALTIME_TABLES, type TRealtimeTable } from "@mission-control/shared/realtime";
 import type { RealtimeChannel, SupabaseClient } from "@supabase/supabase-js";
 import { createProbeFixture, REALTIME_PROBES, removeProbeFixture } from "./realtime-probes.ts";
 
@@ -62,12 +62,11 @@ export async function verifyRealtime(options: { url: string; serviceRoleKey: str
   if (status.error)
     throw new Error(`Reading the publication failed: ${status.error.message}. Are the migrations applied (supabase db push)?`);
   const rows = status.data as TPublicationRow[];
-  const drift = describeDrift(
-    diffPublication(
-      REALTIME_TABLES,
-      rows.map((r) => ({ schema: r.schema_name, table: r.table_name })),
-    ),
+  const publicationDrift = diffPublication(
+    REALTIME_TABLES,
+    rows.map((r) => ({ schema: r.schema_name, table: r.table_name })),
   );
+  const drift = describeDrift(publicationDrift);
 
   const arrivals = new Map<string, number>();
   const waiters = new Map<string, () => void>();
@@ -125,7 +124,7 @@ export async function verifyRealtime(options: { url: string; serviceRoleKey: str
     await removeProbeFixture(db, fixture).catch(() => {});
     db.realtime.disconnect();
   }
-  return { ok: checks.every((c) => c.problem === null) && drift.includes("matches"), drift, checks };
+  return { ok: checks.every((c) => c.problem === null) && hasNoDrift(publicationDrift), drift, checks };
 }
 
 /** Renders the checks as an aligned text table. */

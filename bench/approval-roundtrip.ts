@@ -2,34 +2,17 @@ import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createSupabaseClient } from "@mission-control/shared/db";
-import type { SupabaseClient } from "@supabase/supabase-js";
 import pg from "pg";
 import pino from "pino";
 import { parseExecutorEnv } from "../executor/src/env.ts";
 import { startExecutor } from "../executor/src/runtime/start-executor.ts";
-import { startSeparateBenchStack, type TSeparateBenchStack } from "./lib/bench-stack.ts";
+import { startSeparateBenchStack } from "./lib/bench-stack.ts";
 import { benchEnv } from "./lib/env.ts";
+import { signInBenchUser } from "./lib/sign-in-bench-user.ts";
 import { ms, percentile, table } from "./lib/stats.ts";
 
 const APPROVALS = benchEnv.BENCH_APPROVALS;
 const WARMUP = 10;
-const noSession = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } };
-
-type TStack = TSeparateBenchStack;
-
-/** Creates a confirmed user through the admin API and returns a client signed in as that user. */
-async function signIn(stack: TStack, label: string): Promise<{ client: SupabaseClient; userId: string }> {
-  const admin = createSupabaseClient(stack.SUPABASE_URL, stack.SUPABASE_SERVICE_ROLE_KEY, noSession);
-  const email = `${label}-${crypto.randomUUID().slice(0, 8)}@bench.invalid`;
-  const password = `pw-${crypto.randomUUID()}`;
-  const created = await admin.auth.admin.createUser({ email, password, email_confirm: true });
-  if (created.error || !created.data.user) throw new Error(`could not create ${label}: ${created.error?.message}`);
-  const client = createSupabaseClient(stack.SUPABASE_URL, stack.SUPABASE_ANON_KEY, noSession);
-  const signedIn = await client.auth.signInWithPassword({ email, password });
-  if (signedIn.error) throw new Error(`could not sign in ${label}: ${signedIn.error.message}`);
-  return { client, userId: created.data.user.id };
-}
 
 /**
  * Approval round trip as the dashboard sees it: an agent's edit_doc proposal waits in a task
@@ -45,8 +28,8 @@ async function main() {
   const workspace = await fs.mkdtemp(path.join(os.tmpdir(), "mc-bench-approvals-"));
   const executor = { stop: async () => {} } as { stop: () => Promise<unknown> };
   try {
-    const operator = await signIn(stack, "operator");
-    const watcher = await signIn(stack, "watcher");
+    const operator = await signInBenchUser(stack, "operator");
+    const watcher = await signInBenchUser(stack, "watcher");
     const { rows } = await sql.query<{ id: string }>("insert into public.projects (name, slug) values ('Bench', $1) returning id", [
       `bench-${crypto.randomUUID().slice(0, 8)}`,
     ]);

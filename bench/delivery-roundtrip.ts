@@ -1,31 +1,14 @@
 import crypto from "node:crypto";
-import { createSupabaseClient } from "@mission-control/shared/db";
-import type { SupabaseClient } from "@supabase/supabase-js";
 import pg from "pg";
 import pino from "pino";
 import { parseExecutorEnv } from "../executor/src/env.ts";
 import { startExecutor } from "../executor/src/runtime/start-executor.ts";
-import { startSeparateBenchStack, type TSeparateBenchStack } from "./lib/bench-stack.ts";
+import { startSeparateBenchStack } from "./lib/bench-stack.ts";
 import { benchEnv } from "./lib/env.ts";
+import { signInBenchUser } from "./lib/sign-in-bench-user.ts";
 import { ms, percentile, table } from "./lib/stats.ts";
 
 const MESSAGES = benchEnv.BENCH_MESSAGES;
-const noSession = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } };
-
-type TStack = TSeparateBenchStack;
-
-/** Creates a confirmed user through the admin API and returns a client signed in as that user. */
-async function signIn(stack: TStack, label: string): Promise<{ client: SupabaseClient; userId: string }> {
-  const admin = createSupabaseClient(stack.SUPABASE_URL, stack.SUPABASE_SERVICE_ROLE_KEY, noSession);
-  const email = `${label}-${crypto.randomUUID().slice(0, 8)}@bench.invalid`;
-  const password = `pw-${crypto.randomUUID()}`;
-  const created = await admin.auth.admin.createUser({ email, password, email_confirm: true });
-  if (created.error || !created.data.user) throw new Error(`could not create ${label}: ${created.error?.message}`);
-  const client = createSupabaseClient(stack.SUPABASE_URL, stack.SUPABASE_ANON_KEY, noSession);
-  const signedIn = await client.auth.signInWithPassword({ email, password });
-  if (signedIn.error) throw new Error(`could not sign in ${label}: ${signedIn.error.message}`);
-  return { client, userId: created.data.user.id };
-}
 
 /**
  * Round trip as the dashboard sees it: an operator sends a DM with send_chat_message (supabase-js,
@@ -37,8 +20,8 @@ async function main() {
   const sql = new pg.Pool({ connectionString: stack.DATABASE_URL, max: 2 });
   const executor = { stop: async () => {} } as { stop: () => Promise<unknown> };
   try {
-    const operator = await signIn(stack, "operator");
-    const watcher = await signIn(stack, "watcher");
+    const operator = await signInBenchUser(stack, "operator");
+    const watcher = await signInBenchUser(stack, "watcher");
     const { rows } = await sql.query<{ id: string }>("insert into public.projects (name, slug) values ('Bench', $1) returning id", [
       `bench-${crypto.randomUUID().slice(0, 8)}`,
     ]);

@@ -3,10 +3,12 @@ import { AppError, type TAppErrorCode } from "@mission-control/shared/errors";
 /** What PostgREST (and supabase-js) report for a failed request. */
 export type TPostgrestErrorLike = { code?: string; message: string; details?: string | null; hint?: string | null };
 
-/** SQLSTATE raised by complete_chat_delivery when the claim was taken over by the watchdog or another executor. */
+/** SQLSTATE of a reply or outcome refused because the claim was taken over by the watchdog or another executor. */
 export const CLAIM_LOST_SQLSTATE = "40001";
-/** SQLSTATE raised by complete_chat_delivery when the Team Room posting limit is reached. */
+/** SQLSTATE of a reply refused because the agent reached its Team Room posting limit. */
 export const POSTING_LIMIT_SQLSTATE = "P0001";
+/** SQLSTATE of a reply whose delivery no longer exists. */
+export const NO_DELIVERY_SQLSTATE = "P0002";
 
 /**
  * Turns a supabase-js error into an AppError: network failures (no SQLSTATE, fetch failed) are

@@ -1,6 +1,7 @@
 import pino from "pino";
 import { describe, expect, it } from "vitest";
 import type { TDb, TDeliveryRow } from "../db/executor-client.ts";
+import type { TClaimedDelivery } from "./claim-deliveries.ts";
 import { createDeliveryWorker } from "./create-delivery-worker.ts";
 import type { TDeliveryOutcome } from "./process-delivery.ts";
 
@@ -12,10 +13,10 @@ function memoryQueue(size: number) {
   const calls = { claims: 0, releases: 0, visibleAfterClaims: 0 };
   const db = {
     rpc: async (name: string, args: { p_limit?: number }) => {
-      if (name === "claim_chat_deliveries") {
+      if (name === "claim_chat_delivery_batch") {
         calls.claims += 1;
         if (calls.claims <= calls.visibleAfterClaims) return { data: [], error: null };
-        return { data: queued.splice(0, args.p_limit ?? 1), error: null };
+        return { data: queued.splice(0, args.p_limit ?? 1).map((delivery) => ({ delivery, context: null })), error: null };
       }
       if (name === "release_chat_deliveries") {
         calls.releases += 1;
@@ -39,6 +40,7 @@ describe("createDeliveryWorker", () => {
       executorId: "x",
       concurrency: 3,
       pollIntervalMs: 1_000,
+      historyLimit: 20,
       log,
       process: async (): Promise<TDeliveryOutcome> => {
         running += 1;
@@ -66,6 +68,7 @@ describe("createDeliveryWorker", () => {
       executorId: "x",
       concurrency: 1,
       pollIntervalMs: 60_000,
+      historyLimit: 20,
       log,
       process: async (delivery) => {
         done.push(delivery.id);
@@ -89,6 +92,7 @@ describe("createDeliveryWorker", () => {
       executorId: "x",
       concurrency: 2,
       pollIntervalMs: 1_000,
+      historyLimit: 20,
       log,
       process: (_delivery, signal) =>
         new Promise<TDeliveryOutcome>((resolve) => {
@@ -110,11 +114,51 @@ describe("createDeliveryWorker", () => {
       executorId: "x",
       concurrency: 1,
       pollIntervalMs: 60_000,
+      historyLimit: 20,
       log,
       process: async () => "replied",
     });
     worker.start();
     await worker.stop({ timeoutMs: 100 });
     expect(await worker.claimMessage("m0")).toEqual([]);
+  });
+
+  it("reserves only slots that are free or being freed, keeps its own claims out of them, and runs what was claimed along", async () => {
+    const { db, calls } = memoryQueue(1);
+    const gates: (() => void)[] = [];
+    const ran: string[] = [];
+    const worker = createDeliveryWorker({
+      db,
+      executorId: "x",
+      concurrency: 3,
+      pollIntervalMs: 60_000,
+      historyLimit: 20,
+      log,
+      process: (claimed) =>
+        new Promise<TDeliveryOutcome>((resolve) => {
+          ran.push(claimed.id);
+          gates.push(() => resolve("replied"));
+        }),
+    });
+    worker.start();
+    while (worker.inFlight < 1) await sleep(2);
+    const claimsBefore = calls.claims;
+    // One delivery finishing, two slots free: the claim made along with its reply may take three.
+    const reservation = worker.reserve(1);
+    expect(reservation.limit).toBe(3);
+    expect(worker.reserve(1).limit).toBe(1);
+    // A wake-up now must not claim the two free slots the reservation holds.
+    worker.wake();
+    await sleep(20);
+    expect(calls.claims).toBe(claimsBefore);
+    reservation.settle([
+      { id: "a1", delivery: { id: "a1" }, context: null },
+      { id: "a2", delivery: { id: "a2" }, context: null },
+    ] as unknown as TClaimedDelivery[]);
+    expect(ran).toEqual(["d0", "a1", "a2"]);
+    expect(worker.inFlight).toBe(3);
+    for (const open of gates.splice(0)) open();
+    await worker.stop({ timeoutMs: 1_000 });
+    expect(worker.reserve(1).limit).toBe(0);
   });
 });

@@ -2,7 +2,8 @@ import type { Logger } from "pino";
 import type { TDb, TDeliveryRow } from "../db/executor-client.ts";
 import { createClaimLoop } from "../worker/create-claim-loop.ts";
 import type { TWorkerState } from "../worker/worker-state.ts";
-import { claimDeliveries } from "./claim-deliveries.ts";
+import { claimDeliveries, type TClaimedDelivery } from "./claim-deliveries.ts";
+import type { TClaimReservation } from "./create-reply-saver.ts";
 import type { TDeliveryOutcome } from "./process-delivery.ts";
 import { releaseDeliveries } from "./release-deliveries.ts";
 
@@ -19,6 +20,11 @@ export interface TDeliveryWorker {
   wake(): void;
   /** Wakes the worker when `availableAt` (a delayed retry) comes due. */
   wakeAt(availableAt: Date): void;
+  /**
+   * Reserves slots for deliveries claimed along with saving `saving` replies (the reply saver's
+   * claimAlong): the limit counts the slots those replies free plus any free now; 0 when stopping.
+   */
+  reserve(saving: number): TClaimReservation;
   /** Claims the deliveries of one message now and starts them; returns what was claimed. */
   claimMessage(messageId: string): Promise<TDeliveryRow[]>;
   /** Resolves when nothing is in flight (for tests and benchmarks). */
@@ -40,28 +46,30 @@ export function createDeliveryWorker(options: {
   executorId: string;
   concurrency: number;
   pollIntervalMs: number;
+  /** Thread messages read with each claimed delivery (HISTORY_MESSAGES). */
+  historyLimit: number;
   log: Logger;
-  process: (delivery: TDeliveryRow, signal: AbortSignal) => Promise<TDeliveryOutcome>;
+  process: (claimed: TClaimedDelivery, signal: AbortSignal) => Promise<TDeliveryOutcome>;
 }): TDeliveryWorker {
   const log = options.log.child({ worker: "delivery" });
   const timers = new Set<NodeJS.Timeout>();
   let finished = 0;
   let aborted = 0;
 
-  const loop = createClaimLoop<TDeliveryRow>({
+  const loop = createClaimLoop<TClaimedDelivery>({
     what: "deliveries",
     concurrency: options.concurrency,
     pollIntervalMs: options.pollIntervalMs,
     log,
-    claim: (limit) => claimDeliveries(options.db, { executorId: options.executorId, limit }),
-    run: async (delivery, signal) => {
-      const outcome = await options.process(delivery, signal);
+    claim: (limit) => claimDeliveries(options.db, { executorId: options.executorId, limit, historyLimit: options.historyLimit }),
+    run: async (claimed, signal) => {
+      const outcome = await options.process(claimed, signal);
       if (outcome === "aborted") aborted += 1;
       else finished += 1;
     },
-    onRunError: (err, delivery) => {
+    onRunError: (err, claimed) => {
       // Nothing could be written (the database is down): the watchdog fails it later and it can be retried.
-      log.error({ err, deliveryId: delivery.id }, "delivery could not be recorded; the watchdog will fail it");
+      log.error({ err, deliveryId: claimed.id }, "delivery could not be recorded; the watchdog will fail it");
       finished += 1;
     },
   });
@@ -91,11 +99,17 @@ export function createDeliveryWorker(options: {
       }, delayMs + 5);
       timers.add(timer);
     },
+    reserve: (saving) => loop.reserve(saving),
     async claimMessage(messageId) {
       if (!loop.accepting) return [];
-      const claimed = await claimDeliveries(options.db, { executorId: options.executorId, limit: 50, messageId });
+      const claimed = await claimDeliveries(options.db, {
+        executorId: options.executorId,
+        limit: 50,
+        historyLimit: options.historyLimit,
+        messageId,
+      });
       loop.adopt(claimed);
-      return claimed;
+      return claimed.map((c) => c.delivery);
     },
     idle: () => loop.idle(),
     async stop({ timeoutMs }) {

@@ -4,13 +4,14 @@ import type { TAgentStatusWriter } from "../agents/create-agent-status-writer.ts
 import type { TOperatorNames } from "../agents/create-operator-names.ts";
 import { describeCurrentAction } from "../agents/describe-current-action.ts";
 import { oneLine } from "../agents/set-agent-status.ts";
-import type { TDb, TDeliveryRow } from "../db/executor-client.ts";
+import type { TDb } from "../db/executor-client.ts";
 import { applyReplyProposal } from "../proposals/apply-reply-proposal.ts";
 import { computeBackoff } from "../worker/compute-backoff.ts";
+import type { TClaimedDelivery } from "./claim-deliveries.ts";
 import { classifyDeliveryError } from "./classify-delivery-error.ts";
-import { completeDelivery } from "./complete-delivery.ts";
+import type { TReplySaver } from "./create-reply-saver.ts";
 import { failDelivery } from "./fail-delivery.ts";
-import { loadDeliveryInput } from "./load-delivery-input.ts";
+import { readDeliveryInput } from "./read-delivery-input.ts";
 
 /** What processing one delivery needs; shared by every delivery of a worker. */
 export type TDeliveryDeps = {
@@ -19,7 +20,7 @@ export type TDeliveryDeps = {
   runtime: TAgentRuntime;
   operatorNames: TOperatorNames;
   statusWriter: TAgentStatusWriter;
-  historyLimit: number;
+  replies: TReplySaver;
   retry: { baseMs: number; maxMs: number };
   /** Counts deliveries in flight per agent, so an agent goes idle only when its last one ends. */
   agentLoad: Map<string, number>;
@@ -30,14 +31,16 @@ export type TDeliveryDeps = {
 export type TDeliveryOutcome = "replied" | "requeued" | "failed" | "claim_lost" | "aborted";
 
 /**
- * Runs one claimed delivery: agent → working ("Replying to Ada in DM"), load profile, mission,
- * docs and thread, assemble the context, call the provider, write the reply with model, usage and
- * context breakdown (complete_chat_delivery), agent → idle with its context usage. A ```proposal
+ * Runs one claimed delivery: agent → working ("Replying to Ada in DM"), check the profile, mission,
+ * docs and thread the claim read, assemble the context, call the provider, save the reply with
+ * model, usage and context breakdown (the reply saver batches it with others), agent → idle with
+ * its context usage. A ```proposal
  * block in the reply is inserted as an action proposal and taken out of the visible text. On error:
  * transient → requeued after capped exponential back-off with jitter; permanent → failed with the
  * reason; agent → error. When `signal` aborts (shutdown) nothing is written: the worker releases it.
  */
-export async function processDelivery(deps: TDeliveryDeps, delivery: TDeliveryRow, signal: AbortSignal): Promise<TDeliveryOutcome> {
+export async function processDelivery(deps: TDeliveryDeps, claimed: TClaimedDelivery, signal: AbortSignal): Promise<TDeliveryOutcome> {
+  const { delivery } = claimed;
   const log = deps.log.child({
     deliveryId: delivery.id,
     messageId: delivery.message_id,
@@ -47,7 +50,7 @@ export async function processDelivery(deps: TDeliveryDeps, delivery: TDeliveryRo
   const startedAt = performance.now();
   let agentId: string | null = null;
   try {
-    const input = await loadDeliveryInput(deps.db, delivery, { historyLimit: deps.historyLimit });
+    const input = readDeliveryInput(claimed);
     agentId = input.agent.id;
     deps.agentLoad.set(agentId, (deps.agentLoad.get(agentId) ?? 0) + 1);
     const operator = await deps.operatorNames.nameOf(input.message.author_user_id);
@@ -56,9 +59,8 @@ export async function processDelivery(deps: TDeliveryDeps, delivery: TDeliveryRo
     signal.throwIfAborted();
     // A ```proposal block becomes an action_proposals row (a card), not text in the thread.
     const applied = await applyReplyProposal(deps.db, input, reply.text);
-    await completeDelivery(deps.db, {
+    await deps.replies.save({
       deliveryId: delivery.id,
-      executorId: deps.executorId,
       reply: applied.text,
       metadata:
         applied.proposalId || applied.proposalError

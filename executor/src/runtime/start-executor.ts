@@ -12,6 +12,7 @@ import { subscribeApprovalWakeups } from "../approvals/subscribe-approval-wakeup
 import { createControlApi } from "../control-api/create-control-api.ts";
 import { createExecutorClient, type TDb } from "../db/executor-client.ts";
 import { createDeliveryWorker, type TDeliveryWorker, type TWorkerStopReport } from "../delivery/create-delivery-worker.ts";
+import { createReplySaver } from "../delivery/create-reply-saver.ts";
 import { processDelivery } from "../delivery/process-delivery.ts";
 import { subscribeDeliveryWakeups } from "../delivery/subscribe-delivery-wakeups.ts";
 import type { TExecutorEnv } from "../env.ts";
@@ -69,8 +70,9 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     executorId,
     concurrency: env.WORKER_CONCURRENCY,
     pollIntervalMs: env.POLL_INTERVAL_MS,
+    historyLimit: env.HISTORY_MESSAGES,
     log,
-    process: (delivery, signal) =>
+    process: (claimed, signal) =>
       processDelivery(
         {
           db,
@@ -78,12 +80,12 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
           runtime,
           operatorNames,
           statusWriter,
-          historyLimit: env.HISTORY_MESSAGES,
+          replies,
           retry: { baseMs: env.DELIVERY_RETRY_BASE_MS, maxMs: env.DELIVERY_RETRY_MAX_MS },
           agentLoad,
           log,
         },
-        delivery,
+        claimed,
         signal,
       ),
   });
@@ -109,6 +111,11 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
   });
   const operatorNames = createOperatorNames(db);
   const statusWriter = createAgentStatusWriter(db, log);
+  const replies = createReplySaver(db, {
+    executorId,
+    log,
+    claimAlong: { historyLimit: env.HISTORY_MESSAGES, reserve: (saving) => worker.reserve(saving) },
+  });
   const agentLoad = new Map<string, number>();
   const watchdog = createWatchdog({
     db,

@@ -18,6 +18,12 @@ export interface TClaimLoop<TRow> {
   readonly accepting: boolean;
   /** Runs rows claimed outside the loop (e.g. for one message or proposal). */
   adopt(rows: readonly TRow[]): void;
+  /**
+   * Reserves slots for a claim made elsewhere along with finishing `finishing` rows in flight (whose
+   * slots it may reuse): `limit` is how many rows that claim may take (0 when stopping). Call
+   * `settle` with what it claimed (null when the call failed): the rows run, the reservation ends.
+   */
+  reserve(finishing: number): { limit: number; settle(rows: readonly TRow[] | null): void };
   /** Resolves when nothing is in flight. */
   idle(): Promise<void>;
   /**
@@ -57,6 +63,10 @@ export function createClaimLoop<TRow extends { id: string }>(options: {
   let moreMayBeWaiting = true;
   let hinted = false;
   let hintRetries = 0;
+  /** Slots the loop's own claim in flight asked for. */
+  let loopClaiming = 0;
+  /** Slots promised to claims made elsewhere, beyond the slots of the rows they finish. */
+  let reservedExtra = 0;
 
   const run = (row: TRow) => {
     if (inFlight.has(row.id)) return;
@@ -75,12 +85,15 @@ export function createClaimLoop<TRow extends { id: string }>(options: {
     state = "running";
     let failures = 0;
     while (state === "running") {
-      const free = options.concurrency - inFlight.size;
+      const free = options.concurrency - inFlight.size - reservedExtra;
       if (free > 0) {
         try {
           const wasHinted = hinted;
           hinted = false;
-          const claimed = await options.claim(free);
+          loopClaiming = free;
+          const claimed = await options.claim(free).finally(() => {
+            loopClaiming = 0;
+          });
           failures = 0;
           moreMayBeWaiting = claimed.length === free;
           for (const row of claimed) run(row);
@@ -138,6 +151,24 @@ export function createClaimLoop<TRow extends { id: string }>(options: {
     },
     adopt(rows) {
       for (const row of rows) run(row);
+    },
+    reserve(finishing) {
+      if (state !== "running" && state !== "starting") return { limit: 0, settle: () => {} };
+      const limit = Math.max(0, options.concurrency - inFlight.size - reservedExtra - loopClaiming + finishing);
+      const extra = Math.max(0, limit - finishing);
+      reservedExtra += extra;
+      let settled = false;
+      return {
+        limit,
+        settle(rows) {
+          if (settled) return;
+          settled = true;
+          reservedExtra -= extra;
+          if (!rows) return;
+          moreMayBeWaiting = rows.length === limit;
+          for (const row of rows) run(row);
+        },
+      };
     },
     idle,
     async drain(timeoutMs) {

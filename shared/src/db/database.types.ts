@@ -1020,6 +1020,14 @@ export type Database = {
           isSetofReturn: true;
         };
       };
+      claim_chat_delivery_batch: {
+        Args: { p_executor_id: string; p_history_limit?: number; p_limit?: number; p_message_id?: string };
+        Returns: Json;
+      };
+      complete_chat_deliveries: {
+        Args: { p_claim_limit?: number; p_executor_id: string; p_history_limit?: number; p_replies: Json };
+        Returns: Json;
+      };
       complete_chat_delivery: {
         Args: { p_delivery_id: string; p_executor_id: string; p_metadata?: Json; p_reply: string };
         Returns: {
@@ -1300,6 +1308,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      save_chat_reply: { Args: { p_delivery_id: string; p_executor_id: string; p_metadata: Json; p_reply: string }; Returns: Json };
       send_chat_message: {
         Args: { p_content: string; p_message_id?: string; p_project_id: string; p_target_agent_keys?: string[]; p_thread_key: string };
         Returns: {

@@ -1,7 +1,7 @@
 import { AppError } from "@mission-control/shared/errors";
 import { z } from "zod";
-import type { TAgentRow, TBrainDocRow, TDb, TDeliveryRow, TMessageRow, TThreadRow } from "../db/executor-client.ts";
-import { readDbError } from "../db/read-db-error.ts";
+import type { TAgentRow, TBrainDocRow, TDeliveryRow, TMessageRow, TThreadRow } from "../db/executor-client.ts";
+import type { TClaimedDelivery } from "./claim-deliveries.ts";
 
 /** Everything one delivery needs from the database before the agent can answer. */
 export type TDeliveryInput = {
@@ -33,20 +33,19 @@ const ZDeliveryContext = z.object({
 });
 
 /**
- * Loads the message, its thread, the agent's profile, the mission, the agent's docs and the last
- * `historyLimit` messages before it in one round trip (load_chat_delivery_context). Throws
- * `not_found` (a permanent failure) when the message or an enabled agent is missing.
+ * Checks the context claim_chat_delivery_batch read for a delivery (the message, its thread, the
+ * agent's profile, the mission, the agent's docs and the last messages before it) and shapes it for
+ * the agent. Throws `not_found` (a permanent failure) when the message or an enabled agent is missing.
  */
-export async function loadDeliveryInput(db: TDb, delivery: TDeliveryRow, options: { historyLimit: number }): Promise<TDeliveryInput> {
-  const { data, error } = await db.rpc("load_chat_delivery_context", { p_delivery_id: delivery.id, p_history_limit: options.historyLimit });
-  if (error) throw readDbError(error, `Could not load the context of delivery ${delivery.id}`, "database_unreachable");
-  if (data === null) {
+export function readDeliveryInput(claimed: TClaimedDelivery): TDeliveryInput {
+  const { delivery } = claimed;
+  if (claimed.context === null || claimed.context === undefined) {
     throw new AppError("not_found", {
       message: `Message ${delivery.message_id} no longer exists: nothing to answer`,
       details: { deliveryId: delivery.id },
     });
   }
-  const parsed = ZDeliveryContext.safeParse(data);
+  const parsed = ZDeliveryContext.safeParse(claimed.context);
   if (!parsed.success) {
     throw new AppError("internal", {
       message: `load_chat_delivery_context returned an unexpected shape for delivery ${delivery.id}: ${parsed.error.issues[0]?.message ?? "invalid"} (are the migrations up to date?)`,

@@ -1,0 +1,213 @@
+import { AppError } from "@mission-control/shared/errors";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TDb } from "../db/executor-client.ts";
+import { deliveriesOf, repliesTo, sendMessage } from "../test-support/send-message.ts";
+import { createTestProject, holdExecutorLock, type TTestProject } from "../test-support/stack-fixtures.ts";
+import { claimDeliveries, type TClaimedDelivery } from "./claim-deliveries.ts";
+import { createReplySaver } from "./create-reply-saver.ts";
+import { readDeliveryInput } from "./read-delivery-input.ts";
+
+const log = pino({ level: "silent" });
+let project: TTestProject;
+let releaseLock: () => Promise<void>;
+
+// No executor runs while this file holds the lock, so every claim here is made by the test itself.
+beforeAll(async () => {
+  releaseLock = await holdExecutorLock();
+  project = await createTestProject("save-replies", [
+    { agent_key: "lead", display_name: "Lead", system_prompt: "You lead." },
+    { agent_key: "backend", display_name: "Backend" },
+  ]);
+  await project.db.from("brain_docs").insert({
+    project_id: project.projectId,
+    agent_key: null,
+    doc_type: "mission",
+    title: "Mission",
+    content: "Answer every message once.",
+  });
+});
+
+afterAll(async () => {
+  await project?.remove();
+  await releaseLock?.();
+});
+
+/** Sends `content` to a DM and claims its delivery as `executorId`. */
+async function sendAndClaim(threadKey: string, content: string, executorId: string): Promise<TClaimedDelivery> {
+  const message = await sendMessage(project.operator, project.projectId, threadKey, content);
+  const [claimed] = await claimDeliveries(project.db, { executorId, limit: 5, historyLimit: 20, messageId: message.id });
+  if (!claimed) throw new Error(`the delivery of ${message.id} was not claimed`);
+  return claimed;
+}
+
+/** The service-role client with its RPC calls counted by function name. */
+function countingDb(db: TDb): { db: TDb; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  const counted = new Proxy(db, {
+    get(target, key, receiver) {
+      if (key !== "rpc") return Reflect.get(target, key, receiver);
+      return (name: string, ...rest: unknown[]) => {
+        calls.set(name, (calls.get(name) ?? 0) + 1);
+        return (target.rpc as (...args: unknown[]) => unknown)(name, ...rest);
+      };
+    },
+  });
+  return { db: counted, calls };
+}
+
+describe("claim_chat_delivery_batch", () => {
+  it("claims a delivery with everything the agent needs, in one call", async () => {
+    const earlier = await sendAndClaim("DM:lead", "First, for the history", "exec-context");
+    await project.db.rpc("complete_chat_delivery", { p_delivery_id: earlier.id, p_executor_id: "exec-context", p_reply: "Noted." });
+    const claimed = await sendAndClaim("DM:lead", "What is the plan?", "exec-context");
+    expect(claimed.delivery).toMatchObject({ status: "delivered", claimed_by: "exec-context", attempts: 1 });
+    const input = readDeliveryInput(claimed);
+    expect(input.message.content).toBe("What is the plan?");
+    expect(input.message.status).toBe("delivered");
+    expect(input.thread).toMatchObject({ kind: "dm", thread_key: "DM:lead" });
+    expect(input.agent).toMatchObject({ agent_key: "lead", system_prompt: "You lead." });
+    expect(input.mission?.content).toBe("Answer every message once.");
+    expect(input.history.map((m) => m.content)).toEqual(["First, for the history", "Noted."]);
+  });
+
+  it("reports a delivery whose message is gone as not found, a permanent failure", () => {
+    const claimed = { id: "d1", delivery: { id: "d1", message_id: "m1", agent_key: "lead" }, context: null } as unknown as TClaimedDelivery;
+    expect(() => readDeliveryInput(claimed)).toThrow(expect.objectContaining({ code: "not_found" }));
+  });
+});
+
+describe("complete_chat_deliveries", () => {
+  it("saves each reply of a batch on its own: a refused one does not undo the others", async () => {
+    const kept = await sendAndClaim("DM:lead", "Keep this one", "exec-a");
+    const lost = await sendAndClaim("DM:backend", "This one was taken over", "exec-other");
+    const { data, error } = await project.db.rpc("complete_chat_deliveries", {
+      p_executor_id: "exec-a",
+      p_replies: [
+        { delivery_id: kept.id, reply: "Kept.", metadata: { model: "test" } },
+        { delivery_id: lost.id, reply: "Too late." },
+        { delivery_id: crypto.randomUUID(), reply: "Nobody asked." },
+        { delivery_id: kept.id.replace(/.$/, (c) => (c === "0" ? "1" : "0")) },
+      ],
+    });
+    expect(error).toBeNull();
+    const result = data as { saved: { delivery_id: string; ok: boolean; code?: string; error?: string }[]; claimed: unknown[] };
+    expect(result.claimed).toEqual([]);
+    const byId = new Map(result.saved.map((s) => [s.delivery_id, s]));
+    expect(result.saved).toHaveLength(4);
+    expect(byId.get(kept.id)).toMatchObject({ ok: true });
+    expect(byId.get(lost.id)).toMatchObject({ ok: false, code: "40001" });
+    expect(byId.get(lost.id)?.error).toMatch(/no longer claimed by executor exec-a/);
+    expect(result.saved.filter((s) => s.code === "P0002")).toHaveLength(1);
+    expect(result.saved.filter((s) => s.code === "22023")).toHaveLength(1);
+
+    expect((await deliveriesOf(project.db, kept.delivery.message_id))[0]?.status).toBe("processed");
+    expect((await repliesTo(project.db, kept.delivery.message_id)).map((r) => r.content)).toEqual(["Kept."]);
+    expect((await deliveriesOf(project.db, lost.delivery.message_id))[0]).toMatchObject({ status: "delivered", claimed_by: "exec-other" });
+    expect(await repliesTo(project.db, lost.delivery.message_id)).toHaveLength(0);
+  });
+
+  it("claims the next deliveries in the same transaction when asked to", async () => {
+    const done = await sendAndClaim("DM:lead", "Done soon", "exec-along");
+    const next = await sendMessage(project.operator, project.projectId, "DM:backend", "Next in line");
+    const { data, error } = await project.db.rpc("complete_chat_deliveries", {
+      p_executor_id: "exec-along",
+      p_replies: [{ delivery_id: done.id, reply: "Done." }],
+      p_claim_limit: 1,
+      p_history_limit: 5,
+    });
+    expect(error).toBeNull();
+    const result = data as {
+      saved: { ok: boolean }[];
+      claimed: { delivery: { message_id: string; claimed_by: string }; context: unknown }[];
+    };
+    expect(result.saved).toEqual([expect.objectContaining({ ok: true })]);
+    expect(result.claimed).toHaveLength(1);
+    expect(result.claimed[0]?.delivery).toMatchObject({ message_id: next.id, claimed_by: "exec-along" });
+    expect(result.claimed[0]?.context).toMatchObject({ message: { id: next.id }, agent: { agent_key: "backend" } });
+  });
+
+  it("keeps complete_chat_delivery raising when the claim was lost", async () => {
+    const lost = await sendAndClaim("DM:lead", "Raise, please", "exec-owner");
+    const { error } = await project.db.rpc("complete_chat_delivery", {
+      p_delivery_id: lost.id,
+      p_executor_id: "exec-intruder",
+      p_reply: "x",
+    });
+    expect(error).toMatchObject({ code: "40001", hint: expect.stringMatching(/drop this reply/) });
+  });
+
+  it("refuses a payload that is not an array with a clear error", async () => {
+    const { error } = await project.db.rpc("complete_chat_deliveries", { p_executor_id: "x", p_replies: { delivery_id: "nope" } });
+    expect(error).toMatchObject({ code: "22023", message: expect.stringMatching(/JSON array/) });
+  });
+});
+
+describe("createReplySaver", () => {
+  it("saves replies that come together in one call and gives each its own outcome", async () => {
+    const [a, b] = [await sendAndClaim("DM:lead", "One", "exec-saver"), await sendAndClaim("DM:backend", "Two", "exec-saver")];
+    const taken = await sendAndClaim("DM:lead", "Three", "exec-elsewhere");
+    const { db, calls } = countingDb(project.db);
+    const saver = createReplySaver(db, { executorId: "exec-saver", log });
+    const results = await Promise.allSettled([
+      saver.save({ deliveryId: a.id, reply: "Reply one", metadata: {} }),
+      saver.save({ deliveryId: b.id, reply: "Reply two", metadata: { model: "m" } }),
+      saver.save({ deliveryId: taken.id, reply: "Not mine", metadata: {} }),
+    ]);
+    expect(calls.get("complete_chat_deliveries")).toBe(1);
+    expect(results[0]).toMatchObject({ status: "fulfilled", value: { content: "Reply one", reply_to: a.delivery.message_id } });
+    expect(results[1]).toMatchObject({ status: "fulfilled", value: { content: "Reply two", metadata: { model: "m" } } });
+    expect(results[2].status).toBe("rejected");
+    const refused = (results[2] as PromiseRejectedResult).reason;
+    expect(refused).toBeInstanceOf(AppError);
+    expect(refused).toMatchObject({ code: "conflict" });
+    await saver.flush();
+  });
+
+  it("hands the deliveries it claimed along to the reservation before the saved replies settle", async () => {
+    const finishing = await sendAndClaim("DM:lead", "Finishing", "exec-res");
+    const queued = await sendMessage(project.operator, project.projectId, "DM:backend", "Waiting for a slot");
+    const events: string[] = [];
+    let adopted: TClaimedDelivery[] | null = null;
+    const saver = createReplySaver(project.db, {
+      executorId: "exec-res",
+      log,
+      claimAlong: {
+        historyLimit: 10,
+        reserve: (saving) => {
+          events.push(`reserve ${saving}`);
+          return {
+            limit: 2,
+            settle: (claimed) => {
+              adopted = claimed;
+              events.push(`settle ${claimed?.length}`);
+            },
+          };
+        },
+      },
+    });
+    await saver.save({ deliveryId: finishing.id, reply: "Finished.", metadata: {} }).then(() => events.push("saved"));
+    expect(events).toEqual(["reserve 1", "settle 1", "saved"]);
+    const claimed = adopted as TClaimedDelivery[] | null;
+    expect(claimed?.[0]?.delivery).toMatchObject({ message_id: queued.id, claimed_by: "exec-res", status: "delivered" });
+    expect(readDeliveryInput(claimed?.[0] as TClaimedDelivery).agent.agent_key).toBe("backend");
+  });
+
+  it("rejects every reply of a call that failed, and ends the reservation with nothing claimed", async () => {
+    const claimed = await sendAndClaim("DM:lead", "Unreachable", "exec-down");
+    const down = new Proxy(project.db, {
+      get(target, key, receiver) {
+        if (key !== "rpc") return Reflect.get(target, key, receiver);
+        return async () => ({ data: null, error: { message: "TypeError: fetch failed", code: "" } });
+      },
+    });
+    const settled: (TClaimedDelivery[] | null)[] = [];
+    const saver = createReplySaver(down, {
+      executorId: "exec-down",
+      log,
+      claimAlong: { historyLimit: 10, reserve: () => ({ limit: 3, settle: (rows) => settled.push(rows) }) },
+    });
+    await expect(saver.save({ deliveryId: claimed.id, reply: "x", metadata: {} })).rejects.toMatchObject({ code: "database_unreachable" });
+    expect(settled).toEqual([null]);
+  });
+});

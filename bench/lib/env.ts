@@ -10,7 +10,7 @@ const ZBenchEnv = z.object({
   /** Pickups timed per mode (bench/delivery-pickup.ts). */
   BENCH_PICKUPS: count(200),
   /** Deliveries per throughput run (bench/delivery-pickup.ts). */
-  BENCH_DELIVERIES: count(2000),
+  BENCH_DELIVERIES: count(4000),
   /** Messages timed end to end (bench/delivery-roundtrip.ts). */
   BENCH_MESSAGES: count(200),
   /** Approvals timed per row (bench/approval-roundtrip.ts). */

@@ -13,7 +13,7 @@ describe("parseExecutorEnv", () => {
       CONTROL_API_HOST: "127.0.0.1",
       WEB_ORIGIN: ["http://localhost:3000", "http://127.0.0.1:3000"],
       WATCHDOG_STUCK_AFTER_MS: 120_000,
-      WORKER_CONCURRENCY: 4,
+      WORKER_CONCURRENCY: 16,
       REALTIME_WAKEUPS: true,
       LOG_LEVEL: "info",
     });

@@ -45,7 +45,12 @@ export const ZExecutorEnv = z.object({
   WATCHDOG_STUCK_AFTER_MS: int(120_000, 100, 86_400_000),
   WATCHDOG_INTERVAL_MS: int(10_000, 50, 3_600_000),
   POLL_INTERVAL_MS: int(1_000, 10, 60_000),
-  WORKER_CONCURRENCY: int(4, 1, 256),
+  /**
+   * Deliveries one executor runs at once. A delivery mostly waits on the LLM provider, so this is
+   * about how many agents can be answering at the same time, not about CPU; saving replies and
+   * claiming more is batched, so a higher number costs fewer round trips per delivery, not more.
+   */
+  WORKER_CONCURRENCY: int(16, 1, 256),
   REALTIME_WAKEUPS: flag(true),
   PRESENCE_INTERVAL_MS: int(10_000, 100, 3_600_000),
   SHUTDOWN_TIMEOUT_MS: int(10_000, 0, 600_000),

@@ -224,12 +224,19 @@ begin
     raise exception 'At most 500 replies per call (got %)', jsonb_array_length(p_replies)
       using errcode = '22023', hint = 'Split the batch.';
   end if;
-  -- Source messages are locked in one order (by message, then delivery), so two executors saving
-  -- replies to the same Team Room message never deadlock.
+  -- The deliveries and their source messages are locked first, in one order (message, then
+  -- delivery), so two executors saving replies to the same Team Room message never deadlock. The
+  -- replies are then saved in the order given: an earlier one counts against a later one's limit.
+  perform 1
+  from public.chat_delivery_queue d
+  join public.project_chat_messages m on m.id = d.message_id
+  where d.id = any (array(select (e ->> 'delivery_id')::uuid from jsonb_array_elements(p_replies) e))
+  order by m.id, d.id
+  for update of d, m;
   for v_item in
-    select r.delivery_id, r.reply, r.metadata
-    from jsonb_to_recordset(p_replies) as r(delivery_id uuid, reply text, metadata jsonb)
-    order by (select d.message_id from public.chat_delivery_queue d where d.id = r.delivery_id) nulls first, r.delivery_id
+    select (e.value ->> 'delivery_id')::uuid as delivery_id, e.value ->> 'reply' as reply, e.value -> 'metadata' as metadata
+    from jsonb_array_elements(p_replies) with ordinality as e(value, ord)
+    order by e.ord
   loop
     if v_item.reply is null then
       v_saved := v_saved || jsonb_build_array(jsonb_build_object('delivery_id', v_item.delivery_id, 'ok', false, 'code', '22023',

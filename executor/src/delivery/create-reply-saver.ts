@@ -140,7 +140,7 @@ export function createReplySaver(
         });
       }
       return {
-        saved: new Map(parsed.data.saved.map((outcome) => [outcome.delivery_id, outcome])),
+        saved: firstOutcomes(parsed.data.saved),
         claimed: parsed.data.claimed.map(({ delivery, context }) => ({
           id: delivery.id,
           delivery: delivery as unknown as TDeliveryRow,
@@ -183,6 +183,13 @@ function refusal(outcome: Extract<TOutcome, { ok: false }>): AppError {
     default:
       return new AppError("invalid_input", { message: `The reply was refused: ${outcome.error}${hint}`, details });
   }
+}
+
+/** Outcomes by delivery id; a delivery listed twice keeps its first outcome (the save), not the refusal of the repeat. */
+function firstOutcomes(outcomes: readonly TOutcome[]): Map<string, TOutcome> {
+  const byId = new Map<string, TOutcome>();
+  for (const outcome of outcomes) if (!byId.has(outcome.delivery_id)) byId.set(outcome.delivery_id, outcome);
+  return byId;
 }
 
 function missingOutcome(deliveryId: string): AppError {

@@ -107,6 +107,49 @@ describe("complete_chat_deliveries", () => {
     expect(await repliesTo(project.db, lost.delivery.message_id)).toHaveLength(0);
   });
 
+  it("counts earlier replies of the same batch against the Team Room posting limit, and saves a delivery listed twice once", async () => {
+    const setLimit = (n: number) =>
+      project.db
+        .from("project_settings")
+        .update({ value: { agent_posts_per_hour: n } })
+        .eq("project_id", project.projectId)
+        .eq("key", "team_room");
+    await setLimit(1);
+    try {
+      const first = await sendAndClaim("team-room", "@backend first", "exec-room");
+      const second = await sendAndClaim("team-room", "@backend second", "exec-room");
+      const { data, error } = await project.db.rpc("complete_chat_deliveries", {
+        p_executor_id: "exec-room",
+        p_replies: [
+          { delivery_id: first.id, reply: "On it." },
+          { delivery_id: second.id, reply: "Also on it." },
+          { delivery_id: first.id, reply: "Twice." },
+        ],
+      });
+      expect(error).toBeNull();
+      const saved = (data as { saved: { delivery_id: string; ok: boolean; code?: string; error?: string; hint?: string }[] }).saved;
+      expect(saved.map((s) => [s.delivery_id, s.ok, s.code ?? null])).toEqual([
+        [first.id, true, null],
+        [second.id, false, "P0001"],
+        [first.id, false, "40001"],
+      ]);
+      expect(saved[1]?.error).toMatch(/posting limit \(1 posts per hour\)/);
+      expect(saved[1]?.hint).toMatch(/agent_posts_per_hour/);
+      expect((await repliesTo(project.db, first.delivery.message_id)).map((r) => r.content)).toEqual(["On it."]);
+      expect(await repliesTo(project.db, second.delivery.message_id)).toHaveLength(0);
+      const { data: feed } = await project.db
+        .from("activities")
+        .select("summary")
+        .eq("project_id", project.projectId)
+        .contains("ref", { message_id: (await repliesTo(project.db, first.delivery.message_id))[0]?.id });
+      expect(feed).toEqual([{ summary: "backend replied in the Team Room" }]);
+      // The refused delivery is still claimed: the worker records the failure with fail_chat_delivery.
+      await project.db.rpc("fail_chat_delivery", { p_delivery_id: second.id, p_executor_id: "exec-room", p_error: "posting limit" });
+    } finally {
+      await setLimit(1000);
+    }
+  });
+
   it("claims the next deliveries in the same transaction when asked to", async () => {
     const done = await sendAndClaim("DM:lead", "Done soon", "exec-along");
     const next = await sendMessage(project.operator, project.projectId, "DM:backend", "Next in line");

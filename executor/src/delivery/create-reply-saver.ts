@@ -31,7 +31,8 @@ export interface TReplySaver {
    * Writes the reply and marks the delivery processed (complete_chat_deliveries). Throws `conflict`
    * when this executor no longer holds the claim (the watchdog or another executor took it over:
    * drop the reply), `forbidden` when the agent reached its Team Room posting limit (a permanent
-   * failure), and `database_unreachable` when the call failed (nothing was written).
+   * failure), and `database_unreachable` when the call failed (then fail_chat_delivery settles it:
+   * a reply that was committed after all leaves the delivery processed, and the retry is refused).
    */
   save(reply: TReplyToSave): Promise<TMessageRow>;
   /** Resolves when every reply handed over so far is saved or refused. */

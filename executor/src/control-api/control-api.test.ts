@@ -28,7 +28,7 @@ const deliver = (body: unknown, token?: string, extra: Record<string, string> = 
   });
 
 describe("Control API", () => {
-  it("reports database reachability, publication drift, queue depth and version on /health", async () => {
+  it("reports database reachability, publication drift, queue depth, both workers and version on /health", async () => {
     const res = await fetch(`${executor.controlApiUrl}/health`);
     expect(res.status).toBe(200);
     const body = await res.json();
@@ -39,6 +39,8 @@ describe("Control API", () => {
       database: { reachable: true, latencyMs: expect.any(Number) },
       publication: { ok: true, drift: "The supabase_realtime publication matches the realtime registry." },
       queue: { queued: expect.any(Number), inFlight: expect.any(Number), failed: expect.any(Number) },
+      worker: { state: "running", inFlight: expect.any(Number), concurrency: 16 },
+      approvals: { state: "running", inFlight: expect.any(Number), concurrency: 4 },
       uptimeMs: expect.any(Number),
     });
   });

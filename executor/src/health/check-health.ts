@@ -11,7 +11,10 @@ export type THealthReport = {
   database: { reachable: boolean; latencyMs: number | null; error?: string };
   publication: { ok: boolean; drift: string };
   queue: { queued: number; inFlight: number; failed: number } | null;
+  /** The chat delivery worker. */
   worker: { state: string; inFlight: number; concurrency: number };
+  /** The approval worker (approved proposals being executed). */
+  approvals: { state: string; inFlight: number; concurrency: number };
 };
 
 /**
@@ -20,7 +23,7 @@ export type THealthReport = {
  */
 export async function checkHealth(
   db: TDb,
-  facts: { version: string; executorId: string; startedAt: Date; worker: THealthReport["worker"] },
+  facts: { version: string; executorId: string; startedAt: Date; worker: THealthReport["worker"]; approvals: THealthReport["approvals"] },
 ): Promise<THealthReport> {
   const started = performance.now();
   const publication = db.rpc("realtime_publication_status").then((result) => ({ ...result, latencyMs: performance.now() - started }));
@@ -36,6 +39,7 @@ export async function checkHealth(
     executorId: facts.executorId,
     uptimeMs: Date.now() - facts.startedAt.getTime(),
     worker: facts.worker,
+    approvals: facts.approvals,
   };
   if (pub.error) {
     return {

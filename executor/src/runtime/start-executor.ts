@@ -132,6 +132,7 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
       executorId,
       startedAt,
       worker: { state: worker.state, inFlight: worker.inFlight, concurrency: env.WORKER_CONCURRENCY },
+      approvals: { state: approvals.state, inFlight: approvals.inFlight, concurrency: env.APPROVAL_CONCURRENCY },
     });
   const api = createControlApi({
     host: env.CONTROL_API_HOST,

@@ -256,3 +256,11 @@ $$;
 comment on function public.complete_chat_deliveries(text, jsonb, integer, integer) is 'Executor only: complete_chat_delivery for each {delivery_id, reply, metadata} of p_replies, then claims up to p_claim_limit more (claim_chat_delivery_batch), in one transaction. Answers {saved: [{delivery_id, ok, message | code, error, hint}], claimed: [{delivery, context}]}; a refused reply does not undo the others.';
 revoke all on function public.complete_chat_deliveries(text, jsonb, integer, integer) from public, anon, authenticated;
 grant execute on function public.complete_chat_deliveries(text, jsonb, integer, integer) to service_role;
+
+-- Replies are found by the message they answer, and deleting a message (or a whole project) sets
+-- reply_to null in its replies: without this index each deleted message scanned the whole table.
+create index if not exists project_chat_messages_reply_to_idx on public.project_chat_messages (reply_to) where reply_to is not null;
+
+-- /health counts queued, in-flight and failed deliveries on every check; the first two have
+-- partial indexes already, and failed ones are few, so counting them should not scan the queue's history.
+create index if not exists chat_delivery_queue_failed_idx on public.chat_delivery_queue (completed_at) where status = 'failed';

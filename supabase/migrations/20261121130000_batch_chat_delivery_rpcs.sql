@@ -264,3 +264,26 @@ create index if not exists project_chat_messages_reply_to_idx on public.project_
 -- /health counts queued, in-flight and failed deliveries on every check; the first two have
 -- partial indexes already, and failed ones are few, so counting them should not scan the queue's history.
 create index if not exists chat_delivery_queue_failed_idx on public.chat_delivery_queue (completed_at) where status = 'failed';
+
+-- release_chat_deliveries can also hand back only the deliveries an executor holds without running
+-- them: when the answer to a claim is lost (a timeout after the commit), they stay claimed, and the
+-- worker releases them instead of leaving them to the watchdog, which would fail them.
+drop function if exists public.release_chat_deliveries(text);
+create function public.release_chat_deliveries(p_executor_id text, p_running uuid[] default null, p_claimed_more_than_ms integer default null)
+returns integer
+language sql
+set search_path = ''
+as $$
+  with released as (
+    update public.chat_delivery_queue
+    set status = 'queued', attempts = greatest(attempts - 1, 0), claimed_by = null, picked_up_at = null
+    where status = 'delivered' and claimed_by = p_executor_id
+      and (p_running is null or id <> all (p_running))
+      and (p_claimed_more_than_ms is null or picked_up_at < now() - make_interval(secs => p_claimed_more_than_ms / 1000.0))
+    returning 1
+  )
+  select count(*)::integer from released
+$$;
+comment on function public.release_chat_deliveries(text, uuid[], integer) is 'Executor only: puts its deliveries back in the queue without counting the attempt; all of them on graceful shutdown, or only those claimed more than p_claimed_more_than_ms ago that are not in p_running (claims whose answer was lost).';
+revoke all on function public.release_chat_deliveries(text, uuid[], integer) from public, anon, authenticated;
+grant execute on function public.release_chat_deliveries(text, uuid[], integer) to service_role;

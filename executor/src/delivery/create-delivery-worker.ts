@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { TDb, TDeliveryRow } from "../db/executor-client.ts";
 import { createClaimLoop } from "../worker/create-claim-loop.ts";
+import { createIntervalLoop } from "../worker/create-interval-loop.ts";
 import type { TWorkerState } from "../worker/worker-state.ts";
 import { claimDeliveries, type TClaimedDelivery } from "./claim-deliveries.ts";
 import type { TClaimReservation } from "./create-reply-saver.ts";
@@ -48,6 +49,12 @@ export function createDeliveryWorker(options: {
   pollIntervalMs: number;
   /** Thread messages read with each claimed delivery (HISTORY_MESSAGES). */
   historyLimit: number;
+  /**
+   * Hands back deliveries claimed for this executor more than `afterMs` ago that it is not running
+   * (the answer to their claim was lost), checking every `checkEveryMs`. `afterMs` must exceed the
+   * longest a claim request can take.
+   */
+  orphans?: { afterMs: number; checkEveryMs: number };
   log: Logger;
   process: (claimed: TClaimedDelivery, signal: AbortSignal) => Promise<TDeliveryOutcome>;
 }): TDeliveryWorker {
@@ -55,6 +62,25 @@ export function createDeliveryWorker(options: {
   const timers = new Set<NodeJS.Timeout>();
   let finished = 0;
   let aborted = 0;
+
+  const orphanCheck = options.orphans
+    ? createIntervalLoop({
+        name: "orphaned deliveries",
+        intervalMs: options.orphans.checkEveryMs,
+        log,
+        tick: async () => {
+          if (loop.state !== "running" || !options.orphans) return;
+          const released = await releaseDeliveries(options.db, options.executorId, {
+            running: loop.inFlightIds(),
+            claimedMoreThanMs: options.orphans.afterMs,
+          });
+          if (released > 0) {
+            log.warn({ released }, "handed back deliveries claimed for this executor whose claim answer never arrived");
+            loop.hint();
+          }
+        },
+      })
+    : null;
 
   const loop = createClaimLoop<TClaimedDelivery>({
     what: "deliveries",
@@ -84,6 +110,7 @@ export function createDeliveryWorker(options: {
     start() {
       if (loop.state !== "created") return;
       loop.start();
+      orphanCheck?.start();
       log.info({ concurrency: options.concurrency, pollIntervalMs: options.pollIntervalMs }, "delivery worker running");
     },
     wake: () => loop.hint(),
@@ -119,6 +146,7 @@ export function createDeliveryWorker(options: {
       }
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      await orphanCheck?.stop();
       await loop.drain(timeoutMs);
       let released = 0;
       try {

@@ -2,11 +2,20 @@ import type { TDb } from "../db/executor-client.ts";
 import { readDbError } from "../db/read-db-error.ts";
 
 /**
- * On graceful shutdown: puts every delivery this executor still holds back in the queue without
- * counting the attempt (release_chat_deliveries). Returns how many were released.
+ * Puts deliveries this executor holds back in the queue without counting the attempt
+ * (release_chat_deliveries). Without `orphans`, all of them (graceful shutdown); with it, only
+ * those claimed more than `claimedMoreThanMs` ago that are not `running`: claims whose answer never
+ * arrived. Returns how many were released.
  */
-export async function releaseDeliveries(db: TDb, executorId: string): Promise<number> {
-  const { data, error } = await db.rpc("release_chat_deliveries", { p_executor_id: executorId });
-  if (error) throw readDbError(error, "Could not release unfinished deliveries", "database_unreachable");
+export async function releaseDeliveries(
+  db: TDb,
+  executorId: string,
+  orphans?: { running: readonly string[]; claimedMoreThanMs: number },
+): Promise<number> {
+  const { data, error } = await db.rpc("release_chat_deliveries", {
+    p_executor_id: executorId,
+    ...(orphans ? { p_running: [...orphans.running], p_claimed_more_than_ms: Math.round(orphans.claimedMoreThanMs) } : {}),
+  });
+  if (error) throw readDbError(error, "Could not release deliveries", "database_unreachable");
   return data ?? 0;
 }

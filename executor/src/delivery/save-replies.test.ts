@@ -3,8 +3,9 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "../db/executor-client.ts";
 import { deliveriesOf, repliesTo, sendMessage } from "../test-support/send-message.ts";
-import { createTestProject, holdExecutorLock, type TTestProject } from "../test-support/stack-fixtures.ts";
+import { createTestProject, holdExecutorLock, type TTestProject, waitFor } from "../test-support/stack-fixtures.ts";
 import { claimDeliveries, type TClaimedDelivery } from "./claim-deliveries.ts";
+import { createDeliveryWorker } from "./create-delivery-worker.ts";
 import { createReplySaver } from "./create-reply-saver.ts";
 import { readDeliveryInput } from "./read-delivery-input.ts";
 
@@ -252,5 +253,59 @@ describe("createReplySaver", () => {
     });
     await expect(saver.save({ deliveryId: claimed.id, reply: "x", metadata: {} })).rejects.toMatchObject({ code: "database_unreachable" });
     expect(settled).toEqual([null]);
+  });
+});
+
+describe("orphaned claims", () => {
+  it("hands back only deliveries held longer than the limit that are not running, without counting the attempt", async () => {
+    const running = await sendAndClaim("DM:lead", "Being answered", "exec-orphans");
+    const orphan = await sendAndClaim("DM:backend", "Claim answer lost", "exec-orphans");
+    const release = (claimedMoreThanMs: number) =>
+      project.db.rpc("release_chat_deliveries", {
+        p_executor_id: "exec-orphans",
+        p_running: [running.id],
+        p_claimed_more_than_ms: claimedMoreThanMs,
+      });
+    expect((await release(60_000)).data).toBe(0);
+    expect((await release(0)).data).toBe(1);
+    expect((await deliveriesOf(project.db, orphan.delivery.message_id))[0]).toMatchObject({
+      status: "queued",
+      attempts: 0,
+      claimed_by: null,
+    });
+    expect((await deliveriesOf(project.db, running.delivery.message_id))[0]).toMatchObject({
+      status: "delivered",
+      claimed_by: "exec-orphans",
+    });
+    await project.db.rpc("complete_chat_delivery", { p_delivery_id: running.id, p_executor_id: "exec-orphans", p_reply: "Done." });
+  });
+
+  it("lets the worker pick up a delivery whose claim answer it never got", async () => {
+    const lost = await sendAndClaim("DM:lead", "Lost in transit", "exec-worker-orphans");
+    const answered: string[] = [];
+    const replies = createReplySaver(project.db, { executorId: "exec-worker-orphans", log });
+    const worker = createDeliveryWorker({
+      db: project.db,
+      executorId: "exec-worker-orphans",
+      concurrency: 2,
+      pollIntervalMs: 60_000,
+      historyLimit: 5,
+      orphans: { afterMs: 0, checkEveryMs: 50 },
+      log,
+      process: async ({ delivery }) => {
+        answered.push(delivery.message_id);
+        await replies.save({ deliveryId: delivery.id, reply: "Found it.", metadata: {} });
+        return "replied";
+      },
+    });
+    worker.start();
+    try {
+      await waitFor("the orphaned delivery to be answered", () => answered.includes(lost.delivery.message_id) || undefined, 5_000);
+      const [delivery] = await deliveriesOf(project.db, lost.delivery.message_id);
+      expect(delivery).toMatchObject({ status: "processed", attempts: 1, claimed_by: "exec-worker-orphans" });
+      expect((await repliesTo(project.db, lost.delivery.message_id)).map((r) => r.content)).toEqual(["Found it."]);
+    } finally {
+      await worker.stop({ timeoutMs: 1_000 });
+    }
   });
 });

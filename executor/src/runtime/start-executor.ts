@@ -71,6 +71,8 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     concurrency: env.WORKER_CONCURRENCY,
     pollIntervalMs: env.POLL_INTERVAL_MS,
     historyLimit: env.HISTORY_MESSAGES,
+    // A claim request ends within DB_REQUEST_TIMEOUT_MS; a delivery held longer without running is orphaned.
+    orphans: { afterMs: env.DB_REQUEST_TIMEOUT_MS + 5_000, checkEveryMs: Math.max(1_000, env.DB_REQUEST_TIMEOUT_MS / 2) },
     log,
     process: (claimed, signal) =>
       processDelivery(

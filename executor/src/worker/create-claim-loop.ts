@@ -11,6 +11,8 @@ export interface TClaimLoop<TRow> {
   readonly state: TWorkerState;
   /** Rows being processed now. */
   readonly inFlight: number;
+  /** The ids of the rows being processed now. */
+  inFlightIds(): string[];
   start(): void;
   /** A hint that work is waiting (realtime, Control API, a due retry): claim now, and look again shortly if nothing is visible yet. */
   hint(): void;
@@ -136,6 +138,7 @@ export function createClaimLoop<TRow extends { id: string }>(options: {
     get inFlight() {
       return inFlight.size;
     },
+    inFlightIds: () => [...inFlight.keys()],
     start() {
       if (state !== "created") return;
       state = "starting";

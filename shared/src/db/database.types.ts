@@ -1240,7 +1240,7 @@ export type Database = {
           table_name: string;
         }[];
       };
-      release_chat_deliveries: { Args: { p_executor_id: string }; Returns: number };
+      release_chat_deliveries: { Args: { p_claimed_more_than_ms?: number; p_executor_id: string; p_running?: string[] }; Returns: number };
       request_agent_key: { Args: Record<PropertyKey, never>; Returns: string };
       resolve_action_proposal: {
         Args: { p_comment?: string; p_decision: string; p_params?: Json; p_proposal_id: string };

@@ -15,23 +15,35 @@ language plpgsql
 set search_path = ''
 set enable_sort = off
 as $$
+declare
+  v_ids uuid[];
 begin
+  if p_message_id is null then
+    select array_agg(p.id) into v_ids
+    from (
+      select d.id
+      from public.chat_delivery_queue d
+      where d.status = 'queued' and d.available_at <= now()
+      order by d.available_at, d.created_at
+      for update skip locked
+      limit greatest(1, least(p_limit, 500))
+    ) p;
+  else
+    -- A message has one delivery per target agent: found through its index, in no particular order.
+    select array_agg(p.id) into v_ids
+    from (
+      select d.id
+      from public.chat_delivery_queue d
+      where d.message_id = p_message_id and d.status = 'queued' and d.available_at <= now()
+      for update skip locked
+      limit greatest(1, least(p_limit, 500))
+    ) p;
+  end if;
   return query
-  with picked as (
-    select d.id
-    from public.chat_delivery_queue d
-    where d.status = 'queued'
-      and d.available_at <= now()
-      and (p_message_id is null or d.message_id = p_message_id)
-    order by d.available_at, d.created_at
-    for update skip locked
-    limit greatest(1, least(p_limit, 500))
-  ),
-  claimed as (
+  with claimed as (
     update public.chat_delivery_queue d
     set status = 'delivered', attempts = d.attempts + 1, picked_up_at = now(), claimed_by = p_executor_id, error = null
-    from picked
-    where d.id = picked.id
+    where d.id = any (coalesce(v_ids, '{}'))
     returning d.*
   ),
   marked as (
@@ -225,14 +237,17 @@ begin
       using errcode = '22023', hint = 'Split the batch.';
   end if;
   -- The deliveries and their source messages are locked first, in one order (message, then
-  -- delivery), so two executors saving replies to the same Team Room message never deadlock. The
-  -- replies are then saved in the order given: an earlier one counts against a later one's limit.
+  -- delivery), so two executors saving replies to the same Team Room messages do not deadlock (a
+  -- deadlock with a concurrent claim marking those messages delivered is still possible; the
+  -- executor sends the batch again). No key update: replies to these messages can still be inserted
+  -- meanwhile. The replies are then saved in the order given, so an earlier one counts against a
+  -- later one's Team Room limit.
   perform 1
   from public.chat_delivery_queue d
   join public.project_chat_messages m on m.id = d.message_id
   where d.id = any (array(select (e ->> 'delivery_id')::uuid from jsonb_array_elements(p_replies) e))
   order by m.id, d.id
-  for update of d, m;
+  for no key update of d, m;
   for v_item in
     select (e.value ->> 'delivery_id')::uuid as delivery_id, e.value ->> 'reply' as reply, e.value -> 'metadata' as metadata
     from jsonb_array_elements(p_replies) with ordinality as e(value, ord)
@@ -267,7 +282,9 @@ create index if not exists chat_delivery_queue_failed_idx on public.chat_deliver
 
 -- release_chat_deliveries can also hand back only the deliveries an executor holds without running
 -- them: when the answer to a claim is lost (a timeout after the commit), they stay claimed, and the
--- worker releases them instead of leaving them to the watchdog, which would fail them.
+-- worker releases them instead of leaving them to the watchdog, which would fail them. Such a
+-- release keeps the attempt counted and leaves a delivery with no attempts left to the watchdog, so
+-- a message that makes the executor crash cannot come back forever under a reused EXECUTOR_ID.
 drop function if exists public.release_chat_deliveries(text);
 create function public.release_chat_deliveries(p_executor_id text, p_running uuid[] default null, p_claimed_more_than_ms integer default null)
 returns integer
@@ -276,14 +293,15 @@ set search_path = ''
 as $$
   with released as (
     update public.chat_delivery_queue
-    set status = 'queued', attempts = greatest(attempts - 1, 0), claimed_by = null, picked_up_at = null
+    set status = 'queued', claimed_by = null, picked_up_at = null,
+        attempts = case when p_running is null then greatest(attempts - 1, 0) else attempts end
     where status = 'delivered' and claimed_by = p_executor_id
-      and (p_running is null or id <> all (p_running))
+      and (p_running is null or (id <> all (p_running) and attempts < max_attempts))
       and (p_claimed_more_than_ms is null or picked_up_at < now() - make_interval(secs => p_claimed_more_than_ms / 1000.0))
     returning 1
   )
   select count(*)::integer from released
 $$;
-comment on function public.release_chat_deliveries(text, uuid[], integer) is 'Executor only: puts its deliveries back in the queue without counting the attempt; all of them on graceful shutdown, or only those claimed more than p_claimed_more_than_ms ago that are not in p_running (claims whose answer was lost).';
+comment on function public.release_chat_deliveries(text, uuid[], integer) is 'Executor only: puts its deliveries back in the queue. On graceful shutdown (no p_running) all of them, without counting the attempt; with p_running only those claimed more than p_claimed_more_than_ms ago that are not running and have attempts left (claims whose answer was lost), keeping the attempt counted.';
 revoke all on function public.release_chat_deliveries(text, uuid[], integer) from public, anon, authenticated;
 grant execute on function public.release_chat_deliveries(text, uuid[], integer) to service_role;

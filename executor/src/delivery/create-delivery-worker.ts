@@ -94,7 +94,8 @@ export function createDeliveryWorker(options: {
       else finished += 1;
     },
     onRunError: (err, claimed) => {
-      // Nothing could be written (the database is down): the watchdog fails it later and it can be retried.
+      // Nothing could be written (the database is down): the orphan check hands it back once the database
+      // answers (the attempt counted), or the watchdog fails it; either way it is not lost.
       log.error({ err, deliveryId: claimed.id }, "delivery could not be recorded; the watchdog will fail it");
       finished += 1;
     },

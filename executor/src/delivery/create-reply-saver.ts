@@ -54,6 +54,31 @@ type TOutcome = z.infer<typeof ZOutcome>;
 
 const NO_RESERVATION: TClaimReservation = { limit: 0, settle: () => {} };
 
+/**
+ * SQLSTATE classes of an error one reply's data causes (22 data exception, 23 integrity constraint):
+ * sending that reply again cannot help, and the other replies of its batch should not pay for it.
+ * Anything else (connection, resources, a missing function) is the database's state, retried later.
+ */
+const REFUSED_REPLY_CLASSES = new Set(["22", "23"]);
+
+/** The database refused a reply's data; the whole call was rolled back. */
+class ReplyRefused extends Error {
+  constructor(readonly error: { code?: string; message: string; hint?: string | null }) {
+    super(error.message);
+  }
+
+  /** The refusal as the outcome of delivery `deliveryId`. */
+  outcome(deliveryId: string): TOutcome {
+    return {
+      delivery_id: deliveryId,
+      ok: false,
+      code: this.error.code ?? "22000",
+      error: this.error.message,
+      hint: this.error.hint ?? null,
+    };
+  }
+}
+
 type TPending = TReplyToSave & { resolve: (row: TMessageRow) => void; reject: (err: Error) => void };
 
 /**
@@ -105,23 +130,38 @@ export function createReplySaver(
   };
 
   const send = async (batch: TPending[]): Promise<Map<string, TOutcome>> => {
-    const replies = batch.map((item) => ({ delivery_id: item.deliveryId, reply: item.reply, metadata: item.metadata }));
     const reservation = options.claimAlong?.reserve(batch.length) ?? NO_RESERVATION;
     try {
-      const result = await sendOnce(replies, batch.length, reservation.limit);
+      const result = await sendOnce(batch, reservation.limit);
       reservation.settle(result.claimed);
       return result.saved;
     } catch (err) {
       reservation.settle(null);
-      throw err;
+      if (!(err instanceof ReplyRefused)) throw err;
+      // One reply broke the statement (a constraint, bad data) and rolled back the batch: save them one by one,
+      // so only that one fails.
+      if (batch.length === 1) return new Map([[batch[0]?.deliveryId as string, err.outcome(batch[0]?.deliveryId as string)]]);
+      options.log.warn({ err: err.error, replies: batch.length }, "a reply was refused and rolled back its batch; saving them one by one");
+      const saved = new Map<string, TOutcome>();
+      for (const item of batch) {
+        const outcome = await sendOnce([item], 0).then(
+          (result) => result.saved.get(item.deliveryId) ?? null,
+          (oneErr: unknown) => {
+            if (oneErr instanceof ReplyRefused) return oneErr.outcome(item.deliveryId);
+            throw oneErr;
+          },
+        );
+        if (outcome) saved.set(item.deliveryId, outcome);
+      }
+      return saved;
     }
   };
 
   const sendOnce = async (
-    replies: { delivery_id: string; reply: string; metadata: Record<string, unknown> }[],
-    count: number,
+    items: TPending[],
     claimLimit: number,
   ): Promise<{ saved: Map<string, TOutcome>; claimed: TClaimedDelivery[] }> => {
+    const replies = items.map((item) => ({ delivery_id: item.deliveryId, reply: item.reply, metadata: item.metadata }));
     for (let attempt = 1; ; attempt++) {
       const { data, error } = await db.rpc("complete_chat_deliveries", {
         p_executor_id: options.executorId,
@@ -130,9 +170,10 @@ export function createReplySaver(
         p_history_limit: options.claimAlong?.historyLimit ?? 0,
       });
       if (error?.code === DEADLOCK_SQLSTATE && attempt < 3) {
-        options.log.warn({ attempt, replies: count }, "saving replies hit a deadlock; sending the batch again");
+        options.log.warn({ attempt, replies: items.length }, "saving replies hit a deadlock; sending the batch again");
         continue;
       }
+      if (error && REFUSED_REPLY_CLASSES.has(error.code?.slice(0, 2) ?? "")) throw new ReplyRefused(error);
       if (error) throw readDbError(error, "Could not save the agent's reply", "database_unreachable");
       const parsed = ZCompleted.safeParse(data);
       if (!parsed.success) {

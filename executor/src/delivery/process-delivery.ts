@@ -11,6 +11,7 @@ import type { TClaimedDelivery } from "./claim-deliveries.ts";
 import { classifyDeliveryError } from "./classify-delivery-error.ts";
 import type { TReplySaver } from "./create-reply-saver.ts";
 import { failDelivery } from "./fail-delivery.ts";
+import { fitReplyText } from "./fit-reply-text.ts";
 import { readDeliveryInput } from "./read-delivery-input.ts";
 
 /** What processing one delivery needs; shared by every delivery of a worker. */
@@ -61,7 +62,7 @@ export async function processDelivery(deps: TDeliveryDeps, claimed: TClaimedDeli
     const applied = await applyReplyProposal(deps.db, input, reply.text);
     await deps.replies.save({
       deliveryId: delivery.id,
-      reply: applied.text,
+      reply: fitReplyText(applied.text),
       metadata:
         applied.proposalId || applied.proposalError
           ? { ...reply.metadata, proposal_id: applied.proposalId, proposal_error: applied.proposalError }

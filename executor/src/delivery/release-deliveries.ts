@@ -2,10 +2,10 @@ import type { TDb } from "../db/executor-client.ts";
 import { readDbError } from "../db/read-db-error.ts";
 
 /**
- * Puts deliveries this executor holds back in the queue without counting the attempt
- * (release_chat_deliveries). Without `orphans`, all of them (graceful shutdown); with it, only
- * those claimed more than `claimedMoreThanMs` ago that are not `running`: claims whose answer never
- * arrived. Returns how many were released.
+ * Puts deliveries this executor holds back in the queue (release_chat_deliveries). Without
+ * `orphans`, all of them, without counting the attempt (graceful shutdown); with it, only those
+ * claimed more than `claimedMoreThanMs` ago that are not `running` and have attempts left (claims
+ * whose answer never arrived), keeping the attempt counted. Returns how many were released.
  */
 export async function releaseDeliveries(
   db: TDb,

@@ -208,6 +208,28 @@ describe("createReplySaver", () => {
     await saver.flush();
   });
 
+  it("saves the other replies of a batch when the database refuses one, and fails only that one", async () => {
+    const good = await sendAndClaim("DM:lead", "Fine", "exec-split");
+    const bad = await sendAndClaim("DM:backend", "Too long", "exec-split");
+    const { db, calls } = countingDb(project.db);
+    const saver = createReplySaver(db, { executorId: "exec-split", log });
+    const [saved, refused] = await Promise.allSettled([
+      saver.save({ deliveryId: good.id, reply: "Short.", metadata: {} }),
+      // Longer than a chat message may be (the worker cuts replies first; this one skips that).
+      saver.save({ deliveryId: bad.id, reply: "x".repeat(20_001), metadata: {} }),
+    ]);
+    expect(saved).toMatchObject({ status: "fulfilled", value: { content: "Short." } });
+    expect(refused.status).toBe("rejected");
+    expect((refused as PromiseRejectedResult).reason).toMatchObject({
+      code: "invalid_input",
+      message: expect.stringMatching(/check constraint/),
+    });
+    // The batch, then each reply on its own.
+    expect(calls.get("complete_chat_deliveries")).toBe(3);
+    expect((await deliveriesOf(project.db, bad.delivery.message_id))[0]).toMatchObject({ status: "delivered", claimed_by: "exec-split" });
+    await project.db.rpc("fail_chat_delivery", { p_delivery_id: bad.id, p_executor_id: "exec-split", p_error: "too long" });
+  });
+
   it("hands the deliveries it claimed along to the reservation before the saved replies settle", async () => {
     const finishing = await sendAndClaim("DM:lead", "Finishing", "exec-res");
     const queued = await sendMessage(project.operator, project.projectId, "DM:backend", "Waiting for a slot");
@@ -257,9 +279,11 @@ describe("createReplySaver", () => {
 });
 
 describe("orphaned claims", () => {
-  it("hands back only deliveries held longer than the limit that are not running, without counting the attempt", async () => {
+  it("hands back only deliveries held longer than the limit that are not running and have attempts left, keeping the attempt counted", async () => {
     const running = await sendAndClaim("DM:lead", "Being answered", "exec-orphans");
     const orphan = await sendAndClaim("DM:backend", "Claim answer lost", "exec-orphans");
+    const exhausted = await sendAndClaim("DM:backend", "Crashed the executor every time", "exec-orphans");
+    await project.db.from("chat_delivery_queue").update({ attempts: 3, max_attempts: 3 }).eq("id", exhausted.id);
     const release = (claimedMoreThanMs: number) =>
       project.db.rpc("release_chat_deliveries", {
         p_executor_id: "exec-orphans",
@@ -270,9 +294,15 @@ describe("orphaned claims", () => {
     expect((await release(0)).data).toBe(1);
     expect((await deliveriesOf(project.db, orphan.delivery.message_id))[0]).toMatchObject({
       status: "queued",
-      attempts: 0,
+      attempts: 1,
       claimed_by: null,
     });
+    // No attempts left: the watchdog fails it with a reason instead.
+    expect((await deliveriesOf(project.db, exhausted.delivery.message_id))[0]).toMatchObject({
+      status: "delivered",
+      claimed_by: "exec-orphans",
+    });
+    await project.db.rpc("fail_chat_delivery", { p_delivery_id: exhausted.id, p_executor_id: "exec-orphans", p_error: "test" });
     expect((await deliveriesOf(project.db, running.delivery.message_id))[0]).toMatchObject({
       status: "delivered",
       claimed_by: "exec-orphans",
@@ -302,7 +332,7 @@ describe("orphaned claims", () => {
     try {
       await waitFor("the orphaned delivery to be answered", () => answered.includes(lost.delivery.message_id) || undefined, 5_000);
       const [delivery] = await deliveriesOf(project.db, lost.delivery.message_id);
-      expect(delivery).toMatchObject({ status: "processed", attempts: 1, claimed_by: "exec-worker-orphans" });
+      expect(delivery).toMatchObject({ status: "processed", attempts: 2, claimed_by: "exec-worker-orphans" });
       expect((await repliesTo(project.db, lost.delivery.message_id)).map((r) => r.content)).toEqual(["Found it."]);
     } finally {
       await worker.stop({ timeoutMs: 1_000 });

@@ -93,12 +93,18 @@ export function createClaimLoop<TRow extends { id: string }>(options: {
           const wasHinted = hinted;
           hinted = false;
           loopClaiming = free;
-          const claimed = await options.claim(free).finally(() => {
+          let claimed: TRow[];
+          try {
+            claimed = await options.claim(free);
+          } catch (err) {
             loopClaiming = 0;
-          });
+            throw err;
+          }
           failures = 0;
           moreMayBeWaiting = claimed.length === free;
           for (const row of claimed) run(row);
+          // Only now: until the claimed rows count as in flight, a reservation must not hand out their slots.
+          loopClaiming = 0;
           if (moreMayBeWaiting) continue;
           if (claimed.length === 0 && (wasHinted || hintRetries > 0) && hintRetries < HINT_RETRY_DELAYS_MS.length) {
             // A wake-up can arrive a moment before its commit is visible to other sessions: look again shortly.
@@ -167,7 +173,8 @@ export function createClaimLoop<TRow extends { id: string }>(options: {
           if (settled) return;
           settled = true;
           reservedExtra -= extra;
-          if (!rows) return;
+          // After the shutdown deadline aborted the jobs, rows claimed now are not started: the stop releases them.
+          if (!rows || jobsAbort.signal.aborted) return;
           moreMayBeWaiting = rows.length === limit;
           for (const row of rows) run(row);
         },

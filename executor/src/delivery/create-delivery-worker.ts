@@ -96,7 +96,7 @@ export function createDeliveryWorker(options: {
     onRunError: (err, claimed) => {
       // Nothing could be written (the database is down): the orphan check hands it back once the database
       // answers (the attempt counted), or the watchdog fails it; either way it is not lost.
-      log.error({ err, deliveryId: claimed.id }, "delivery could not be recorded; the watchdog will fail it");
+      log.error({ err, deliveryId: claimed.id }, "delivery could not be recorded; it will be handed back, or failed by the watchdog");
       finished += 1;
     },
   });

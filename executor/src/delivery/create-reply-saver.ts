@@ -140,7 +140,8 @@ export function createReplySaver(
       if (!(err instanceof ReplyRefused)) throw err;
       // One reply broke the statement (a constraint, bad data) and rolled back the batch: save them one by one,
       // so only that one fails.
-      if (batch.length === 1) return new Map([[batch[0]?.deliveryId as string, err.outcome(batch[0]?.deliveryId as string)]]);
+      const [only] = batch;
+      if (only && batch.length === 1) return new Map([[only.deliveryId, err.outcome(only.deliveryId)]]);
       options.log.warn({ err: err.error, replies: batch.length }, "a reply was refused and rolled back its batch; saving them one by one");
       const saved = new Map<string, TOutcome>();
       for (const item of batch) {

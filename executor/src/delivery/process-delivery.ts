@@ -35,8 +35,8 @@ export type TDeliveryOutcome = "replied" | "requeued" | "failed" | "claim_lost" 
  * Runs one claimed delivery: agent → working ("Replying to Ada in DM"), check the profile, mission,
  * docs and thread the claim read, assemble the context, call the provider, save the reply with
  * model, usage and context breakdown (the reply saver batches it with others), agent → idle with
- * its context usage. A ```proposal
- * block in the reply is inserted as an action proposal and taken out of the visible text. On error:
+ * its context usage. A ```proposal block in the reply is inserted as an action proposal and taken
+ * out of the visible text. On error:
  * transient → requeued after capped exponential back-off with jitter; permanent → failed with the
  * reason; agent → error. When `signal` aborts (shutdown) nothing is written: the worker releases it.
  */

@@ -93,13 +93,7 @@ export function createClaimLoop<TRow extends { id: string }>(options: {
           const wasHinted = hinted;
           hinted = false;
           loopClaiming = free;
-          let claimed: TRow[];
-          try {
-            claimed = await options.claim(free);
-          } catch (err) {
-            loopClaiming = 0;
-            throw err;
-          }
+          const claimed = await options.claim(free);
           failures = 0;
           moreMayBeWaiting = claimed.length === free;
           for (const row of claimed) run(row);
@@ -115,6 +109,7 @@ export function createClaimLoop<TRow extends { id: string }>(options: {
           }
           hintRetries = 0;
         } catch (err) {
+          loopClaiming = 0;
           failures += 1;
           const delayMs = computeBackoff({ attempt: failures, baseMs: options.pollIntervalMs, maxMs: 30_000 });
           log.error({ err, failures, delayMs }, `claiming ${options.what} failed; backing off`);

@@ -10,7 +10,7 @@ export default defineConfig({
       "scripts/**/*.test.ts",
     ],
     exclude: ["**/node_modules/**", ".local/**"],
-    globalSetup: ["supabase/tests/setup/global-stack.ts"],
+    globalSetup: ["supabase/testing/global-stack.ts"],
     testTimeout: 30_000,
     hookTimeout: 90_000,
     pool: "forks",

@@ -2,10 +2,10 @@ import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { parseExecutorEnv, startExecutor } from "@mission-control/executor";
+import { createControlApiClient } from "@mission-control/shared/control-api";
 import pg from "pg";
 import pino from "pino";
-import { parseExecutorEnv } from "../executor/src/env.ts";
-import { startExecutor } from "../executor/src/runtime/start-executor.ts";
 import { startSeparateBenchStack } from "./lib/bench-stack.ts";
 import { benchEnv } from "./lib/env.ts";
 import { signInBenchUser } from "./lib/sign-in-bench-user.ts";
@@ -80,6 +80,7 @@ async function main() {
 
     const token = (await operator.client.auth.getSession()).data.session?.access_token;
     if (!token) throw new Error("the operator has no session");
+    const controlApi = createControlApiClient({ baseUrl: started.controlApiUrl });
 
     /** Approves APPROVALS proposals one after another; `live` also calls the Control API, as the dashboard does in Live mode. */
     const measure = async (live: boolean) => {
@@ -101,13 +102,7 @@ async function main() {
         const { error } = await operator.client.rpc("resolve_action_proposal", { p_proposal_id: proposalId, p_decision: "approve" });
         if (error) throw new Error(`resolve_action_proposal failed: ${error.message}`);
         const t1 = performance.now();
-        if (live) {
-          const res = await fetch(`${started.controlApiUrl}/api/approvals/${proposalId}/execute`, {
-            method: "POST",
-            headers: { authorization: `Bearer ${token}` },
-          });
-          if (res.status !== 202) throw new Error(`execute answered ${res.status}: ${await res.text()}`);
-        }
+        if (live) await controlApi.executeApproval({ accessToken: token, proposalId });
         const t2 = await Promise.race([
           executed,
           new Promise<number>((_, reject) => setTimeout(() => reject(new Error(`approval ${i} was not executed within 10 s`)), 10_000)),

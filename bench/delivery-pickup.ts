@@ -1,13 +1,8 @@
 import crypto from "node:crypto";
+import { createExecutorClient, parseExecutorEnv, startExecutor, type TExecutor } from "@mission-control/executor";
+import { createDeliveryWorker, subscribeDeliveryWakeups } from "@mission-control/executor/delivery";
 import pg from "pg";
 import pino from "pino";
-import { createExecutorClient } from "../executor/src/db/executor-client.ts";
-import type { TClaimedDelivery } from "../executor/src/delivery/claim-deliveries.ts";
-import { createDeliveryWorker } from "../executor/src/delivery/create-delivery-worker.ts";
-import { createReplySaver } from "../executor/src/delivery/create-reply-saver.ts";
-import { subscribeDeliveryWakeups } from "../executor/src/delivery/subscribe-delivery-wakeups.ts";
-import { parseExecutorEnv } from "../executor/src/env.ts";
-import { startExecutor, type TExecutor } from "../executor/src/runtime/start-executor.ts";
 import { startSeparateBenchStack, type TSeparateBenchStack } from "./lib/bench-stack.ts";
 import { benchEnv } from "./lib/env.ts";
 import { ms, percentile, table } from "./lib/stats.ts";
@@ -51,7 +46,6 @@ async function measurePickup(stack: TStack, sql: pg.Pool, wakeups: boolean): Pro
   const db = createExecutorClient(stack.SUPABASE_URL, stack.SUPABASE_SERVICE_ROLE_KEY);
   const executorId = `bench-pickup-${wakeups ? "rt" : "poll"}`;
   const waiting = new Map<string, (at: number) => void>();
-  const replies = createReplySaver(db, { executorId, log });
   const worker = createDeliveryWorker({
     db,
     executorId,
@@ -59,11 +53,11 @@ async function measurePickup(stack: TStack, sql: pg.Pool, wakeups: boolean): Pro
     pollIntervalMs: POLL_INTERVAL_MS,
     historyLimit: 20,
     log,
-    process: async ({ delivery }: TClaimedDelivery) => {
+    process: async ({ delivery }) => {
       const at = performance.now();
       waiting.get(delivery.message_id)?.(at);
-      await replies.save({ deliveryId: delivery.id, reply: "ok", metadata: {} });
-      return "replied";
+      // The worker saves the reply (batched with others ready at the same time) before `finish`.
+      return { kind: "reply", reply: { deliveryId: delivery.id, reply: "ok", metadata: {} }, finish: async () => "replied" };
     },
   });
   const subscription = wakeups

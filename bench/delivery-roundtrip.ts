@@ -1,8 +1,7 @@
 import crypto from "node:crypto";
+import { parseExecutorEnv, startExecutor } from "@mission-control/executor";
 import pg from "pg";
 import pino from "pino";
-import { parseExecutorEnv } from "../executor/src/env.ts";
-import { startExecutor } from "../executor/src/runtime/start-executor.ts";
 import { startSeparateBenchStack } from "./lib/bench-stack.ts";
 import { benchEnv } from "./lib/env.ts";
 import { signInBenchUser } from "./lib/sign-in-bench-user.ts";

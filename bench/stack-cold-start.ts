@@ -1,8 +1,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { repoRoot } from "../supabase/local/src/config/env.ts";
-import { getFreePort } from "../supabase/tests/helpers/get-free-port.ts";
+import { getFreePort, repoRoot } from "@mission-control/supabase/stack";
 import { inheritedEnv } from "./lib/env.ts";
 import { ms, percentile, table } from "./lib/stats.ts";
 

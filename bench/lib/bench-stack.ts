@@ -2,10 +2,8 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import readline from "node:readline";
 import { fileURLToPath } from "node:url";
+import { getFreePort, repoRoot, startStack, type TStackHandle } from "@mission-control/supabase/stack";
 import pino from "pino";
-import { repoRoot } from "../../supabase/local/src/config/env.ts";
-import { startStack, type TStackHandle } from "../../supabase/local/src/stack/start-stack.ts";
-import { getFreePort } from "../../supabase/tests/helpers/get-free-port.ts";
 
 /** Starts a fresh stack for one benchmark under `.local/bench-<name>` on free ports, in this process. */
 export async function startBenchStack(name: string): Promise<TStackHandle> {

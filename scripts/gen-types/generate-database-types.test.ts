@@ -1,9 +1,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { getFreePort, startStack } from "@mission-control/supabase/stack";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { startStack } from "../../supabase/local/src/stack/start-stack.ts";
-import { getFreePort } from "../../supabase/tests/helpers/get-free-port.ts";
 import { repoRoot } from "../env.ts";
 import { DATABASE_TYPES_FILE, generateDatabaseTypes } from "./generate-database-types.ts";
 

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { promisify } from "node:util";
-import { supabaseCliEntry } from "../../supabase/local/src/postgres/push-migrations.ts";
+import { supabaseCliEntry } from "@mission-control/supabase/stack";
 import { inheritedEnv, repoRoot } from "../env.ts";
 
 const run = promisify(execFile);

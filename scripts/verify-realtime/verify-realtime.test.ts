@@ -1,6 +1,6 @@
 import { REALTIME_TABLES } from "@mission-control/shared/realtime";
+import { stackInfo } from "@mission-control/supabase/testing";
 import { describe, expect, it } from "vitest";
-import { stackInfo } from "../../supabase/tests/helpers/stack-clients.ts";
 import { REALTIME_PROBES } from "./realtime-probes.ts";
 import { formatChecks, verifyRealtime } from "./verify-realtime.ts";
 

@@ -1,9 +1,9 @@
 import type { TActionProposalParams } from "@mission-control/shared/schemas";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertProposal } from "../approvals/testing/proposal-fixtures.ts";
-import { startRecordingServer, type TRecordingServer } from "../approvals/testing/start-recording-server.ts";
-import { createTestProject, type TTestProject } from "../test-support/stack-fixtures.ts";
+import { insertProposal } from "../testing/proposal-fixtures.ts";
+import { createTestProject, type TTestProject } from "../testing/stack-fixtures.ts";
+import { startRecordingServer, type TRecordingServer } from "../testing/start-recording-server.ts";
 import type { TActionOutcome } from "./action-types.ts";
 import { runAction } from "./run-action.ts";
 

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { resolveModelConfig } from "../config/resolve-model-config.ts";
 import { assembleContext, type TThreadMessage } from "../context/assemble-context.ts";
-import type { TDeliveryInput } from "../delivery/read-delivery-input.ts";
+import type { TDeliveryInput } from "../delivery/decode-claimed-delivery.ts";
 import { createProvider } from "../providers/create-provider.ts";
 import type { TProvider, TProviderConfig } from "../providers/provider-types.ts";
 

@@ -1,4 +1,4 @@
-import type { TDeliveryInput } from "../delivery/read-delivery-input.ts";
+import type { TDeliveryInput } from "../delivery/decode-claimed-delivery.ts";
 
 /** The one line the roster shows while an agent answers: "Replying to Ada in DM". */
 export function describeCurrentAction(input: Pick<TDeliveryInput, "thread">, operatorName: string): string {

@@ -1,9 +1,10 @@
 import type { Json } from "@mission-control/shared/db";
+import type { AGENT_STATUSES } from "@mission-control/shared/schemas";
 import type { TDb } from "../db/executor-client.ts";
 import { readDbError } from "../db/read-db-error.ts";
 
 /** The statuses an agent shows on the roster. */
-export type TAgentStatus = "idle" | "working" | "waiting" | "error" | "offline";
+export type TAgentStatus = (typeof AGENT_STATUSES)[number];
 
 /** A new live status for an agent. */
 export type TAgentStatusUpdate = {

@@ -1,14 +1,14 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { sqlPool } from "@mission-control/supabase/testing";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sqlPool } from "../../../supabase/tests/helpers/stack-clients.ts";
 import type { TProposalRow } from "../actions/action-types.ts";
 import type { TExecutor } from "../runtime/start-executor.ts";
-import { createTestProject, holdExecutorLock, startTestExecutor, type TTestProject, waitFor } from "../test-support/stack-fixtures.ts";
-import { insertProposal, insertTask, readProposal, resolveProposal, waitForProposal } from "./testing/proposal-fixtures.ts";
-import { startRecordingServer, type TRecordingServer } from "./testing/start-recording-server.ts";
+import { insertProposal, insertTask, readProposal, resolveProposal, waitForProposal } from "../testing/proposal-fixtures.ts";
+import { createTestProject, holdExecutorLock, startTestExecutor, type TTestProject, waitFor } from "../testing/stack-fixtures.ts";
+import { startRecordingServer, type TRecordingServer } from "../testing/start-recording-server.ts";
 
 let project: TTestProject;
 let executor: TExecutor;
@@ -213,12 +213,17 @@ describe("approval executor", () => {
       task_id: taskId,
       params: { path: "docs/README.md", content: "# Project\nMention how to run the tests\n" },
     });
-    const { data: replies } = await project.db
-      .from("project_chat_messages")
-      .select("content, author_agent_key, metadata, thread:project_chat_threads(thread_key)")
-      .eq("project_id", project.projectId)
-      .eq("metadata->>proposal_id", revision.id)
-      .eq("author_type", "agent");
+    // The proposal row is inserted before the reply that carries its id is saved: wait for the reply itself.
+    const replies = await waitFor("the reply carrying the revised proposal", async () => {
+      const { data, error } = await project.db
+        .from("project_chat_messages")
+        .select("content, author_agent_key, metadata, thread:project_chat_threads(thread_key)")
+        .eq("project_id", project.projectId)
+        .eq("metadata->>proposal_id", revision.id)
+        .eq("author_type", "agent");
+      if (error) throw new Error(error.message);
+      return data.length > 0 ? data : undefined;
+    });
     expect(replies).toEqual([expect.objectContaining({ author_agent_key: "builder", thread: { thread_key: `task:${taskId}` } })]);
     expect(replies?.[0]?.content).toContain("Understood: I revised docs/README.md");
     expect(replies?.[0]?.content).not.toContain("```proposal");

@@ -2,9 +2,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { parentEnv } from "@mission-control/supabase/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../env.ts";
 import type { TExecutor } from "../runtime/start-executor.ts";
+import { insertProposal, readProposal, resolveProposal, waitForProposal } from "../testing/proposal-fixtures.ts";
 import {
   createTestProject,
   holdExecutorLock,
@@ -12,9 +14,8 @@ import {
   startTestExecutor,
   type TTestProject,
   waitFor,
-} from "../test-support/stack-fixtures.ts";
-import { insertProposal, readProposal, resolveProposal, waitForProposal } from "./testing/proposal-fixtures.ts";
-import { startRecordingServer, type TRecordingServer } from "./testing/start-recording-server.ts";
+} from "../testing/stack-fixtures.ts";
+import { startRecordingServer, type TRecordingServer } from "../testing/start-recording-server.ts";
 
 let project: TTestProject;
 let hanging: TRecordingServer;
@@ -49,7 +50,7 @@ async function startChildExecutor(executorId: string): Promise<ChildProcess> {
   const proc = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "executor", "src", "main.ts")], {
     cwd: repoRoot,
     env: {
-      ...process.env,
+      ...parentEnv,
       SUPABASE_URL: s.url,
       SUPABASE_SERVICE_ROLE_KEY: s.serviceRoleKey,
       CONTROL_API_PORT: "0",

@@ -75,7 +75,7 @@ describe("createApprovalWorker", () => {
   });
 
   it("claims one proposal on request, and nothing once stopped", async () => {
-    const { db, approved } = memoryApprovals(0);
+    const { db, approved, calls } = memoryApprovals(0);
     const ran: string[] = [];
     const worker = createApprovalWorker({
       db,
@@ -90,7 +90,8 @@ describe("createApprovalWorker", () => {
       },
     });
     worker.start();
-    await sleep(20);
+    // The loop's first claim, not a pause: it must have looked (and found nothing) before these are approved.
+    while (calls.claims === 0) await sleep(2);
     // Approved after the loop looked: only the request picks them up before the next poll.
     approved.push({ id: "p1", status: "approved" } as TProposalRow, { id: "p2", status: "approved" } as TProposalRow);
     expect(await worker.claimProposal("p2")).toMatchObject({ id: "p2", status: "executing" });

@@ -1,4 +1,5 @@
 import { AppError } from "@mission-control/shared/errors";
+import { AGENT_VERBOSITIES } from "@mission-control/shared/schemas";
 import { z } from "zod";
 import { BUILTIN_MODEL } from "../providers/complete-builtin.ts";
 import { type TProviderConfig, ZProviderConfig } from "../providers/provider-types.ts";
@@ -12,7 +13,7 @@ export const ZModelSettings = z.object({
   maxContextTokens: z.int().min(512).max(2_000_000),
   maxOutputTokens: z.int().min(16).max(200_000),
   systemPrompt: z.string().max(20_000),
-  verbosity: z.enum(["concise", "normal", "detailed"]),
+  verbosity: z.enum(AGENT_VERBOSITIES),
 });
 /** Every model setting an agent runs with. */
 export type TModelSettings = z.infer<typeof ZModelSettings>;

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TErrorEnvelope } from "@mission-control/shared/control-api";
 
 /**
  * Sets CORS headers for allowed origins (the dashboard). Returns true when the request was a
@@ -19,12 +20,11 @@ export function applyCors(req: IncomingMessage, res: ServerResponse, allowedOrig
     res.setHeader("access-control-max-age", "600");
     res.writeHead(204);
   } else {
+    const envelope: TErrorEnvelope = {
+      error: { code: "forbidden", message: `Origin ${origin ?? "(none)"} may not call the Control API: add it to WEB_ORIGIN` },
+    };
     res.writeHead(403, { "content-type": "application/json; charset=utf-8" });
-    res.write(
-      JSON.stringify({
-        error: { code: "forbidden", message: `Origin ${origin ?? "(none)"} may not call the Control API: add it to WEB_ORIGIN` },
-      }),
-    );
+    res.write(JSON.stringify(envelope));
   }
   res.end();
   return true;

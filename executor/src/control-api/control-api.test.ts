@@ -1,7 +1,8 @@
+import { createControlApiClient, ZHealthReport } from "@mission-control/shared/control-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TExecutor } from "../runtime/start-executor.ts";
-import { repliesTo, sendMessage, waitForDelivery } from "../test-support/send-message.ts";
-import { createTestProject, holdExecutorLock, startTestExecutor, type TTestProject } from "../test-support/stack-fixtures.ts";
+import { repliesTo, sendMessage, waitForDelivery } from "../testing/send-message.ts";
+import { createTestProject, holdExecutorLock, startTestExecutor, type TTestProject } from "../testing/stack-fixtures.ts";
 
 let project: TTestProject;
 let executor: TExecutor;
@@ -20,6 +21,7 @@ afterAll(async () => {
   await releaseLock?.();
 });
 
+/** Sends a body as given (malformed on purpose where a test says so), to see the server refuse it. */
 const deliver = (body: unknown, token?: string, extra: Record<string, string> = {}) =>
   fetch(`${executor.controlApiUrl}/api/chat/deliver`, {
     method: "POST",
@@ -29,10 +31,9 @@ const deliver = (body: unknown, token?: string, extra: Record<string, string> = 
 
 describe("Control API", () => {
   it("reports database reachability, publication drift, queue depth, both workers and version on /health", async () => {
-    const res = await fetch(`${executor.controlApiUrl}/health`);
-    expect(res.status).toBe(200);
-    const body = await res.json();
-    expect(body).toMatchObject({
+    const { status, report } = await createControlApiClient({ baseUrl: executor.controlApiUrl }).health();
+    expect(status).toBe(200);
+    expect(report).toMatchObject({
       status: "ok",
       version: "0.1.0",
       executorId: executor.executorId,
@@ -43,6 +44,13 @@ describe("Control API", () => {
       approvals: { state: "running", inFlight: expect.any(Number), concurrency: 4 },
       uptimeMs: expect.any(Number),
     });
+  });
+
+  it("answers /health with exactly the shared health report: no field missing, mistyped or unknown", async () => {
+    const res = await fetch(`${executor.controlApiUrl}/health`);
+    const body = await res.json();
+    // Parsing drops unknown keys at every level, so equality also proves the executor sends nothing the schema lacks.
+    expect(ZHealthReport.parse(body)).toEqual(body);
   });
 
   it("announces the executor in executor_presence with its version and Control API URL", async () => {
@@ -58,15 +66,19 @@ describe("Control API", () => {
   });
 
   it("refuses a forged token with 401", async () => {
-    const res = await deliver({ message_id: crypto.randomUUID() }, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad");
-    expect(res.status).toBe(401);
+    const client = createControlApiClient({ baseUrl: executor.controlApiUrl });
+    await expect(
+      client.deliver({ accessToken: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.bad", messageId: crypto.randomUUID() }),
+    ).rejects.toMatchObject({ code: "unauthorized", details: { status: 401 } });
   });
 
   it("refuses a viewer of the project with 403", async () => {
     const message = await sendMessage(project.operator, project.projectId, "DM:lead", "viewer tries to push this");
-    const res = await deliver({ message_id: message.id }, project.viewer.token);
-    expect(res.status).toBe(403);
-    expect(await res.json()).toMatchObject({ error: { code: "forbidden" } });
+    const client = createControlApiClient({ baseUrl: executor.controlApiUrl });
+    await expect(client.deliver({ accessToken: project.viewer.token, messageId: message.id })).rejects.toMatchObject({
+      code: "forbidden",
+      details: { status: 403 },
+    });
   });
 
   it("answers 400 with what is wrong when the body is invalid", async () => {
@@ -78,18 +90,45 @@ describe("Control API", () => {
     expect(((await notJson.json()) as { error: { message: string } }).error.message).toMatch(/not valid JSON/);
   });
 
+  it("answers 400 for a wrong method, and for a malformed proposal id once the token is checked", async () => {
+    const get = await fetch(`${executor.controlApiUrl}/api/chat/deliver`);
+    expect(get.status).toBe(400);
+    expect(await get.json()).toMatchObject({ error: { code: "invalid_input", message: "GET is not allowed here: use POST" } });
+    const execute = (headers: Record<string, string>) =>
+      fetch(`${executor.controlApiUrl}/api/approvals/42/execute`, { method: "POST", headers });
+    expect((await execute({})).status).toBe(401);
+    const malformed = await execute({ authorization: `Bearer ${project.operator.token}` });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ error: { code: "invalid_input", message: "42 is not a proposal id (a UUID)" } });
+  });
+
   it("answers 404 for a message that does not exist", async () => {
-    const res = await deliver({ message_id: crypto.randomUUID() }, project.operator.token);
-    expect(res.status).toBe(404);
+    const client = createControlApiClient({ baseUrl: executor.controlApiUrl });
+    await expect(client.deliver({ accessToken: project.operator.token, messageId: crypto.randomUUID() })).rejects.toMatchObject({
+      code: "not_found",
+      details: { status: 404 },
+    });
   });
 
   it("claims the message's delivery for an operator, answers 202 and replies in the background", async () => {
     const message = await sendMessage(project.operator, project.projectId, "DM:lead", "Deliver this now please");
     const started = performance.now();
-    const res = await deliver({ message_id: message.id }, project.operator.token, { origin: "http://localhost:3000" });
-    expect(res.status).toBe(202);
-    expect(res.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
-    const body = (await res.json()) as { message_id: string; claimed: { id: string; agent_key: string }[] };
+    // Sends the dashboard's Origin and keeps the response, so the CORS header can be checked too.
+    const responses: Response[] = [];
+    const client = createControlApiClient({
+      baseUrl: executor.controlApiUrl,
+      fetch: async (url, init) => {
+        const res = await fetch(url, {
+          ...init,
+          headers: { ...(init?.headers as Record<string, string>), origin: "http://localhost:3000" },
+        });
+        responses.push(res);
+        return res;
+      },
+    });
+    const body = await client.deliver({ accessToken: project.operator.token, messageId: message.id });
+    expect(responses[0]?.status).toBe(202);
+    expect(responses[0]?.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
     expect(body.message_id).toBe(message.id);
     expect(body.claimed.map((c) => c.agent_key)).toEqual(["lead"]);
     const delivery = await waitForDelivery(project.db, message.id, "processed", 5_000);

@@ -1,16 +1,18 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { THealthReport } from "@mission-control/shared/control-api";
 import { AppError } from "@mission-control/shared/errors";
 import type { Logger } from "pino";
 import type { TProposalRow } from "../actions/action-types.ts";
 import type { TDb, TDeliveryRow } from "../db/executor-client.ts";
-import type { THealthReport } from "../health/check-health.ts";
 import { applyCors } from "./apply-cors.ts";
 import { createTokenVerifier, type TTokenVerifier } from "./create-token-verifier.ts";
+import { dispatchRoute, type TRouteHandlers } from "./dispatch-route.ts";
 import { handleDeliver } from "./handle-deliver.ts";
 import { handleExecuteApproval } from "./handle-execute-approval.ts";
+import { handleHealth } from "./handle-health.ts";
 import { handleTaskEvent } from "./handle-task-event.ts";
-import { sendError, sendJson } from "./send-json.ts";
+import { sendError } from "./send-json.ts";
 
 /** The executor's HTTP API for the dashboard. */
 export interface TControlApi {
@@ -22,10 +24,11 @@ export interface TControlApi {
 }
 
 /**
- * Creates the Control API (node:http): GET /health, POST /api/chat/deliver, POST
+ * Creates the Control API (node:http) serving the routes of `CONTROL_API_ROUTES`
+ * (`@mission-control/shared/control-api`): GET /health, POST /api/chat/deliver, POST
  * /api/approvals/:proposalId/execute (operators), POST /api/tasks/:taskId/events (agents, service
- * role key), CORS for the dashboard's origins, JSON errors `{error: {code, message}}` and 404 for
- * anything else.
+ * role key), with CORS for the dashboard's origins, JSON errors `{error: {code, message}}` and 404
+ * for anything else.
  */
 export function createControlApi(options: {
   host: string;
@@ -45,41 +48,17 @@ export function createControlApi(options: {
   let accepting = true;
   let url: string | null = null;
 
+  const { db, claimMessage, claimProposal } = options;
+  const handlers: TRouteHandlers = {
+    health: () => handleHealth(options.health),
+    deliver: (input) => handleDeliver(input, { db, claimMessage, accepting: () => accepting, log }),
+    executeApproval: (input) => handleExecuteApproval(input, { db, claimProposal, accepting: () => accepting, log }),
+    postTaskEvent: (input) => handleTaskEvent(input, { db, log }),
+  };
+
   const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (applyCors(req, res, options.allowedOrigins)) return;
-    const path = new URL(req.url ?? "/", "http://control-api").pathname;
-    if (path === "/health") {
-      if (req.method !== "GET" && req.method !== "HEAD") throw methodNotAllowed(req.method, "GET");
-      const report = await options.health();
-      sendJson(res, report.status === "down" ? 503 : 200, report);
-      return;
-    }
-    if (path === "/api/chat/deliver") {
-      if (req.method !== "POST") throw methodNotAllowed(req.method, "POST");
-      await handleDeliver(req, res, { db: options.db, verifier, claimMessage: options.claimMessage, accepting: () => accepting, log });
-      return;
-    }
-    const execute = /^\/api\/approvals\/([^/]+)\/execute$/.exec(path);
-    if (execute?.[1]) {
-      if (req.method !== "POST") throw methodNotAllowed(req.method, "POST");
-      await handleExecuteApproval(req, res, execute[1], {
-        db: options.db,
-        verifier,
-        claimProposal: options.claimProposal,
-        accepting: () => accepting,
-        log,
-      });
-      return;
-    }
-    const taskEvents = /^\/api\/tasks\/([^/]+)\/events$/.exec(path);
-    if (taskEvents?.[1]) {
-      if (req.method !== "POST") throw methodNotAllowed(req.method, "POST");
-      await handleTaskEvent(req, res, taskEvents[1], { db: options.db, serviceRoleKey: options.serviceRoleKey, log });
-      return;
-    }
-    throw new AppError("not_found", {
-      message: `No route ${req.method} ${path}: the Control API serves GET /health, POST /api/chat/deliver, POST /api/approvals/:proposalId/execute and POST /api/tasks/:taskId/events`,
-    });
+    await dispatchRoute(req, res, { handlers, verifier, serviceRoleKey: options.serviceRoleKey });
   };
 
   const server = http.createServer((req, res) => {
@@ -123,8 +102,4 @@ export function createControlApi(options: {
       });
     },
   };
-}
-
-function methodNotAllowed(method: string | undefined, allowed: string): AppError {
-  return new AppError("invalid_input", { message: `${method ?? "?"} is not allowed here: use ${allowed}` });
 }

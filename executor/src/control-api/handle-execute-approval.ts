@@ -1,34 +1,27 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TRouteAnswer } from "@mission-control/shared/control-api";
 import { AppError } from "@mission-control/shared/errors";
 import type { Logger } from "pino";
 import type { TProposalRow } from "../actions/action-types.ts";
 import type { TDb } from "../db/executor-client.ts";
 import { authorizeProposalExecution } from "./authorize-proposal-execution.ts";
-import type { TTokenVerifier } from "./create-token-verifier.ts";
-import { sendJson } from "./send-json.ts";
+import type { TRouteInput } from "./dispatch-route.ts";
 
 /**
- * POST /api/approvals/:proposalId/execute: verifies the operator's token and role, claims that
- * approved proposal now and answers 202; the action runs in the background. `claimed` is false
- * when it was not waiting to run here (another executor or realtime got it first, or it is not
- * approved): its `status` says where it is.
+ * POST /api/approvals/:proposalId/execute (operator token and proposal id checked by the router):
+ * checks the operator's role, claims that approved proposal now and answers 202; the action runs
+ * in the background. `claimed` is false when it was not waiting to run here (another executor or
+ * realtime got it first, or it is not approved): its `status` says where it is.
  */
 export async function handleExecuteApproval(
-  req: IncomingMessage,
-  res: ServerResponse,
-  proposalId: string,
+  { caller, params }: TRouteInput<"executeApproval">,
   deps: {
     db: TDb;
-    verifier: TTokenVerifier;
     claimProposal: (proposalId: string) => Promise<TProposalRow | null>;
     accepting: () => boolean;
     log: Logger;
   },
-): Promise<void> {
-  const caller = await deps.verifier.verify(req.headers.authorization);
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(proposalId)) {
-    throw new AppError("invalid_input", { message: `${proposalId} is not a proposal id (a UUID)` });
-  }
+): Promise<TRouteAnswer<"executeApproval">> {
+  const { proposalId } = params;
   const { status } = await authorizeProposalExecution(deps.db, { userId: caller.userId, proposalId });
   if (!deps.accepting()) {
     throw new AppError("control_api_unreachable", {
@@ -37,5 +30,5 @@ export async function handleExecuteApproval(
   }
   const claimed = status === "approved" ? await deps.claimProposal(proposalId) : null;
   deps.log.info({ proposalId, userId: caller.userId, claimed: claimed !== null, status }, "execution requested through the Control API");
-  sendJson(res, 202, { proposal_id: proposalId, claimed: claimed !== null, status: claimed ? claimed.status : status });
+  return { status: 202, body: { proposal_id: proposalId, claimed: claimed !== null, status: claimed ? claimed.status : status } };
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { invalidRequestError } from "@mission-control/shared/control-api";
 import { AppError } from "@mission-control/shared/errors";
 import type { z } from "zod";
 
@@ -22,9 +23,6 @@ export async function readJsonBody<T extends z.ZodType>(req: IncomingMessage, sc
     throw new AppError("invalid_input", { message: 'The request body is not valid JSON: send a JSON object such as {"message_id": "…"}' });
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; ");
-    throw new AppError("invalid_input", { message: `The request body is invalid: ${issues}` });
-  }
+  if (!parsed.success) throw invalidRequestError("body", parsed.error);
   return parsed.data;
 }

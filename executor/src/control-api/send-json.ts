@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import type { TErrorEnvelope } from "@mission-control/shared/control-api";
 import { AppError, assertNever, coerceError, type TAppErrorCode } from "@mission-control/shared/errors";
 
 /** Writes `body` as JSON with `status`. */
@@ -47,6 +48,7 @@ export function sendError(res: ServerResponse, err: unknown): void {
   const error = coerceError(err);
   const status = statusOf(error.code);
   const message = err instanceof AppError ? error.message : "The Control API hit an unexpected error; the executor log has the details";
-  if (!res.headersSent) sendJson(res, status, { error: { code: error.code, message } });
+  const envelope: TErrorEnvelope = { error: { code: error.code, message } };
+  if (!res.headersSent) sendJson(res, status, envelope);
   else res.end();
 }

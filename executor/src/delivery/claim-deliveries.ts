@@ -1,15 +1,6 @@
-import { AppError } from "@mission-control/shared/errors";
-import type { TDb, TDeliveryRow } from "../db/executor-client.ts";
+import type { TDb } from "../db/executor-client.ts";
 import { readDbError } from "../db/read-db-error.ts";
-
-/** A claimed delivery with the context load_chat_delivery_context read for it (checked later, in readDeliveryInput). */
-export type TClaimedDelivery = {
-  /** The delivery's id (what the claim loop tracks). */
-  id: string;
-  delivery: TDeliveryRow;
-  /** Raw JSON: null when the message is gone. */
-  context: unknown;
-};
+import { decodeClaimedDeliveries, type TClaimedDelivery } from "./decode-claimed-delivery.ts";
 
 /**
  * Claims up to `limit` queued deliveries that are due (or only those of `messageId`) for this
@@ -28,8 +19,5 @@ export async function claimDeliveries(
     ...(options.messageId ? { p_message_id: options.messageId } : {}),
   });
   if (error) throw readDbError(error, "Could not claim chat deliveries", "database_unreachable");
-  if (!Array.isArray(data)) {
-    throw new AppError("internal", { message: "claim_chat_delivery_batch did not return a JSON array (are the migrations up to date?)" });
-  }
-  return (data as { delivery: TDeliveryRow; context: unknown }[]).map(({ delivery, context }) => ({ id: delivery.id, delivery, context }));
+  return decodeClaimedDeliveries(data, "claim_chat_delivery_batch");
 }

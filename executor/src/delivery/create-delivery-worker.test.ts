@@ -1,78 +1,340 @@
+import { AppError } from "@mission-control/shared/errors";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import type { TDb, TDeliveryRow } from "../db/executor-client.ts";
-import type { TClaimedDelivery } from "./claim-deliveries.ts";
+import type { TDb, TDeliveryRow, TMessageRow } from "../db/executor-client.ts";
 import { createDeliveryWorker } from "./create-delivery-worker.ts";
-import type { TDeliveryOutcome } from "./process-delivery.ts";
+import type { TClaimedDelivery } from "./decode-claimed-delivery.ts";
+import type { TProcessed } from "./process-delivery.ts";
 
 const log = pino({ level: "silent" });
-
-/** A queue in memory behind the two RPCs the worker calls (the integration tests use the real ones). */
-function memoryQueue(size: number) {
-  const queued = Array.from({ length: size }, (_, i) => ({ id: `d${i}`, message_id: `m${i}` }) as TDeliveryRow);
-  const calls = { claims: 0, releases: 0, visibleAfterClaims: 0 };
-  const db = {
-    rpc: async (name: string, args: { p_limit?: number }) => {
-      if (name === "claim_chat_delivery_batch") {
-        calls.claims += 1;
-        if (calls.claims <= calls.visibleAfterClaims) return { data: [], error: null };
-        return { data: queued.splice(0, args.p_limit ?? 1).map((delivery) => ({ delivery, context: null })), error: null };
-      }
-      if (name === "release_chat_deliveries") {
-        calls.releases += 1;
-        return { data: 1, error: null };
-      }
-      throw new Error(`unexpected rpc ${name}`);
-    },
-  } as unknown as TDb;
-  return { db, queued, calls };
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+function deliveryRow(id: string): TDeliveryRow {
+  const at = new Date().toISOString();
+  return {
+    id,
+    project_id: "p",
+    message_id: `m-${id}`,
+    agent_key: "lead",
+    status: "delivered",
+    attempts: 1,
+    max_attempts: 3,
+    available_at: at,
+    claimed_by: "x",
+    picked_up_at: at,
+    completed_at: null,
+    error: null,
+    result: null,
+    seq: 1,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
+function replyRow(deliveryId: string, content: string): TMessageRow {
+  const at = new Date().toISOString();
+  return {
+    id: `r-${deliveryId}`,
+    project_id: "p",
+    thread_id: "t",
+    author_type: "agent",
+    author_agent_key: "lead",
+    author_user_id: null,
+    content,
+    message_type: "text",
+    metadata: {},
+    reply_to: `m-${deliveryId}`,
+    status: "sent",
+    target_agent_keys: [],
+    seq: 1,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
+type TSaveCall = { replies: string[]; claimLimit: number };
+type TRpcResult = { data: unknown; error: { message: string; code?: string } | null };
+
+/**
+ * A queue in memory behind the RPCs the worker calls (the integration tests use the real ones).
+ * `gate` holds the next call of an RPC until the test opens it; `refuse` answers a reply with a refusal.
+ */
+function memoryQueue(size: number) {
+  const queued = Array.from({ length: size }, (_, i) => deliveryRow(`d${i}`));
+  const calls = { claims: [] as number[], saves: [] as TSaveCall[], releases: 0, visibleAfterClaims: 0 };
+  const gates = new Map<string, Promise<void>>();
+  const refuse = new Map<string, { code: string; error: string; hint: string | null }>();
+  let failSaves = false;
+  let overClaim = 0;
+  const take = (limit: number) => queued.splice(0, limit + overClaim).map((delivery) => ({ delivery, context: null }));
+  const record = (name: string, args: Record<string, unknown>) => {
+    if (name === "claim_chat_delivery_batch") calls.claims.push(args.p_limit as number);
+    if (name === "complete_chat_deliveries") {
+      const replies = args.p_replies as { delivery_id: string }[];
+      calls.saves.push({ replies: replies.map((r) => r.delivery_id), claimLimit: args.p_claim_limit as number });
+    }
+  };
+  const answer = (name: string, args: Record<string, unknown>): TRpcResult => {
+    if (name === "claim_chat_delivery_batch") {
+      if (calls.claims.length <= calls.visibleAfterClaims) return { data: [], error: null };
+      return { data: take(args.p_limit as number), error: null };
+    }
+    if (name === "complete_chat_deliveries") {
+      const replies = args.p_replies as { delivery_id: string; reply: string }[];
+      const claimLimit = args.p_claim_limit as number;
+      if (failSaves) return { data: null, error: { message: "TypeError: fetch failed", code: "" } };
+      const saved = replies.map(({ delivery_id, reply }) => {
+        const refusal = refuse.get(delivery_id);
+        return refusal ? { delivery_id, ok: false, ...refusal } : { delivery_id, ok: true, message: replyRow(delivery_id, reply) };
+      });
+      return { data: { saved, claimed: take(claimLimit) }, error: null };
+    }
+    if (name === "release_chat_deliveries") {
+      calls.releases += 1;
+      return { data: 1, error: null };
+    }
+    throw new Error(`unexpected rpc ${name}`);
+  };
+  const db = {
+    rpc: async (name: string, args: Record<string, unknown>) => {
+      record(name, args);
+      // The transaction is done when the call arrives; a gate only holds its answer back.
+      const result = answer(name, args);
+      const gate = gates.get(name);
+      gates.delete(name);
+      await gate;
+      return result;
+    },
+  } as unknown as TDb;
+  return {
+    db,
+    queued,
+    calls,
+    refuse,
+    failSaves: (fail: boolean) => {
+      failSaves = fail;
+    },
+    overClaim: (extra: number) => {
+      overClaim = extra;
+    },
+    /** Holds the answer to the next call of `name`; returns what lets it through. */
+    gate(name: string): () => void {
+      let open = () => {};
+      gates.set(name, new Promise<void>((resolve) => (open = resolve)));
+      return open;
+    },
+  };
+}
+
+/** A processing step that answers every delivery with "ok" and records what its save came to. */
+function answering(seen: Map<string, TMessageRow | AppError> = new Map()) {
+  return async (claimed: TClaimedDelivery): Promise<TProcessed> => ({
+    kind: "reply",
+    reply: { deliveryId: claimed.id, reply: `ok ${claimed.id}`, metadata: {} },
+    finish: async (saved) => {
+      seen.set(claimed.id, saved);
+      return saved instanceof AppError ? "failed" : "replied";
+    },
+  });
+}
+
+/** A processing step that answers only when the test opens the delivery's gate. */
+function gated() {
+  const gates = new Map<string, () => void>();
+  const started: string[] = [];
+  const aborted: string[] = [];
+  const process = (claimed: TClaimedDelivery, signal: AbortSignal) =>
+    new Promise<TProcessed>((resolve) => {
+      started.push(claimed.id);
+      signal.addEventListener(
+        "abort",
+        () => {
+          aborted.push(claimed.id);
+          resolve({ kind: "ended", outcome: "aborted" });
+        },
+        { once: true },
+      );
+      gates.set(claimed.id, () =>
+        resolve({ kind: "reply", reply: { deliveryId: claimed.id, reply: "ok", metadata: {} }, finish: async () => "replied" }),
+      );
+    });
+  const open = (...ids: string[]) => {
+    for (const id of ids) {
+      const gate = gates.get(id);
+      if (!gate) throw new Error(`${id} is not running`);
+      gates.delete(id);
+      gate();
+    }
+  };
+  return { process, started, aborted, open };
+}
+
+async function until(what: string, check: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(2);
+  }
+}
+
+const options = { executorId: "x", historyLimit: 20, log };
+
 describe("createDeliveryWorker", () => {
-  it("never runs more deliveries at once than its concurrency and drains the queue", async () => {
-    const { db, queued } = memoryQueue(20);
+  it("never runs more deliveries at once than its concurrency, saves every reply and drains the queue", async () => {
+    const { db, queued, calls } = memoryQueue(20);
     let running = 0;
     let peak = 0;
+    const seen = new Map<string, TMessageRow | AppError>();
+    const answer = answering(seen);
     const worker = createDeliveryWorker({
+      ...options,
       db,
-      executorId: "x",
       concurrency: 3,
       pollIntervalMs: 1_000,
-      historyLimit: 20,
-      log,
-      process: async (): Promise<TDeliveryOutcome> => {
+      process: async (claimed): Promise<TProcessed> => {
         running += 1;
         peak = Math.max(peak, running);
         await sleep(5);
         running -= 1;
-        return "replied";
+        return answer(claimed);
       },
     });
     expect(worker.state).toBe("created");
     worker.start();
     expect(worker.state).toBe("running");
-    while (queued.length > 0 || worker.inFlight > 0) await sleep(5);
+    await until("the queue to drain", () => queued.length === 0 && seen.size === 20);
+    await worker.idle();
     expect(peak).toBe(3);
+    expect([...seen.values()].every((saved) => !(saved instanceof AppError))).toBe(true);
+    // Each save call claims at most the slots its replies free plus the free ones.
+    for (const save of calls.saves) expect(save.claimLimit).toBeLessThanOrEqual(3);
     const report = await worker.stop({ timeoutMs: 1_000 });
     expect(report.finished).toBe(20);
     expect(worker.state).toBe("stopped");
+    expect(worker.inFlight).toBe(0);
+  });
+
+  it("saves the replies ready on the same turn in one call, which claims the slots they free", async () => {
+    const { db, calls } = memoryQueue(10);
+    const work = gated();
+    const worker = createDeliveryWorker({ ...options, db, concurrency: 4, pollIntervalMs: 60_000, process: work.process });
+    worker.start();
+    await until("four deliveries running", () => work.started.length === 4);
+    expect(calls.claims).toEqual([4]);
+    work.open("d0", "d1");
+    await until("the deliveries claimed along to start", () => work.started.length === 6);
+    expect(calls.saves).toEqual([{ replies: ["d0", "d1"], claimLimit: 2 }]);
+    expect(calls.claims).toEqual([4]);
+    expect(work.started).toEqual(["d0", "d1", "d2", "d3", "d4", "d5"]);
+    expect(worker.inFlight).toBe(4);
+    await worker.stop({ timeoutMs: 20 });
+  });
+
+  it("sends the replies that become ready while a call is in flight together in the next call", async () => {
+    const { db, calls, gate } = memoryQueue(3);
+    const work = gated();
+    const worker = createDeliveryWorker({ ...options, db, concurrency: 3, pollIntervalMs: 60_000, process: work.process });
+    worker.start();
+    await until("three deliveries running", () => work.started.length === 3);
+    const openSave = gate("complete_chat_deliveries");
+    work.open("d0");
+    await until("the first call to be sent", () => calls.saves.length === 1);
+    // Let each resolved delivery queue its reply (microtasks), while the first call is held.
+    work.open("d1");
+    await sleep(0);
+    work.open("d2");
+    await sleep(0);
+    expect(calls.saves).toHaveLength(1);
+    openSave();
+    await worker.idle();
+    expect(calls.saves.map((save) => save.replies)).toEqual([["d0"], ["d1", "d2"]]);
+    await worker.stop({ timeoutMs: 1_000 });
+  });
+
+  it("keeps the slots a claim in flight was promised out of a claim made along with saving replies", async () => {
+    const { db, calls, gate } = memoryQueue(1);
+    const work = gated();
+    const worker = createDeliveryWorker({ ...options, db, concurrency: 3, pollIntervalMs: 60_000, process: work.process });
+    worker.start();
+    await until("the first delivery running", () => work.started.length === 1);
+    await until("the first claim to settle", () => calls.claims.length === 1);
+    const openClaim = gate("claim_chat_delivery_batch");
+    worker.wake();
+    await until("a claim for the two free slots", () => calls.claims.length === 2);
+    expect(calls.claims[1]).toBe(2);
+    work.open("d0");
+    await until("the reply to be saved", () => calls.saves.length === 1);
+    // One slot freed by the reply; the two free ones are promised to the claim in flight.
+    expect(calls.saves[0]).toEqual({ replies: ["d0"], claimLimit: 1 });
+    openClaim();
+    await worker.stop({ timeoutMs: 1_000 });
+  });
+
+  it("serves a wake-up that came while every free slot was promised to a claim made along with saving replies", async () => {
+    const { db, calls, gate, queued } = memoryQueue(1);
+    const work = gated();
+    const worker = createDeliveryWorker({ ...options, db, concurrency: 2, pollIntervalMs: 60_000, process: work.process });
+    worker.start();
+    await until("the first delivery running", () => work.started.length === 1);
+    await until("the first claim to settle", () => calls.claims.length === 1);
+    const openSave = gate("complete_chat_deliveries");
+    work.open("d0");
+    await until("the reply to be saved", () => calls.saves.length === 1);
+    expect(calls.saves[0]?.claimLimit).toBe(2);
+    // Committed after that call's claim looked; the wake-up finds every slot promised to it.
+    queued.push(deliveryRow("late"));
+    worker.wake();
+    await sleep(0);
+    expect(calls.claims).toHaveLength(1);
+    openSave();
+    await until("the late delivery to start", () => work.started.includes("late"));
+    expect(calls.claims).toEqual([2, 2]);
+    await worker.stop({ timeoutMs: 20 });
+  });
+
+  it("gives a refused reply its error, and still counts the other replies of the call as saved", async () => {
+    const { db, refuse, calls } = memoryQueue(2);
+    refuse.set("d1", { code: "40001", error: "Delivery d1 is no longer claimed by executor x", hint: "drop this reply" });
+    const seen = new Map<string, TMessageRow | AppError>();
+    const worker = createDeliveryWorker({ ...options, db, concurrency: 2, pollIntervalMs: 60_000, process: answering(seen) });
+    worker.start();
+    await until("both replies to be settled", () => seen.size === 2);
+    await worker.idle();
+    expect(calls.saves).toEqual([{ replies: ["d0", "d1"], claimLimit: 2 }]);
+    expect(seen.get("d0")).toMatchObject({ content: "ok d0" });
+    expect(seen.get("d1")).toBeInstanceOf(AppError);
+    expect(seen.get("d1")).toMatchObject({ code: "conflict", message: expect.stringMatching(/no longer claimed/) });
+    expect(worker.inFlight).toBe(0);
+    expect(await worker.stop({ timeoutMs: 1_000 })).toMatchObject({ finished: 2 });
+  });
+
+  it("finishes every reply of a call that failed with its error, and frees their slots", async () => {
+    const { db, failSaves } = memoryQueue(2);
+    failSaves(true);
+    const seen = new Map<string, TMessageRow | AppError>();
+    const worker = createDeliveryWorker({ ...options, db, concurrency: 2, pollIntervalMs: 60_000, process: answering(seen) });
+    worker.start();
+    await until("both replies to be settled", () => seen.size === 2);
+    await worker.idle();
+    expect([...seen.values()].map((saved) => (saved instanceof AppError ? saved.code : "saved"))).toEqual([
+      "database_unreachable",
+      "database_unreachable",
+    ]);
+    expect(worker.inFlight).toBe(0);
+    await worker.stop({ timeoutMs: 1_000 });
   });
 
   it("looks again shortly when a wake-up finds nothing visible yet, instead of waiting for the next poll", async () => {
     const { db, calls } = memoryQueue(1);
     const done: string[] = [];
     const worker = createDeliveryWorker({
+      ...options,
       db,
-      executorId: "x",
       concurrency: 1,
       pollIntervalMs: 60_000,
-      historyLimit: 20,
-      log,
       process: async (delivery) => {
         done.push(delivery.id);
-        return "replied";
+        return { kind: "ended", outcome: "failed" };
       },
     });
     calls.visibleAfterClaims = 2;
@@ -87,18 +349,8 @@ describe("createDeliveryWorker", () => {
 
   it("aborts deliveries still running at the shutdown deadline and releases them", async () => {
     const { db, calls } = memoryQueue(2);
-    const worker = createDeliveryWorker({
-      db,
-      executorId: "x",
-      concurrency: 2,
-      pollIntervalMs: 1_000,
-      historyLimit: 20,
-      log,
-      process: (_delivery, signal) =>
-        new Promise<TDeliveryOutcome>((resolve) => {
-          signal.addEventListener("abort", () => resolve("aborted"), { once: true });
-        }),
-    });
+    const work = gated();
+    const worker = createDeliveryWorker({ ...options, db, concurrency: 2, pollIntervalMs: 1_000, process: work.process });
     worker.start();
     while (worker.inFlight < 2) await sleep(2);
     const report = await worker.stop({ timeoutMs: 50 });
@@ -107,58 +359,51 @@ describe("createDeliveryWorker", () => {
     expect(worker.inFlight).toBe(0);
   });
 
+  it("does not start deliveries claimed along once the shutdown deadline passed; the stop releases them", async () => {
+    const { db, calls, gate } = memoryQueue(3);
+    const work = gated();
+    const worker = createDeliveryWorker({ ...options, db, concurrency: 2, pollIntervalMs: 60_000, process: work.process });
+    worker.start();
+    await until("two deliveries running", () => work.started.length === 2);
+    const openSave = gate("complete_chat_deliveries");
+    work.open("d0");
+    await until("the save to be sent", () => calls.saves.length === 1);
+    expect(calls.saves[0]?.claimLimit).toBe(1);
+    const stopped = worker.stop({ timeoutMs: 20 });
+    await until("the deadline to abort the delivery still running", () => work.aborted.includes("d1"));
+    openSave();
+    expect(await stopped).toEqual({ finished: 1, aborted: 1, released: 1 });
+    expect(work.started).toEqual(["d0", "d1"]);
+    expect(worker.inFlight).toBe(0);
+  });
+
   it("claims nothing for the Control API once it is stopping", async () => {
     const { db } = memoryQueue(1);
-    const worker = createDeliveryWorker({
-      db,
-      executorId: "x",
-      concurrency: 1,
-      pollIntervalMs: 60_000,
-      historyLimit: 20,
-      log,
-      process: async () => "replied",
-    });
+    const worker = createDeliveryWorker({ ...options, db, concurrency: 1, pollIntervalMs: 60_000, process: answering() });
     worker.start();
     await worker.stop({ timeoutMs: 100 });
     expect(await worker.claimMessage("m0")).toEqual([]);
   });
 
-  it("reserves only slots that are free or being freed, keeps its own claims out of them, and runs what was claimed along", async () => {
-    const { db, calls } = memoryQueue(1);
-    const gates: (() => void)[] = [];
-    const ran: string[] = [];
+  it("starts none of the deliveries of a claim that returned more than it asked for, and says so", async () => {
+    const { db, overClaim, calls } = memoryQueue(5);
+    overClaim(1);
+    const lines: string[] = [];
     const worker = createDeliveryWorker({
+      ...options,
+      log: pino({ level: "error" }, { write: (line: string) => lines.push(line) }),
       db,
-      executorId: "x",
-      concurrency: 3,
+      concurrency: 1,
       pollIntervalMs: 60_000,
-      historyLimit: 20,
-      log,
-      process: (claimed) =>
-        new Promise<TDeliveryOutcome>((resolve) => {
-          ran.push(claimed.id);
-          gates.push(() => resolve("replied"));
-        }),
+      process: async (): Promise<TProcessed> => {
+        throw new Error("must not run");
+      },
     });
     worker.start();
-    while (worker.inFlight < 1) await sleep(2);
-    const claimsBefore = calls.claims;
-    // One delivery finishing, two slots free: the claim made along with its reply may take three.
-    const reservation = worker.reserve(1);
-    expect(reservation.limit).toBe(3);
-    expect(worker.reserve(1).limit).toBe(1);
-    // A wake-up now must not claim the two free slots the reservation holds.
-    worker.wake();
-    await sleep(20);
-    expect(calls.claims).toBe(claimsBefore);
-    reservation.settle([
-      { id: "a1", delivery: { id: "a1" }, context: null },
-      { id: "a2", delivery: { id: "a2" }, context: null },
-    ] as unknown as TClaimedDelivery[]);
-    expect(ran).toEqual(["d0", "a1", "a2"]);
-    expect(worker.inFlight).toBe(3);
-    for (const open of gates.splice(0)) open();
-    await worker.stop({ timeoutMs: 1_000 });
-    expect(worker.reserve(1).limit).toBe(0);
+    await until("the claim to be refused", () => lines.length > 0);
+    expect(calls.claims).toEqual([1]);
+    expect(lines[0]).toMatch(/claim_chat_delivery_batch claimed 2 deliveries when asked for at most 1/);
+    expect(worker.inFlight).toBe(0);
+    await worker.stop({ timeoutMs: 100 });
   });
 });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProviderSettings } from "../agents/build-provider-settings.ts";
 import type { TExecutor } from "../runtime/start-executor.ts";
-import { deliveriesOf, repliesTo, sendMessage, waitForDelivery } from "../test-support/send-message.ts";
-import { createTestProject, holdExecutorLock, startTestExecutor, type TTestProject, waitFor } from "../test-support/stack-fixtures.ts";
-import { startFakeOpenAi, type TFakeOpenAi } from "../test-support/start-fake-openai.ts";
+import { deliveriesOf, repliesTo, sendMessage, waitForDelivery } from "../testing/send-message.ts";
+import { createTestProject, holdExecutorLock, startTestExecutor, type TTestProject, waitFor } from "../testing/stack-fixtures.ts";
+import { startFakeOpenAi, type TFakeOpenAi } from "../testing/start-fake-openai.ts";
 
 let project: TTestProject;
 let executor: TExecutor;

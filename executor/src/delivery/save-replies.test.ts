@@ -2,12 +2,12 @@ import { AppError } from "@mission-control/shared/errors";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TDb } from "../db/executor-client.ts";
-import { deliveriesOf, repliesTo, sendMessage } from "../test-support/send-message.ts";
-import { createTestProject, holdExecutorLock, type TTestProject, waitFor } from "../test-support/stack-fixtures.ts";
-import { claimDeliveries, type TClaimedDelivery } from "./claim-deliveries.ts";
+import { deliveriesOf, repliesTo, sendMessage } from "../testing/send-message.ts";
+import { createTestProject, holdExecutorLock, type TTestProject, waitFor } from "../testing/stack-fixtures.ts";
+import { claimDeliveries } from "./claim-deliveries.ts";
 import { createDeliveryWorker } from "./create-delivery-worker.ts";
-import { createReplySaver } from "./create-reply-saver.ts";
-import { readDeliveryInput } from "./read-delivery-input.ts";
+import type { TClaimedDelivery, TDeliveryInput } from "./decode-claimed-delivery.ts";
+import { saveReplies } from "./save-replies.ts";
 
 const log = pino({ level: "silent" });
 let project: TTestProject;
@@ -42,6 +42,21 @@ async function sendAndClaim(threadKey: string, content: string, executorId: stri
   return claimed;
 }
 
+/** What the agent gets for a claimed delivery; fails the test when the claim could not be decoded for it. */
+function inputOf(claimed: TClaimedDelivery | undefined): TDeliveryInput {
+  if (!claimed) throw new Error("nothing was claimed");
+  if (claimed.input instanceof AppError) throw claimed.input;
+  return claimed.input;
+}
+
+/** Saves one reply as `executorId`, claiming nothing along. */
+async function saveOne(executorId: string, deliveryId: string, reply: string) {
+  const { saved } = await saveReplies(project.db, { executorId, historyLimit: 0, log }, [{ deliveryId, reply, metadata: {} }], 0);
+  const result = saved.get(deliveryId);
+  if (!result || result instanceof AppError) throw result ?? new Error(`no outcome for ${deliveryId}`);
+  return result;
+}
+
 /** The service-role client with its RPC calls counted by function name. */
 function countingDb(db: TDb): { db: TDb; calls: Map<string, number> } {
   const calls = new Map<string, number>();
@@ -60,21 +75,16 @@ function countingDb(db: TDb): { db: TDb; calls: Map<string, number> } {
 describe("claim_chat_delivery_batch", () => {
   it("claims a delivery with everything the agent needs, in one call", async () => {
     const earlier = await sendAndClaim("DM:lead", "First, for the history", "exec-context");
-    await project.db.rpc("complete_chat_delivery", { p_delivery_id: earlier.id, p_executor_id: "exec-context", p_reply: "Noted." });
+    await saveOne("exec-context", earlier.id, "Noted.");
     const claimed = await sendAndClaim("DM:lead", "What is the plan?", "exec-context");
     expect(claimed.delivery).toMatchObject({ status: "delivered", claimed_by: "exec-context", attempts: 1 });
-    const input = readDeliveryInput(claimed);
+    const input = inputOf(claimed);
     expect(input.message.content).toBe("What is the plan?");
     expect(input.message.status).toBe("delivered");
     expect(input.thread).toMatchObject({ kind: "dm", thread_key: "DM:lead" });
     expect(input.agent).toMatchObject({ agent_key: "lead", system_prompt: "You lead." });
     expect(input.mission?.content).toBe("Answer every message once.");
     expect(input.history.map((m) => m.content)).toEqual(["First, for the history", "Noted."]);
-  });
-
-  it("reports a delivery whose message is gone as not found, a permanent failure", () => {
-    const claimed = { id: "d1", delivery: { id: "d1", message_id: "m1", agent_key: "lead" }, context: null } as unknown as TClaimedDelivery;
-    expect(() => readDeliveryInput(claimed)).toThrow(expect.objectContaining({ code: "not_found" }));
   });
 });
 
@@ -99,6 +109,7 @@ describe("complete_chat_deliveries", () => {
     expect(byId.get(kept.id)).toMatchObject({ ok: true });
     expect(byId.get(lost.id)).toMatchObject({ ok: false, code: "40001" });
     expect(byId.get(lost.id)?.error).toMatch(/no longer claimed by executor exec-a/);
+    expect(byId.get(lost.id)).toMatchObject({ hint: expect.stringMatching(/drop this reply/) });
     expect(result.saved.filter((s) => s.code === "P0002")).toHaveLength(1);
     expect(result.saved.filter((s) => s.code === "22023")).toHaveLength(1);
 
@@ -171,95 +182,73 @@ describe("complete_chat_deliveries", () => {
     expect(result.claimed[0]?.context).toMatchObject({ message: { id: next.id }, agent: { agent_key: "backend" } });
   });
 
-  it("keeps complete_chat_delivery raising when the claim was lost", async () => {
-    const lost = await sendAndClaim("DM:lead", "Raise, please", "exec-owner");
-    const { error } = await project.db.rpc("complete_chat_delivery", {
-      p_delivery_id: lost.id,
-      p_executor_id: "exec-intruder",
-      p_reply: "x",
-    });
-    expect(error).toMatchObject({ code: "40001", hint: expect.stringMatching(/drop this reply/) });
-  });
-
   it("refuses a payload that is not an array with a clear error", async () => {
     const { error } = await project.db.rpc("complete_chat_deliveries", { p_executor_id: "x", p_replies: { delivery_id: "nope" } });
     expect(error).toMatchObject({ code: "22023", message: expect.stringMatching(/JSON array/) });
   });
 });
 
-describe("createReplySaver", () => {
+describe("saveReplies", () => {
   it("saves replies that come together in one call and gives each its own outcome", async () => {
     const [a, b] = [await sendAndClaim("DM:lead", "One", "exec-saver"), await sendAndClaim("DM:backend", "Two", "exec-saver")];
     const taken = await sendAndClaim("DM:lead", "Three", "exec-elsewhere");
     const { db, calls } = countingDb(project.db);
-    const saver = createReplySaver(db, { executorId: "exec-saver", log });
-    const results = await Promise.allSettled([
-      saver.save({ deliveryId: a.id, reply: "Reply one", metadata: {} }),
-      saver.save({ deliveryId: b.id, reply: "Reply two", metadata: { model: "m" } }),
-      saver.save({ deliveryId: taken.id, reply: "Not mine", metadata: {} }),
-    ]);
+    const { saved, claimed } = await saveReplies(
+      db,
+      { executorId: "exec-saver", historyLimit: 0, log },
+      [
+        { deliveryId: a.id, reply: "Reply one", metadata: {} },
+        { deliveryId: b.id, reply: "Reply two", metadata: { model: "m" } },
+        { deliveryId: taken.id, reply: "Not mine", metadata: {} },
+      ],
+      0,
+    );
     expect(calls.get("complete_chat_deliveries")).toBe(1);
-    expect(results[0]).toMatchObject({ status: "fulfilled", value: { content: "Reply one", reply_to: a.delivery.message_id } });
-    expect(results[1]).toMatchObject({ status: "fulfilled", value: { content: "Reply two", metadata: { model: "m" } } });
-    expect(results[2].status).toBe("rejected");
-    const refused = (results[2] as PromiseRejectedResult).reason;
+    expect(saved.get(a.id)).toMatchObject({ content: "Reply one", reply_to: a.delivery.message_id });
+    expect(saved.get(b.id)).toMatchObject({ content: "Reply two", metadata: { model: "m" } });
+    const refused = saved.get(taken.id);
     expect(refused).toBeInstanceOf(AppError);
     expect(refused).toMatchObject({ code: "conflict" });
-    await saver.flush();
+    expect(claimed).toEqual([]);
   });
 
   it("saves the other replies of a batch when the database refuses one, and fails only that one", async () => {
     const good = await sendAndClaim("DM:lead", "Fine", "exec-split");
     const bad = await sendAndClaim("DM:backend", "Too long", "exec-split");
     const { db, calls } = countingDb(project.db);
-    const saver = createReplySaver(db, { executorId: "exec-split", log });
-    const [saved, refused] = await Promise.allSettled([
-      saver.save({ deliveryId: good.id, reply: "Short.", metadata: {} }),
-      // Longer than a chat message may be (the worker cuts replies first; this one skips that).
-      saver.save({ deliveryId: bad.id, reply: "x".repeat(20_001), metadata: {} }),
-    ]);
-    expect(saved).toMatchObject({ status: "fulfilled", value: { content: "Short." } });
-    expect(refused.status).toBe("rejected");
-    expect((refused as PromiseRejectedResult).reason).toMatchObject({
-      code: "invalid_input",
-      message: expect.stringMatching(/check constraint/),
-    });
+    const { saved } = await saveReplies(
+      db,
+      { executorId: "exec-split", historyLimit: 0, log },
+      [
+        { deliveryId: good.id, reply: "Short.", metadata: {} },
+        // Longer than a chat message may be (the worker cuts replies first; this one skips that).
+        { deliveryId: bad.id, reply: "x".repeat(20_001), metadata: {} },
+      ],
+      2,
+    );
+    expect(saved.get(good.id)).toMatchObject({ content: "Short." });
+    expect(saved.get(bad.id)).toMatchObject({ code: "invalid_input", message: expect.stringMatching(/check constraint/) });
     // The batch, then each reply on its own.
     expect(calls.get("complete_chat_deliveries")).toBe(3);
     expect((await deliveriesOf(project.db, bad.delivery.message_id))[0]).toMatchObject({ status: "delivered", claimed_by: "exec-split" });
     await project.db.rpc("fail_chat_delivery", { p_delivery_id: bad.id, p_executor_id: "exec-split", p_error: "too long" });
   });
 
-  it("hands the deliveries it claimed along to the reservation before the saved replies settle", async () => {
+  it("claims the next deliveries in the same call and decodes them like a claim", async () => {
     const finishing = await sendAndClaim("DM:lead", "Finishing", "exec-res");
     const queued = await sendMessage(project.operator, project.projectId, "DM:backend", "Waiting for a slot");
-    const events: string[] = [];
-    let adopted: TClaimedDelivery[] | null = null;
-    const saver = createReplySaver(project.db, {
-      executorId: "exec-res",
-      log,
-      claimAlong: {
-        historyLimit: 10,
-        reserve: (saving) => {
-          events.push(`reserve ${saving}`);
-          return {
-            limit: 2,
-            settle: (claimed) => {
-              adopted = claimed;
-              events.push(`settle ${claimed?.length}`);
-            },
-          };
-        },
-      },
-    });
-    await saver.save({ deliveryId: finishing.id, reply: "Finished.", metadata: {} }).then(() => events.push("saved"));
-    expect(events).toEqual(["reserve 1", "settle 1", "saved"]);
-    const claimed = adopted as TClaimedDelivery[] | null;
-    expect(claimed?.[0]?.delivery).toMatchObject({ message_id: queued.id, claimed_by: "exec-res", status: "delivered" });
-    expect(readDeliveryInput(claimed?.[0] as TClaimedDelivery).agent.agent_key).toBe("backend");
+    const { saved, claimed } = await saveReplies(
+      project.db,
+      { executorId: "exec-res", historyLimit: 10, log },
+      [{ deliveryId: finishing.id, reply: "Finished.", metadata: {} }],
+      2,
+    );
+    expect(saved.get(finishing.id)).toMatchObject({ content: "Finished." });
+    expect(claimed[0]?.delivery).toMatchObject({ message_id: queued.id, claimed_by: "exec-res", status: "delivered" });
+    expect(inputOf(claimed[0]).agent.agent_key).toBe("backend");
   });
 
-  it("rejects every reply of a call that failed, and ends the reservation with nothing claimed", async () => {
+  it("fails a call the database did not answer as a whole, with what to do next", async () => {
     const claimed = await sendAndClaim("DM:lead", "Unreachable", "exec-down");
     const down = new Proxy(project.db, {
       get(target, key, receiver) {
@@ -267,14 +256,9 @@ describe("createReplySaver", () => {
         return async () => ({ data: null, error: { message: "TypeError: fetch failed", code: "" } });
       },
     });
-    const settled: (TClaimedDelivery[] | null)[] = [];
-    const saver = createReplySaver(down, {
-      executorId: "exec-down",
-      log,
-      claimAlong: { historyLimit: 10, reserve: () => ({ limit: 3, settle: (rows) => settled.push(rows) }) },
-    });
-    await expect(saver.save({ deliveryId: claimed.id, reply: "x", metadata: {} })).rejects.toMatchObject({ code: "database_unreachable" });
-    expect(settled).toEqual([null]);
+    await expect(
+      saveReplies(down, { executorId: "exec-down", historyLimit: 10, log }, [{ deliveryId: claimed.id, reply: "x", metadata: {} }], 3),
+    ).rejects.toMatchObject({ code: "database_unreachable", message: expect.stringMatching(/^Could not save the agent's reply/) });
   });
 });
 
@@ -307,31 +291,38 @@ describe("orphaned claims", () => {
       status: "delivered",
       claimed_by: "exec-orphans",
     });
-    await project.db.rpc("complete_chat_delivery", { p_delivery_id: running.id, p_executor_id: "exec-orphans", p_reply: "Done." });
+    await saveOne("exec-orphans", running.id, "Done.");
   });
 
   it("lets the worker pick up a delivery whose claim answer it never got", async () => {
     const lost = await sendAndClaim("DM:lead", "Lost in transit", "exec-worker-orphans");
     const answered: string[] = [];
-    const replies = createReplySaver(project.db, { executorId: "exec-worker-orphans", log });
     const worker = createDeliveryWorker({
       db: project.db,
       executorId: "exec-worker-orphans",
       concurrency: 2,
       pollIntervalMs: 60_000,
       historyLimit: 5,
-      orphans: { afterMs: 0, checkEveryMs: 50 },
+      // Long enough that the worker's own claim of the handed-back delivery is answered before it could count as orphaned.
+      orphans: { afterMs: 1_000, checkEveryMs: 50 },
       log,
       process: async ({ delivery }) => {
         answered.push(delivery.message_id);
-        await replies.save({ deliveryId: delivery.id, reply: "Found it.", metadata: {} });
-        return "replied";
+        return { kind: "reply", reply: { deliveryId: delivery.id, reply: "Found it.", metadata: {} }, finish: async () => "replied" };
       },
     });
     worker.start();
     try {
-      await waitFor("the orphaned delivery to be answered", () => answered.includes(lost.delivery.message_id) || undefined, 5_000);
-      const [delivery] = await deliveriesOf(project.db, lost.delivery.message_id);
+      // The row, not the call to process: the reply is saved after process returned it.
+      const delivery = await waitFor(
+        "the orphaned delivery to be processed",
+        async () => {
+          const [row] = await deliveriesOf(project.db, lost.delivery.message_id);
+          return row?.status === "processed" ? row : undefined;
+        },
+        10_000,
+      );
+      expect(answered).toContain(lost.delivery.message_id);
       expect(delivery).toMatchObject({ status: "processed", attempts: 2, claimed_by: "exec-worker-orphans" });
       expect((await repliesTo(project.db, lost.delivery.message_id)).map((r) => r.content)).toEqual(["Found it."]);
     } finally {

@@ -1,25 +1,11 @@
+import type { THealthReport } from "@mission-control/shared/control-api";
 import { describeDrift, diffPublication, hasNoDrift, REALTIME_TABLES } from "@mission-control/shared/realtime";
 import type { TDb } from "../db/executor-client.ts";
 
-/** What GET /health reports. */
-export type THealthReport = {
-  /** ok: all good; degraded: working but the realtime publication drifts; down: the database is unreachable. */
-  status: "ok" | "degraded" | "down";
-  version: string;
-  executorId: string;
-  uptimeMs: number;
-  database: { reachable: boolean; latencyMs: number | null; error?: string };
-  publication: { ok: boolean; drift: string };
-  queue: { queued: number; inFlight: number; failed: number } | null;
-  /** The chat delivery worker. */
-  worker: { state: string; inFlight: number; concurrency: number };
-  /** The approval worker (approved proposals being executed). */
-  approvals: { state: string; inFlight: number; concurrency: number };
-};
-
 /**
  * Checks the database (latency of one round trip), the realtime publication against the shared
- * registry (principle 3), and the queue depth, in parallel.
+ * registry (principle 3), and the queue depth, in parallel, for `GET /health` (the report's schema is
+ * `ZHealthReport` in `@mission-control/shared/control-api`).
  */
 export async function checkHealth(
   db: TDb,

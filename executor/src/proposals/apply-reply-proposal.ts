@@ -2,7 +2,7 @@ import { z } from "zod";
 import { deriveActionId } from "../actions/derive-action-id.ts";
 import type { TDb } from "../db/executor-client.ts";
 import { readDbError } from "../db/read-db-error.ts";
-import type { TDeliveryInput } from "../delivery/read-delivery-input.ts";
+import type { TDeliveryInput } from "../delivery/decode-claimed-delivery.ts";
 import { extractProposalBlock } from "./extract-proposal-block.ts";
 import { insertAgentProposal } from "./insert-agent-proposal.ts";
 

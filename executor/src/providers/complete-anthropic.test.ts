@@ -1,8 +1,5 @@
 import { AppError } from "@mission-control/shared/errors";
 import { afterEach, describe, expect, it } from "vitest";
-import { toAnthropicMessages } from "./complete-anthropic.ts";
-import { createProvider } from "./create-provider.ts";
-import type { TProvider } from "./provider-types.ts";
 import {
   recordingSleep,
   sendJson,
@@ -11,7 +8,10 @@ import {
   startFakeServer,
   type TFakeHandler,
   type TFakeServer,
-} from "./testing/start-fake-server.ts";
+} from "../testing/start-fake-server.ts";
+import { toAnthropicMessages } from "./complete-anthropic.ts";
+import { createProvider } from "./create-provider.ts";
+import type { TProvider } from "./provider-types.ts";
 
 const KEY = "sk-ant-api03-SECRET-abcdefghijklmnop";
 const messages = [

@@ -2,8 +2,6 @@ import { Writable } from "node:stream";
 import { AppError } from "@mission-control/shared/errors";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { createProvider } from "./create-provider.ts";
-import type { TProvider, TProviderConfigInput } from "./provider-types.ts";
 import {
   recordingSleep,
   sendJson,
@@ -12,7 +10,9 @@ import {
   startFakeServer,
   type TFakeHandler,
   type TFakeServer,
-} from "./testing/start-fake-server.ts";
+} from "../testing/start-fake-server.ts";
+import { createProvider } from "./create-provider.ts";
+import type { TProvider, TProviderConfigInput } from "./provider-types.ts";
 
 const KEY = "sk-test-SECRET-0123456789abcdef";
 const messages = [

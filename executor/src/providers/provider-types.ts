@@ -1,9 +1,10 @@
+import type { TAgentProvider } from "@mission-control/shared/schemas";
 import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
 import { z } from "zod";
 
 /** The three provider families Mission Control speaks. Matches `agents.provider` in the database. */
-export type TProviderKind = "openai_compatible" | "anthropic" | "builtin";
+export type TProviderKind = TAgentProvider;
 
 /** One message of a chat, in the provider-neutral shape every provider accepts. */
 export type TChatMessage = { role: "system" | "user" | "assistant"; content: string };

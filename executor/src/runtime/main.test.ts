@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+import { createControlApiClient } from "@mission-control/shared/control-api";
+import { parentEnv } from "@mission-control/supabase/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../env.ts";
-import { repliesTo, sendMessage, waitForDelivery } from "../test-support/send-message.ts";
+import { repliesTo, sendMessage, waitForDelivery } from "../testing/send-message.ts";
 import {
   createTestProject,
   holdExecutorLock,
@@ -10,8 +12,8 @@ import {
   startTestExecutor,
   type TTestProject,
   waitFor,
-} from "../test-support/stack-fixtures.ts";
-import { startFakeOpenAi, type TFakeOpenAi } from "../test-support/start-fake-openai.ts";
+} from "../testing/stack-fixtures.ts";
+import { startFakeOpenAi, type TFakeOpenAi } from "../testing/start-fake-openai.ts";
 import type { TExecutor } from "./start-executor.ts";
 
 let project: TTestProject;
@@ -46,7 +48,7 @@ async function spawnExecutor(executorId: string): Promise<{ child: ChildProcess;
   const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "executor/src/main.ts")], {
     cwd: repoRoot,
     env: {
-      PATH: process.env.PATH,
+      PATH: parentEnv.PATH,
       SUPABASE_URL: s.url,
       SUPABASE_SERVICE_ROLE_KEY: s.serviceRoleKey,
       CONTROL_API_PORT: "0",
@@ -85,7 +87,7 @@ describe("executor process", () => {
   it("prints where the Control API listens and finishes in-flight work on SIGTERM before exiting 0", async () => {
     delayMs = 800;
     const { child, exited, url } = await spawnExecutor(`child-term-${crypto.randomUUID().slice(0, 6)}`);
-    expect((await fetch(`${url}/health`)).status).toBe(200);
+    expect((await createControlApiClient({ baseUrl: url }).health()).status).toBe(200);
     const message = await sendMessage(project.operator, project.projectId, "DM:slow", "Finish before you exit");
     await waitForDelivery(project.db, message.id, "delivered");
     child.kill("SIGTERM");

@@ -1,6 +1,8 @@
+import type { THealthReport } from "@mission-control/shared/control-api";
 import { AppError } from "@mission-control/shared/errors";
 import type { Logger } from "pino";
 import { buildProviderSettings } from "../agents/build-provider-settings.ts";
+import { createAgentLoad } from "../agents/create-agent-load.ts";
 import { createAgentRuntime, type TAgentRuntime } from "../agents/create-agent-runtime.ts";
 import { createAgentStatusWriter } from "../agents/create-agent-status-writer.ts";
 import { createOperatorNames } from "../agents/create-operator-names.ts";
@@ -12,11 +14,10 @@ import { subscribeApprovalWakeups } from "../approvals/subscribe-approval-wakeup
 import { createControlApi } from "../control-api/create-control-api.ts";
 import { createExecutorClient, type TDb } from "../db/executor-client.ts";
 import { createDeliveryWorker, type TDeliveryWorker, type TWorkerStopReport } from "../delivery/create-delivery-worker.ts";
-import { createReplySaver } from "../delivery/create-reply-saver.ts";
-import { processDelivery } from "../delivery/process-delivery.ts";
+import { processDelivery, type TDeliveryDeps } from "../delivery/process-delivery.ts";
 import { subscribeDeliveryWakeups } from "../delivery/subscribe-delivery-wakeups.ts";
 import type { TExecutorEnv } from "../env.ts";
-import { checkHealth, type THealthReport } from "../health/check-health.ts";
+import { checkHealth } from "../health/check-health.ts";
 import { createLogger } from "../log/create-logger.ts";
 import { announcePresence } from "../presence/announce-presence.ts";
 import { createPresenceHeartbeat } from "../presence/create-presence-heartbeat.ts";
@@ -65,6 +66,18 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
   const runtime = overrides.runtime ?? createAgentRuntime({ providers: overrides.providers ?? buildProviderSettings(env), log });
   let state: TWorkerState = "starting";
 
+  const statusWriter = createAgentStatusWriter(db, log);
+  const operatorNames = createOperatorNames(db);
+  const deliveryDeps: TDeliveryDeps = {
+    db,
+    executorId,
+    runtime,
+    operatorNames,
+    statusWriter,
+    retry: { baseMs: env.DELIVERY_RETRY_BASE_MS, maxMs: env.DELIVERY_RETRY_MAX_MS },
+    agentLoad: createAgentLoad(),
+    log,
+  };
   const worker = createDeliveryWorker({
     db,
     executorId,
@@ -74,22 +87,7 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     // A claim request ends within DB_REQUEST_TIMEOUT_MS; a delivery held longer without running is orphaned.
     orphans: { afterMs: env.DB_REQUEST_TIMEOUT_MS + 5_000, checkEveryMs: Math.max(1_000, env.DB_REQUEST_TIMEOUT_MS / 2) },
     log,
-    process: (claimed, signal) =>
-      processDelivery(
-        {
-          db,
-          executorId,
-          runtime,
-          operatorNames,
-          statusWriter,
-          replies,
-          retry: { baseMs: env.DELIVERY_RETRY_BASE_MS, maxMs: env.DELIVERY_RETRY_MAX_MS },
-          agentLoad,
-          log,
-        },
-        claimed,
-        signal,
-      ),
+    process: (claimed, signal) => processDelivery(deliveryDeps, claimed, signal),
   });
   const approvals = createApprovalWorker({
     db,
@@ -111,14 +109,6 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
         signal,
       ),
   });
-  const operatorNames = createOperatorNames(db);
-  const statusWriter = createAgentStatusWriter(db, log);
-  const replies = createReplySaver(db, {
-    executorId,
-    log,
-    claimAlong: { historyLimit: env.HISTORY_MESSAGES, reserve: (saving) => worker.reserve(saving) },
-  });
-  const agentLoad = new Map<string, number>();
   const watchdog = createWatchdog({
     db,
     intervalMs: env.WATCHDOG_INTERVAL_MS,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildProviderSettings } from "../agents/build-provider-settings.ts";
-import { repliesTo, sendMessage, waitForDelivery } from "../test-support/send-message.ts";
-import { createTestProject, holdExecutorLock, startTestExecutor, type TTestProject } from "../test-support/stack-fixtures.ts";
-import { startFakeOpenAi, type TFakeOpenAi } from "../test-support/start-fake-openai.ts";
+import { repliesTo, sendMessage, waitForDelivery } from "../testing/send-message.ts";
+import { createTestProject, holdExecutorLock, startTestExecutor, type TTestProject } from "../testing/stack-fixtures.ts";
+import { startFakeOpenAi, type TFakeOpenAi } from "../testing/start-fake-openai.ts";
 
 let project: TTestProject;
 let slow: TFakeOpenAi;
@@ -66,6 +66,8 @@ describe("graceful stop", () => {
     await waitForDelivery(project.db, message.id, "delivered");
     const report = await first.stop();
     expect(report).toMatchObject({ aborted: 1, released: 1 });
+    // A stopped worker holds nothing: what it did not finish is back in the queue.
+    expect(first.worker).toMatchObject({ state: "stopped", inFlight: 0 });
     const { data: released } = await project.db.from("chat_delivery_queue").select("*").eq("message_id", message.id).single();
     expect(released).toMatchObject({ status: "queued", attempts: 0, claimed_by: null });
     expect(await repliesTo(project.db, message.id)).toHaveLength(0);

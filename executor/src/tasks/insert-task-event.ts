@@ -1,34 +1,16 @@
-import type { Database, Json } from "@mission-control/shared/db";
+import { describeIssues, type TAgentTaskEvent } from "@mission-control/shared/control-api";
+import type { Json } from "@mission-control/shared/db";
 import { AppError } from "@mission-control/shared/errors";
-import { z } from "zod";
+import { type TTaskEvent, ZTaskEvent } from "@mission-control/shared/rows";
 import type { TDb } from "../db/executor-client.ts";
 import { readDbError } from "../db/read-db-error.ts";
 
-/** One row of the task timeline. */
-export type TTaskEventRow = Database["public"]["Tables"]["task_events"]["Row"];
-
-/** An agent's update to a task thread (POST /api/tasks/:taskId/events, and the direct fallback). */
-export const ZAgentTaskEvent = z.strictObject({
-  /** Chosen by the agent side once, so a retry or the fallback after a lost response writes one row. */
-  id: z.uuid().optional(),
-  kind: z.enum(["agent_update", "output_added"]),
-  author_agent_key: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, "an agent key: lower-case letters, digits, _ or -"),
-  content: z.string().trim().min(1).max(100_000),
-  metadata: z.record(z.string(), z.json()).optional(),
-});
-/** An agent's update to a task thread. */
-export type TAgentTaskEvent = z.infer<typeof ZAgentTaskEvent>;
-
 /**
- * Appends an agent's update to a task's timeline (task_events) with the service role, after
- * checking that the task exists and the author is an agent of its project. Idempotent by `id`:
- * writing the same id again returns the row already there.
+ * Appends an agent's update (the body of `POST /api/tasks/:taskId/events`) to a task's timeline
+ * (task_events) with the service role, after checking that the task exists and the author is an
+ * agent of its project. Idempotent by `id`: writing the same id again returns the row already there.
  */
-export async function insertTaskEvent(
-  db: TDb,
-  taskId: string,
-  event: TAgentTaskEvent,
-): Promise<{ event: TTaskEventRow; duplicate: boolean }> {
+export async function insertTaskEvent(db: TDb, taskId: string, event: TAgentTaskEvent): Promise<{ event: TTaskEvent; duplicate: boolean }> {
   const task = await db.from("tasks").select("id, project_id").eq("id", taskId).maybeSingle();
   if (task.error) throw readDbError(task.error, `Could not look up task ${taskId}`, "database_unreachable");
   if (!task.data) throw new AppError("not_found", { message: `Task ${taskId} does not exist: it may have been deleted` });
@@ -60,7 +42,7 @@ export async function insertTaskEvent(
     .setHeader("x-agent-key", event.author_agent_key)
     .select("*")
     .single();
-  if (!inserted.error) return { event: inserted.data, duplicate: false };
+  if (!inserted.error) return { event: readTaskEvent(inserted.data), duplicate: false };
   if (inserted.error.code !== "23505")
     throw readDbError(inserted.error, `Could not add the event to task ${taskId}`, "database_unreachable");
   const existing = await db.from("task_events").select("*").eq("id", id).single();
@@ -68,5 +50,14 @@ export async function insertTaskEvent(
   if (existing.data.task_id !== taskId) {
     throw new AppError("conflict", { message: `Event id ${id} is already used in another task: pick a new id` });
   }
-  return { event: existing.data, duplicate: true };
+  return { event: readTaskEvent(existing.data), duplicate: true };
+}
+
+/** The row as the shared schema reads it: what the Control API answers and the fallback returns. */
+function readTaskEvent(row: unknown): TTaskEvent {
+  const parsed = ZTaskEvent.safeParse(row);
+  if (parsed.success) return parsed.data;
+  throw new AppError("internal", {
+    message: `A task_events row does not match ZTaskEvent (${describeIssues(parsed.error)}): update @mission-control/shared/rows to the migration`,
+  });
 }

@@ -1,9 +1,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { createControlApiClient } from "@mission-control/shared/control-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { insertTask } from "../approvals/testing/proposal-fixtures.ts";
 import type { TExecutor } from "../runtime/start-executor.ts";
-import { createTestProject, holdExecutorLock, stackInfo, startTestExecutor, type TTestProject } from "../test-support/stack-fixtures.ts";
+import { insertTask } from "../testing/proposal-fixtures.ts";
+import { createTestProject, holdExecutorLock, stackInfo, startTestExecutor, type TTestProject } from "../testing/stack-fixtures.ts";
 import { postTaskEvent } from "./post-task-event.ts";
 
 let project: TTestProject;
@@ -29,6 +30,7 @@ const eventsOf = async (id: string) => {
   if (error) throw new Error(error.message);
   return data;
 };
+/** Sends a body as given (malformed on purpose where a test says so), to see the server refuse it. */
 const post = (body: unknown, key: string | null = stackInfo().serviceRoleKey, task = taskId) =>
   fetch(`${executor.controlApiUrl}/api/tasks/${task}/events`, {
     method: "POST",
@@ -39,26 +41,39 @@ const post = (body: unknown, key: string | null = stackInfo().serviceRoleKey, ta
 describe("POST /api/tasks/:taskId/events", () => {
   it("writes an agent update to the task timeline, authored by the agent, once per id", async () => {
     const id = crypto.randomUUID();
-    const body = { id, kind: "agent_update", author_agent_key: "builder", content: "Started on the build", metadata: { step: 1 } };
-    const first = await post(body);
-    expect(first.status).toBe(201);
-    expect(await first.json()).toMatchObject({
+    const event = {
+      id,
+      kind: "agent_update" as const,
+      author_agent_key: "builder",
+      content: "Started on the build",
+      metadata: { step: 1 },
+    };
+    const client = createControlApiClient({ baseUrl: executor.controlApiUrl });
+    const input = { serviceRoleKey: stackInfo().serviceRoleKey, taskId, event };
+    const first = await client.postTaskEvent(input);
+    expect(first).toMatchObject({
+      duplicate: false,
       event: { id, task_id: taskId, kind: "agent_update", author_type: "agent", author_agent_key: "builder" },
     });
-    const again = await post(body);
-    expect(again.status).toBe(200);
+    const again = await client.postTaskEvent(input);
+    expect(again).toMatchObject({ duplicate: true, event: { id } });
     expect(await eventsOf(id)).toEqual([
       expect.objectContaining({ content: "Started on the build", metadata: { step: 1 }, project_id: project.projectId }),
     ]);
   });
 
   it("refuses callers without the service role key, strangers to the project, unknown tasks and other kinds", async () => {
-    const body = { kind: "output_added", author_agent_key: "builder", content: "report.pdf" };
+    const body = { kind: "output_added" as const, author_agent_key: "builder", content: "report.pdf" };
+    const client = createControlApiClient({ baseUrl: executor.controlApiUrl });
+    const postAs = (serviceRoleKey: string, event = body, task = taskId) => client.postTaskEvent({ serviceRoleKey, taskId: task, event });
     expect((await post(body, null)).status).toBe(401);
-    expect((await post(body, stackInfo().anonKey)).status).toBe(401);
-    expect((await post(body, project.operator.token)).status).toBe(401);
-    expect((await post({ ...body, author_agent_key: "intruder" })).status).toBe(403);
-    expect((await post(body, stackInfo().serviceRoleKey, crypto.randomUUID())).status).toBe(404);
+    const refused = (code: string, status: number) => ({ code, details: { status } });
+    await expect(postAs(stackInfo().anonKey)).rejects.toMatchObject(refused("unauthorized", 401));
+    await expect(postAs(project.operator.token)).rejects.toMatchObject(refused("unauthorized", 401));
+    await expect(postAs(stackInfo().serviceRoleKey, { ...body, author_agent_key: "intruder" })).rejects.toMatchObject(
+      refused("forbidden", 403),
+    );
+    await expect(postAs(stackInfo().serviceRoleKey, body, crypto.randomUUID())).rejects.toMatchObject(refused("not_found", 404));
     const comment = await post({ ...body, kind: "comment" });
     expect(comment.status).toBe(400);
     expect(await comment.json()).toMatchObject({ error: { code: "invalid_input", message: expect.stringContaining("kind") } });

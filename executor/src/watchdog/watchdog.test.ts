@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TExecutor } from "../runtime/start-executor.ts";
-import { repliesTo, sendMessage, waitForDelivery } from "../test-support/send-message.ts";
-import { createTestProject, holdExecutorLock, startTestExecutor, type TTestProject } from "../test-support/stack-fixtures.ts";
+import { repliesTo, sendMessage, waitForDelivery } from "../testing/send-message.ts";
+import { createTestProject, holdExecutorLock, startTestExecutor, type TTestProject } from "../testing/stack-fixtures.ts";
 
 let project: TTestProject;
 let executor: TExecutor | undefined;

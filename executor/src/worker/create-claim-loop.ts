@@ -1,31 +1,19 @@
 import type { Logger } from "pino";
-import { computeBackoff } from "./compute-backoff.ts";
-import { createWakeup } from "./create-wakeup.ts";
-import type { TWorkerState } from "./worker-state.ts";
+import { createClaimPoller } from "./create-claim-poller.ts";
+import { moveWorkerState, type TWorkerState } from "./worker-state.ts";
 
-/** After a wake-up whose claim found nothing, look again after these delays (the commit may not be visible yet). */
-const HINT_RETRY_DELAYS_MS = [2, 10, 40];
-
-/** The claim-and-run loop the delivery and approval workers share. */
+/** The claim-and-run loop of the approval worker: a row is in flight from its claim until its job settles. */
 export interface TClaimLoop<TRow> {
   readonly state: TWorkerState;
   /** Rows being processed now. */
   readonly inFlight: number;
-  /** The ids of the rows being processed now. */
-  inFlightIds(): string[];
   start(): void;
-  /** A hint that work is waiting (realtime, Control API, a due retry): claim now, and look again shortly if nothing is visible yet. */
+  /** A hint that work is waiting (realtime, Control API): claim now, and look again shortly if nothing is visible yet. */
   hint(): void;
   /** True while the loop starts or runs, i.e. may still take on work. */
   readonly accepting: boolean;
-  /** Runs rows claimed outside the loop (e.g. for one message or proposal). */
+  /** Runs rows claimed outside the loop (e.g. for one proposal). */
   adopt(rows: readonly TRow[]): void;
-  /**
-   * Reserves slots for a claim made elsewhere along with finishing `finishing` rows in flight (whose
-   * slots it may reuse): `limit` is how many rows that claim may take (0 when stopping). Call
-   * `settle` with what it claimed (null when the call failed): the rows run, the reservation ends.
-   */
-  reserve(finishing: number): { limit: number; settle(rows: readonly TRow[] | null): void };
   /** Resolves when nothing is in flight. */
   idle(): Promise<void>;
   /**
@@ -38,13 +26,12 @@ export interface TClaimLoop<TRow> {
 }
 
 /**
- * A worker loop with explicit states (created → starting → running → stopping → stopped): claims
- * with skip-locked as many rows as there are free slots, waits on an abortable doorbell rung by
- * hints and freed slots, polls every `pollIntervalMs` as the fallback, and backs off exponentially
- * after a failed claim. `run` must not throw for expected failures; a rejection is logged.
+ * A worker loop with explicit states (created → starting → running → stopping → stopped) that
+ * claims with skip-locked as many rows as there are free slots (see createClaimPoller for when)
+ * and runs each. `run` must not throw for expected failures; a rejection is logged.
  */
 export function createClaimLoop<TRow extends { id: string }>(options: {
-  /** Plural noun for log lines, e.g. "deliveries". */
+  /** Plural noun for log lines, e.g. "approved proposals". */
   what: string;
   concurrency: number;
   pollIntervalMs: number;
@@ -55,71 +42,35 @@ export function createClaimLoop<TRow extends { id: string }>(options: {
   onRunError: (err: unknown, row: TRow) => void;
 }): TClaimLoop<TRow> {
   const { log } = options;
-  const wakeup = createWakeup();
-  const loopAbort = new AbortController();
   const jobsAbort = new AbortController();
   const inFlight = new Map<string, Promise<void>>();
   const idleWaiters = new Set<() => void>();
   let state: TWorkerState = "created";
-  let loopDone: Promise<void> = Promise.resolve();
-  let moreMayBeWaiting = true;
-  let hinted = false;
-  let hintRetries = 0;
-  /** Slots the loop's own claim in flight asked for. */
-  let loopClaiming = 0;
-  /** Slots promised to claims made elsewhere, beyond the slots of the rows they finish. */
-  let reservedExtra = 0;
 
-  const run = (row: TRow) => {
+  const poller = createClaimPoller({
+    what: options.what,
+    pollIntervalMs: options.pollIntervalMs,
+    log,
+    free: () => options.concurrency - inFlight.size,
+    claim: async (limit) => {
+      const claimed = await options.claim(limit);
+      for (const row of claimed) run(row);
+      return claimed.length;
+    },
+  });
+
+  function run(row: TRow): void {
     if (inFlight.has(row.id)) return;
     const job = options
       .run(row, jobsAbort.signal)
       .catch((err: unknown) => options.onRunError(err, row))
       .finally(() => {
         inFlight.delete(row.id);
-        if (moreMayBeWaiting) wakeup.wake();
+        poller.slotFreed();
         if (inFlight.size === 0) for (const resolve of idleWaiters) resolve();
       });
     inFlight.set(row.id, job);
-  };
-
-  const loop = async () => {
-    state = "running";
-    let failures = 0;
-    while (state === "running") {
-      const free = options.concurrency - inFlight.size - reservedExtra;
-      if (free > 0) {
-        try {
-          const wasHinted = hinted;
-          hinted = false;
-          loopClaiming = free;
-          const claimed = await options.claim(free);
-          failures = 0;
-          moreMayBeWaiting = claimed.length === free;
-          for (const row of claimed) run(row);
-          // Only now: until the claimed rows count as in flight, a reservation must not hand out their slots.
-          loopClaiming = 0;
-          if (moreMayBeWaiting) continue;
-          if (claimed.length === 0 && (wasHinted || hintRetries > 0) && hintRetries < HINT_RETRY_DELAYS_MS.length) {
-            // A wake-up can arrive a moment before its commit is visible to other sessions: look again shortly.
-            const delayMs = HINT_RETRY_DELAYS_MS[hintRetries] ?? options.pollIntervalMs;
-            hintRetries += 1;
-            if ((await wakeup.wait(delayMs, loopAbort.signal)) === "aborted") break;
-            continue;
-          }
-          hintRetries = 0;
-        } catch (err) {
-          loopClaiming = 0;
-          failures += 1;
-          const delayMs = computeBackoff({ attempt: failures, baseMs: options.pollIntervalMs, maxMs: 30_000 });
-          log.error({ err, failures, delayMs }, `claiming ${options.what} failed; backing off`);
-          if ((await wakeup.wait(delayMs, loopAbort.signal)) === "aborted") break;
-          continue;
-        }
-      }
-      if ((await wakeup.wait(options.pollIntervalMs, loopAbort.signal)) === "aborted") break;
-    }
-  };
+  }
 
   const idle = () =>
     inFlight.size === 0
@@ -139,47 +90,23 @@ export function createClaimLoop<TRow extends { id: string }>(options: {
     get inFlight() {
       return inFlight.size;
     },
-    inFlightIds: () => [...inFlight.keys()],
     start() {
       if (state !== "created") return;
       state = "starting";
-      loopDone = loop();
+      poller.start();
+      state = moveWorkerState(`${options.what} loop`, state, ["starting"], "running");
     },
-    hint() {
-      hinted = true;
-      hintRetries = 0;
-      wakeup.wake();
-    },
+    hint: () => poller.hint(),
     get accepting() {
       return state === "running" || state === "starting";
     },
     adopt(rows) {
       for (const row of rows) run(row);
     },
-    reserve(finishing) {
-      if (state !== "running" && state !== "starting") return { limit: 0, settle: () => {} };
-      const limit = Math.max(0, options.concurrency - inFlight.size - reservedExtra - loopClaiming + finishing);
-      const extra = Math.max(0, limit - finishing);
-      reservedExtra += extra;
-      let settled = false;
-      return {
-        limit,
-        settle(rows) {
-          if (settled) return;
-          settled = true;
-          reservedExtra -= extra;
-          // After the shutdown deadline aborted the jobs, rows claimed now are not started: the stop releases them.
-          if (!rows || jobsAbort.signal.aborted) return;
-          moreMayBeWaiting = rows.length === limit;
-          for (const row of rows) run(row);
-        },
-      };
-    },
     idle,
     async drain(timeoutMs) {
-      state = "stopping";
-      loopAbort.abort();
-      await loopDone;
+      state = moveWorkerState(`${options.what} loop`, state, ["starting", "running"], "stopping");
+      await poller.stop();
       const drained = await Promise.race([
         idle().then(() => true),
         new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),

@@ -1028,32 +1028,6 @@ export type Database = {
         Args: { p_claim_limit?: number; p_executor_id: string; p_history_limit?: number; p_replies: Json };
         Returns: Json;
       };
-      complete_chat_delivery: {
-        Args: { p_delivery_id: string; p_executor_id: string; p_metadata?: Json; p_reply: string };
-        Returns: {
-          author_agent_key: string | null;
-          author_type: string;
-          author_user_id: string | null;
-          content: string;
-          created_at: string;
-          id: string;
-          message_type: string;
-          metadata: NonNullable<Json>;
-          project_id: string;
-          reply_to: string | null;
-          seq: number;
-          status: string;
-          target_agent_keys: string[];
-          thread_id: string;
-          updated_at: string;
-        };
-        SetofOptions: {
-          from: "*";
-          to: "project_chat_messages";
-          isOneToOne: true;
-          isSetofReturn: false;
-        };
-      };
       expire_action_proposals: {
         Args: Record<PropertyKey, never>;
         Returns: {

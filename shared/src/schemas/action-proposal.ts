@@ -1,10 +1,12 @@
 import { z } from "zod";
-
-/** The actions an agent can propose; the database refuses any other. */
-export const ACTION_TYPES = ["create_task", "schedule_job", "edit_doc", "send_message", "api_call", "file_write"] as const;
-
-/** proposed -> approved | rejected | expired; approved -> executing -> executed | failed (enforced in SQL). */
-export const ACTION_PROPOSAL_STATUSES = ["proposed", "approved", "rejected", "expired", "executing", "executed", "failed"] as const;
+import {
+  ACTION_PROPOSAL_STATUSES,
+  type ACTION_TYPES,
+  REVERSIBILITIES,
+  RISK_LEVELS,
+  SCHEDULE_KINDS,
+  TASK_PRIORITIES,
+} from "./column-enums.ts";
 
 const ZAgentKey = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, "an agent key: lower-case letters, digits, _ or -");
 const ZTimestamp = z.iso.datetime({ offset: true });
@@ -16,7 +18,7 @@ export const ZChecklistItem = z.strictObject({ text: z.string().trim().min(1).ma
 export const ZCreateTaskParams = z.strictObject({
   title: z.string().trim().min(1).max(300),
   description: z.string().max(50_000).optional(),
-  priority: z.enum(["low", "normal", "high", "urgent"]).optional(),
+  priority: z.enum(TASK_PRIORITIES).optional(),
   labels: z.array(z.string().min(1).max(50)).max(20).optional(),
   assignee_agent_key: ZAgentKey.optional(),
   due_at: ZTimestamp.optional(),
@@ -26,7 +28,7 @@ export const ZCreateTaskParams = z.strictObject({
 /** schedule_job: a row in cron_mirror. */
 export const ZScheduleJobParams = z.strictObject({
   name: z.string().trim().min(1).max(120),
-  schedule_kind: z.enum(["every", "cron", "at"]),
+  schedule_kind: z.enum(SCHEDULE_KINDS),
   schedule_expr: z.string().trim().min(1).max(200),
   job_intent: z
     .string()
@@ -82,7 +84,7 @@ export const ACTION_PARAMS_SCHEMAS = {
   send_message: ZSendMessageParams,
   api_call: ZApiCallParams,
   file_write: ZFileWriteParams,
-} as const;
+} as const satisfies Record<(typeof ACTION_TYPES)[number], z.ZodType>;
 
 /** `{action_type, params}` validated per action type. */
 export const ZActionProposalParams = z.discriminatedUnion("action_type", [
@@ -101,9 +103,9 @@ export const ZActionProposalInput = z.intersection(
   ZActionProposalParams,
   z.object({
     summary: z.string().max(500).optional(),
-    risk: z.enum(["low", "medium", "high"]),
+    risk: z.enum(RISK_LEVELS),
     blast_radius: z.string().max(2000).optional(),
-    reversibility: z.enum(["reversible", "partial", "irreversible"]),
+    reversibility: z.enum(REVERSIBILITIES),
     rollback_plan: z.string().max(5000).optional(),
     expires_at: ZTimestamp.optional(),
     task_id: z.uuid().nullable().optional(),
@@ -121,9 +123,9 @@ export const ZActionProposal = z.intersection(
     project_id: z.uuid(),
     summary: z.string(),
     params_hash: z.string().regex(/^[0-9a-f]{64}$/),
-    risk: z.enum(["low", "medium", "high"]),
+    risk: z.enum(RISK_LEVELS),
     blast_radius: z.string(),
-    reversibility: z.enum(["reversible", "partial", "irreversible"]),
+    reversibility: z.enum(REVERSIBILITIES),
     rollback_plan: z.string(),
     expires_at: ZTimestamp,
     proposed_by_agent_key: ZAgentKey,

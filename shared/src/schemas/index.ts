@@ -1,7 +1,5 @@
 export {
   ACTION_PARAMS_SCHEMAS,
-  ACTION_PROPOSAL_STATUSES,
-  ACTION_TYPES,
   type TActionProposal,
   type TActionProposalInput,
   type TActionProposalParams,
@@ -17,3 +15,5 @@ export {
   ZScheduleJobParams,
   ZSendMessageParams,
 } from "./action-proposal.ts";
+// Every value list a SQL check enforces (the enum test reads them all from this subpath).
+export * from "./column-enums.ts";

@@ -1,8 +1,8 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serviceClient, sqlPool } from "../helpers/stack-clients.ts";
-import { createProjectFixture, dropProjectFixture, insertProposal, type TProjectFixture } from "../tasks/project-fixture.ts";
-import { fieldsFor, PROPOSAL_STATUSES, proposalIn, snapshotProposal, type TProposalStatus } from "./proposal-states.ts";
+import { createProjectFixture, dropProjectFixture, insertProposal, type TProjectFixture } from "../../testing/project-fixture.ts";
+import { fieldsFor, PROPOSAL_STATUSES, proposalIn, snapshotProposal, type TProposalStatus } from "../../testing/proposal-states.ts";
+import { serviceClient, sqlPool } from "../../testing/stack-clients.ts";
 
 let sql: pg.Pool;
 let f: TProjectFixture;

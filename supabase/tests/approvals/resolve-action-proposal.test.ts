@@ -1,9 +1,15 @@
 import { ZActionProposal } from "@mission-control/shared/schemas";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serviceClient, sqlPool } from "../helpers/stack-clients.ts";
-import { createProjectFixture, dropProjectFixture, insertProposal, insertTask, type TProjectFixture } from "../tasks/project-fixture.ts";
-import { snapshotProposal } from "./proposal-states.ts";
+import {
+  createProjectFixture,
+  dropProjectFixture,
+  insertProposal,
+  insertTask,
+  type TProjectFixture,
+} from "../../testing/project-fixture.ts";
+import { snapshotProposal } from "../../testing/proposal-states.ts";
+import { serviceClient, sqlPool } from "../../testing/stack-clients.ts";
 
 let sql: pg.Pool;
 let f: TProjectFixture;

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { anonClient, serviceClient, stackInfo } from "../helpers/stack-clients.ts";
+import { anonClient, serviceClient, stackInfo } from "../../testing/stack-clients.ts";
 
 function newEmail(label: string) {
   return `${label}-${crypto.randomUUID().slice(0, 8)}@example.test`;

@@ -1,6 +1,6 @@
 import { describeDrift, diffPublication, REALTIME_TABLES } from "@mission-control/shared/realtime";
 import { afterAll, describe, expect, it } from "vitest";
-import { anonClient, serviceClient, sqlPool } from "../helpers/stack-clients.ts";
+import { anonClient, serviceClient, sqlPool } from "../../testing/stack-clients.ts";
 
 const pool = sqlPool();
 afterAll(() => pool.end());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { sleep, startRealtimeTestStack, type TRealtimeTestStack, waitUntil } from "./realtime-test-stack.ts";
+import { sleep, startRealtimeTestStack, type TRealtimeTestStack, waitUntil } from "../../testing/realtime-test-stack.ts";
 
 let rt: TRealtimeTestStack;
 const sockets: WebSocket[] = [];

@@ -1,6 +1,6 @@
 import type { RealtimePostgresChangesPayload } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sleep, startRealtimeTestStack, subscribeChannel, type TRealtimeTestStack, waitUntil } from "./realtime-test-stack.ts";
+import { sleep, startRealtimeTestStack, subscribeChannel, type TRealtimeTestStack, waitUntil } from "../../testing/realtime-test-stack.ts";
 
 type TChange = RealtimePostgresChangesPayload<Record<string, unknown>>;
 type TSlot = { slot_name: string; temporary: boolean; active: boolean };

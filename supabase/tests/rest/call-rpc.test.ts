@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { anonClient, serviceClient, sqlPool } from "../helpers/stack-clients.ts";
-import { createRestFixtures, dropRestFixtures, restFetch, type TRestFixtureNames } from "./rest-fixtures.ts";
+import { createRestFixtures, dropRestFixtures, restFetch, type TRestFixtureNames } from "../../testing/rest-fixtures.ts";
+import { anonClient, serviceClient, sqlPool } from "../../testing/stack-clients.ts";
 
 let sql: pg.Pool;
 let n: TRestFixtureNames;

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sqlPool, stackInfo } from "../helpers/stack-clients.ts";
-import { createRestFixtures, dropRestFixtures, restFetch, type TRestFixtureNames } from "./rest-fixtures.ts";
+import { createRestFixtures, dropRestFixtures, restFetch, type TRestFixtureNames } from "../../testing/rest-fixtures.ts";
+import { sqlPool, stackInfo } from "../../testing/stack-clients.ts";
 
 let sql: pg.Pool;
 let n: TRestFixtureNames;

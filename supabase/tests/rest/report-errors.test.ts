@@ -1,7 +1,13 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { anonClient, serviceClient, sqlPool, stackInfo } from "../helpers/stack-clients.ts";
-import { createRestFixtures, dropRestFixtures, restFetch, type TRestFixtureNames, waitForSchemaCache } from "./rest-fixtures.ts";
+import {
+  createRestFixtures,
+  dropRestFixtures,
+  restFetch,
+  type TRestFixtureNames,
+  waitForSchemaCache,
+} from "../../testing/rest-fixtures.ts";
+import { anonClient, serviceClient, sqlPool, stackInfo } from "../../testing/stack-clients.ts";
 
 let sql: pg.Pool;
 let n: TRestFixtureNames;

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { anonClient, serviceClient, signedInClient, sqlPool } from "../helpers/stack-clients.ts";
-import { clientForNewUser, createRestFixtures, dropRestFixtures, type TRestFixtureNames } from "./rest-fixtures.ts";
+import { clientForNewUser, createRestFixtures, dropRestFixtures, type TRestFixtureNames } from "../../testing/rest-fixtures.ts";
+import { anonClient, serviceClient, signedInClient, sqlPool } from "../../testing/stack-clients.ts";
 
 let sql: pg.Pool;
 let n: TRestFixtureNames;

@@ -5,8 +5,9 @@ import path from "node:path";
 import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../local/src/config/env.ts";
+import { getFreePort } from "../../local/src/stack/get-free-port.ts";
 import { startStack } from "../../local/src/stack/start-stack.ts";
-import { getFreePort } from "../helpers/get-free-port.ts";
+import { parentEnv } from "../../testing/env.ts";
 
 const dataDir = path.join(repoRoot, ".local", `test-stack-cli-${process.pid}`);
 afterAll(() => fs.rm(dataDir, { recursive: true, force: true }));
@@ -15,7 +16,7 @@ async function spawnStack(port: number, pgPort: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "supabase/local/src/cli/stack.ts")], {
     cwd: repoRoot,
     env: {
-      ...process.env,
+      ...parentEnv,
       MC_STACK_PORT: String(port),
       MC_STACK_PG_PORT: String(pgPort),
       MC_STACK_DATA_DIR: dataDir,

@@ -5,8 +5,8 @@ import pg from "pg";
 import pino from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../../local/src/config/env.ts";
+import { getFreePort } from "../../local/src/stack/get-free-port.ts";
 import { startStack, type TStackHandle } from "../../local/src/stack/start-stack.ts";
-import { getFreePort } from "../helpers/get-free-port.ts";
 
 const dataDir = path.join(repoRoot, ".local", "test-start-stack");
 const log = pino({ level: "silent" });

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serviceClient, sqlPool } from "../helpers/stack-clients.ts";
-import { createProjectFixture, dropProjectFixture, insertTask, type TProjectFixture } from "./project-fixture.ts";
+import { createProjectFixture, dropProjectFixture, insertTask, type TProjectFixture } from "../../testing/project-fixture.ts";
+import { serviceClient, sqlPool } from "../../testing/stack-clients.ts";
 
 let sql: pg.Pool;
 let f: TProjectFixture;

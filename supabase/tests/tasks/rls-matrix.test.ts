@@ -2,8 +2,14 @@ import crypto from "node:crypto";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { anonClient, sqlPool } from "../helpers/stack-clients.ts";
-import { createProjectFixture, dropProjectFixture, insertProposal, insertTask, type TProjectFixture } from "./project-fixture.ts";
+import {
+  createProjectFixture,
+  dropProjectFixture,
+  insertProposal,
+  insertTask,
+  type TProjectFixture,
+} from "../../testing/project-fixture.ts";
+import { anonClient, sqlPool } from "../../testing/stack-clients.ts";
 
 let sql: pg.Pool;
 let f: TProjectFixture;

@@ -1,8 +1,8 @@
 import { createSupabaseClient } from "@mission-control/shared/db";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serviceClient, sqlPool, stackInfo } from "../helpers/stack-clients.ts";
-import { createProjectFixture, dropProjectFixture, insertTask, type TProjectFixture } from "./project-fixture.ts";
+import { createProjectFixture, dropProjectFixture, insertTask, type TProjectFixture } from "../../testing/project-fixture.ts";
+import { serviceClient, sqlPool, stackInfo } from "../../testing/stack-clients.ts";
 
 let sql: pg.Pool;
 let f: TProjectFixture;

@@ -1,5 +1,5 @@
-import { expect, test } from "../support/fixtures.ts";
-import { createTestProject } from "../support/test-data.ts";
+import { expect, test } from "../testing/fixtures.ts";
+import { createTestProject } from "../testing/test-data.ts";
 
 test.describe("Agents roster", () => {
   test("shows an agent's status, current action and context use as the executor writes them", async ({ page, admin, signIn, shot }) => {

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { badge, expect, test } from "../support/fixtures.ts";
-import { approvalCard, insertTask, proposeAction, readProposal } from "../support/task-helpers.ts";
-import { createTestProject, OPERATOR } from "../support/test-data.ts";
+import { badge, expect, test } from "../testing/fixtures.ts";
+import { approvalCard, insertTask, proposeAction, readProposal } from "../testing/task-helpers.ts";
+import { createTestProject, OPERATOR } from "../testing/test-data.ts";
 
 test.describe("approving a file_write", () => {
   test.beforeEach(async ({ executor }) => {

@@ -1,7 +1,7 @@
-import { dmPane } from "../support/chat-helpers.ts";
-import { expect, test } from "../support/fixtures.ts";
-import { approvalCard, proposeAction, readProposal } from "../support/task-helpers.ts";
-import { createTestProject, ensureDmThread } from "../support/test-data.ts";
+import { dmPane } from "../testing/chat-helpers.ts";
+import { expect, test } from "../testing/fixtures.ts";
+import { approvalCard, proposeAction, readProposal } from "../testing/task-helpers.ts";
+import { createTestProject, ensureDmThread } from "../testing/test-data.ts";
 
 test.describe("proposals in chat", () => {
   test("a proposal made in a DM shows as an approval card there, and is rejected from it", async ({ page, admin, signIn, shot }) => {

@@ -1,6 +1,6 @@
-import { expect, test } from "../support/fixtures.ts";
-import { insertTask, proposeAction } from "../support/task-helpers.ts";
-import { createTestProject } from "../support/test-data.ts";
+import { expect, test } from "../testing/fixtures.ts";
+import { insertTask, proposeAction } from "../testing/task-helpers.ts";
+import { createTestProject } from "../testing/test-data.ts";
 
 test.describe("approvals inbox", () => {
   test("the sidebar count and the inbox follow proposals live, oldest first", async ({ page, admin, signIn, shot }) => {

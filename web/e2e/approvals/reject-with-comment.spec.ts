@@ -1,6 +1,6 @@
-import { expect, test } from "../support/fixtures.ts";
-import { approvalCard, insertTask, proposeAction, readProposal } from "../support/task-helpers.ts";
-import { createTestProject } from "../support/test-data.ts";
+import { expect, test } from "../testing/fixtures.ts";
+import { approvalCard, insertTask, proposeAction, readProposal } from "../testing/task-helpers.ts";
+import { createTestProject } from "../testing/test-data.ts";
 
 test.describe("rejecting a proposal", () => {
   test.beforeEach(async ({ executor }) => {

@@ -1,7 +1,7 @@
 import { createSupabaseClient } from "@mission-control/shared/db";
-import { expect, test } from "../support/fixtures.ts";
-import { approvalCard, insertTask, proposeAction, readProposal } from "../support/task-helpers.ts";
-import { createTestProject, createUser, OPERATOR } from "../support/test-data.ts";
+import { expect, test } from "../testing/fixtures.ts";
+import { approvalCard, insertTask, proposeAction, readProposal } from "../testing/task-helpers.ts";
+import { createTestProject, createUser, OPERATOR } from "../testing/test-data.ts";
 
 test.describe("viewers", () => {
   test("a viewer sees the proposal but no buttons, and the database refuses their approval", async ({ page, admin, env, signIn, shot }) => {

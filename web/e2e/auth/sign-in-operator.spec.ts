@@ -1,5 +1,5 @@
-import { badge, expect, test } from "../support/fixtures.ts";
-import { OPERATOR } from "../support/test-data.ts";
+import { badge, expect, test } from "../testing/fixtures.ts";
+import { OPERATOR } from "../testing/test-data.ts";
 
 test.describe("sign-in", () => {
   test("sends a signed-out visitor to the sign-in page, remembering where they were going", async ({ page }) => {

@@ -1,6 +1,6 @@
-import { agentReplies, dmPane, operatorMessage, sendFrom } from "../support/chat-helpers.ts";
-import { badge, expect, test } from "../support/fixtures.ts";
-import { createTestProject } from "../support/test-data.ts";
+import { agentReplies, dmPane, operatorMessage, sendFrom } from "../testing/chat-helpers.ts";
+import { badge, expect, test } from "../testing/fixtures.ts";
+import { createTestProject } from "../testing/test-data.ts";
 
 test.describe("DMs", () => {
   test.beforeEach(async ({ executor }) => {

@@ -1,6 +1,6 @@
-import { dmPane } from "../support/chat-helpers.ts";
-import { expect, test } from "../support/fixtures.ts";
-import { createTestProject } from "../support/test-data.ts";
+import { dmPane } from "../testing/chat-helpers.ts";
+import { expect, test } from "../testing/fixtures.ts";
+import { createTestProject } from "../testing/test-data.ts";
 
 test.describe("DM panes", () => {
   test("opens up to three conversations side by side from the agent list, with the keyboard", async ({ page, admin, signIn }) => {

@@ -1,6 +1,6 @@
-import { agentReplies, dmPane, operatorMessage, sendFrom, waitForDelivery } from "../support/chat-helpers.ts";
-import { expect, test, WATCHDOG_STUCK_AFTER_MS } from "../support/fixtures.ts";
-import { createTestProject } from "../support/test-data.ts";
+import { agentReplies, dmPane, operatorMessage, sendFrom, waitForDelivery } from "../testing/chat-helpers.ts";
+import { expect, test, WATCHDOG_STUCK_AFTER_MS } from "../testing/fixtures.ts";
+import { createTestProject } from "../testing/test-data.ts";
 
 test.describe("watchdog and retry", () => {
   test.beforeEach(async ({ executor }) => {

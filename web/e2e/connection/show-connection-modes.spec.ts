@@ -1,5 +1,5 @@
-import { badge, expect, test } from "../support/fixtures.ts";
-import { createTestProject } from "../support/test-data.ts";
+import { badge, expect, test } from "../testing/fixtures.ts";
+import { createTestProject } from "../testing/test-data.ts";
 
 test.describe("connection badge", () => {
   test("turns Offline when Supabase cannot be reached and recovers when it can", async ({ page, admin, signIn, shot }) => {

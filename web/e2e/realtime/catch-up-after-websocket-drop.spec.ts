@@ -1,7 +1,7 @@
 import type { Page, WebSocketRoute } from "@playwright/test";
-import { dmPane } from "../support/chat-helpers.ts";
-import { badge, expect, test } from "../support/fixtures.ts";
-import { createTestProject, ensureDmThread, insertAgentMessage } from "../support/test-data.ts";
+import { dmPane } from "../testing/chat-helpers.ts";
+import { badge, expect, test } from "../testing/fixtures.ts";
+import { createTestProject, ensureDmThread, insertAgentMessage } from "../testing/test-data.ts";
 
 /**
  * Routes the page's realtime websocket through Playwright so a spec can cut it: `drop()` closes

@@ -1,5 +1,5 @@
-import { expect, test } from "../support/fixtures.ts";
-import { createTestProject, createUser } from "../support/test-data.ts";
+import { expect, test } from "../testing/fixtures.ts";
+import { createTestProject, createUser } from "../testing/test-data.ts";
 
 test.describe("labs flags", () => {
   test("turns on DMs and the Team Room from Settings → Labs, and the pages open", async ({ page, admin, signIn, shot }) => {

@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { getFreePort, startStack } from "@mission-control/supabase/stack";
 import pino from "pino";
-import { startStack } from "../../../supabase/local/src/stack/start-stack.ts";
-import { getFreePort } from "../../../supabase/tests/helpers/get-free-port.ts";
-import { waitForHttp } from "../support/wait-for-http.ts";
+import { e2eLogLevel, parentPathAndHome, publishE2eEnv } from "../testing/env.ts";
+import { waitForHttp } from "../testing/wait-for-http.ts";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const repoRoot = path.resolve(webDir, "..");
@@ -27,7 +27,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     pgPort: await getFreePort(),
     reset: true,
     seed: true,
-    log: pino({ level: process.env.MC_TEST_LOG_LEVEL ?? "warn" }),
+    log: pino({ level: e2eLogLevel }),
   });
   const webPort = await getFreePort();
   const controlApiPort = await getFreePort();
@@ -41,8 +41,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       {
         cwd: webDir,
         env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
+          ...parentPathAndHome,
           NODE_ENV: "production",
           NEXT_TELEMETRY_DISABLED: "1",
           SUPABASE_URL: stack.SUPABASE_URL,
@@ -64,12 +63,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     throw err;
   }
 
-  Object.assign(process.env, {
+  publishE2eEnv({
     E2E_BASE_URL: baseUrl,
     E2E_SUPABASE_URL: stack.SUPABASE_URL,
     E2E_SUPABASE_ANON_KEY: stack.SUPABASE_ANON_KEY,
     E2E_SUPABASE_SERVICE_ROLE_KEY: stack.SUPABASE_SERVICE_ROLE_KEY,
-    E2E_CONTROL_API_PORT: String(controlApiPort),
+    E2E_CONTROL_API_PORT: controlApiPort,
     E2E_REPO_ROOT: repoRoot,
   });
 

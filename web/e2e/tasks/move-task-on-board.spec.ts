@@ -1,6 +1,6 @@
-import { expect, test } from "../support/fixtures.ts";
-import { boardCard, boardColumn, insertTask, readTask } from "../support/task-helpers.ts";
-import { createTestProject, OPERATOR } from "../support/test-data.ts";
+import { expect, test } from "../testing/fixtures.ts";
+import { boardCard, boardColumn, insertTask, readTask } from "../testing/task-helpers.ts";
+import { createTestProject, OPERATOR } from "../testing/test-data.ts";
 
 test.describe("kanban board", () => {
   test("drags a card to another column with the mouse and the move persists", async ({ page, admin, signIn, shot }) => {

@@ -1,5 +1,5 @@
-import { expect, test } from "../support/fixtures.ts";
-import { createTestProject, insertAgentMessage } from "../support/test-data.ts";
+import { expect, test } from "../testing/fixtures.ts";
+import { createTestProject, insertAgentMessage } from "../testing/test-data.ts";
 
 test.describe("promote to task", () => {
   test("an operator turns a Team Room message into an inbox task", async ({ page, admin, signIn, shot }) => {

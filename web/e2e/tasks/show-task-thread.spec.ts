@@ -1,6 +1,6 @@
-import { expect, test } from "../support/fixtures.ts";
-import { insertTask } from "../support/task-helpers.ts";
-import { createTestProject, OPERATOR } from "../support/test-data.ts";
+import { expect, test } from "../testing/fixtures.ts";
+import { insertTask } from "../testing/task-helpers.ts";
+import { createTestProject, OPERATOR } from "../testing/test-data.ts";
 
 test.describe("task thread", () => {
   test("shows description, legacy notes, agent progress and status changes in order, and takes comments and outputs", async ({

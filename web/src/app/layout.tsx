@@ -3,6 +3,7 @@ import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { readWebEnv } from "@/env.ts";
 import { ClientConfigProvider } from "@/features/config/client-config-provider.tsx";
+import { LiveStoreProvider } from "@/features/live/live-store-provider.tsx";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -12,7 +13,8 @@ export const metadata: Metadata = {
 
 /**
  * Root layout (server). Reads the public configuration at request time, so one build serves
- * any stack, and hands it to client components. The service role key is never read here.
+ * any stack, and hands it to client components with the tab's live store. The service role key
+ * is never read here.
  */
 export default async function RootLayout({ children }: { children: ReactNode }) {
   await connection();
@@ -21,7 +23,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body>
-        <ClientConfigProvider config={config}>{children}</ClientConfigProvider>
+        <ClientConfigProvider config={config}>
+          <LiveStoreProvider>{children}</LiveStoreProvider>
+        </ClientConfigProvider>
       </body>
     </html>
   );

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { TGatewayContext } from "../gateway/module-context.ts";
+import type { TGatewayContext } from "../http/module-context.ts";
 import { authError } from "./auth-errors.ts";
 import { insertUser } from "./sign-up.ts";
 import { type TAuthUserRow, USER_COLUMNS, userJson } from "./user-json.ts";

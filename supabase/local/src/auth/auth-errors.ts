@@ -1,4 +1,4 @@
-import { HttpError } from "../gateway/http-helpers.ts";
+import { HttpError } from "../http/http-helpers.ts";
 
 /** GoTrue error codes the local auth endpoints return (the subset supabase-js reacts to). */
 export type TAuthErrorCode =

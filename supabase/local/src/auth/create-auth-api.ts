@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import { readJsonBody, sendJson } from "../gateway/http-helpers.ts";
-import type { TGatewayContext, THttpModule } from "../gateway/module-context.ts";
+import { readJsonBody, sendJson } from "../http/http-helpers.ts";
+import type { TGatewayContext, THttpModule } from "../http/module-context.ts";
 import { JwtError } from "../keys/jwt-keys.ts";
 import { adminCreateUser, adminDeleteUser, adminGetUser, adminListUsers, requireServiceRole } from "./admin-users.ts";
 import { AUTH_API_VERSION, authError } from "./auth-errors.ts";

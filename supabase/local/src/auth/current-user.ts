@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { TGatewayContext } from "../gateway/module-context.ts";
+import type { TGatewayContext } from "../http/module-context.ts";
 import { JwtError, type TJwtClaims } from "../keys/jwt-keys.ts";
 import { authError } from "./auth-errors.ts";
 import { authTransaction } from "./auth-transaction.ts";

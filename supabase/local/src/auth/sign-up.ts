@@ -1,4 +1,4 @@
-import type { TGatewayContext } from "../gateway/module-context.ts";
+import type { TGatewayContext } from "../http/module-context.ts";
 import { authError } from "./auth-errors.ts";
 import { authTransaction } from "./auth-transaction.ts";
 import { openSession, sessionJson } from "./issue-session.ts";

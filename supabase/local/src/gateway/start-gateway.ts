@@ -1,11 +1,11 @@
 import http from "node:http";
 import type { Duplex } from "node:stream";
 import { createAuthApi } from "../auth/create-auth-api.ts";
+import { assertPortFree } from "../http/assert-port-free.ts";
+import { corsHeaders, HttpError, sendJson } from "../http/http-helpers.ts";
+import type { TGatewayContext, THttpModule } from "../http/module-context.ts";
 import { createRealtimeServer } from "../realtime/create-realtime-server.ts";
 import { createRestApi } from "../rest/create-rest-api.ts";
-import { assertPortFree } from "./assert-port-free.ts";
-import { corsHeaders, HttpError, sendJson } from "./http-helpers.ts";
-import type { TGatewayContext, THttpModule } from "./module-context.ts";
 
 export interface TGatewayHandle {
   url: string;

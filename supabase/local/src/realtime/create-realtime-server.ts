@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { REALTIME_PUBLICATION } from "@mission-control/shared/realtime";
 import { WebSocketServer } from "ws";
-import type { TGatewayContext } from "../gateway/module-context.ts";
+import type { TGatewayContext } from "../http/module-context.ts";
 import { closeChannel } from "./close-channel.ts";
 import { createChannelHub, type TSocketSession, type TVsn } from "./create-channel-hub.ts";
 import { decodePhoenixFrame } from "./decode-phoenix-frame.ts";

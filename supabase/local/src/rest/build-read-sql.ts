@@ -1,4 +1,4 @@
-import { httpError } from "../gateway/http-helpers.ts";
+import { httpError } from "../http/http-helpers.ts";
 import { fieldSql, filterSql, orderSql } from "./build-filter-sql.ts";
 import { notImplemented } from "./parse-error.ts";
 import type { TNodeModifiers, TParsedQuery } from "./parse-query.ts";

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import { httpError, sendJson } from "../gateway/http-helpers.ts";
-import type { TGatewayContext, THttpModule } from "../gateway/module-context.ts";
+import { httpError, sendJson } from "../http/http-helpers.ts";
+import type { TGatewayContext, THttpModule } from "../http/module-context.ts";
 import { describeOpenApi } from "./describe-openapi.ts";
 import { handleDelete } from "./handle-delete.ts";
 import { handleInsert } from "./handle-insert.ts";

@@ -1,4 +1,4 @@
-import { httpError } from "../gateway/http-helpers.ts";
+import { httpError } from "../http/http-helpers.ts";
 import { parseQuery } from "./parse-query.ts";
 import type { TRestRequest } from "./rest-request.ts";
 import { assertColumnsExist, columnList, readWriteBody, runWrite } from "./run-write.ts";

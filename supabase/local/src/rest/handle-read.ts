@@ -1,4 +1,4 @@
-import { httpError } from "../gateway/http-helpers.ts";
+import { httpError } from "../http/http-helpers.ts";
 import { assertPathsUsed, buildNode, buildReadStatement, createSqlBuilder } from "./build-read-sql.ts";
 import { nodeModifiers, parseQuery, type TParsedQuery } from "./parse-query.ts";
 import type { TRestRequest } from "./rest-request.ts";

@@ -1,4 +1,4 @@
-import { httpError, readJsonBody, sendJson } from "../gateway/http-helpers.ts";
+import { httpError, readJsonBody, sendJson } from "../http/http-helpers.ts";
 import { assertPathsUsed, buildNode, buildReadStatement, createSqlBuilder } from "./build-read-sql.ts";
 import { sendRange } from "./handle-read.ts";
 import { parseQuery } from "./parse-query.ts";

@@ -1,4 +1,4 @@
-import { httpError } from "../gateway/http-helpers.ts";
+import { httpError } from "../http/http-helpers.ts";
 import { filterSql } from "./build-filter-sql.ts";
 import { whereSql } from "./build-read-sql.ts";
 import { parseQuery } from "./parse-query.ts";

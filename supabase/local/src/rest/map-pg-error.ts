@@ -1,5 +1,5 @@
 import { DatabaseError } from "pg";
-import { HttpError } from "../gateway/http-helpers.ts";
+import { HttpError } from "../http/http-helpers.ts";
 
 /** PostgREST's HTTP status for a SQLSTATE (https://postgrest.org/en/v12/references/errors.html). */
 export function statusForSqlState(code: string, role: string): number {

@@ -1,4 +1,4 @@
-import { type HttpError, httpError } from "../gateway/http-helpers.ts";
+import { type HttpError, httpError } from "../http/http-helpers.ts";
 
 /** PostgREST's 400 PGRST100 for a query parameter that does not parse. */
 export function parseError(what: string, raw: string, details: string): HttpError {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HttpError } from "../gateway/http-helpers.ts";
+import { HttpError } from "../http/http-helpers.ts";
 import { parseField } from "./parse-field.ts";
 import { parseCondition, parseList, parseLogic } from "./parse-filter.ts";
 

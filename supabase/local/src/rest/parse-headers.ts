@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { httpError } from "../gateway/http-helpers.ts";
+import { httpError } from "../http/http-helpers.ts";
 
 /** The `Prefer` header, split into what PostgREST understands. */
 export interface TPrefer {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { TRequestIdentity } from "../db/with-claims.ts";
-import { bearerToken } from "../gateway/http-helpers.ts";
-import { resolveIdentity } from "../gateway/resolve-identity.ts";
+import { bearerToken } from "../http/http-helpers.ts";
+import { resolveIdentity } from "../http/resolve-identity.ts";
 import type { TJwtKeys } from "../keys/jwt-keys.ts";
 
 const MAX_ENTRIES = 2000;

@@ -1,4 +1,4 @@
-import { httpError } from "../gateway/http-helpers.ts";
+import { httpError } from "../http/http-helpers.ts";
 import { qualifiedKey, type TFunction, type TSchemaCache } from "./schema-cache.ts";
 
 /** The overload a call picks; `singleObject` passes the whole body as one json/jsonb argument. */

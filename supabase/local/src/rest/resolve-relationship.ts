@@ -1,4 +1,4 @@
-import { httpError } from "../gateway/http-helpers.ts";
+import { httpError } from "../http/http-helpers.ts";
 import type { TSchemaCache, TTable } from "./schema-cache.ts";
 import { qualifiedKey } from "./schema-cache.ts";
 

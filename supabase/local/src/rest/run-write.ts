@@ -1,4 +1,4 @@
-import { httpError, readJsonBody } from "../gateway/http-helpers.ts";
+import { httpError, readJsonBody } from "../http/http-helpers.ts";
 import { assertPathsUsed, buildNode, buildReadStatement, createSqlBuilder } from "./build-read-sql.ts";
 import { notImplemented } from "./parse-error.ts";
 import type { TParsedQuery } from "./parse-query.ts";

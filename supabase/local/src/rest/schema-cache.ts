@@ -1,4 +1,4 @@
-import { httpError } from "../gateway/http-helpers.ts";
+import { httpError } from "../http/http-helpers.ts";
 
 /** One column of a table or view, as the schema cache knows it. */
 export interface TColumn {

@@ -1,4 +1,4 @@
-import { type HttpError, httpError, sendJson } from "../gateway/http-helpers.ts";
+import { type HttpError, httpError, sendJson } from "../http/http-helpers.ts";
 import type { TRestRequest } from "./rest-request.ts";
 
 /** One row of a read or write statement: total (when counted), rows returned, and JSON text. */

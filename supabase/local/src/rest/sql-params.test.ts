@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HttpError } from "../gateway/http-helpers.ts";
+import { HttpError } from "../http/http-helpers.ts";
 import { SqlParams } from "./sql-params.ts";
 
 describe("SqlParams", () => {

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { httpError } from "../gateway/http-helpers.ts";
+import { httpError } from "../http/http-helpers.ts";
 
 /**
  * Collects the values of a statement. `add` returns what goes into the SQL text: a `$n`

@@ -1,8 +1,8 @@
 import fs from "node:fs/promises";
 import pg from "pg";
 import pino, { type Logger } from "pino";
-import { assertPortFree } from "../gateway/assert-port-free.ts";
 import { startGateway } from "../gateway/start-gateway.ts";
+import { assertPortFree } from "../http/assert-port-free.ts";
 import { createJwtKeys, loadJwtSecret } from "../keys/jwt-keys.ts";
 import { applyBootstrap } from "../postgres/apply-bootstrap.ts";
 import { pushMigrations } from "../postgres/push-migrations.ts";

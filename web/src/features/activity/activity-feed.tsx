@@ -2,10 +2,10 @@
 
 import { useMemo, useState } from "react";
 import { useProjectAgents } from "../agents/use-project-agents.ts";
-import { useLiveStore } from "../live/use-live-store.ts";
+import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
-import shell from "../shell/app-shell.module.css";
-import { LIST_ITEM, onListKeyDown } from "../shell/use-list-keys.ts";
+import shell from "../ui/page.module.css";
+import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
 import styles from "./activity-feed.module.css";
 import { activityType, filterActivities, type TActivityFilter } from "./filter-activities.ts";
 

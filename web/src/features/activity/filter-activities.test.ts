@@ -1,5 +1,5 @@
+import type { TActivity } from "@mission-control/shared/rows";
 import { describe, expect, it } from "vitest";
-import type { TActivity } from "../live/live-rows.ts";
 import { filterActivities } from "./filter-activities.ts";
 
 const row = (id: string, over: Partial<TActivity>): TActivity => ({

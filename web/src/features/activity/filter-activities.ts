@@ -1,4 +1,4 @@
-import type { TActivity } from "../live/live-rows.ts";
+import type { TActivity } from "@mission-control/shared/rows";
 
 /** The Activity page's filters: one actor (agent key, "people" or "system") and one type (kind prefix or kind). */
 export interface TActivityFilter {

@@ -2,8 +2,8 @@
 
 import { useEffect, useState } from "react";
 import { useProject } from "../projects/project-context.tsx";
-import shell from "../shell/app-shell.module.css";
-import { LIST_ITEM, onListKeyDown } from "../shell/use-list-keys.ts";
+import shell from "../ui/page.module.css";
+import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
 import { AgentStatusDot } from "./agent-status-dot.tsx";
 import styles from "./agents.module.css";
 import { ContextMeter } from "./context-meter.tsx";

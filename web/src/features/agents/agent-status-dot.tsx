@@ -1,4 +1,4 @@
-import type { TAgentStatus } from "../live/live-rows.ts";
+import type { TAgentStatus } from "@mission-control/shared/rows";
 import styles from "./agents.module.css";
 
 /** A coloured dot for an agent's status, with the status as its accessible name. */

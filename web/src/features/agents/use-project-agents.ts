@@ -1,8 +1,8 @@
 "use client";
 
+import type { TAgent, TAgentStatus } from "@mission-control/shared/rows";
 import { useMemo } from "react";
-import type { TAgent, TAgentStatus } from "../live/live-rows.ts";
-import { useLiveStore } from "../live/use-live-store.ts";
+import { useLiveStore } from "../live/live-store-provider.tsx";
 
 /** An agent with its live status. */
 export interface TAgentWithStatus {

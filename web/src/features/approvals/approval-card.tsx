@@ -1,10 +1,10 @@
 "use client";
 
+import type { TProposal } from "@mission-control/shared/rows";
 import dynamic from "next/dynamic";
 import { useState } from "react";
-import type { TProposal } from "../live/live-rows.ts";
 import { useProject } from "../projects/project-context.tsx";
-import { useNow } from "../shell/use-now.ts";
+import { useNow } from "../ui/use-now.ts";
 import styles from "./approvals.module.css";
 import { formatAge, formatExpiry } from "./format-age.ts";
 import { parseEditedParams } from "./parse-edited-params.ts";

@@ -3,10 +3,10 @@
 import Link from "next/link";
 import { useMemo } from "react";
 import { useProjectAgents } from "../agents/use-project-agents.ts";
-import { useLiveStore } from "../live/use-live-store.ts";
+import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
-import shell from "../shell/app-shell.module.css";
-import { LIST_ITEM, onListKeyDown } from "../shell/use-list-keys.ts";
+import shell from "../ui/page.module.css";
+import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
 import { ApprovalCard } from "./approval-card.tsx";
 import styles from "./approvals.module.css";
 import { usePendingProposals } from "./use-pending-proposals.ts";

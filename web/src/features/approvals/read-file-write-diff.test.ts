@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { proposalRow } from "../tasks/test-rows.ts";
+import { proposalRow } from "../../testing/test-rows.ts";
 import { readFileWriteDiff } from "./read-file-write-diff.ts";
 
 describe("readFileWriteDiff", () => {

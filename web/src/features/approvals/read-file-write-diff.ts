@@ -1,6 +1,6 @@
+import type { TProposal } from "@mission-control/shared/rows";
 import { ZFileWriteParams } from "@mission-control/shared/schemas";
 import { z } from "zod";
-import type { TProposal } from "../live/live-rows.ts";
 
 /** The two sides of a file_write diff and what the left side is. */
 export interface TFileWriteDiff {

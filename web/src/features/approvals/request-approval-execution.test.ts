@@ -11,7 +11,7 @@ describe("requestApprovalExecution", () => {
       ...base,
       fetch: async (url, init) => {
         calls.push({ url: String(url), init });
-        return new Response('{"claimed":true}', { status: 202 });
+        return new Response(JSON.stringify({ proposal_id: base.proposalId, claimed: true, status: "executing" }), { status: 202 });
       },
     });
     expect(calls[0]?.url).toBe("http://control/api/approvals/11111111-2222-4333-8444-555555555555/execute");

@@ -1,3 +1,4 @@
+import { answeredStatusOf, createControlApiClient } from "@mission-control/shared/control-api";
 import { AppError } from "@mission-control/shared/errors";
 
 /**
@@ -13,28 +14,24 @@ export async function requestApprovalExecution(options: {
   fetch?: typeof fetch;
   timeoutMs?: number;
 }): Promise<void> {
-  const fetchFn = options.fetch ?? fetch;
-  const url = `${options.controlApiUrl}/api/approvals/${encodeURIComponent(options.proposalId)}/execute`;
-  let response: Response;
+  const client = createControlApiClient({ baseUrl: options.controlApiUrl, fetch: options.fetch, timeoutMs: options.timeoutMs ?? 4000 });
   try {
-    response = await fetchFn(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${options.accessToken}` },
-      body: "{}",
-      signal: AbortSignal.timeout(options.timeoutMs ?? 4000),
-    });
+    await client.executeApproval({ accessToken: options.accessToken, proposalId: options.proposalId });
   } catch (cause) {
+    const status = answeredStatusOf(cause);
+    if (status !== null) {
+      const url = String((cause as AppError).details.url);
+      throw new AppError("control_api_unreachable", {
+        message: `Control API answered HTTP ${status} at ${url}: the approval is saved and runs when the executor picks it up. ${(cause as Error).message}`,
+        cause,
+        details: { status },
+      });
+    }
+    // A request the contract refuses before sending (not a proposal id) says so itself.
+    if (!(cause instanceof AppError) || cause.code !== "control_api_unreachable") throw cause;
     throw new AppError("control_api_unreachable", {
       message: `Control API unreachable at ${options.controlApiUrl}: the approval is saved and runs when the executor is back.`,
       cause,
-    });
-  }
-  if (!response.ok) {
-    const body = await response.text().catch(() => "");
-    throw new AppError("control_api_unreachable", {
-      message:
-        `Control API answered HTTP ${response.status} at ${url}: the approval is saved and runs when the executor picks it up. ${body.slice(0, 200)}`.trim(),
-      details: { status: response.status },
     });
   }
 }

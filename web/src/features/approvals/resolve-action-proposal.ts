@@ -1,6 +1,6 @@
 import { AppError } from "@mission-control/shared/errors";
+import { type TProposal, ZProposal } from "@mission-control/shared/rows";
 import type { TBrowserClient } from "../auth/get-browser-client.ts";
-import { type TProposal, ZProposal } from "../live/live-rows.ts";
 
 /** An operator's decision on a proposal. */
 export interface TResolveInput {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { proposalRow } from "../tasks/test-rows.ts";
+import { proposalRow } from "../../testing/test-rows.ts";
 import { selectPendingProposals } from "./select-pending-proposals.ts";
 
 const now = Date.parse("2026-11-21T12:00:00Z");

@@ -1,4 +1,4 @@
-import type { TProposal } from "../live/live-rows.ts";
+import type { TProposal } from "@mission-control/shared/rows";
 
 /**
  * The approvals inbox: every proposal of the project still waiting for a decision, oldest first.

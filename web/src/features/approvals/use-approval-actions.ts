@@ -1,11 +1,11 @@
 "use client";
 
+import type { TProposal } from "@mission-control/shared/rows";
 import { useMemo } from "react";
 import { executeWithFallback } from "../actions/execute-with-fallback.ts";
-import { appFallbackDeps } from "../actions/fallback-deps.ts";
+import { createFallbackDeps } from "../actions/fallback-deps.ts";
 import { useClientConfig } from "../config/client-config-provider.tsx";
-import type { TProposal } from "../live/live-rows.ts";
-import { liveStore } from "../live/live-store.ts";
+import { useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { requestApprovalExecution } from "./request-approval-execution.ts";
 import { resolveActionProposal } from "./resolve-action-proposal.ts";
@@ -28,13 +28,14 @@ export function useApprovalActions() {
   const { client, session } = useProject();
   const { controlApiUrl } = useClientConfig();
   const accessToken = session.access_token;
+  const store = useLiveStoreApi();
   return useMemo(
     () => ({
       async approve(proposalId: string, params?: Record<string, unknown>, comment?: string): Promise<TDecisionOutcome> {
         // The decision is written first and its errors (already resolved, viewer, expired) are shown
         // as the database words them; only the pickup goes through the fallback.
         const row = await resolveActionProposal(client, { proposalId, decision: "approve", params, comment });
-        liveStore.getState().applyRows("action_proposals", [row]);
+        store.getState().applyRows("action_proposals", [row]);
         if (row.status === "expired")
           return { proposal: row, notice: "Too late: this proposal expired before the approval, so nothing runs." };
         if (row.status !== "approved") return { proposal: row, notice: null };
@@ -43,17 +44,17 @@ export function useApprovalActions() {
             write: async () => row,
             notify: (approved) => requestApprovalExecution({ controlApiUrl, accessToken, proposalId: approved.id }),
           },
-          appFallbackDeps,
+          createFallbackDeps(store),
         );
         return { proposal: row, notice: outcome.pickup === "queued" ? APPROVAL_QUEUED_NOTICE : null };
       },
       async reject(proposalId: string, comment: string): Promise<TDecisionOutcome> {
         const row = await resolveActionProposal(client, { proposalId, decision: "reject", comment });
-        liveStore.getState().applyRows("action_proposals", [row]);
+        store.getState().applyRows("action_proposals", [row]);
         if (row.status === "expired") return { proposal: row, notice: "Too late: this proposal had already expired." };
         return { proposal: row, notice: null };
       },
     }),
-    [client, controlApiUrl, accessToken],
+    [client, controlApiUrl, accessToken, store],
   );
 }

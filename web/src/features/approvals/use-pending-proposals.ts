@@ -1,9 +1,9 @@
 "use client";
 
+import type { TProposal } from "@mission-control/shared/rows";
 import { useMemo } from "react";
-import type { TProposal } from "../live/live-rows.ts";
-import { useLiveStore } from "../live/use-live-store.ts";
-import { useNow } from "../shell/use-now.ts";
+import { useLiveStore } from "../live/live-store-provider.tsx";
+import { useNow } from "../ui/use-now.ts";
 import { selectPendingProposals } from "./select-pending-proposals.ts";
 
 /** The project's pending proposals, oldest first, live (and re-evaluated as they expire). */

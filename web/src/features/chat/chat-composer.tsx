@@ -1,7 +1,7 @@
 "use client";
 
+import type { TAgent } from "@mission-control/shared/rows";
 import { type KeyboardEvent, useId, useRef, useState } from "react";
-import type { TAgent } from "../live/live-rows.ts";
 import styles from "./chat.module.css";
 import { useChatActions } from "./use-chat-actions.ts";
 

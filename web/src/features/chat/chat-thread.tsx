@@ -1,10 +1,10 @@
 "use client";
 
+import type { TAgent } from "@mission-control/shared/rows";
 import { useEffect, useMemo, useRef } from "react";
-import type { TAgent } from "../live/live-rows.ts";
-import { useLiveStore } from "../live/use-live-store.ts";
+import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
-import { onListKeyDown } from "../shell/use-list-keys.ts";
+import { onListKeyDown } from "../ui/use-list-keys.ts";
 import styles from "./chat.module.css";
 import { ChatComposer } from "./chat-composer.tsx";
 import { MessageItem } from "./message-item.tsx";

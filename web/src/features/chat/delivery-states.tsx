@@ -1,10 +1,10 @@
 "use client";
 
 import { assertNever } from "@mission-control/shared/errors";
+import type { TAgent, TChatDelivery, TChatMessage } from "@mission-control/shared/rows";
 import { useState } from "react";
 import { QUEUED_NOTICE } from "../actions/execute-with-fallback.ts";
-import type { TAgent, TChatDelivery, TChatMessage } from "../live/live-rows.ts";
-import { useLiveStore } from "../live/use-live-store.ts";
+import { useLiveStore } from "../live/live-store-provider.tsx";
 import styles from "./chat.module.css";
 import { useChatActions } from "./use-chat-actions.ts";
 

@@ -1,9 +1,9 @@
 "use client";
 
+import { type TAgent, type TChatDelivery, type TChatMessage, ZReplyMetadata } from "@mission-control/shared/rows";
 import { ApprovalCard } from "../approvals/approval-card.tsx";
-import { type TAgent, type TChatDelivery, type TChatMessage, ZReplyMetadata } from "../live/live-rows.ts";
-import { useLiveStore } from "../live/use-live-store.ts";
-import { LIST_ITEM } from "../shell/use-list-keys.ts";
+import { useLiveStore } from "../live/live-store-provider.tsx";
+import { LIST_ITEM } from "../ui/use-list-keys.ts";
 import styles from "./chat.module.css";
 import { DeliveryStates } from "./delivery-states.tsx";
 import { PromoteToTaskButton } from "./promote-to-task-button.tsx";

@@ -1,9 +1,9 @@
 "use client";
 
+import type { TChatMessage } from "@mission-control/shared/rows";
 import Link from "next/link";
 import { useState } from "react";
-import type { TChatMessage } from "../live/live-rows.ts";
-import { liveStore } from "../live/live-store.ts";
+import { useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { taskFromMessage } from "../tasks/task-from-message.ts";
 import { createTask } from "../tasks/task-writes.ts";
@@ -12,6 +12,7 @@ import styles from "./chat.module.css";
 /** "Promote to task" on a text message (operators): creates an inbox task quoting the message. */
 export function PromoteToTaskButton({ message, author, place }: { message: TChatMessage; author: string; place: string }) {
   const { project, client } = useProject();
+  const store = useLiveStoreApi();
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<{ id: string; title: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -28,7 +29,7 @@ export function PromoteToTaskButton({ message, author, place }: { message: TChat
     try {
       const draft = taskFromMessage({ content: message.content, author, place, createdAt: new Date(message.created_at).toLocaleString() });
       const task = await createTask(client, { projectId: project.id, ...draft });
-      liveStore.getState().applyRows("tasks", [task]);
+      store.getState().applyRows("tasks", [task]);
       setCreated({ id: task.id, title: task.title });
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));

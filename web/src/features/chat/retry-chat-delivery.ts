@@ -1,6 +1,6 @@
 import { AppError } from "@mission-control/shared/errors";
+import { type TChatDelivery, ZChatDelivery } from "@mission-control/shared/rows";
 import type { TBrowserClient } from "../auth/get-browser-client.ts";
-import { type TChatDelivery, ZChatDelivery } from "../live/live-rows.ts";
 
 /**
  * Queues a failed delivery again through `retry_chat_delivery`. Idempotent: a second click finds

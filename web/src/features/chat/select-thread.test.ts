@@ -1,5 +1,5 @@
+import type { TChatDelivery, TChatMessage, TChatThread } from "@mission-control/shared/rows";
 import { describe, expect, it } from "vitest";
-import type { TChatDelivery, TChatMessage, TChatThread } from "../live/live-rows.ts";
 import { selectThread } from "./select-thread.ts";
 
 const thread = (id: string, key: string): TChatThread => ({

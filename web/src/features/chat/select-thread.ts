@@ -1,4 +1,4 @@
-import type { TChatDelivery, TChatMessage, TChatThread } from "../live/live-rows.ts";
+import type { TChatDelivery, TChatMessage, TChatThread } from "@mission-control/shared/rows";
 import type { TLiveRows } from "../live/live-store.ts";
 
 /** A thread as the screen shows it: messages in the order they were written, deliveries per message. */

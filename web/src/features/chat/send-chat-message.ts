@@ -1,6 +1,6 @@
 import { AppError } from "@mission-control/shared/errors";
+import { type TChatDelivery, type TChatMessage, ZChatDelivery, ZChatMessage } from "@mission-control/shared/rows";
 import type { TBrowserClient } from "../auth/get-browser-client.ts";
-import { type TChatDelivery, type TChatMessage, ZChatDelivery, ZChatMessage } from "../live/live-rows.ts";
 
 /** What the composer sends. `messageId` is chosen by the client so a resend is idempotent. */
 export interface TSendChatMessageInput {

@@ -1,12 +1,12 @@
 "use client";
 
+import type { TChatDelivery, TChatMessage } from "@mission-control/shared/rows";
 import { useMemo } from "react";
 import { executeWithFallback, type TFallbackOutcome } from "../actions/execute-with-fallback.ts";
-import { appFallbackDeps } from "../actions/fallback-deps.ts";
+import { createFallbackDeps } from "../actions/fallback-deps.ts";
 import { useClientConfig } from "../config/client-config-provider.tsx";
 import { notifyControlApi } from "../connection/notify-control-api.ts";
-import type { TChatDelivery, TChatMessage } from "../live/live-rows.ts";
-import { liveStore } from "../live/live-store.ts";
+import { useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { retryChatDelivery } from "./retry-chat-delivery.ts";
 import { sendChatMessage } from "./send-chat-message.ts";
@@ -27,7 +27,9 @@ export function useChatActions(): TChatActions {
   const { project, client, session } = useProject();
   const { controlApiUrl } = useClientConfig();
   const accessToken = session.access_token;
+  const store = useLiveStoreApi();
   return useMemo(() => {
+    const deps = createFallbackDeps(store);
     const notify = (messageId: string) => notifyControlApi({ controlApiUrl, accessToken, messageId });
     return {
       send: (input) =>
@@ -35,26 +37,26 @@ export function useChatActions(): TChatActions {
           {
             write: async () => {
               const { message, deliveries } = await sendChatMessage(client, { projectId: project.id, ...input });
-              liveStore.getState().applyRows("project_chat_messages", [message]);
-              liveStore.getState().applyRows("chat_delivery_queue", deliveries);
+              store.getState().applyRows("project_chat_messages", [message]);
+              store.getState().applyRows("chat_delivery_queue", deliveries);
               return message;
             },
             notify: (message) => notify(message.id),
           },
-          appFallbackDeps,
+          deps,
         ),
       retry: (delivery) =>
         executeWithFallback(
           {
             write: async () => {
               const row = await retryChatDelivery(client, delivery.id);
-              liveStore.getState().applyRows("chat_delivery_queue", [row]);
+              store.getState().applyRows("chat_delivery_queue", [row]);
               return row;
             },
             notify: (row) => notify(row.message_id),
           },
-          appFallbackDeps,
+          deps,
         ),
     };
-  }, [client, project.id, controlApiUrl, accessToken]);
+  }, [client, project.id, controlApiUrl, accessToken, store]);
 }

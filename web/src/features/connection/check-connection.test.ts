@@ -45,6 +45,20 @@ describe("checkConnection", () => {
     expect(result.mode).toBe("backup");
   });
 
+  it("stays Live when the executor's report has fields this dashboard does not know or lacks ones it does not read", async () => {
+    const health = { status: "ok", publication: { ok: true, drift: "" }, addedLater: { anything: 1 } };
+    const result = await checkConnection({ ...base, fetch: fakeFetch({ supabase: 200, executor: 200, health }) });
+    expect(result.mode).toBe("live");
+    expect(result.executorHealthy).toBe(true);
+  });
+
+  it("is Backup naming the status when the Control API refuses with an error envelope", async () => {
+    const health = { error: { code: "internal", message: "The Control API hit an unexpected error; the executor log has the details" } };
+    const result = await checkConnection({ ...base, fetch: fakeFetch({ supabase: 200, executor: 500, health }) });
+    expect(result.mode).toBe("backup");
+    expect(result.detail).toContain("unhealthy (HTTP 500)");
+  });
+
   it("stays Live but names the drift when the realtime publication differs from the registry", async () => {
     const health = { status: "degraded", publication: { ok: false, drift: "registered but not published: public.tasks" } };
     const result = await checkConnection({ ...base, fetch: fakeFetch({ supabase: 200, executor: 200, health }) });

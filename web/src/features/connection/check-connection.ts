@@ -1,11 +1,5 @@
-import { z } from "zod";
+import { answeredStatusOf, createControlApiClient, type THealthSummary, ZHealthSummary } from "@mission-control/shared/control-api";
 import type { TConnectionMode } from "../live/live-store.ts";
-
-/** The part of the executor's `GET /health` the badge reads; anything else is ignored. */
-const ZHealth = z.object({
-  status: z.enum(["ok", "degraded", "down"]).optional(),
-  publication: z.object({ ok: z.boolean(), drift: z.string() }).optional(),
-});
 
 /** What a connection check needs: the URLs, the anon key and a fetch (a fake one in tests). */
 export interface TConnectionCheckDeps {
@@ -32,6 +26,25 @@ async function probe(fetchFn: typeof fetch, url: string, init: RequestInit, time
   }
 }
 
+/** What the executor's `GET /health` said: nothing (unreachable), or an HTTP status and the summary when it could be read. */
+type TExecutorProbe = { answered: false } | { answered: true; httpStatus: number; health: THealthSummary | null };
+
+/**
+ * Reads `/health` with the summary schema, not the full report: the badge decides on status and
+ * publication only, and an executor of another version must not look down for a field it added or
+ * dropped. A 2xx answer that cannot be read at all still counts as reachable, as any 2xx did before.
+ */
+async function probeExecutor(deps: TConnectionCheckDeps, timeoutMs: number): Promise<TExecutorProbe> {
+  const client = createControlApiClient({ baseUrl: deps.controlApiUrl, fetch: deps.fetch, timeoutMs });
+  try {
+    const { status, report } = await client.health(ZHealthSummary);
+    return { answered: true, httpStatus: status, health: report };
+  } catch (err) {
+    const httpStatus = answeredStatusOf(err);
+    return httpStatus === null ? { answered: false } : { answered: true, httpStatus, health: null };
+  }
+}
+
 /**
  * Checks Supabase (auth health: any HTTP answer means reachable) and the executor's Control API
  * (`GET /health` must answer 2xx). Live: both; Backup: Supabase only; Offline: Supabase unreachable.
@@ -40,11 +53,12 @@ export async function checkConnection(deps: TConnectionCheckDeps): Promise<TConn
   const timeoutMs = deps.timeoutMs ?? 4000;
   const [supabase, executor] = await Promise.all([
     probe(deps.fetch, `${deps.supabaseUrl}/auth/v1/health`, { headers: { apikey: deps.supabaseAnonKey } }, timeoutMs),
-    probe(deps.fetch, `${deps.controlApiUrl}/health`, {}, timeoutMs),
+    probeExecutor(deps, timeoutMs),
   ]);
   const supabaseReachable = !(supabase instanceof Error);
-  const health = executor instanceof Error || !executor.ok ? null : ZHealth.safeParse(await executor.json().catch(() => ({}))).data;
-  const executorHealthy = !(executor instanceof Error) && executor.ok && health?.status !== "down";
+  const executorOk = executor.answered && executor.httpStatus >= 200 && executor.httpStatus < 300;
+  const health = executorOk ? executor.health : null;
+  const executorHealthy = executorOk && health?.status !== "down";
   if (!supabaseReachable) {
     return {
       mode: "offline",
@@ -54,8 +68,7 @@ export async function checkConnection(deps: TConnectionCheckDeps): Promise<TConn
     };
   }
   if (!executorHealthy) {
-    const why =
-      executor instanceof Error ? "unreachable" : executor.ok ? "cannot reach the database" : `unhealthy (HTTP ${executor.status})`;
+    const why = !executor.answered ? "unreachable" : executorOk ? "cannot reach the database" : `unhealthy (HTTP ${executor.httpStatus})`;
     return {
       mode: "backup",
       supabaseReachable,

@@ -2,7 +2,7 @@
 
 import { assertNever } from "@mission-control/shared/errors";
 import type { TConnectionMode } from "../live/live-store.ts";
-import { useLiveStore } from "../live/use-live-store.ts";
+import { useLiveStore } from "../live/live-store-provider.tsx";
 import styles from "./connection-badge.module.css";
 import { recheckConnection } from "./connection-monitor.ts";
 

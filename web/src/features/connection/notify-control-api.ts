@@ -1,3 +1,4 @@
+import { answeredStatusOf, createControlApiClient } from "@mission-control/shared/control-api";
 import { AppError } from "@mission-control/shared/errors";
 
 /**
@@ -12,27 +13,23 @@ export async function notifyControlApi(options: {
   fetch?: typeof fetch;
   timeoutMs?: number;
 }): Promise<void> {
-  const fetchFn = options.fetch ?? fetch;
-  let response: Response;
+  const client = createControlApiClient({ baseUrl: options.controlApiUrl, fetch: options.fetch, timeoutMs: options.timeoutMs ?? 4000 });
   try {
-    response = await fetchFn(`${options.controlApiUrl}/api/chat/deliver`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${options.accessToken}` },
-      body: JSON.stringify({ message_id: options.messageId }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 4000),
-    });
+    await client.deliver({ accessToken: options.accessToken, messageId: options.messageId });
   } catch (cause) {
+    const status = answeredStatusOf(cause);
+    if (status !== null) {
+      throw new AppError("control_api_unreachable", {
+        message: `Control API answered HTTP ${status} at ${options.controlApiUrl}: the message is queued and will run when the executor is back. ${(cause as Error).message}`,
+        cause,
+        details: { status },
+      });
+    }
+    // A request the contract refuses before sending (not a message id) says so itself.
+    if (!(cause instanceof AppError) || cause.code !== "control_api_unreachable") throw cause;
     throw new AppError("control_api_unreachable", {
       message: `Control API unreachable at ${options.controlApiUrl}: the message is queued and will run when the executor is back.`,
       cause,
-    });
-  }
-  if (!response.ok) {
-    const body = await response.text().catch(() => "");
-    throw new AppError("control_api_unreachable", {
-      message:
-        `Control API answered HTTP ${response.status} at ${options.controlApiUrl}: the message is queued and will run when the executor is back. ${body.slice(0, 200)}`.trim(),
-      details: { status: response.status },
     });
   }
 }

@@ -6,7 +6,7 @@ import { useProjectAgents } from "../agents/use-project-agents.ts";
 import { ChatThread } from "../chat/chat-thread.tsx";
 import { LabsGate } from "../labs/labs-gate.tsx";
 import { useProject } from "../projects/project-context.tsx";
-import { LIST_ITEM, onListKeyDown } from "../shell/use-list-keys.ts";
+import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
 import styles from "./dms.module.css";
 
 /** How many conversations fit side by side. */

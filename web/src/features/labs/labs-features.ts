@@ -1,5 +1,5 @@
+import type { TProjectSetting } from "@mission-control/shared/rows";
 import { z } from "zod";
-import type { TProjectSetting } from "../live/live-rows.ts";
 import type { TRowMap } from "../live/merge-rows.ts";
 
 /** The labs flags of a project (project_settings key 'labs_features'); missing flags are off. */

@@ -2,9 +2,9 @@
 
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { useLiveStore } from "../live/use-live-store.ts";
+import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
-import styles from "../shell/app-shell.module.css";
+import styles from "../ui/page.module.css";
 import { readSetting, type TLabsFeatures, ZLabsFeatures } from "./labs-features.ts";
 
 /** Shows the page only when its labs flag is on; otherwise explains and links to Settings → Labs. */

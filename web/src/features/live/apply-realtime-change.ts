@@ -1,5 +1,5 @@
 import type { TLiveStore } from "./live-store.ts";
-import { keyOfLiveRow, LIVE_TABLES, parseLiveRows, type TLiveTable } from "./live-tables.ts";
+import { isLiveTable, LIVE_TABLES, parseLiveRows, type TLiveTable } from "./live-tables.ts";
 
 /** The parts of a supabase-js postgres_changes payload the store uses. */
 export interface TRealtimeChange {
@@ -7,10 +7,6 @@ export interface TRealtimeChange {
   eventType: "INSERT" | "UPDATE" | "DELETE";
   new: Record<string, unknown>;
   old: Record<string, unknown>;
-}
-
-function isLiveTable(table: string): table is TLiveTable {
-  return table in LIVE_TABLES;
 }
 
 /**
@@ -22,20 +18,24 @@ export function applyRealtimeChange(store: TLiveStore, change: TRealtimeChange):
   const table = change.table;
   if (!isLiveTable(table)) return false;
   if (change.eventType === "DELETE") {
-    // A full old row comes only with replica identity full; parse quietly and fall back.
-    const old = LIVE_TABLES[table].schema.safeParse({ seq: 0, ...change.old });
-    if (old.success) {
-      store.getState().removeRows(table, [keyOfLiveRow(table, old.data as never)]);
-      return true;
-    }
-    // Without the full old row, fall back to the primary key columns most tables share.
-    const id = change.old.id ?? change.old.agent_id;
-    if (typeof id !== "string") return false;
-    store.getState().removeRows(table, [id]);
+    const key = keyOfDeleted(table, change.old);
+    if (key === undefined) return false;
+    store.getState().removeRows(table, [key]);
     return true;
   }
   const rows = parseLiveRows(table, [change.new]);
   if (rows.length === 0) return false;
   store.getState().applyRows(table, rows);
   return true;
+}
+
+/** The key of a deleted row, from whatever of it the DELETE event carries. */
+function keyOfDeleted<K extends TLiveTable>(table: K, old: Record<string, unknown>): string | undefined {
+  const { schema, keyOf } = LIVE_TABLES[table];
+  // A full old row comes only with replica identity full; parse quietly and fall back.
+  const parsed = schema.safeParse({ seq: 0, ...old });
+  if (parsed.success) return keyOf(parsed.data);
+  // Without the full old row, fall back to the primary key columns most tables share.
+  const id = old.id ?? old.agent_id;
+  return typeof id === "string" ? id : undefined;
 }

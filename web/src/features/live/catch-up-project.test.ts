@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { catchUpProject } from "./catch-up-project.ts";
-import type { TLiveReader } from "./live-reader.ts";
+import type { TLiveQuery, TLiveReader } from "./live-reader.ts";
 import { createLiveStore, type TLiveStore } from "./live-store.ts";
-import type { TLiveRow } from "./live-tables.ts";
+import { matchesFilter, type TLiveRow, type TLiveTable } from "./live-tables.ts";
 
 type TMessage = TLiveRow<"project_chat_messages">;
 type TDelivery = TLiveRow<"chat_delivery_queue">;
@@ -59,7 +59,30 @@ const agent = (id: string, seq: number): TAgent => ({
   seq,
 });
 
-/** An in-memory database the fake reader answers from; `duringRead` runs while a read is in flight. */
+type TFakeDb = { [K in TLiveTable]?: TLiveRow<K>[] };
+
+/**
+ * A reader answering from an in-memory database the way PostgREST would (eq, in, newest first,
+ * limit); it records every read, and runs `duringRead` while a read is in flight.
+ */
+function memoryReader(db: TFakeDb, duringRead?: () => void) {
+  const reads: { table: TLiveTable; query: TLiveQuery }[] = [];
+  const reader: TLiveReader = {
+    async read(table, query) {
+      reads.push({ table, query });
+      duringRead?.();
+      const rows = (db[table] ?? [])
+        .filter((row) => matchesFilter(row, query.eq))
+        .filter((row) => !query.in || query.in.values.includes(String(Reflect.get(row, query.in.column))));
+      const by = query.newestFirstBy;
+      if (by) rows.sort((a, b) => (Reflect.get(a, by) < Reflect.get(b, by) ? 1 : Reflect.get(a, by) > Reflect.get(b, by) ? -1 : 0));
+      return query.limit === undefined ? rows : rows.slice(0, query.limit);
+    },
+  };
+  return { reader, reads };
+}
+
+/** The database of these tests: the thread, and what each test puts in it. */
 function fakeDb(
   db: {
     messages: TMessage[];
@@ -70,32 +93,17 @@ function fakeDb(
   },
   duringRead?: () => void,
 ): TLiveReader {
-  return {
-    async readScope(table) {
-      duringRead?.();
-      if (table === "agents") return db.agents as never;
-      if (table === "project_chat_threads") return [thread] as never;
-      return [] as never;
+  return memoryReader(
+    {
+      agents: db.agents,
+      project_chat_threads: [thread],
+      project_chat_messages: db.messages,
+      chat_delivery_queue: db.deliveries,
+      task_events: db.taskEvents ?? [],
+      action_proposals: db.proposals ?? [],
     },
-    async readActivities() {
-      return [];
-    },
-    async readThreadWindow(threadId, limit) {
-      return db.messages
-        .filter((m) => m.thread_id === threadId)
-        .sort((a, b) => b.seq - a.seq)
-        .slice(0, limit);
-    },
-    async readDeliveries(ids) {
-      return db.deliveries.filter((d) => ids.includes(d.message_id));
-    },
-    async readProposals() {
-      return db.proposals ?? [];
-    },
-    async readTaskEvents(taskIds) {
-      return (db.taskEvents ?? []).filter((e) => taskIds.includes(e.task_id));
-    },
-  };
+    duringRead,
+  ).reader;
 }
 
 function storeWithScreen(): TLiveStore {
@@ -218,5 +226,57 @@ describe("catchUpProject", () => {
       P,
     );
     expect(store.getState().rows.action_proposals.pr1?.status).toBe("approved");
+  });
+
+  it("reads each table's window as its descriptor says, and nothing else", async () => {
+    const store = storeWithScreen();
+    store.getState().watchTask("task-a");
+    const { reader, reads } = memoryReader({ project_chat_threads: [thread], project_chat_messages: [msg("m1", 5)] });
+    await catchUpProject(reader, store, P);
+    const project = { project_id: P };
+    expect(reads).toEqual([
+      { table: "projects", query: { eq: {} } },
+      { table: "project_members", query: { eq: project } },
+      { table: "project_settings", query: { eq: project } },
+      { table: "agents", query: { eq: project } },
+      { table: "agent_status", query: { eq: project } },
+      { table: "activities", query: { eq: project, newestFirstBy: "seq", limit: 100 } },
+      { table: "brain_docs", query: { eq: { project_id: P, doc_type: "mission" } } },
+      { table: "project_chat_threads", query: { eq: project } },
+      { table: "tasks", query: { eq: project } },
+      { table: "task_events", query: { eq: { task_id: "task-a" }, newestFirstBy: "created_at", limit: 500 } },
+      { table: "action_proposals", query: { eq: { project_id: P, status: "proposed" } } },
+      { table: "action_proposals", query: { eq: project, newestFirstBy: "seq", limit: 300 } },
+      { table: "project_chat_messages", query: { eq: { thread_id: "t1" }, newestFirstBy: "seq", limit: 200 } },
+      { table: "chat_delivery_queue", query: { eq: {}, in: { column: "message_id", values: ["m1"] } } },
+    ]);
+  });
+
+  it("reads the deliveries of many operator messages 100 messages at a time", async () => {
+    const store = storeWithScreen();
+    const messages = Array.from({ length: 150 }, (_, i) => msg(`m${i}`, i + 1));
+    store.getState().applyRows("project_chat_messages", messages);
+    const { reader, reads } = memoryReader({ project_chat_threads: [thread] });
+    await catchUpProject(reader, store, P);
+    const chunks = reads.filter((read) => read.table === "chat_delivery_queue").map((read) => read.query.in?.values.length);
+    expect(chunks).toEqual([100, 50]);
+  });
+
+  it("keeps the mission when another project's or another kind of document is in the store", async () => {
+    const store = storeWithScreen();
+    const doc = (id: string, projectId: string, docType: string): TLiveRow<"brain_docs"> => ({
+      id,
+      project_id: projectId,
+      agent_key: null,
+      doc_type: docType,
+      title: id,
+      content: id,
+      seq: 1,
+    });
+    store.getState().applyRows("brain_docs", [doc("mission", P, "mission"), doc("notes", P, "notes"), doc("other", "p2", "mission")]);
+    await catchUpProject(memoryReader({ brain_docs: [doc("mission", P, "mission")] }).reader, store, P);
+    expect(Object.keys(store.getState().rows.brain_docs).sort()).toEqual(["mission", "notes", "other"]);
+    await catchUpProject(memoryReader({}).reader, store, P);
+    expect(Object.keys(store.getState().rows.brain_docs).sort()).toEqual(["notes", "other"]);
   });
 });

@@ -1,48 +1,39 @@
-import { ACTIVITY_WINDOW, PROPOSAL_WINDOW, TASK_EVENT_WINDOW, THREAD_WINDOW, type TLiveReader } from "./live-reader.ts";
-import type { TLiveStore } from "./live-store.ts";
-
-const SCOPED_TABLES = ["project_members", "project_settings", "agents", "agent_status", "project_chat_threads", "tasks"] as const;
+import type { TLiveReader } from "./live-reader.ts";
+import type { TLiveRows, TLiveStore } from "./live-store.ts";
+import { catchUpFilterOf, LIVE_TABLES, matchesFilter, type TLiveTable } from "./live-tables.ts";
+import { CATCH_UP_ROUNDS, readCatchUp, type TCatchUpContext } from "./plan-catch-up-reads.ts";
 
 /**
  * Re-reads what the screen shows from the database and merges it into the store, keeping the
- * higher seq per row: every small table of the project in full (rows deleted meanwhile go away),
- * the latest feed entries, every pending proposal and the latest others, the timelines of the
- * task threads open on screen, each thread's window of messages and their deliveries. Run on
- * (re)subscribe, after a channel error or timeout, and when the tab becomes visible again, so a
- * dropped websocket never leaves the screen wrong.
+ * higher seq per row, as each table's descriptor says (live-tables.ts): every small table of the
+ * project in full (rows deleted meanwhile go away), the latest feed entries, every pending
+ * proposal and the latest others, the timelines of the task threads open on screen, each
+ * thread's window of messages and their deliveries. Run on (re)subscribe, after a channel error
+ * or timeout, and when the tab becomes visible again, so a dropped websocket never leaves the
+ * screen wrong.
  */
 export async function catchUpProject(reader: TLiveReader, store: TLiveStore, projectId: string): Promise<void> {
-  const state = () => store.getState();
-  const before = state().rows;
+  const before = store.getState().rows;
+  for (const round of CATCH_UP_ROUNDS) {
+    const { rows, watchedTasks } = store.getState();
+    const context: TCatchUpContext = { projectId, rows, watchedTaskIds: Object.keys(watchedTasks) };
+    // A round's rows merge once all its reads are back; a failed read merges nothing of its round.
+    const merges = await Promise.all(round.map((table) => readTable(reader, store, table, context, before)));
+    for (const merge of merges) merge();
+  }
+  store.getState().noteCatchUp();
+}
 
-  const watched = Object.keys(state().watchedTasks);
-  const [projects, mission, activities, proposals, taskEvents, ...scoped] = await Promise.all([
-    reader.readScope("projects", projectId),
-    reader.readScope("brain_docs", projectId),
-    reader.readActivities(projectId, ACTIVITY_WINDOW),
-    reader.readProposals(projectId, PROPOSAL_WINDOW),
-    watched.length > 0 ? reader.readTaskEvents(watched, TASK_EVENT_WINDOW) : Promise.resolve([]),
-    ...SCOPED_TABLES.map((table) => reader.readScope(table, projectId)),
-  ]);
-  state().reconcileRows("projects", projects, before.projects, () => true);
-  state().reconcileRows("brain_docs", mission, before.brain_docs, (row) => row.project_id === projectId && row.doc_type === "mission");
-  state().applyRows("activities", activities);
-  state().applyRows("action_proposals", proposals);
-  state().applyRows("task_events", taskEvents);
-  SCOPED_TABLES.forEach((table, i) => {
-    const rows = (scoped[i] ?? []) as never[];
-    state().reconcileRows(table, rows, before[table] as never, (row: { project_id: string }) => row.project_id === projectId);
-  });
-
-  const threads = Object.values(state().rows.project_chat_threads).filter((t) => t.project_id === projectId);
-  const windows = await Promise.all(threads.map((thread) => reader.readThreadWindow(thread.id, THREAD_WINDOW)));
-  const messages = windows.flat();
-  state().applyRows("project_chat_messages", messages);
-
-  // Deliveries of every operator message on screen, including ones that only came by realtime.
-  const userMessageIds = Object.values(state().rows.project_chat_messages)
-    .filter((m) => m.project_id === projectId && m.author_type === "user")
-    .map((m) => m.id);
-  if (userMessageIds.length > 0) state().applyRows("chat_delivery_queue", await reader.readDeliveries(userMessageIds));
-  state().noteCatchUp();
+/** Reads one table's catch-up and returns the merge to run once the whole round has read. */
+async function readTable<K extends TLiveTable>(
+  reader: TLiveReader,
+  store: TLiveStore,
+  table: K,
+  context: TCatchUpContext,
+  before: TLiveRows,
+): Promise<() => void> {
+  const rows = await readCatchUp(reader, table, context);
+  if (LIVE_TABLES[table].catchUp.kind !== "whole") return () => store.getState().applyRows(table, rows);
+  const scope = catchUpFilterOf(table, context.projectId);
+  return () => store.getState().reconcileRows(table, rows, before[table], (row) => matchesFilter(row, scope));
 }

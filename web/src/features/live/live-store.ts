@@ -1,5 +1,5 @@
 import { createStore } from "zustand/vanilla";
-import { keyOfLiveRow, LIVE_TABLE_NAMES, type TLiveRow, type TLiveTable } from "./live-tables.ts";
+import { LIVE_TABLE_NAMES, LIVE_TABLES, type TLiveRow, type TLiveTable } from "./live-tables.ts";
 import { mergeRows, reconcileRows, removeRows, type TRowMap } from "./merge-rows.ts";
 
 /** State of the realtime channel, as supabase-js reports it. */
@@ -36,7 +36,7 @@ export interface TLiveState {
   /** Merges rows (from a read or an event), keeping the higher seq per key. */
   applyRows<K extends TLiveTable>(table: K, rows: readonly TLiveRow<K>[]): void;
   /** Removes rows by key (a DELETE event). */
-  removeRows(table: TLiveTable, keys: readonly string[]): void;
+  removeRows<K extends TLiveTable>(table: K, keys: readonly string[]): void;
   /** Applies a complete snapshot of a scope; see reconcileRows. */
   reconcileRows<K extends TLiveTable>(
     table: K,
@@ -52,10 +52,11 @@ export interface TLiveState {
 }
 
 function emptyRows(): TLiveRows {
+  // fromEntries cannot say which key holds which row type; every map starts empty, so any fits.
   return Object.fromEntries(LIVE_TABLE_NAMES.map((name) => [name, {}])) as TLiveRows;
 }
 
-/** Creates a store; the app uses the one from `liveStore`, tests make their own. */
+/** Creates a store; the app holds one per tab in LiveStoreProvider, tests make their own. */
 export function createLiveStore() {
   return createStore<TLiveState>()((set, get) => ({
     rows: emptyRows(),
@@ -74,22 +75,22 @@ export function createLiveStore() {
     },
     applyRows(table, incoming) {
       set((state) => {
-        const current = state.rows[table] as TRowMap<TLiveRow<typeof table>>;
-        const next = mergeRows(current, incoming, (row) => keyOfLiveRow(table, row));
+        const current = state.rows[table];
+        const next = mergeRows(current, incoming, LIVE_TABLES[table].keyOf);
         return next === current ? state : { rows: { ...state.rows, [table]: next } };
       });
     },
     removeRows(table, keys) {
       set((state) => {
-        const current = state.rows[table] as TRowMap<unknown>;
+        const current = state.rows[table];
         const next = removeRows(current, keys);
         return next === current ? state : { rows: { ...state.rows, [table]: next } };
       });
     },
     reconcileRows(table, snapshot, before, inScope) {
       set((state) => {
-        const current = state.rows[table] as TRowMap<TLiveRow<typeof table>>;
-        const next = reconcileRows(current, snapshot, (row) => keyOfLiveRow(table, row), before, inScope);
+        const current = state.rows[table];
+        const next = reconcileRows(current, snapshot, LIVE_TABLES[table].keyOf, before, inScope);
         return next === current ? state : { rows: { ...state.rows, [table]: next } };
       });
     },
@@ -110,6 +111,3 @@ export function createLiveStore() {
 
 /** The store type. */
 export type TLiveStore = ReturnType<typeof createLiveStore>;
-
-/** The dashboard's one live store for this tab. */
-export const liveStore: TLiveStore = createLiveStore();

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { TRealtimeTable } from "@mission-control/shared/realtime";
 import {
   ZActivity,
   ZAgent,
@@ -13,40 +13,127 @@ import {
   ZProposal,
   ZTask,
   ZTaskEvent,
-} from "./live-rows.ts";
+} from "@mission-control/shared/rows";
+import type { z } from "zod";
+import type { TSeqRow } from "./merge-rows.ts";
 
-/**
- * The live tables the dashboard keeps in its store: the row schema (the edge) and the key of a
- * row. Each is in the shared realtime registry (REALTIME_TABLES) and carries `seq`.
- */
-export const LIVE_TABLES = {
-  projects: { schema: ZProject, keyOf: (row: z.infer<typeof ZProject>) => row.id },
-  project_members: { schema: ZProjectMember, keyOf: (row: z.infer<typeof ZProjectMember>) => `${row.project_id}:${row.user_id}` },
-  project_settings: { schema: ZProjectSetting, keyOf: (row: z.infer<typeof ZProjectSetting>) => `${row.project_id}:${row.key}` },
-  agents: { schema: ZAgent, keyOf: (row: z.infer<typeof ZAgent>) => row.id },
-  agent_status: { schema: ZAgentStatus, keyOf: (row: z.infer<typeof ZAgentStatus>) => row.agent_id },
-  activities: { schema: ZActivity, keyOf: (row: z.infer<typeof ZActivity>) => row.id },
-  brain_docs: { schema: ZBrainDoc, keyOf: (row: z.infer<typeof ZBrainDoc>) => row.id },
-  project_chat_threads: { schema: ZChatThread, keyOf: (row: z.infer<typeof ZChatThread>) => row.id },
-  project_chat_messages: { schema: ZChatMessage, keyOf: (row: z.infer<typeof ZChatMessage>) => row.id },
-  chat_delivery_queue: { schema: ZChatDelivery, keyOf: (row: z.infer<typeof ZChatDelivery>) => row.id },
-  tasks: { schema: ZTask, keyOf: (row: z.infer<typeof ZTask>) => row.id },
-  task_events: { schema: ZTaskEvent, keyOf: (row: z.infer<typeof ZTaskEvent>) => row.id },
-  action_proposals: { schema: ZProposal, keyOf: (row: z.infer<typeof ZProposal>) => row.id },
-} as const;
+/** Equality filters of a read: column → value. */
+export type TColumnFilter = Readonly<Record<string, string>>;
+
+/** Which rows of a table the dashboard holds while a project is on screen. */
+export type TLiveScope =
+  /** Every row RLS lets the user see (all their projects): realtime is not filtered. */
+  | { kind: "visible" }
+  /**
+   * The project's rows: realtime is filtered by project_id. `catchUpWhere` narrows what catch-up
+   * reads and reconciles (realtime still brings every row of the project).
+   */
+  | { kind: "project"; catchUpWhere?: TColumnFilter };
+
+/** How catch-up re-reads a table, since realtime may have missed events (window sizes are rows). */
+export type TLiveCatchUp =
+  /** The whole scope; a held row of the scope missing from it was deleted meanwhile and goes. */
+  | { kind: "whole" }
+  /** The latest `window` rows of the scope by seq. */
+  | { kind: "latest"; window: number }
+  /** Every row of the scope matching `pendingWhere`, and the latest `window` others by seq. */
+  | { kind: "pending-and-latest"; pendingWhere: TColumnFilter; window: number }
+  /** For each chat thread of the project in the store, its latest `window` messages by seq. */
+  | { kind: "thread-windows"; window: number }
+  /** The deliveries of every operator message of the project in the store, `chunk` messages per read (short query strings). */
+  | { kind: "operator-message-deliveries"; chunk: number }
+  /** For each task thread open on screen, the latest `window` entries of its timeline by created_at. */
+  | { kind: "watched-task-timelines"; window: number };
+
+/** Everything the store, the subscription and catch-up know about one live table. */
+export interface TLiveTableDescriptor<Row extends TSeqRow> {
+  /** The row at the edge (`@mission-control/shared/rows`). */
+  schema: z.ZodType<Row>;
+  /** The key of a row in the store (its primary key). */
+  keyOf: (row: Row) => string;
+  scope: TLiveScope;
+  catchUp: TLiveCatchUp;
+}
+
+/** Infers a descriptor's row type from its schema, so each table names its schema once. */
+function liveTable<Row extends TSeqRow>(descriptor: TLiveTableDescriptor<Row>): TLiveTableDescriptor<Row> {
+  return descriptor;
+}
+
+const PROJECT: TLiveScope = { kind: "project" };
+const WHOLE: TLiveCatchUp = { kind: "whole" };
+
+// Keys must be tables of the shared realtime registry (REALTIME_TABLES): another name does not compile.
+const DESCRIPTORS = {
+  projects: liveTable({ schema: ZProject, keyOf: (row) => row.id, scope: { kind: "visible" }, catchUp: WHOLE }),
+  project_members: liveTable({
+    schema: ZProjectMember,
+    keyOf: (row) => `${row.project_id}:${row.user_id}`,
+    scope: PROJECT,
+    catchUp: WHOLE,
+  }),
+  project_settings: liveTable({ schema: ZProjectSetting, keyOf: (row) => `${row.project_id}:${row.key}`, scope: PROJECT, catchUp: WHOLE }),
+  agents: liveTable({ schema: ZAgent, keyOf: (row) => row.id, scope: PROJECT, catchUp: WHOLE }),
+  agent_status: liveTable({ schema: ZAgentStatus, keyOf: (row) => row.agent_id, scope: PROJECT, catchUp: WHOLE }),
+  activities: liveTable({ schema: ZActivity, keyOf: (row) => row.id, scope: PROJECT, catchUp: { kind: "latest", window: 100 } }),
+  // Catch-up re-reads only the mission (the banner shows it); realtime still brings every document of the project.
+  brain_docs: liveTable({
+    schema: ZBrainDoc,
+    keyOf: (row) => row.id,
+    scope: { kind: "project", catchUpWhere: { doc_type: "mission" } },
+    catchUp: WHOLE,
+  }),
+  project_chat_threads: liveTable({ schema: ZChatThread, keyOf: (row) => row.id, scope: PROJECT, catchUp: WHOLE }),
+  project_chat_messages: liveTable({
+    schema: ZChatMessage,
+    keyOf: (row) => row.id,
+    scope: PROJECT,
+    catchUp: { kind: "thread-windows", window: 200 },
+  }),
+  chat_delivery_queue: liveTable({
+    schema: ZChatDelivery,
+    keyOf: (row) => row.id,
+    scope: PROJECT,
+    catchUp: { kind: "operator-message-deliveries", chunk: 100 },
+  }),
+  tasks: liveTable({ schema: ZTask, keyOf: (row) => row.id, scope: PROJECT, catchUp: WHOLE }),
+  task_events: liveTable({
+    schema: ZTaskEvent,
+    keyOf: (row) => row.id,
+    scope: PROJECT,
+    catchUp: { kind: "watched-task-timelines", window: 500 },
+  }),
+  action_proposals: liveTable({
+    schema: ZProposal,
+    keyOf: (row) => row.id,
+    scope: PROJECT,
+    catchUp: { kind: "pending-and-latest", pendingWhere: { status: "proposed" }, window: 300 },
+  }),
+} satisfies { [K in TRealtimeTable["table"]]?: unknown };
 
 /** Name of a live table the store holds. */
-export type TLiveTable = keyof typeof LIVE_TABLES;
+export type TLiveTable = keyof typeof DESCRIPTORS;
 
 /** The row type of a live table. */
-export type TLiveRow<K extends TLiveTable> = z.infer<(typeof LIVE_TABLES)[K]["schema"]>;
+export type TLiveRow<K extends TLiveTable> = (typeof DESCRIPTORS)[K] extends TLiveTableDescriptor<infer Row> ? Row : never;
 
-/** Every live table name, for iteration. */
-export const LIVE_TABLE_NAMES = Object.keys(LIVE_TABLES) as TLiveTable[];
+/**
+ * The live tables, typed per table so generic code (`LIVE_TABLES[table]` for a `K extends
+ * TLiveTable`) gets the descriptor of that table's row.
+ */
+export const LIVE_TABLES: { readonly [K in TLiveTable]: TLiveTableDescriptor<TLiveRow<K>> } = DESCRIPTORS;
+
+/** True for a table the store holds. */
+export function isLiveTable(table: string): table is TLiveTable {
+  return Object.hasOwn(LIVE_TABLES, table);
+}
+
+/** Every live table name, in registry order. */
+export const LIVE_TABLE_NAMES: readonly TLiveTable[] = Object.keys(LIVE_TABLES).filter(isLiveTable);
 
 /** Parses rows of `table`; rows that do not match the schema are dropped and reported. */
 export function parseLiveRows<K extends TLiveTable>(table: K, rows: readonly unknown[]): TLiveRow<K>[] {
-  const schema = LIVE_TABLES[table].schema as unknown as z.ZodType<TLiveRow<K>>;
+  const { schema } = LIVE_TABLES[table];
   const out: TLiveRow<K>[] = [];
   for (const row of rows) {
     const parsed = schema.safeParse(row);
@@ -58,5 +145,21 @@ export function parseLiveRows<K extends TLiveTable>(table: K, rows: readonly unk
 
 /** The key of a row of `table`. */
 export function keyOfLiveRow<K extends TLiveTable>(table: K, row: TLiveRow<K>): string {
-  return (LIVE_TABLES[table].keyOf as (row: TLiveRow<K>) => string)(row);
+  return LIVE_TABLES[table].keyOf(row);
+}
+
+/** The realtime filter of a table's scope for a project; undefined when realtime is not filtered. */
+export function realtimeFilterOf(table: TLiveTable, projectId: string): string | undefined {
+  return LIVE_TABLES[table].scope.kind === "project" ? `project_id=eq.${projectId}` : undefined;
+}
+
+/** The filters catch-up reads a table's scope with. */
+export function catchUpFilterOf(table: TLiveTable, projectId: string): TColumnFilter {
+  const { scope } = LIVE_TABLES[table];
+  return scope.kind === "project" ? { project_id: projectId, ...scope.catchUpWhere } : {};
+}
+
+/** True when a row matches every filter (a row of the scope catch-up read). */
+export function matchesFilter(row: object, filter: TColumnFilter): boolean {
+  return Object.entries(filter).every(([column, value]) => Reflect.get(row, column) === value);
 }

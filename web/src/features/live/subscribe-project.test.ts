@@ -46,15 +46,10 @@ function fakeClient() {
 function countingReader() {
   let catchUps = 0;
   const reader: TLiveReader = {
-    readScope: async () => [],
-    readActivities: async () => {
-      catchUps += 1;
+    read: async (table) => {
+      if (table === "activities") catchUps += 1;
       return [];
     },
-    readThreadWindow: async () => [],
-    readDeliveries: async () => [],
-    readProposals: async () => [],
-    readTaskEvents: async () => [],
   };
   return { reader, catchUps: () => catchUps };
 }

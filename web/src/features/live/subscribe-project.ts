@@ -1,25 +1,10 @@
 import type { RealtimeChannel } from "@supabase/supabase-js";
 import type { TBrowserClient } from "../auth/get-browser-client.ts";
-import { applyRealtimeChange, type TRealtimeChange } from "./apply-realtime-change.ts";
+import { applyRealtimeChange } from "./apply-realtime-change.ts";
 import { catchUpProject } from "./catch-up-project.ts";
 import { createSupabaseLiveReader, type TLiveReader } from "./live-reader.ts";
 import type { TLiveStore } from "./live-store.ts";
-
-/** Tables filtered by project_id; `projects` is read whole (RLS limits it to the user's projects). */
-const PROJECT_TABLES = [
-  "project_members",
-  "project_settings",
-  "agents",
-  "agent_status",
-  "activities",
-  "brain_docs",
-  "project_chat_threads",
-  "project_chat_messages",
-  "chat_delivery_queue",
-  "tasks",
-  "task_events",
-  "action_proposals",
-] as const;
+import { LIVE_TABLE_NAMES, realtimeFilterOf } from "./live-tables.ts";
 
 /** Options for subscribeProject. */
 export interface TSubscribeProjectOptions {
@@ -57,7 +42,7 @@ const browserLifecycle: TPageLifecycle = {
 
 /**
  * Keeps the store in step with a project: sets the user's token on realtime, subscribes one
- * channel to every live table of the project, and catches up from the database at once, on every
+ * channel to every live table, filtered as its scope says (live-tables.ts), and catches up from the database at once, on every
  * SUBSCRIBED (first join and each rejoin after CHANNEL_ERROR / TIMED_OUT / CLOSED) and when the tab
  * becomes visible again. Returns a function that unsubscribes.
  */
@@ -93,14 +78,12 @@ export function subscribeProject(options: TSubscribeProjectOptions): () => void 
     store.getState().setRealtimeStatus("connecting");
     // A fresh topic per subscription: re-subscribing to a project while the old channel is still being removed never reuses it.
     let next = client.channel(`project:${projectId}:${crypto.randomUUID().slice(0, 8)}`);
-    for (const table of PROJECT_TABLES) {
-      next = next.on("postgres_changes", { event: "*", schema: "public", table, filter: `project_id=eq.${projectId}` }, (payload) =>
-        applyRealtimeChange(store, payload as unknown as TRealtimeChange),
+    for (const table of LIVE_TABLE_NAMES) {
+      const filter = realtimeFilterOf(table, projectId);
+      next = next.on("postgres_changes", { event: "*", schema: "public", table, ...(filter ? { filter } : {}) }, (payload) =>
+        applyRealtimeChange(store, payload),
       );
     }
-    next = next.on("postgres_changes", { event: "*", schema: "public", table: "projects" }, (payload) =>
-      applyRealtimeChange(store, payload as unknown as TRealtimeChange),
-    );
     channel = next.subscribe((status) => {
       if (stopped) return;
       if (status === "SUBSCRIBED") {

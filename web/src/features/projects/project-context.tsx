@@ -1,14 +1,15 @@
 "use client";
 
+import type { TProject } from "@mission-control/shared/rows";
+import type { TMemberRole } from "@mission-control/shared/schemas";
 import type { Session } from "@supabase/supabase-js";
 import { createContext, type ReactNode, useContext } from "react";
 import type { TBrowserClient } from "../auth/get-browser-client.ts";
-import type { TProject } from "../live/live-rows.ts";
 
 /** The project on screen and who is looking at it. */
 export interface TProjectContext {
   project: TProject;
-  role: "owner" | "operator" | "viewer" | null;
+  role: TMemberRole | null;
   /** Owners and operators may write (send, retry, change settings); viewers only read. */
   canWrite: boolean;
   session: Session;

@@ -2,7 +2,7 @@
 
 import { usePathname, useRouter } from "next/navigation";
 import { useMemo } from "react";
-import { useLiveStore } from "../live/use-live-store.ts";
+import { useLiveStore } from "../live/live-store-provider.tsx";
 
 /** The project's name, or a select of the user's projects when there is more than one (keeps the current section). */
 export function ProjectPicker({ currentSlug, currentName, className }: { currentSlug: string; currentName: string; className?: string }) {

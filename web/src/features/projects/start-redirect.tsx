@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 import { getBrowserClient } from "../auth/get-browser-client.ts";
 import { useSession } from "../auth/use-session.ts";
 import { useClientConfig } from "../config/client-config-provider.tsx";
-import styles from "../shell/app-shell.module.css";
+import styles from "../ui/page.module.css";
 
 /** Sends a signed-in user to their first project's Activity page, anyone else to sign-in. */
 export function StartRedirect() {

@@ -2,12 +2,11 @@
 
 import { type FormEvent, useEffect, useState } from "react";
 import { executeWithFallback } from "../actions/execute-with-fallback.ts";
-import { appFallbackDeps } from "../actions/fallback-deps.ts";
+import { createFallbackDeps } from "../actions/fallback-deps.ts";
 import { readSetting, type TLabsFeatures, ZLabsFeatures, ZTeamRoomSettings } from "../labs/labs-features.ts";
-import { liveStore } from "../live/live-store.ts";
-import { useLiveStore } from "../live/use-live-store.ts";
+import { useLiveStore, useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
-import shell from "../shell/app-shell.module.css";
+import shell from "../ui/page.module.css";
 import styles from "./settings-view.module.css";
 import { updateProjectSetting } from "./update-project-setting.ts";
 
@@ -23,6 +22,7 @@ const LABS: { key: keyof TLabsFeatures; title: string; description: string }[] =
 /** Settings → Labs (feature flags) and the Team Room posting limit. Viewers see them read-only. */
 export function SettingsView() {
   const { project, client, canWrite } = useProject();
+  const store = useLiveStoreApi();
   const settings = useLiveStore((s) => s.rows.project_settings);
   const flags = readSetting(settings, project.id, "labs_features", ZLabsFeatures);
   const teamRoom = readSetting(settings, project.id, "team_room", ZTeamRoomSettings);
@@ -35,8 +35,11 @@ export function SettingsView() {
     setError(null);
     setSaved(null);
     try {
-      const { result } = await executeWithFallback({ write: () => updateProjectSetting(client, project.id, key, value) }, appFallbackDeps);
-      liveStore.getState().applyRows("project_settings", [result]);
+      const { result } = await executeWithFallback(
+        { write: () => updateProjectSetting(client, project.id, key, value) },
+        createFallbackDeps(store),
+      );
+      store.getState().applyRows("project_settings", [result]);
       setSaved(what);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));

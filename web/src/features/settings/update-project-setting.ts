@@ -1,7 +1,7 @@
 import type { Json } from "@mission-control/shared/db";
 import { AppError } from "@mission-control/shared/errors";
+import { type TProjectSetting, ZProjectSetting } from "@mission-control/shared/rows";
 import type { TBrowserClient } from "../auth/get-browser-client.ts";
-import { type TProjectSetting, ZProjectSetting } from "../live/live-rows.ts";
 
 /**
  * Writes one project setting (upsert on project_id + key). RLS lets owners and operators do it;

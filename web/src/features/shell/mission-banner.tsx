@@ -1,7 +1,7 @@
 "use client";
 
 import { useMemo } from "react";
-import { useLiveStore } from "../live/use-live-store.ts";
+import { useLiveStore } from "../live/live-store-provider.tsx";
 import styles from "./app-shell.module.css";
 
 /** The project mission (brain_docs, doc_type 'mission', no agent), live. */

@@ -6,11 +6,11 @@ import { getBrowserClient } from "../auth/get-browser-client.ts";
 import { useSession } from "../auth/use-session.ts";
 import { useClientConfig } from "../config/client-config-provider.tsx";
 import { recheckConnection, startConnectionMonitor } from "../connection/connection-monitor.ts";
-import { liveStore } from "../live/live-store.ts";
+import { useLiveStore, useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { parseLiveRows } from "../live/live-tables.ts";
 import { subscribeProject } from "../live/subscribe-project.ts";
-import { useLiveStore } from "../live/use-live-store.ts";
 import { ProjectProvider, type TProjectContext } from "../projects/project-context.tsx";
+import page from "../ui/page.module.css";
 import styles from "./app-shell.module.css";
 import { MissionBanner } from "./mission-banner.tsx";
 import { Sidebar } from "./sidebar.tsx";
@@ -27,6 +27,7 @@ export function ProjectShell({ slug, children }: { slug: string; children: React
   const pathname = usePathname();
   const session = useSession();
   const client = getBrowserClient(config);
+  const store = useLiveStoreApi();
   const [loadError, setLoadError] = useState<string | null>(null);
   const projects = useLiveStore((s) => s.rows.projects);
   const members = useLiveStore((s) => s.rows.project_members);
@@ -47,13 +48,13 @@ export function ProjectShell({ slug, children }: { slug: string; children: React
       .select("*")
       .then(({ data, error }) => {
         if (error) return setLoadError(`Could not load your projects: ${error.message}. Check the connection badge and reload.`);
-        liveStore.getState().applyRows("projects", parseLiveRows("projects", data ?? []));
+        store.getState().applyRows("projects", parseLiveRows("projects", data ?? []));
         if (!(data ?? []).some((p) => p.slug === slug)) setLoadError(`There is no project "${slug}" you are a member of.`);
         else setLoadError(null);
       });
-  }, [client, userId, slug]);
+  }, [client, store, userId, slug]);
 
-  useEffect(() => startConnectionMonitor(liveStore, { ...config, fetch: (input, init) => fetch(input, init) }), [config]);
+  useEffect(() => startConnectionMonitor(store, { ...config, fetch: (input, init) => fetch(input, init) }), [store, config]);
 
   // Resubscribe only when the project or the user changes; supabase-js follows token refreshes itself.
   const tokenRef = accessToken;
@@ -61,7 +62,7 @@ export function ProjectShell({ slug, children }: { slug: string; children: React
     if (!projectId || !tokenRef) return;
     return subscribeProject({
       client,
-      store: liveStore,
+      store,
       projectId,
       accessToken: tokenRef,
       onError: (err) => {
@@ -69,18 +70,18 @@ export function ProjectShell({ slug, children }: { slug: string; children: React
         recheckConnection();
       },
     });
-  }, [client, projectId, userId]);
+  }, [client, store, projectId, userId]);
 
   if (session.status !== "signed-in") {
     return (
-      <main className={styles.centered}>
+      <main className={page.centered}>
         <p className="muted">{session.status === "loading" ? "Loading…" : "Redirecting to sign-in…"}</p>
       </main>
     );
   }
   if (!project) {
     return (
-      <main className={styles.centered}>
+      <main className={page.centered}>
         <p className="muted">{loadError ?? "Loading project…"}</p>
         {loadError ? <a href="/">Go to your first project</a> : null}
       </main>

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { ConnectionBadge } from "../connection/connection-badge.tsx";
-import { liveStore } from "../live/live-store.ts";
+import { useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { ProjectPicker } from "../projects/project-picker.tsx";
 import styles from "./app-shell.module.css";
@@ -11,9 +11,10 @@ import styles from "./app-shell.module.css";
 export function TopBar({ slug }: { slug: string }) {
   const { project, session, client, role } = useProject();
   const router = useRouter();
+  const store = useLiveStoreApi();
   const signOut = async () => {
     await client.auth.signOut();
-    liveStore.getState().clearRows();
+    store.getState().clearRows();
     router.replace("/sign-in");
   };
   return (

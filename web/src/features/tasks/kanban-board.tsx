@@ -1,8 +1,9 @@
 "use client";
 
+import type { TTask } from "@mission-control/shared/rows";
+import { TASK_STATUSES, type TTaskStatus } from "@mission-control/shared/schemas";
 import Link from "next/link";
 import { type DragEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from "react";
-import { TASK_STATUSES, type TTask, type TTaskStatus } from "../live/live-rows.ts";
 import { useProject } from "../projects/project-context.tsx";
 import { columnCards, planKeyboardMove, planTaskMove, STATUS_LABELS, type TKeyboardMove } from "./plan-task-move.ts";
 import styles from "./tasks.module.css";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { eventRow, proposalRow, taskRow } from "../../testing/test-rows.ts";
 import { mergeTaskThread } from "./merge-task-thread.ts";
-import { eventRow, proposalRow, taskRow } from "./test-rows.ts";
 
 const task = taskRow("t1", { created_at: "2026-11-21T08:00:00Z", description: "Do it" });
 const at = (s: number) => `2026-11-21T08:00:${String(s).padStart(2, "0")}Z`;

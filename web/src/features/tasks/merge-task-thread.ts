@@ -1,4 +1,4 @@
-import type { TProposal, TTask, TTaskEvent } from "../live/live-rows.ts";
+import type { TProposal, TTask, TTaskEvent } from "@mission-control/shared/rows";
 
 /** A legacy task_comments row (read for compatibility; not live). */
 export interface TLegacyComment {

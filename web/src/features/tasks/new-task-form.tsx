@@ -1,9 +1,10 @@
 "use client";
 
+import type { TTask } from "@mission-control/shared/rows";
+import { TASK_PRIORITIES, TASK_STATUSES, type TTaskStatus } from "@mission-control/shared/schemas";
 import { type FormEvent, useState } from "react";
 import { useProjectAgents } from "../agents/use-project-agents.ts";
-import { TASK_PRIORITIES, TASK_STATUSES, type TTask, type TTaskStatus } from "../live/live-rows.ts";
-import { liveStore } from "../live/live-store.ts";
+import { useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { STATUS_LABELS } from "./plan-task-move.ts";
 import { createTask } from "./task-writes.ts";
@@ -12,6 +13,7 @@ import styles from "./tasks.module.css";
 /** The "New task" form (operators): title, details, column, assignee, priority, labels, due date, checklist. */
 export function NewTaskForm({ onDone }: { onDone: (task: TTask | null) => void }) {
   const { project, client } = useProject();
+  const store = useLiveStoreApi();
   const agents = useProjectAgents(project.id);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -42,7 +44,7 @@ export function NewTaskForm({ onDone }: { onDone: (task: TTask | null) => void }
           .filter(Boolean)
           .map((line) => ({ text: line, done: false })),
       });
-      liveStore.getState().applyRows("tasks", [task]);
+      store.getState().applyRows("tasks", [task]);
       onDone(task);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));

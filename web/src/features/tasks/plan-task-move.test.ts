@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { taskRow } from "../../testing/test-rows.ts";
 import { columnCards, planKeyboardMove, planTaskMove } from "./plan-task-move.ts";
-import { taskRow } from "./test-rows.ts";
 
 const board = [
   taskRow("a", { position: 10 }),

@@ -1,4 +1,5 @@
-import { TASK_STATUSES, type TTask, type TTaskStatus } from "../live/live-rows.ts";
+import type { TTask } from "@mission-control/shared/rows";
+import { TASK_STATUSES, type TTaskStatus } from "@mission-control/shared/schemas";
 
 /** Where a card goes: its new column and its position there. */
 export interface TTaskMove {

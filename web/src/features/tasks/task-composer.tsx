@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { liveStore } from "../live/live-store.ts";
+import { useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import styles from "./task-detail.module.css";
 import { addTaskEvent } from "./task-writes.ts";
@@ -9,6 +9,7 @@ import { addTaskEvent } from "./task-writes.ts";
 /** The reply box of a task thread: a comment (Enter sends) or an output with an optional title and link. */
 export function TaskComposer({ taskId }: { taskId: string }) {
   const { project, client, session } = useProject();
+  const store = useLiveStoreApi();
   const [kind, setKind] = useState<"comment" | "output_added">("comment");
   const [text, setText] = useState("");
   const [title, setTitle] = useState("");
@@ -26,7 +27,7 @@ export function TaskComposer({ taskId }: { taskId: string }) {
       if (kind === "output_added" && title.trim()) metadata.title = title.trim();
       if (kind === "output_added" && url.trim()) metadata.url = url.trim();
       const event = await addTaskEvent(client, { projectId: project.id, taskId, userId: session.user.id, kind, content, metadata });
-      liveStore.getState().applyRows("task_events", [event]);
+      store.getState().applyRows("task_events", [event]);
       setText("");
       setTitle("");
       setUrl("");

@@ -1,13 +1,13 @@
 "use client";
 
+import type { TTask } from "@mission-control/shared/rows";
+import { TASK_PRIORITIES, TASK_STATUSES, type TTaskStatus } from "@mission-control/shared/schemas";
 import Link from "next/link";
 import { useMemo, useState } from "react";
 import { useProjectAgents } from "../agents/use-project-agents.ts";
-import { TASK_PRIORITIES, TASK_STATUSES, type TTask, type TTaskStatus } from "../live/live-rows.ts";
-import { liveStore } from "../live/live-store.ts";
-import { useLiveStore } from "../live/use-live-store.ts";
+import { useLiveStore, useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
-import { onListKeyDown } from "../shell/use-list-keys.ts";
+import { onListKeyDown } from "../ui/use-list-keys.ts";
 import { planTaskMove, STATUS_LABELS } from "./plan-task-move.ts";
 import { TaskComposer } from "./task-composer.tsx";
 import styles from "./task-detail.module.css";
@@ -64,6 +64,7 @@ export function TaskDetail({ taskId }: { taskId: string }) {
 /** The task's fields beside the thread; operators change them in place. */
 function TaskFields({ task, agents }: { task: TTask; agents: { agent_key: string; display_name: string }[] }) {
   const { client, canWrite } = useProject();
+  const store = useLiveStoreApi();
   const tasks = useProjectTasks(task.project_id);
   const mover = useTaskMover();
   const [error, setError] = useState<string | null>(null);
@@ -71,7 +72,7 @@ function TaskFields({ task, agents }: { task: TTask; agents: { agent_key: string
   const patch = async (change: Parameters<typeof updateTask>[2]) => {
     setError(null);
     try {
-      liveStore.getState().applyRows("tasks", [await updateTask(client, task.id, change)]);
+      store.getState().applyRows("tasks", [await updateTask(client, task.id, change)]);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     }

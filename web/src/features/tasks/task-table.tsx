@@ -1,5 +1,7 @@
 "use client";
 
+import type { TTask } from "@mission-control/shared/rows";
+import { TASK_PRIORITIES, TASK_STATUSES } from "@mission-control/shared/schemas";
 import {
   type ColumnDef,
   type ColumnFiltersState,
@@ -14,9 +16,8 @@ import {
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
-import { TASK_PRIORITIES, TASK_STATUSES, type TTask } from "../live/live-rows.ts";
 import { useProject } from "../projects/project-context.tsx";
-import { LIST_ITEM, onListKeyDown } from "../shell/use-list-keys.ts";
+import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
 import { STATUS_LABELS } from "./plan-task-move.ts";
 import styles from "./tasks.module.css";
 

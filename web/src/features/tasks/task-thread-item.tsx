@@ -2,7 +2,7 @@
 
 import { assertNever } from "@mission-control/shared/errors";
 import { ApprovalCard } from "../approvals/approval-card.tsx";
-import { LIST_ITEM } from "../shell/use-list-keys.ts";
+import { LIST_ITEM } from "../ui/use-list-keys.ts";
 import type { TThreadItem } from "./merge-task-thread.ts";
 import styles from "./task-detail.module.css";
 

@@ -1,6 +1,7 @@
 import { AppError } from "@mission-control/shared/errors";
+import { type TTask, type TTaskEvent, ZTask, ZTaskEvent } from "@mission-control/shared/rows";
+import type { TTaskStatus } from "@mission-control/shared/schemas";
 import type { TBrowserClient } from "../auth/get-browser-client.ts";
-import { type TTask, type TTaskEvent, type TTaskStatus, ZTask, ZTaskEvent } from "../live/live-rows.ts";
 import type { TLegacyComment, TLegacyOutput } from "./merge-task-thread.ts";
 
 /** What to do next, for the refusals an operator can fix from the screen. */

@@ -2,7 +2,7 @@
 
 import { useMemo, useState } from "react";
 import { useProjectAgents } from "../agents/use-project-agents.ts";
-import { useLiveStore } from "../live/use-live-store.ts";
+import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { KanbanBoard } from "./kanban-board.tsx";
 import { NewTaskForm } from "./new-task-form.tsx";

@@ -1,8 +1,8 @@
 "use client";
 
+import type { TTask } from "@mission-control/shared/rows";
 import { useMemo } from "react";
-import type { TTask } from "../live/live-rows.ts";
-import { useLiveStore } from "../live/use-live-store.ts";
+import { useLiveStore } from "../live/live-store-provider.tsx";
 
 /** The project's tasks from the live store. */
 export function useProjectTasks(projectId: string): TTask[] {

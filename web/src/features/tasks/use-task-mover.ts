@@ -1,8 +1,8 @@
 "use client";
 
+import type { TTask } from "@mission-control/shared/rows";
 import { useCallback, useState } from "react";
-import type { TTask } from "../live/live-rows.ts";
-import { liveStore } from "../live/live-store.ts";
+import { useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import type { TTaskMove } from "./plan-task-move.ts";
 import { moveTask } from "./task-writes.ts";
@@ -13,6 +13,7 @@ import { moveTask } from "./task-writes.ts";
  */
 export function useTaskMover() {
   const { client } = useProject();
+  const store = useLiveStoreApi();
   const [error, setError] = useState<string | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const move = useCallback(
@@ -22,7 +23,7 @@ export function useTaskMover() {
       setError(null);
       try {
         const row = await moveTask(client, task.id, plan);
-        liveStore.getState().applyRows("tasks", [row]);
+        store.getState().applyRows("tasks", [row]);
         return true;
       } catch (err) {
         setError(err instanceof Error ? err.message : String(err));
@@ -31,7 +32,7 @@ export function useTaskMover() {
         setBusyId(null);
       }
     },
-    [client],
+    [client, store],
   );
   return { move, error, clearError: () => setError(null), busyId };
 }

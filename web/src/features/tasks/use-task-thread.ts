@@ -1,10 +1,10 @@
 "use client";
 
+import type { TTask } from "@mission-control/shared/rows";
 import { useEffect, useMemo, useState } from "react";
-import { createSupabaseLiveReader, TASK_EVENT_WINDOW } from "../live/live-reader.ts";
-import type { TTask } from "../live/live-rows.ts";
-import { liveStore } from "../live/live-store.ts";
-import { useLiveStore } from "../live/use-live-store.ts";
+import { createSupabaseLiveReader } from "../live/live-reader.ts";
+import { useLiveStore, useLiveStoreApi } from "../live/live-store-provider.tsx";
+import { readCatchUp } from "../live/plan-catch-up-reads.ts";
 import { useProject } from "../projects/project-context.tsx";
 import { mergeTaskThread, type TLegacyComment, type TLegacyOutput, type TThreadItem } from "./merge-task-thread.ts";
 import { readLegacyTaskNotes } from "./task-writes.ts";
@@ -15,23 +15,29 @@ import { readLegacyTaskNotes } from "./task-writes.ts";
  * the task's proposals from the store.
  */
 export function useTaskThread(task: TTask | undefined, taskId: string): { items: TThreadItem[]; error: string | null } {
-  const { client } = useProject();
+  const { project, client } = useProject();
+  const store = useLiveStoreApi();
   const events = useLiveStore((s) => s.rows.task_events);
   const proposals = useLiveStore((s) => s.rows.action_proposals);
   const catchUps = useLiveStore((s) => s.realtime.catchUps);
   const [legacy, setLegacy] = useState<{ comments: TLegacyComment[]; outputs: TLegacyOutput[] }>({ comments: [], outputs: [] });
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => liveStore.getState().watchTask(taskId), [taskId]);
+  useEffect(() => store.getState().watchTask(taskId), [store, taskId]);
 
   // Re-read after every catch-up (catchUps is the trigger).
   useEffect(() => {
     let cancelled = false;
-    const reader = createSupabaseLiveReader(client);
-    Promise.all([reader.readTaskEvents([taskId], TASK_EVENT_WINDOW), readLegacyTaskNotes(client, taskId)])
+    // The same reads as catch-up makes for an open task thread.
+    const timeline = readCatchUp(createSupabaseLiveReader(client), "task_events", {
+      projectId: project.id,
+      rows: store.getState().rows,
+      watchedTaskIds: [taskId],
+    });
+    Promise.all([timeline, readLegacyTaskNotes(client, taskId)])
       .then(([rows, notes]) => {
         if (cancelled) return;
-        liveStore.getState().applyRows("task_events", rows);
+        store.getState().applyRows("task_events", rows);
         setLegacy(notes);
         setError(null);
       })
@@ -41,7 +47,7 @@ export function useTaskThread(task: TTask | undefined, taskId: string): { items:
     return () => {
       cancelled = true;
     };
-  }, [client, taskId, catchUps]);
+  }, [client, store, project.id, taskId, catchUps]);
 
   const items = useMemo(() => {
     if (!task) return [];

@@ -5,7 +5,7 @@ import { useProjectAgents } from "../agents/use-project-agents.ts";
 import { ChatThread } from "../chat/chat-thread.tsx";
 import { readSetting, ZTeamRoomSettings } from "../labs/labs-features.ts";
 import { LabsGate } from "../labs/labs-gate.tsx";
-import { useLiveStore } from "../live/use-live-store.ts";
+import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import styles from "./team-room.module.css";
 

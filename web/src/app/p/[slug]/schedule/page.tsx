@@ -1,4 +1,4 @@
-import { NotBuilt } from "@/features/shell/not-built.tsx";
+import { NotBuilt } from "@/features/ui/not-built.tsx";
 
 /** Schedule: not built yet. */
 export default function SchedulePage() {

@@ -1,0 +1,148 @@
+import { AppError } from "@mission-control/shared/errors";
+import { describe, expect, it } from "vitest";
+import { decodeClaimedDeliveries } from "./decode-claimed-delivery.ts";
+
+const at = "2026-01-01T00:00:00.000Z";
+
+const delivery = (id: string) => ({
+  id,
+  project_id: "p",
+  message_id: `m-${id}`,
+  agent_key: "lead",
+  status: "delivered",
+  attempts: 1,
+  max_attempts: 3,
+  available_at: at,
+  claimed_by: "x",
+  picked_up_at: at,
+  completed_at: null,
+  error: null,
+  result: null,
+  seq: 7,
+  created_at: at,
+  updated_at: at,
+  // A column this executor does not know yet is dropped.
+  added_later: true,
+});
+
+const message = (id: string, content: string) => ({
+  id,
+  project_id: "p",
+  thread_id: "t",
+  author_type: "user",
+  author_agent_key: null,
+  author_user_id: "u",
+  content,
+  message_type: "text",
+  metadata: {},
+  reply_to: null,
+  status: "delivered",
+  target_agent_keys: ["lead"],
+  seq: 3,
+  created_at: at,
+  updated_at: at,
+});
+
+const agent = (enabled: boolean) => ({
+  id: "a",
+  project_id: "p",
+  agent_key: "lead",
+  display_name: "Lead",
+  role: "lead",
+  enabled,
+  provider: "builtin",
+  model: "builtin-offline",
+  system_prompt: "You lead.",
+  temperature: 0.2,
+  max_context_tokens: 8000,
+  max_output_tokens: 1000,
+  risk_tolerance: "low",
+  verbosity: "normal",
+  tools_enabled: [],
+  heartbeat: {},
+  seq: 1,
+  created_at: at,
+  updated_at: at,
+});
+
+const context = (overrides: Record<string, unknown> = {}) => ({
+  message: message("m-d1", "What is the plan?"),
+  thread: { id: "t", kind: "dm", thread_key: "DM:lead", title: "DM with lead" },
+  agent: agent(true),
+  mission: null,
+  agent_docs: [],
+  history: [message("m-0", "Earlier")],
+  ...overrides,
+});
+
+describe("decodeClaimedDeliveries", () => {
+  it("checks each delivery row and shapes its context for the agent once", () => {
+    const [claimed] = decodeClaimedDeliveries([{ delivery: delivery("d1"), context: context() }], "claim_chat_delivery_batch");
+    expect(claimed?.id).toBe("d1");
+    expect(claimed?.delivery).toMatchObject({ id: "d1", message_id: "m-d1", attempts: 1 });
+    expect(claimed?.delivery).not.toHaveProperty("added_later");
+    expect(claimed?.input).not.toBeInstanceOf(AppError);
+    expect(claimed?.input).toMatchObject({
+      message: { content: "What is the plan?" },
+      thread: { kind: "dm" },
+      agent: { agent_key: "lead", system_prompt: "You lead." },
+      mission: null,
+      agentDocs: [],
+      history: [{ content: "Earlier" }],
+    });
+  });
+
+  it("fails only the delivery whose message is gone, or whose agent is gone or disabled, as not found", () => {
+    const decoded = decodeClaimedDeliveries(
+      [
+        { delivery: delivery("gone"), context: null },
+        { delivery: delivery("removed"), context: context({ agent: null }) },
+        { delivery: delivery("disabled"), context: context({ agent: agent(false) }) },
+        { delivery: delivery("fine"), context: context() },
+      ],
+      "complete_chat_deliveries",
+    );
+    expect(decoded.map((c) => (c.input instanceof AppError ? c.input.code : "ready"))).toEqual([
+      "not_found",
+      "not_found",
+      "not_found",
+      "ready",
+    ]);
+    expect(decoded[0]?.input).toMatchObject({ message: "Message m-gone no longer exists: nothing to answer" });
+    expect(decoded[1]?.input).toMatchObject({ message: expect.stringMatching(/^Agent lead no longer exists in this project/) });
+    expect(decoded[2]?.input).toMatchObject({ message: expect.stringMatching(/^Agent lead is disabled in this project: enable it/) });
+  });
+
+  it("fails only the delivery whose context has an unexpected shape, as internal", () => {
+    const decoded = decodeClaimedDeliveries(
+      [
+        { delivery: delivery("odd"), context: context({ history: "not a list" }) },
+        { delivery: delivery("fine"), context: context() },
+      ],
+      "claim_chat_delivery_batch",
+    );
+    expect(decoded[0]?.input).toMatchObject({
+      code: "internal",
+      message: expect.stringMatching(
+        /^load_chat_delivery_context returned an unexpected shape for delivery odd: .*are the migrations up to date/,
+      ),
+    });
+    expect(decoded[1]?.input).not.toBeInstanceOf(AppError);
+  });
+
+  it("fails the whole call when the database does not answer an array of claimed delivery rows", () => {
+    expect(() => decodeClaimedDeliveries({ delivery: delivery("d1") }, "claim_chat_delivery_batch")).toThrow(
+      expect.objectContaining({
+        code: "internal",
+        message: "claim_chat_delivery_batch did not return a JSON array (are the migrations up to date?)",
+      }),
+    );
+    const { attempts: _dropped, ...withoutAttempts } = delivery("d1");
+    expect(() => decodeClaimedDeliveries([{ delivery: withoutAttempts, context: null }], "complete_chat_deliveries")).toThrow(
+      expect.objectContaining({
+        code: "internal",
+        message: expect.stringMatching(/^complete_chat_deliveries returned a claimed delivery of an unexpected shape/),
+      }),
+    );
+  });
+});

@@ -1,0 +1,91 @@
+import { AppError } from "@mission-control/shared/errors";
+import { z } from "zod";
+import type { TAgentRow, TBrainDocRow, TDeliveryRow, TMessageRow, TThreadRow } from "../db/executor-client.ts";
+import { ZAgentRow, ZBrainDocRow, ZDeliveryRow, ZMessageRow, ZThreadSummary } from "./delivery-row-schemas.ts";
+
+/** Everything one delivery needs from the database before the agent can answer. */
+export type TDeliveryInput = {
+  delivery: TDeliveryRow;
+  message: TMessageRow;
+  thread: Pick<TThreadRow, "id" | "kind" | "thread_key" | "title">;
+  agent: TAgentRow;
+  /** The project mission (brain_docs, agent_key null, doc_type 'mission'); null when there is none. */
+  mission: TBrainDocRow | null;
+  /** The agent's own docs (agent_key = the agent), oldest first. */
+  agentDocs: TBrainDocRow[];
+  /** Earlier messages of the thread, oldest first, without the message being answered. */
+  history: TMessageRow[];
+};
+
+/** A delivery this executor claimed, decoded once at the database edge. */
+export type TClaimedDelivery = {
+  /** The delivery's id (what the worker tracks). */
+  readonly id: string;
+  readonly delivery: TDeliveryRow;
+  /**
+   * What the agent needs, or why this one delivery cannot be answered: `not_found` (the message is
+   * gone, the agent is gone or disabled: a permanent failure) or `internal` (the context has an
+   * unexpected shape). processDelivery records that error as the delivery's failure.
+   */
+  readonly input: TDeliveryInput | AppError;
+};
+
+/** One element of what claim_chat_delivery_batch (and the `claimed` part of complete_chat_deliveries) returns. */
+const ZClaimed = z.object({ delivery: ZDeliveryRow, context: z.unknown() });
+
+/** The shape load_chat_delivery_context() returns. */
+const ZDeliveryContext = z.object({
+  message: ZMessageRow,
+  thread: ZThreadSummary,
+  agent: ZAgentRow.nullable(),
+  mission: ZBrainDocRow.nullable(),
+  agent_docs: z.array(ZBrainDocRow),
+  history: z.array(ZMessageRow),
+});
+
+/**
+ * Decodes the `{delivery, context}` array `rpc` returned for deliveries it claimed for this
+ * executor: each delivery row is checked, and each context (the message, its thread, the agent's
+ * profile, the mission, the agent's docs and the last messages before it) is checked and shaped for
+ * the agent once. A context that cannot be answered fails only its own delivery (see
+ * `TClaimedDelivery.input`); a response that is not such an array fails the call, since the
+ * database no longer answers what this executor expects.
+ */
+export function decodeClaimedDeliveries(raw: unknown, rpc: string): TClaimedDelivery[] {
+  if (!Array.isArray(raw)) {
+    throw new AppError("internal", { message: `${rpc} did not return a JSON array (are the migrations up to date?)` });
+  }
+  return raw.map((item) => {
+    const parsed = ZClaimed.safeParse(item);
+    if (!parsed.success) {
+      throw new AppError("internal", {
+        message: `${rpc} returned a claimed delivery of an unexpected shape: ${parsed.error.issues[0]?.message ?? "invalid"} (are the migrations up to date?)`,
+      });
+    }
+    const { delivery, context } = parsed.data;
+    return { id: delivery.id, delivery, input: readDeliveryInput(delivery, context) };
+  });
+}
+
+function readDeliveryInput(delivery: TDeliveryRow, raw: unknown): TDeliveryInput | AppError {
+  if (raw === null || raw === undefined) {
+    return new AppError("not_found", {
+      message: `Message ${delivery.message_id} no longer exists: nothing to answer`,
+      details: { deliveryId: delivery.id },
+    });
+  }
+  const parsed = ZDeliveryContext.safeParse(raw);
+  if (!parsed.success) {
+    return new AppError("internal", {
+      message: `load_chat_delivery_context returned an unexpected shape for delivery ${delivery.id}: ${parsed.error.issues[0]?.message ?? "invalid"} (are the migrations up to date?)`,
+    });
+  }
+  const { message, thread, agent, mission, agent_docs, history } = parsed.data;
+  if (!agent?.enabled) {
+    return new AppError("not_found", {
+      message: `Agent ${delivery.agent_key} ${agent ? "is disabled" : "no longer exists"} in this project: enable it on the Agents page, then retry`,
+      details: { agentKey: delivery.agent_key },
+    });
+  }
+  return { delivery, message, thread, agent, mission, agentDocs: agent_docs, history };
+}

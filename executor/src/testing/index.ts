@@ -1,0 +1,8 @@
+// Test helpers of the executor (`@mission-control/executor/testing`): a test project on the vitest
+// stack, a test executor, message and proposal fixtures, fake provider and HTTP servers.
+export * from "./proposal-fixtures.ts";
+export * from "./send-message.ts";
+export * from "./stack-fixtures.ts";
+export * from "./start-fake-openai.ts";
+export * from "./start-fake-server.ts";
+export * from "./start-recording-server.ts";

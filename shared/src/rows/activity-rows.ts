@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { AUTHOR_TYPES } from "../schemas/column-enums.ts";
+import { seq } from "./edge-fields.ts";
+
+/** An entry of the project feed. */
+export const ZActivity = z.object({
+  id: z.coerce.string(),
+  project_id: z.string(),
+  actor_type: z.enum(AUTHOR_TYPES),
+  actor: z.string(),
+  kind: z.string(),
+  summary: z.string(),
+  created_at: z.string(),
+  seq,
+});
+/** An activities row. */
+export type TActivity = z.infer<typeof ZActivity>;

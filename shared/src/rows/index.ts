@@ -1,0 +1,18 @@
+// Rows of the live tables as PostgREST and realtime send them: lenient at the edge (unknown
+// columns dropped, seq coerced), strict about the values a SQL check allows.
+export { type TProposal, ZProposal } from "./action-proposal-rows.ts";
+export { type TActivity, ZActivity } from "./activity-rows.ts";
+export { type TAgent, type TAgentStatus, ZAgent, ZAgentStatus } from "./agent-rows.ts";
+export { type TBrainDoc, ZBrainDoc } from "./brain-doc-rows.ts";
+export {
+  type TChatDelivery,
+  type TChatMessage,
+  type TChatThread,
+  type TReplyMetadata,
+  ZChatDelivery,
+  ZChatMessage,
+  ZChatThread,
+  ZReplyMetadata,
+} from "./chat-rows.ts";
+export { type TProject, type TProjectMember, type TProjectSetting, ZProject, ZProjectMember, ZProjectSetting } from "./project-rows.ts";
+export { type TTask, type TTaskEvent, ZTask, ZTaskEvent } from "./task-rows.ts";

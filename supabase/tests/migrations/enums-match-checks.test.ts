@@ -1,0 +1,96 @@
+import * as schemas from "@mission-control/shared/schemas";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sqlPool } from "../../testing/stack-clients.ts";
+
+/**
+ * The `table.column`s whose SQL `check (column in (...))` enforces each enum of
+ * `@mission-control/shared/schemas` (every exported array of strings there is one).
+ */
+const CHECKED_COLUMNS = {
+  MEMBER_ROLES: ["project_members.role"],
+  AGENT_PROVIDERS: ["agents.provider"],
+  AGENT_VERBOSITIES: ["agents.verbosity"],
+  AGENT_STATUSES: ["agent_status.status"],
+  AUTHOR_TYPES: ["activities.actor_type", "project_chat_messages.author_type", "task_events.author_type"],
+  THREAD_KINDS: ["project_chat_threads.kind"],
+  MESSAGE_TYPES: ["project_chat_messages.message_type"],
+  MESSAGE_STATUSES: ["project_chat_messages.status"],
+  DELIVERY_STATUSES: ["chat_delivery_queue.status"],
+  TASK_STATUSES: ["tasks.status"],
+  TASK_PRIORITIES: ["tasks.priority"],
+  TASK_EVENT_KINDS: ["task_events.kind"],
+  TASK_EVENT_LEGACY_SOURCES: ["task_events.legacy_source"],
+  SCHEDULE_KINDS: ["cron_mirror.schedule_kind"],
+  ACTION_TYPES: ["action_proposals.action_type"],
+  ACTION_PROPOSAL_STATUSES: ["action_proposals.status"],
+  RISK_LEVELS: ["action_proposals.risk", "agents.risk_tolerance"],
+  REVERSIBILITIES: ["action_proposals.reversibility"],
+} satisfies Partial<Record<keyof typeof schemas, string[]>>;
+
+/** Every enum shared exports, by name. */
+const SHARED_ENUMS = Object.entries(schemas as Record<string, unknown>).filter(
+  (entry): entry is [string, readonly string[]] => Array.isArray(entry[1]) && entry[1].every((value) => typeof value === "string"),
+);
+
+// `check (role in ('owner', 'viewer'))` reads back as `CHECK ((role = ANY (ARRAY['owner'::text, 'viewer'::text])))`.
+const ENUM_CHECK = /^CHECK \(\((\w+) = ANY \(ARRAY\[(.+)\]\)\)\)$/;
+const LITERAL = /'((?:[^']|'')*)'::text/g;
+
+/** The enum-style check constraints of the public schema: `table.column` → the values it allows. */
+async function readEnumChecks(pool: ReturnType<typeof sqlPool>): Promise<Map<string, string[]>> {
+  const { rows } = await pool.query<{ table_name: string; definition: string }>(
+    `select c.relname as table_name, pg_get_constraintdef(k.oid) as definition
+       from pg_constraint k join pg_class c on c.oid = k.conrelid
+      where k.contype = 'c' and k.connamespace = 'public'::regnamespace`,
+  );
+  const checks = new Map<string, string[]>();
+  for (const { table_name, definition } of rows) {
+    const match = ENUM_CHECK.exec(definition);
+    if (!match?.[1] || !match[2]) continue;
+    const values = [...match[2].matchAll(LITERAL)].map((literal) => (literal[1] ?? "").replaceAll("''", "'"));
+    checks.set(`${table_name}.${match[1]}`, values);
+  }
+  return checks;
+}
+
+/** What only one side lists, in words; empty when both list the same values. */
+function describeDifference(column: string, shared: readonly string[], sql: readonly string[]): string {
+  const onlyShared = shared.filter((value) => !sql.includes(value));
+  const onlySql = sql.filter((value) => !shared.includes(value));
+  if (onlyShared.length === 0 && onlySql.length === 0) return "";
+  return `${column}: only in shared [${onlyShared.join(", ")}], only in the SQL check [${onlySql.join(", ")}]`;
+}
+
+const pool = sqlPool();
+let checks = new Map<string, string[]>();
+beforeAll(async () => {
+  checks = await readEnumChecks(pool);
+});
+afterAll(() => pool.end());
+
+describe("the enums in @mission-control/shared/schemas after all migrations", () => {
+  it("finds the enums and the checks to compare", () => {
+    expect(SHARED_ENUMS.length).toBeGreaterThan(0);
+    expect(checks.size).toBeGreaterThan(0);
+  });
+
+  it.each(SHARED_ENUMS)("%s lists exactly the values of the SQL checks that enforce it", (name, values) => {
+    const columns: readonly string[] | undefined = Reflect.get(CHECKED_COLUMNS, name);
+    expect(
+      columns,
+      `${name} has no SQL check listed: add the table.column whose check enforces it to CHECKED_COLUMNS, or add that check in a migration`,
+    ).toBeDefined();
+    for (const column of columns ?? []) {
+      const sql = checks.get(column);
+      expect(sql, `${name}: no check (${column.split(".")[1]} in (...)) on table ${column.split(".")[0]}`).toBeDefined();
+      const difference = describeDifference(column, values, sql ?? []);
+      expect(difference, difference).toBe("");
+    }
+  });
+
+  it("has a shared enum for every check that lists the values of a column", () => {
+    const listed = new Set(Object.values(CHECKED_COLUMNS).flat());
+    const unlisted = [...checks.keys()].filter((column) => !listed.has(column)).sort();
+    expect(unlisted, "add an `as const` array to shared/src/schemas/column-enums.ts and list its columns in CHECKED_COLUMNS").toEqual([]);
+  });
+});

@@ -1,7 +1,6 @@
 import fs from "node:fs/promises";
-import { stackInfo } from "@mission-control/supabase/testing";
+import { createMigratedDatabase, stackInfo } from "@mission-control/supabase/testing";
 import { describe, expect, it } from "vitest";
-import { createMigratedDatabase } from "./create-migrated-database.ts";
 import { generateSchemaDump, SCHEMA_FILE } from "./generate-schema-dump.ts";
 
 describe("generated schema", () => {

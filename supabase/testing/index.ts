@@ -1,6 +1,7 @@
 // Test helpers of the local stack, for this package's tests and for every other package's tests
 // (`@mission-control/supabase/testing`). The vitest global setup is `./global-stack.ts`.
 export * from "../local/src/stack/get-free-port.ts";
+export * from "./create-migrated-database.ts";
 export * from "./env.ts";
 export * from "./project-fixture.ts";
 export * from "./proposal-states.ts";

@@ -1,10 +1,12 @@
+import { ACTION_PROPOSAL_STATUSES } from "@mission-control/shared/schemas";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type pg from "pg";
 import { insertProposal, type TProjectFixture } from "./project-fixture.ts";
 import { serviceClient } from "./stack-clients.ts";
 
-/** Every status of an action proposal. */
-export const PROPOSAL_STATUSES = ["proposed", "approved", "rejected", "expired", "executing", "executed", "failed"] as const;
+/** Every status of an action proposal (the shared enum the SQL check is tested against). */
+export const PROPOSAL_STATUSES = ACTION_PROPOSAL_STATUSES;
+/** One of PROPOSAL_STATUSES. */
 export type TProposalStatus = (typeof PROPOSAL_STATUSES)[number];
 
 /** What a proposal row looks like when we check that nothing changed. */

@@ -1,7 +1,8 @@
 import { AppError } from "@mission-control/shared/errors";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import type { TDb, TDeliveryRow, TMessageRow } from "../db/executor-client.ts";
+import type { TDb, TMessageRow } from "../db/executor-client.ts";
+import { deliveryRow, messageRow } from "../testing/delivery-rows.ts";
 import { createDeliveryWorker } from "./create-delivery-worker.ts";
 import type { TClaimedDelivery } from "./decode-claimed-delivery.ts";
 import type { TProcessed } from "./process-delivery.ts";
@@ -9,47 +10,16 @@ import type { TProcessed } from "./process-delivery.ts";
 const log = pino({ level: "silent" });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function deliveryRow(id: string): TDeliveryRow {
-  const at = new Date().toISOString();
-  return {
-    id,
-    project_id: "p",
-    message_id: `m-${id}`,
-    agent_key: "lead",
-    status: "delivered",
-    attempts: 1,
-    max_attempts: 3,
-    available_at: at,
-    claimed_by: "x",
-    picked_up_at: at,
-    completed_at: null,
-    error: null,
-    result: null,
-    seq: 1,
-    created_at: at,
-    updated_at: at,
-  };
-}
-
 function replyRow(deliveryId: string, content: string): TMessageRow {
-  const at = new Date().toISOString();
-  return {
-    id: `r-${deliveryId}`,
-    project_id: "p",
-    thread_id: "t",
+  return messageRow(`r-${deliveryId}`, content, {
     author_type: "agent",
     author_agent_key: "lead",
     author_user_id: null,
-    content,
-    message_type: "text",
-    metadata: {},
     reply_to: `m-${deliveryId}`,
     status: "sent",
     target_agent_keys: [],
     seq: 1,
-    created_at: at,
-    updated_at: at,
-  };
+  });
 }
 
 type TSaveCall = { replies: string[]; claimLimit: number };

@@ -1,47 +1,14 @@
 import { AppError } from "@mission-control/shared/errors";
 import { describe, expect, it } from "vitest";
+import { deliveryRow, messageRow } from "../testing/delivery-rows.ts";
 import { decodeClaimedDeliveries } from "./decode-claimed-delivery.ts";
 
 const at = "2026-01-01T00:00:00.000Z";
 
-const delivery = (id: string) => ({
-  id,
-  project_id: "p",
-  message_id: `m-${id}`,
-  agent_key: "lead",
-  status: "delivered",
-  attempts: 1,
-  max_attempts: 3,
-  available_at: at,
-  claimed_by: "x",
-  picked_up_at: at,
-  completed_at: null,
-  error: null,
-  result: null,
-  seq: 7,
-  created_at: at,
-  updated_at: at,
-  // A column this executor does not know yet is dropped.
-  added_later: true,
-});
+// A column this executor does not know yet is dropped.
+const delivery = (id: string) => ({ ...deliveryRow(id, { seq: 7 }), added_later: true });
 
-const message = (id: string, content: string) => ({
-  id,
-  project_id: "p",
-  thread_id: "t",
-  author_type: "user",
-  author_agent_key: null,
-  author_user_id: "u",
-  content,
-  message_type: "text",
-  metadata: {},
-  reply_to: null,
-  status: "delivered",
-  target_agent_keys: ["lead"],
-  seq: 3,
-  created_at: at,
-  updated_at: at,
-});
+const message = (id: string, content: string) => messageRow(id, content);
 
 const agent = (enabled: boolean) => ({
   id: "a",

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { proposalRow } from "../../testing/test-rows.ts";
 import { catchUpProject } from "./catch-up-project.ts";
 import type { TLiveQuery, TLiveReader } from "./live-reader.ts";
 import { createLiveStore, type TLiveStore } from "./live-store.ts";
@@ -191,34 +192,8 @@ describe("catchUpProject", () => {
 
   it("shows a decision made while realtime was not listening (the approvals inbox count goes down)", async () => {
     const store = storeWithScreen();
-    const proposal = (status: TLiveRow<"action_proposals">["status"], seq: number): TLiveRow<"action_proposals"> => ({
-      id: "pr1",
-      project_id: P,
-      action_type: "file_write",
-      summary: "",
-      params: {},
-      params_hash: "h",
-      risk: "low",
-      blast_radius: "",
-      reversibility: "reversible",
-      rollback_plan: "",
-      expires_at: "2026-11-22T08:00:00Z",
-      proposed_by_agent_key: "lead",
-      task_id: null,
-      thread_id: null,
-      revision_of: null,
-      status,
-      resolved_by: null,
-      resolved_at: null,
-      resolution_comment: null,
-      execution_started_at: null,
-      finished_at: null,
-      execution_result: null,
-      error: null,
-      created_at: "2026-11-21T08:00:00Z",
-      updated_at: "2026-11-21T08:00:00Z",
-      seq,
-    });
+    const proposal = (status: TLiveRow<"action_proposals">["status"], seq: number): TLiveRow<"action_proposals"> =>
+      proposalRow("pr1", { project_id: P, action_type: "file_write", proposed_by_agent_key: "lead", task_id: null, status, seq });
     store.getState().applyRows("action_proposals", [proposal("proposed", 50)]);
     await catchUpProject(
       fakeDb({ messages: [], deliveries: [], agents: [agent("lead", 2)], proposals: [proposal("approved", 60)] }),

@@ -1,5 +1,6 @@
-import { applyBootstrap, pushMigrations } from "@mission-control/supabase/stack";
 import pg from "pg";
+import { applyBootstrap } from "../local/src/postgres/apply-bootstrap.ts";
+import { pushMigrations } from "../local/src/postgres/push-migrations.ts";
 
 /** A database made for one test, and how to remove it. */
 export interface TMigratedDatabase {

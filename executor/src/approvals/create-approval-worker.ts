@@ -46,6 +46,7 @@ export function createApprovalWorker(options: {
 }): TApprovalWorker {
   const log = options.log.child({ worker: "approvals" });
   const counts = { executed: 0, failed: 0, interrupted: 0 };
+  let stopping: Promise<TApprovalStopReport> | null = null;
 
   const loop = createClaimLoop<TProposalRow>({
     what: "approved proposals",
@@ -86,15 +87,19 @@ export function createApprovalWorker(options: {
       return claimed;
     },
     idle: () => loop.idle(),
-    async stop({ timeoutMs }) {
+    stop({ timeoutMs }) {
       if (loop.state === "stopped" || loop.state === "created") {
         loop.markStopped();
-        return { ...counts };
+        return Promise.resolve({ ...counts });
       }
-      await loop.drain(timeoutMs);
-      loop.markStopped();
-      log.info(counts, "approval worker stopped");
-      return { ...counts };
+      // A second stop() waits for the first: the loop drains once.
+      stopping ??= (async () => {
+        await loop.drain(timeoutMs);
+        loop.markStopped();
+        log.info(counts, "approval worker stopped");
+        return { ...counts };
+      })();
+      return stopping;
     },
   };
 }

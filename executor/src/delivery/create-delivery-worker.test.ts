@@ -6,6 +6,7 @@ import { deliveryRow, messageRow } from "../testing/delivery-rows.ts";
 import { createDeliveryWorker } from "./create-delivery-worker.ts";
 import type { TClaimedDelivery } from "./decode-claimed-delivery.ts";
 import type { TProcessed } from "./process-delivery.ts";
+import type { TSavedReply } from "./save-replies.ts";
 
 const log = pino({ level: "silent" });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,7 +98,7 @@ function memoryQueue(size: number) {
 }
 
 /** A processing step that answers every delivery with "ok" and records what its save came to. */
-function answering(seen: Map<string, TMessageRow | AppError> = new Map()) {
+function answering(seen: Map<string, TSavedReply | AppError> = new Map()) {
   return async (claimed: TClaimedDelivery): Promise<TProcessed> => ({
     kind: "reply",
     reply: { deliveryId: claimed.id, reply: `ok ${claimed.id}`, metadata: {} },
@@ -154,7 +155,7 @@ describe("createDeliveryWorker", () => {
     const { db, queued, calls } = memoryQueue(20);
     let running = 0;
     let peak = 0;
-    const seen = new Map<string, TMessageRow | AppError>();
+    const seen = new Map<string, TSavedReply | AppError>();
     const answer = answering(seen);
     const worker = createDeliveryWorker({
       ...options,
@@ -262,16 +263,36 @@ describe("createDeliveryWorker", () => {
     await worker.stop({ timeoutMs: 20 });
   });
 
+  it("leaves a delivery claimed again while it still runs to its first run, and starts the rest of that claim", async () => {
+    const { db, queued, calls } = memoryQueue(1);
+    const work = gated();
+    const worker = createDeliveryWorker({ ...options, db, concurrency: 4, pollIntervalMs: 60_000, process: work.process });
+    worker.start();
+    await until("the first delivery running", () => work.started.length === 1);
+    await until("the first claim to settle", () => calls.claims.length === 1);
+    // d0 was requeued (its retry came due) and is claimed again, together with a new delivery, while its first run goes on.
+    queued.push(deliveryRow("d0"), deliveryRow("fresh"));
+    worker.wake();
+    await until("the new delivery to start", () => work.started.includes("fresh"));
+    expect(work.started).toEqual(["d0", "fresh"]);
+    expect(worker.inFlight).toBe(2);
+    work.open("d0", "fresh");
+    await worker.idle();
+    expect(calls.saves.flatMap((save) => save.replies).sort()).toEqual(["d0", "fresh"]);
+    await worker.stop({ timeoutMs: 1_000 });
+    expect(worker.inFlight).toBe(0);
+  });
+
   it("gives a refused reply its error, and still counts the other replies of the call as saved", async () => {
     const { db, refuse, calls } = memoryQueue(2);
     refuse.set("d1", { code: "40001", error: "Delivery d1 is no longer claimed by executor x", hint: "drop this reply" });
-    const seen = new Map<string, TMessageRow | AppError>();
+    const seen = new Map<string, TSavedReply | AppError>();
     const worker = createDeliveryWorker({ ...options, db, concurrency: 2, pollIntervalMs: 60_000, process: answering(seen) });
     worker.start();
     await until("both replies to be settled", () => seen.size === 2);
     await worker.idle();
     expect(calls.saves).toEqual([{ replies: ["d0", "d1"], claimLimit: 2 }]);
-    expect(seen.get("d0")).toMatchObject({ content: "ok d0" });
+    expect(seen.get("d0")).toEqual({ messageId: "r-d0" });
     expect(seen.get("d1")).toBeInstanceOf(AppError);
     expect(seen.get("d1")).toMatchObject({ code: "conflict", message: expect.stringMatching(/no longer claimed/) });
     expect(worker.inFlight).toBe(0);
@@ -281,7 +302,7 @@ describe("createDeliveryWorker", () => {
   it("finishes every reply of a call that failed with its error, and frees their slots", async () => {
     const { db, failSaves } = memoryQueue(2);
     failSaves(true);
-    const seen = new Map<string, TMessageRow | AppError>();
+    const seen = new Map<string, TSavedReply | AppError>();
     const worker = createDeliveryWorker({ ...options, db, concurrency: 2, pollIntervalMs: 60_000, process: answering(seen) });
     worker.start();
     await until("both replies to be settled", () => seen.size === 2);

@@ -1,6 +1,6 @@
 import { AppError, coerceError } from "@mission-control/shared/errors";
 import type { Logger } from "pino";
-import type { TDb, TDeliveryRow, TMessageRow } from "../db/executor-client.ts";
+import type { TDb, TDeliveryRow } from "../db/executor-client.ts";
 import { createClaimPoller } from "../worker/create-claim-poller.ts";
 import { createIntervalLoop } from "../worker/create-interval-loop.ts";
 import { moveWorkerState, type TWorkerState } from "../worker/worker-state.ts";
@@ -9,7 +9,7 @@ import { createDeliverySlots } from "./create-delivery-slots.ts";
 import type { TClaimedDelivery } from "./decode-claimed-delivery.ts";
 import type { TDeliveryOutcome, TProcessed } from "./process-delivery.ts";
 import { releaseDeliveries } from "./release-deliveries.ts";
-import { saveReplies, type TReplyToSave, type TSavedReplies } from "./save-replies.ts";
+import { saveReplies, type TReplyToSave, type TSavedReplies, type TSavedReply } from "./save-replies.ts";
 
 /** What the worker reports when it stops. */
 export type TWorkerStopReport = { finished: number; aborted: number; released: number };
@@ -41,7 +41,7 @@ export interface TDeliveryWorker {
  */
 type TSaveState = "idle" | "scheduled" | "sending";
 
-type TWaitingReply = { reply: TReplyToSave; resolve: (saved: TMessageRow | AppError) => void };
+type TWaitingReply = { reply: TReplyToSave; resolve: (saved: TSavedReply | AppError) => void };
 
 /**
  * Creates the delivery worker, the one owner of the delivery pipeline. It holds the slots (see
@@ -137,6 +137,12 @@ export function createDeliveryWorker(options: {
   }
 
   function start(claimed: TClaimedDelivery): void {
+    if (slots.stateOf(claimed.id)) {
+      // Requeued (a retry's back-off ran out, or Retry after the watchdog) and claimed again while its first run
+      // still finishes: that run saves or fails it; this claim changes nothing, as before.
+      log.warn({ deliveryId: claimed.id }, "claimed a delivery this worker still holds; the run in flight settles it");
+      return;
+    }
     slots.take(claimed.id);
     const life = live(claimed)
       .then(
@@ -172,7 +178,7 @@ export function createDeliveryWorker(options: {
   }
 
   /** Queues a reply for the next save call; resolves with the saved message or why it was not saved. */
-  function saveWithOthers(reply: TReplyToSave): Promise<TMessageRow | AppError> {
+  function saveWithOthers(reply: TReplyToSave): Promise<TSavedReply | AppError> {
     return new Promise((resolve) => {
       waiting.push({ reply, resolve });
       if (saveState !== "idle") return;
@@ -234,7 +240,8 @@ export function createDeliveryWorker(options: {
       resolve(saved);
     }
     if (violation) throw violation;
-    if (result instanceof AppError || claimLimit === 0) return;
+    // claimed is null when the call fell back to saving the replies one by one: nothing looked at the queue.
+    if (result instanceof AppError || claimLimit === 0 || result.claimed === null) return;
     poller.claimedElsewhere(result.claimed.length, claimLimit);
     // After the shutdown deadline aborted the jobs, deliveries claimed now are not started: the stop releases them.
     if (!jobsAbort.signal.aborted) startClaimed(result.claimed, claimLimit, "complete_chat_deliveries");
@@ -272,9 +279,11 @@ export function createDeliveryWorker(options: {
       await idle();
     }
     if (slots.held > 0 || slots.reserved > 0) {
-      throw new AppError("internal", {
-        message: `The delivery worker stopped holding ${slots.held} deliveries and ${slots.reserved} reserved slots`,
-      });
+      // A bug, but the stop goes on: releasing below hands back whatever is still claimed.
+      log.error(
+        { held: slots.held, reserved: slots.reserved },
+        "Delivery worker invariant violated: it stopped still holding deliveries or reserved slots",
+      );
     }
     let released = 0;
     try {
@@ -335,7 +344,7 @@ export function createDeliveryWorker(options: {
 }
 
 /** What the save call answered for one delivery: its message, or why it was not saved. */
-function outcomeOf(result: TSavedReplies | AppError, deliveryId: string): TMessageRow | AppError {
+function outcomeOf(result: TSavedReplies | AppError, deliveryId: string): TSavedReply | AppError {
   if (result instanceof AppError) return result;
   return (
     result.saved.get(deliveryId) ??

@@ -6,14 +6,14 @@ import type { TAgentStatusWriter } from "../agents/create-agent-status-writer.ts
 import type { TOperatorNames } from "../agents/create-operator-names.ts";
 import { describeCurrentAction } from "../agents/describe-current-action.ts";
 import { oneLine } from "../agents/set-agent-status.ts";
-import type { TDb, TDeliveryRow, TMessageRow } from "../db/executor-client.ts";
+import type { TDb, TDeliveryRow } from "../db/executor-client.ts";
 import { applyReplyProposal } from "../proposals/apply-reply-proposal.ts";
 import { computeBackoff } from "../worker/compute-backoff.ts";
 import { classifyDeliveryError } from "./classify-delivery-error.ts";
 import type { TClaimedDelivery } from "./decode-claimed-delivery.ts";
 import { failDelivery } from "./fail-delivery.ts";
 import { fitReplyText } from "./fit-reply-text.ts";
-import type { TReplyToSave } from "./save-replies.ts";
+import type { TReplyToSave, TSavedReply } from "./save-replies.ts";
 
 /** What processing one delivery needs; shared by every delivery of a worker. */
 export type TDeliveryDeps = {
@@ -38,7 +38,7 @@ export type TProcessed =
    * The agent answered: the worker saves `reply` (with others ready at the same time), then calls
    * `finish` once with the saved message, or with the error that kept it from being saved.
    */
-  | { kind: "reply"; reply: TReplyToSave; finish(saved: TMessageRow | AppError): Promise<TDeliveryOutcome> };
+  | { kind: "reply"; reply: TReplyToSave; finish(saved: TSavedReply | AppError): Promise<TDeliveryOutcome> };
 
 /**
  * Runs one claimed delivery up to its reply: agent → working ("Replying to Ada in DM"), assemble

@@ -204,8 +204,12 @@ describe("saveReplies", () => {
       0,
     );
     expect(calls.get("complete_chat_deliveries")).toBe(1);
-    expect(saved.get(a.id)).toMatchObject({ content: "Reply one", reply_to: a.delivery.message_id });
-    expect(saved.get(b.id)).toMatchObject({ content: "Reply two", metadata: { model: "m" } });
+    const [replyA] = await repliesTo(project.db, a.delivery.message_id);
+    const [replyB] = await repliesTo(project.db, b.delivery.message_id);
+    expect(replyA).toMatchObject({ content: "Reply one", reply_to: a.delivery.message_id });
+    expect(replyB).toMatchObject({ content: "Reply two", metadata: { model: "m" } });
+    expect(saved.get(a.id)).toEqual({ messageId: replyA?.id });
+    expect(saved.get(b.id)).toEqual({ messageId: replyB?.id });
     const refused = saved.get(taken.id);
     expect(refused).toBeInstanceOf(AppError);
     expect(refused).toMatchObject({ code: "conflict" });
@@ -216,7 +220,7 @@ describe("saveReplies", () => {
     const good = await sendAndClaim("DM:lead", "Fine", "exec-split");
     const bad = await sendAndClaim("DM:backend", "Too long", "exec-split");
     const { db, calls } = countingDb(project.db);
-    const { saved } = await saveReplies(
+    const { saved, claimed: claimedAfterRefusal } = await saveReplies(
       db,
       { executorId: "exec-split", historyLimit: 0, log },
       [
@@ -226,7 +230,11 @@ describe("saveReplies", () => {
       ],
       2,
     );
-    expect(saved.get(good.id)).toMatchObject({ content: "Short." });
+    const [short] = await repliesTo(project.db, good.delivery.message_id);
+    expect(short?.content).toBe("Short.");
+    expect(saved.get(good.id)).toEqual({ messageId: short?.id });
+    // Saved one by one after the refusal: nothing was claimed, and the result says the queue was not looked at.
+    expect(claimedAfterRefusal).toBeNull();
     expect(saved.get(bad.id)).toMatchObject({ code: "invalid_input", message: expect.stringMatching(/check constraint/) });
     // The batch, then each reply on its own.
     expect(calls.get("complete_chat_deliveries")).toBe(3);
@@ -243,9 +251,11 @@ describe("saveReplies", () => {
       [{ deliveryId: finishing.id, reply: "Finished.", metadata: {} }],
       2,
     );
-    expect(saved.get(finishing.id)).toMatchObject({ content: "Finished." });
-    expect(claimed[0]?.delivery).toMatchObject({ message_id: queued.id, claimed_by: "exec-res", status: "delivered" });
-    expect(inputOf(claimed[0]).agent.agent_key).toBe("backend");
+    const reply = (await repliesTo(project.db, finishing.delivery.message_id))[0];
+    expect(reply?.content).toBe("Finished.");
+    expect(saved.get(finishing.id)).toEqual({ messageId: reply?.id });
+    expect(claimed?.[0]?.delivery).toMatchObject({ message_id: queued.id, claimed_by: "exec-res", status: "delivered" });
+    expect(inputOf(claimed?.[0]).agent.agent_key).toBe("backend");
   });
 
   it("fails a call the database did not answer as a whole, with what to do next", async () => {

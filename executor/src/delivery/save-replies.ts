@@ -2,13 +2,15 @@ import type { Json } from "@mission-control/shared/db";
 import { AppError } from "@mission-control/shared/errors";
 import type { Logger } from "pino";
 import { z } from "zod";
-import type { TDb, TMessageRow } from "../db/executor-client.ts";
+import type { TDb } from "../db/executor-client.ts";
 import { CLAIM_LOST_SQLSTATE, NO_DELIVERY_SQLSTATE, POSTING_LIMIT_SQLSTATE, readDbError } from "../db/read-db-error.ts";
 import { decodeClaimedDeliveries, type TClaimedDelivery } from "./decode-claimed-delivery.ts";
-import { ZMessageRow } from "./delivery-row-schemas.ts";
 
 /** One agent reply to save for a delivery this executor holds. */
 export type TReplyToSave = { deliveryId: string; reply: string; metadata: Record<string, unknown> };
+
+/** A reply the database saved: the id of its message (nothing else of it is read). */
+export type TSavedReply = { messageId: string };
 
 /** What one save call did. */
 export type TSavedReplies = {
@@ -18,9 +20,12 @@ export type TSavedReplies = {
    * `forbidden` when the agent reached its Team Room posting limit (a permanent failure),
    * `invalid_input` when the database refused the reply's data.
    */
-  saved: Map<string, TMessageRow | AppError>;
-  /** Deliveries claimed for this executor in the same transaction (at most `claimLimit`), decoded. */
-  claimed: TClaimedDelivery[];
+  saved: Map<string, TSavedReply | AppError>;
+  /**
+   * Deliveries claimed for this executor in the same transaction (at most `claimLimit`), decoded;
+   * null when a refused reply made the call fall back to saving one by one, which claims nothing.
+   */
+  claimed: TClaimedDelivery[] | null;
 };
 
 /** Who saves, and how much history a delivery claimed along brings (HISTORY_MESSAGES). */
@@ -36,8 +41,9 @@ const DEADLOCK_SQLSTATE = "40P01";
  */
 const REFUSED_REPLY_CLASSES = new Set(["22", "23"]);
 
+// Only the saved message's id is read: the reply is committed whatever else its row holds.
 const ZOutcome = z.union([
-  z.object({ delivery_id: z.string(), ok: z.literal(true), message: ZMessageRow }),
+  z.object({ delivery_id: z.string(), ok: z.literal(true), message: z.looseObject({ id: z.string() }) }),
   z.object({ delivery_id: z.string(), ok: z.literal(false), code: z.string(), error: z.string(), hint: z.string().nullable() }),
 ]);
 const ZCompleted = z.object({ saved: z.array(ZOutcome), claimed: z.array(z.unknown()) });
@@ -81,7 +87,7 @@ export async function saveReplies(
   } catch (err) {
     if (!(err instanceof ReplyRefused)) throw err;
     const [only] = replies;
-    if (only && replies.length === 1) return { saved: resultsOf(replies, [err.outcome(only.deliveryId)]), claimed: [] };
+    if (only && replies.length === 1) return { saved: resultsOf(replies, [err.outcome(only.deliveryId)]), claimed: null };
     options.log.warn({ err: err.error, replies: replies.length }, "a reply was refused and rolled back its batch; saving them one by one");
     const outcomes: TOutcome[] = [];
     for (const item of replies) {
@@ -94,7 +100,7 @@ export async function saveReplies(
       );
       if (outcome) outcomes.push(outcome);
     }
-    return { saved: resultsOf(replies, outcomes), claimed: [] };
+    return { saved: resultsOf(replies, outcomes), claimed: null };
   }
 }
 
@@ -132,10 +138,10 @@ async function sendOnce(
  * The result of each reply by its delivery id; a delivery listed twice keeps its first outcome (the
  * save), not the refusal of the repeat; a reply the database did not answer for is an internal error.
  */
-function resultsOf(replies: readonly TReplyToSave[], outcomes: readonly TOutcome[]): Map<string, TMessageRow | AppError> {
+function resultsOf(replies: readonly TReplyToSave[], outcomes: readonly TOutcome[]): Map<string, TSavedReply | AppError> {
   const byId = new Map<string, TOutcome>();
   for (const outcome of outcomes) if (!byId.has(outcome.delivery_id)) byId.set(outcome.delivery_id, outcome);
-  const results = new Map<string, TMessageRow | AppError>();
+  const results = new Map<string, TSavedReply | AppError>();
   for (const { deliveryId } of replies) {
     const outcome = byId.get(deliveryId);
     if (!outcome) {
@@ -143,7 +149,7 @@ function resultsOf(replies: readonly TReplyToSave[], outcomes: readonly TOutcome
         deliveryId,
         new AppError("internal", { message: `complete_chat_deliveries returned no outcome for delivery ${deliveryId}` }),
       );
-    } else results.set(deliveryId, outcome.ok ? outcome.message : refusal(outcome));
+    } else results.set(deliveryId, outcome.ok ? { messageId: outcome.message.id } : refusal(outcome));
   }
   return results;
 }

@@ -20,6 +20,12 @@ describe("requestApprovalExecution", () => {
     expect(headers.authorization).toBe("Bearer jwt");
   });
 
+  it("counts a 2xx whose body it cannot read as taken", async () => {
+    await expect(
+      requestApprovalExecution({ ...base, fetch: async () => new Response(JSON.stringify({ ok: 1 }), { status: 202 }) }),
+    ).resolves.toBeUndefined();
+  });
+
   it("treats a 404 (an executor without the route) as unreachable: the approval waits for the worker", async () => {
     const err = await requestApprovalExecution({ ...base, fetch: async () => new Response("no route", { status: 404 }) }).catch((e) => e);
     expect(err).toBeInstanceOf(AppError);

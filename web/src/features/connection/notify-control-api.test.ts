@@ -31,6 +31,12 @@ describe("notifyControlApi", () => {
     expect((err as Error).message).toMatch(/^Control API answered HTTP 503 at http:\/\/control: the message is queued .*shutting down/);
   });
 
+  it("counts a 2xx whose body it cannot read as taken: any executor that answered 2xx claimed the message", async () => {
+    await expect(
+      notifyControlApi({ ...base, fetch: async () => new Response(JSON.stringify({ accepted: true }), { status: 202 }) }),
+    ).resolves.toBeUndefined();
+  });
+
   it("treats a network error as unreachable", async () => {
     const err = await notifyControlApi({
       ...base,

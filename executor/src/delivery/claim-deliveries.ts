@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { TDb } from "../db/executor-client.ts";
 import { readDbError } from "../db/read-db-error.ts";
 import { decodeClaimedDeliveries, type TClaimedDelivery } from "./decode-claimed-delivery.ts";
@@ -10,7 +11,7 @@ import { decodeClaimedDeliveries, type TClaimedDelivery } from "./decode-claimed
  */
 export async function claimDeliveries(
   db: TDb,
-  options: { executorId: string; limit: number; historyLimit: number; messageId?: string },
+  options: { executorId: string; limit: number; historyLimit: number; messageId?: string; log: Logger },
 ): Promise<TClaimedDelivery[]> {
   const { data, error } = await db.rpc("claim_chat_delivery_batch", {
     p_executor_id: options.executorId,
@@ -19,5 +20,7 @@ export async function claimDeliveries(
     ...(options.messageId ? { p_message_id: options.messageId } : {}),
   });
   if (error) throw readDbError(error, "Could not claim chat deliveries", "database_unreachable");
-  return decodeClaimedDeliveries(data, "claim_chat_delivery_batch");
+  return decodeClaimedDeliveries(data, "claim_chat_delivery_batch", (err) =>
+    options.log.error({ err }, "a claimed delivery did not decode; the orphan check hands it back"),
+  );
 }

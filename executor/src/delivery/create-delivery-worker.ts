@@ -101,7 +101,7 @@ export function createDeliveryWorker(options: {
       slots.reserve(limit);
       let claimed: TClaimedDelivery[];
       try {
-        claimed = await claimDeliveries(db, { executorId, limit, historyLimit });
+        claimed = await claimDeliveries(db, { executorId, limit, historyLimit, log });
       } finally {
         slots.unreserve(limit);
       }
@@ -327,7 +327,7 @@ export function createDeliveryWorker(options: {
     },
     async claimMessage(messageId) {
       if (!accepting()) return [];
-      const claimed = await claimDeliveries(db, { executorId, limit: 50, historyLimit, messageId });
+      const claimed = await claimDeliveries(db, { executorId, limit: 50, historyLimit, messageId, log });
       for (const delivery of claimed) start(delivery);
       return claimed.map((c) => c.delivery);
     },

@@ -42,9 +42,14 @@ const context = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+/** For calls whose items all decode: a report fails the test. */
+const noMalformed = (problem: AppError) => {
+  throw problem;
+};
+
 describe("decodeClaimedDeliveries", () => {
   it("checks each delivery row and shapes its context for the agent once", () => {
-    const [claimed] = decodeClaimedDeliveries([{ delivery: delivery("d1"), context: context() }], "claim_chat_delivery_batch");
+    const [claimed] = decodeClaimedDeliveries([{ delivery: delivery("d1"), context: context() }], "claim_chat_delivery_batch", noMalformed);
     expect(claimed?.id).toBe("d1");
     expect(claimed?.delivery).toMatchObject({ id: "d1", message_id: "m-d1", attempts: 1 });
     expect(claimed?.delivery).not.toHaveProperty("added_later");
@@ -68,6 +73,7 @@ describe("decodeClaimedDeliveries", () => {
         { delivery: delivery("fine"), context: context() },
       ],
       "complete_chat_deliveries",
+      noMalformed,
     );
     expect(decoded.map((c) => (c.input instanceof AppError ? c.input.code : "ready"))).toEqual([
       "not_found",
@@ -87,6 +93,7 @@ describe("decodeClaimedDeliveries", () => {
         { delivery: delivery("fine"), context: context() },
       ],
       "claim_chat_delivery_batch",
+      noMalformed,
     );
     expect(decoded[0]?.input).toMatchObject({
       code: "internal",
@@ -97,19 +104,31 @@ describe("decodeClaimedDeliveries", () => {
     expect(decoded[1]?.input).not.toBeInstanceOf(AppError);
   });
 
-  it("fails the whole call when the database does not answer an array of claimed delivery rows", () => {
-    expect(() => decodeClaimedDeliveries({ delivery: delivery("d1") }, "claim_chat_delivery_batch")).toThrow(
+  it("fails the whole call when the database does not answer an array", () => {
+    expect(() => decodeClaimedDeliveries({ delivery: delivery("d1") }, "claim_chat_delivery_batch", noMalformed)).toThrow(
       expect.objectContaining({
         code: "internal",
         message: "claim_chat_delivery_batch did not return a JSON array (are the migrations up to date?)",
       }),
     );
-    const { attempts: _dropped, ...withoutAttempts } = delivery("d1");
-    expect(() => decodeClaimedDeliveries([{ delivery: withoutAttempts, context: null }], "complete_chat_deliveries")).toThrow(
-      expect.objectContaining({
-        code: "internal",
-        message: expect.stringMatching(/^complete_chat_deliveries returned a claimed delivery of an unexpected shape/),
-      }),
+  });
+
+  it("leaves out a claimed item whose delivery row does not decode, reports it, and keeps the others", () => {
+    const problems: AppError[] = [];
+    const { attempts: _dropped, ...withoutAttempts } = delivery("bad");
+    const decoded = decodeClaimedDeliveries(
+      [
+        { delivery: withoutAttempts, context: null },
+        { delivery: delivery("fine"), context: context() },
+      ],
+      "complete_chat_deliveries",
+      (problem) => problems.push(problem),
     );
+    expect(decoded.map((claimed) => claimed.id)).toEqual(["fine"]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({
+      code: "internal",
+      message: expect.stringMatching(/^complete_chat_deliveries returned a claimed delivery of an unexpected shape \(delivery\.attempts: /),
+    });
   });
 });

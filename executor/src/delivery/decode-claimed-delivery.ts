@@ -48,23 +48,31 @@ const ZDeliveryContext = z.object({
  * executor: each delivery row is checked, and each context (the message, its thread, the agent's
  * profile, the mission, the agent's docs and the last messages before it) is checked and shaped for
  * the agent once. A context that cannot be answered fails only its own delivery (see
- * `TClaimedDelivery.input`); a response that is not such an array fails the call, since the
- * database no longer answers what this executor expects.
+ * `TClaimedDelivery.input`). A claimed item whose delivery row does not decode is left out and
+ * reported to `onMalformed`: it stays claimed for this executor, so the orphan check hands it back
+ * (its attempt counted) and the others of the call still run. A response that is not an array
+ * fails the call, since the database no longer answers what this executor expects.
  */
-export function decodeClaimedDeliveries(raw: unknown, rpc: string): TClaimedDelivery[] {
+export function decodeClaimedDeliveries(raw: unknown, rpc: string, onMalformed: (problem: AppError) => void): TClaimedDelivery[] {
   if (!Array.isArray(raw)) {
     throw new AppError("internal", { message: `${rpc} did not return a JSON array (are the migrations up to date?)` });
   }
-  return raw.map((item) => {
+  const decoded: TClaimedDelivery[] = [];
+  for (const item of raw) {
     const parsed = ZClaimed.safeParse(item);
     if (!parsed.success) {
-      throw new AppError("internal", {
-        message: `${rpc} returned a claimed delivery of an unexpected shape: ${parsed.error.issues[0]?.message ?? "invalid"} (are the migrations up to date?)`,
-      });
+      const issue = parsed.error.issues[0];
+      onMalformed(
+        new AppError("internal", {
+          message: `${rpc} returned a claimed delivery of an unexpected shape (${issue?.path.join(".") || "item"}: ${issue?.message ?? "invalid"}); it is handed back later (are the migrations up to date?)`,
+        }),
+      );
+      continue;
     }
     const { delivery, context } = parsed.data;
-    return { id: delivery.id, delivery, input: readDeliveryInput(delivery, context) };
-  });
+    decoded.push({ id: delivery.id, delivery, input: readDeliveryInput(delivery, context) });
+  }
+  return decoded;
 }
 
 function readDeliveryInput(delivery: TDeliveryRow, raw: unknown): TDeliveryInput | AppError {

@@ -37,7 +37,7 @@ afterAll(async () => {
 /** Sends `content` to a DM and claims its delivery as `executorId`. */
 async function sendAndClaim(threadKey: string, content: string, executorId: string): Promise<TClaimedDelivery> {
   const message = await sendMessage(project.operator, project.projectId, threadKey, content);
-  const [claimed] = await claimDeliveries(project.db, { executorId, limit: 5, historyLimit: 20, messageId: message.id });
+  const [claimed] = await claimDeliveries(project.db, { executorId, limit: 5, historyLimit: 20, messageId: message.id, log });
   if (!claimed) throw new Error(`the delivery of ${message.id} was not claimed`);
   return claimed;
 }

@@ -130,7 +130,10 @@ async function sendOnce(
         message: `complete_chat_deliveries returned an unexpected shape: ${parsed.error.issues[0]?.message ?? "invalid"} (are the migrations up to date?)`,
       });
     }
-    return { saved: parsed.data.saved, claimed: decodeClaimedDeliveries(parsed.data.claimed, "complete_chat_deliveries") };
+    const claimed = decodeClaimedDeliveries(parsed.data.claimed, "complete_chat_deliveries", (err) =>
+      options.log.error({ err }, "a delivery claimed along did not decode; the orphan check hands it back"),
+    );
+    return { saved: parsed.data.saved, claimed };
   }
 }
 

@@ -2,6 +2,7 @@ import pino from "pino";
 import { describe, expect, it } from "vitest";
 import type { TProposalRow } from "../actions/action-types.ts";
 import type { TDb } from "../db/executor-client.ts";
+import { waitFor } from "../testing/wait-for.ts";
 import { createApprovalWorker } from "./create-approval-worker.ts";
 import type { TApprovalOutcome } from "./execute-proposal.ts";
 
@@ -50,7 +51,7 @@ describe("createApprovalWorker", () => {
       },
     });
     worker.start();
-    while (approved.length > 0 || worker.inFlight > 0) await sleep(5);
+    await waitFor("every approval to run", () => approved.length === 0 && worker.inFlight === 0);
     expect(peak).toBe(2);
     expect([...ran].sort()).toEqual(Array.from({ length: 12 }, (_, i) => `p${i}`).sort());
     expect(await worker.stop({ timeoutMs: 1_000 })).toEqual({ executed: 12, failed: 0, interrupted: 0 });
@@ -69,7 +70,7 @@ describe("createApprovalWorker", () => {
       execute: async () => "executed",
     });
     worker.start();
-    while (approved.length > 0) await sleep(5);
+    await waitFor("every approval to be claimed", () => approved.length === 0);
     expect(calls.claims).toBeGreaterThanOrEqual(3);
     await worker.stop({ timeoutMs: 100 });
   });
@@ -91,7 +92,7 @@ describe("createApprovalWorker", () => {
     });
     worker.start();
     // The loop's first claim, not a pause: it must have looked (and found nothing) before these are approved.
-    while (calls.claims === 0) await sleep(2);
+    await waitFor("the first claim", () => calls.claims > 0);
     // Approved after the loop looked: only the request picks them up before the next poll.
     approved.push({ id: "p1", status: "approved" } as TProposalRow, { id: "p2", status: "approved" } as TProposalRow);
     expect(await worker.claimProposal("p2")).toMatchObject({ id: "p2", status: "executing" });
@@ -121,7 +122,7 @@ describe("createApprovalWorker", () => {
         }),
     });
     worker.start();
-    while (worker.inFlight === 0) await sleep(5);
+    await waitFor("the action to start", () => worker.inFlight > 0);
     const report = await worker.stop({ timeoutMs: 50 });
     expect(sawAbort).toBe(true);
     expect(report).toEqual({ executed: 0, failed: 1, interrupted: 1 });

@@ -7,3 +7,4 @@ export * from "./stack-fixtures.ts";
 export * from "./start-fake-openai.ts";
 export * from "./start-fake-server.ts";
 export * from "./start-recording-server.ts";
+export * from "./wait-for.ts";

@@ -8,6 +8,7 @@ import { createExecutorClient, type TDb } from "../db/executor-client.ts";
 import { parseExecutorEnv, repoRoot, type TExecutorEnv } from "../env.ts";
 import { startExecutor, type TExecutor, type TExecutorOverrides } from "../runtime/start-executor.ts";
 
+export { waitFor } from "./wait-for.ts";
 export { anonClient, serviceClient, stackInfo };
 
 /** A signed-in member of the test project. */
@@ -103,26 +104,6 @@ export function testEnv(overrides: Record<string, string> = {}): TExecutorEnv {
 export async function startTestExecutor(envOverrides: Record<string, string> = {}, overrides: TExecutorOverrides = {}): Promise<TExecutor> {
   const env = testEnv(envOverrides);
   return startExecutor(env, { log: pino({ level: env.LOG_LEVEL }), ...overrides });
-}
-
-/** Polls `check` every 20 ms until it returns a value that is not undefined/false, or fails after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZTaskEvent } from "../rows/task-rows.ts";
+import { ZAgentKey } from "../schemas/action-proposal.ts";
 import { TASK_EVENT_KINDS } from "../schemas/column-enums.ts";
 
 /**
@@ -17,7 +18,7 @@ export const ZAgentTaskEvent = z.strictObject({
   /** Chosen by the agent side once, so a retry or the fallback after a lost response writes one row. */
   id: z.uuid().optional(),
   kind: z.enum(TASK_EVENT_KINDS).extract(["agent_update", "output_added"]),
-  author_agent_key: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, "an agent key: lower-case letters, digits, _ or -"),
+  author_agent_key: ZAgentKey,
   content: z.string().trim().min(1).max(100_000),
   metadata: z.record(z.string(), z.json()).optional(),
 });

@@ -1,22 +1,26 @@
 /**
- * Every error code the apps raise on purpose. A closed union: add a code here, then handle it
+ * Every error code the apps raise on purpose. A closed list: add a code here, then handle it
  * where errors are shown (an exhaustive switch with assertNever will point at every place).
  */
-export type TAppErrorCode =
-  | "config_invalid"
-  | "unauthorized"
-  | "forbidden"
-  | "not_found"
-  | "invalid_input"
-  | "conflict"
-  | "database_unreachable"
-  | "control_api_unreachable"
-  | "provider_unreachable"
-  | "provider_rate_limited"
-  | "provider_bad_response"
-  | "provider_timeout"
-  | "timeout"
-  | "internal";
+export const APP_ERROR_CODES = [
+  "config_invalid",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "invalid_input",
+  "conflict",
+  "database_unreachable",
+  "control_api_unreachable",
+  "provider_unreachable",
+  "provider_rate_limited",
+  "provider_bad_response",
+  "provider_timeout",
+  "timeout",
+  "internal",
+] as const;
+
+/** One of APP_ERROR_CODES. */
+export type TAppErrorCode = (typeof APP_ERROR_CODES)[number];
 
 /** The one error type of the apps: a code, a message that says what to do, and the cause. */
 export class AppError extends Error {

@@ -1,1 +1,1 @@
-export { AppError, assertNever, coerceError, type TAppErrorCode } from "./app-error.ts";
+export { APP_ERROR_CODES, AppError, assertNever, coerceError, type TAppErrorCode } from "./app-error.ts";

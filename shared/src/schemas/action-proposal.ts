@@ -8,7 +8,8 @@ import {
   TASK_PRIORITIES,
 } from "./column-enums.ts";
 
-const ZAgentKey = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, "an agent key: lower-case letters, digits, _ or -");
+/** An agent key as the database accepts it. */
+export const ZAgentKey = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, "an agent key: lower-case letters, digits, _ or -");
 const ZTimestamp = z.iso.datetime({ offset: true });
 
 /** A definition-of-done item, as tasks.definition_of_done stores it. */

@@ -10,17 +10,27 @@ import { ms, percentile, table } from "./lib/stats.ts";
 const PICKUPS = benchEnv.BENCH_PICKUPS;
 const THROUGHPUT_DELIVERIES = benchEnv.BENCH_DELIVERIES;
 const POLL_INTERVAL_MS = 1000;
+/** Rounds of the with / without a budget comparison (each runs both). */
+const BUDGET_ROUNDS = 3;
 const log = pino({ level: "warn" });
 
 type TStack = TSeparateBenchStack;
 
-/** A project with one built-in agent and its DM thread, created with the superuser. */
-async function createProject(sql: pg.Pool): Promise<{ projectId: string; threadId: string }> {
+/**
+ * A project with one built-in agent and its DM thread, created with the superuser; with `budget`,
+ * also a monthly token budget it never reaches, so every delivery reserves its call against it.
+ */
+async function createProject(sql: pg.Pool, options: { budget?: boolean } = {}): Promise<{ projectId: string; threadId: string }> {
   const { rows } = await sql.query<{ id: string }>("insert into public.projects (name, slug) values ('Bench', $1) returning id", [
     `bench-${crypto.randomUUID().slice(0, 8)}`,
   ]);
   const projectId = rows[0]?.id as string;
   await sql.query("insert into public.agents (project_id, agent_key, display_name) values ($1, 'lead', 'Lead')", [projectId]);
+  if (options.budget) {
+    await sql.query("insert into public.budgets (project_id, period, unit, hard_limit) values ($1, 'month', 'tokens', 100000000000)", [
+      projectId,
+    ]);
+  }
   const thread = await sql.query<{ id: string }>(
     "insert into public.project_chat_threads (project_id, kind, thread_key, agent_key, title) values ($1, 'dm', 'DM:lead', 'lead', 'DM with lead') returning id",
     [projectId],
@@ -93,15 +103,17 @@ async function measurePickup(stack: TStack, sql: pg.Pool, wakeups: boolean): Pro
 /**
  * Throughput: `executors` × `concurrency` running (default settings, built-in model), then
  * `THROUGHPUT_DELIVERIES` queued in one commit; timed from that insert until the last one is
- * processed (realtime wake-up, claims, context, replies, status).
+ * processed (realtime wake-up, claims, context, budget reservation when `budget`, replies with
+ * their usage record, status).
  */
 async function measureThroughput(
   stack: TStack,
   sql: pg.Pool,
   executors: number,
   concurrency: number,
+  options: { budget?: boolean } = {},
 ): Promise<{ perSecond: number; elapsedMs: number }> {
-  const project = await createProject(sql);
+  const project = await createProject(sql, options);
   const running: TExecutor[] = await Promise.all(
     Array.from({ length: executors }, (_, i) =>
       startExecutor(
@@ -202,6 +214,39 @@ async function main() {
     );
     process.stdout.write(
       `goal: >= 1,000 deliveries/s with 4 executors (default settings) -> ${withFour >= 1000 ? "met" : "NOT met"} (${withFour.toFixed(0)}/s)\n`,
+    );
+
+    // The same deliveries with and without a budget that applies (never reached): each call is then
+    // reserved against it first (reserve_provider_calls, batched) and recorded with its reply either way.
+    // Rounds alternate and the best of each is kept, so a noisy neighbour does not decide the result.
+    const budgetRows: string[][] = [];
+    let worstOverhead = 0;
+    for (const [executors, concurrency] of [
+      [1, defaultConcurrency],
+      [4, defaultConcurrency],
+    ] as const) {
+      const best = { none: 0, budget: 0 };
+      for (let round = 0; round < BUDGET_ROUNDS; round++) {
+        for (const budget of round % 2 === 0 ? [false, true] : [true, false]) {
+          const r = await measureThroughput(stack, sql, executors, concurrency, { budget });
+          const key = budget ? "budget" : "none";
+          best[key] = Math.max(best[key], r.perSecond);
+        }
+      }
+      const overhead = (best.none - best.budget) / best.none;
+      worstOverhead = Math.max(worstOverhead, overhead);
+      budgetRows.push([
+        `${executors} executor(s) x ${concurrency} concurrent`,
+        best.none.toFixed(0),
+        best.budget.toFixed(0),
+        `${(overhead * 100).toFixed(1)} %`,
+      ]);
+    }
+    process.stdout.write(
+      `\nBudget check and usage record (best of ${BUDGET_ROUNDS} rounds each, ${THROUGHPUT_DELIVERIES} deliveries)\n${table(["workers", "no budget /s", "with a budget /s", "cost"], budgetRows)}\n`,
+    );
+    process.stdout.write(
+      `goal: a budget costs at most 10 % of the throughput -> ${worstOverhead <= 0.1 ? "met" : "NOT met"} (worst ${(worstOverhead * 100).toFixed(1)} %)\n`,
     );
   } finally {
     await sql.end();

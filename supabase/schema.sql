@@ -76,6 +76,7 @@ CREATE INDEX action_proposals_project_seq_idx ON public.action_proposals USING b
 CREATE INDEX action_proposals_project_status_idx ON public.action_proposals USING btree (project_id, status, created_at);
 CREATE INDEX action_proposals_task_idx ON public.action_proposals USING btree (task_id) WHERE (task_id IS NOT NULL);
 CREATE TRIGGER action_proposals_announce AFTER INSERT ON public.action_proposals FOR EACH ROW EXECUTE FUNCTION public.announce_action_proposal();
+CREATE TRIGGER action_proposals_check_agent_profile BEFORE INSERT ON public.action_proposals FOR EACH ROW EXECUTE FUNCTION public.check_proposal_within_agent_profile();
 CREATE TRIGGER action_proposals_check_insert BEFORE INSERT ON public.action_proposals FOR EACH ROW EXECUTE FUNCTION public.check_action_proposal_insert();
 CREATE TRIGGER action_proposals_check_update BEFORE UPDATE ON public.action_proposals FOR EACH ROW EXECUTE FUNCTION public.check_action_proposal_update();
 CREATE TRIGGER action_proposals_record_outcome AFTER UPDATE ON public.action_proposals FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION public.record_action_proposal_outcome();
@@ -118,6 +119,53 @@ create policy "Members can read their project's activity feed" on public.activit
 grant all on table public.activities to service_role;
 grant select, references, trigger, maintain on table public.activities to authenticated;
 
+create table public.agent_provision_requests (
+  id uuid default extensions.gen_random_uuid() not null,
+  project_id uuid not null,
+  action text not null,
+  agent_id uuid,
+  agent_key text not null,
+  profile jsonb default '{}'::jsonb not null,
+  status text default 'queued'::text not null,
+  error text,
+  requested_by uuid default auth.uid(),
+  created_at timestamp with time zone default now() not null,
+  applied_at timestamp with time zone,
+  applied_by text,
+  seq bigint default nextval('public.live_seq'::regclass) not null,
+  constraint agent_provision_requests_pkey PRIMARY KEY (id),
+  constraint agent_provision_requests_action_check CHECK ((action = ANY (ARRAY['create'::text, 'update'::text, 'delete'::text]))),
+  constraint agent_provision_requests_agent_key_check CHECK ((agent_key ~ '^[a-z][a-z0-9_-]{0,31}$'::text)),
+  constraint agent_provision_requests_applied_by_check CHECK ((length(applied_by) <= 200)),
+  constraint agent_provision_requests_error_check CHECK ((length(error) <= 2000)),
+  constraint agent_provision_requests_failure_has_reason CHECK (((status <> 'failed'::text) OR (error IS NOT NULL))),
+  constraint agent_provision_requests_outcome_is_stamped CHECK (((status = 'queued'::text) OR (applied_at IS NOT NULL))),
+  constraint agent_provision_requests_profile_check CHECK (((jsonb_typeof(profile) = 'object'::text) AND (length((profile)::text) <= 100000))),
+  constraint agent_provision_requests_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'applied'::text, 'failed'::text]))),
+  constraint agent_provision_requests_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE,
+  constraint agent_provision_requests_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES auth.users(id) ON DELETE SET NULL
+);
+comment on table public.agent_provision_requests is 'Requests to create, update (a partial profile: only the changed fields) or delete an agent, written by operators (deletes by owners) through request_agent_provision and applied by the executor (apply_agent_provision_request) after validating the profile with ZAgentProfile: queued -> applied | failed (with a reason in words). Requests for one agent apply in order.';
+comment on column public.agent_provision_requests.agent_key is 'The agent''s key when the request was made (the new key for a create; a rename puts the new key in profile.agent_key).';
+comment on column public.agent_provision_requests.seq is 'Live sequence (public.live_seq), renewed on every write.';
+alter table public.agent_provision_requests enable row level security;
+CREATE INDEX agent_provision_requests_project_seq_idx ON public.agent_provision_requests USING btree (project_id, seq DESC);
+CREATE INDEX agent_provision_requests_queued_idx ON public.agent_provision_requests USING btree (project_id, agent_key, created_at) WHERE (status = 'queued'::text);
+CREATE INDEX agent_provision_requests_queued_order_idx ON public.agent_provision_requests USING btree (created_at) WHERE (status = 'queued'::text);
+CREATE TRIGGER agent_provision_requests_stamp_live_row BEFORE INSERT OR UPDATE ON public.agent_provision_requests FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+create policy "Members can read their project's agent provision requests" on public.agent_provision_requests
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(agent_provision_requests.project_id) AS has_project_role));
+create policy "Operators can request agent changes, and owners agent removals," on public.agent_provision_requests
+  as permissive for insert to authenticated
+  with check (((status = 'queued'::text) AND (error IS NULL) AND (applied_at IS NULL) AND (applied_by IS NULL) AND (requested_by = ( SELECT auth.uid() AS uid)) AND ( SELECT public.has_project_role(agent_provision_requests.project_id,
+        CASE
+            WHEN (agent_provision_requests.action = 'delete'::text) THEN ARRAY['owner'::text]
+            ELSE ARRAY['owner'::text, 'operator'::text]
+        END) AS has_project_role)));
+grant all on table public.agent_provision_requests to service_role;
+grant insert, select, references, trigger, maintain on table public.agent_provision_requests to authenticated;
+
 create table public.agent_status (
   agent_id uuid not null,
   project_id uuid not null,
@@ -131,11 +179,11 @@ create table public.agent_status (
   constraint agent_status_pkey PRIMARY KEY (agent_id),
   constraint agent_status_context_usage_check CHECK ((jsonb_typeof(context_usage) = 'object'::text)),
   constraint agent_status_current_action_check CHECK ((length(current_action) <= 300)),
-  constraint agent_status_status_check CHECK ((status = ANY (ARRAY['idle'::text, 'working'::text, 'waiting'::text, 'error'::text, 'offline'::text]))),
+  constraint agent_status_status_check CHECK ((status = ANY (ARRAY['idle'::text, 'working'::text, 'waiting'::text, 'paused'::text, 'error'::text, 'offline'::text]))),
   constraint agent_status_agent_id_fkey FOREIGN KEY (agent_id) REFERENCES public.agents(id) ON DELETE CASCADE,
   constraint agent_status_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE
 );
-comment on table public.agent_status is 'What each agent is doing now: idle / working / waiting / error / offline, a one-line current action, last seen, and context usage with its breakdown. Written only by the executor (service role).';
+comment on table public.agent_status is 'What each agent is doing now: idle / working / waiting / paused (a hard budget stopped it) / error / offline, a one-line current action, last seen, and context usage with its breakdown. Written only by the executor (service role).';
 alter table public.agent_status enable row level security;
 CREATE INDEX agent_status_project_id_idx ON public.agent_status USING btree (project_id);
 CREATE TRIGGER agent_status_stamp_live_row BEFORE INSERT OR UPDATE ON public.agent_status FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
@@ -153,38 +201,51 @@ create table public.agents (
   display_name text not null,
   role text default ''::text not null,
   enabled boolean default true not null,
-  provider text default 'builtin'::text not null,
-  model text default 'builtin-offline'::text not null,
+  provider text,
+  model text,
   system_prompt text default ''::text not null,
-  max_context_tokens integer default 8000 not null,
-  max_output_tokens integer default 1024 not null,
-  temperature numeric(3,2) default 0.2 not null,
+  max_context_tokens integer,
+  max_output_tokens integer,
+  temperature numeric(3,2) default NULL::numeric,
   tools_enabled text[] default '{}'::text[] not null,
   risk_tolerance text default 'low'::text not null,
-  verbosity text default 'normal'::text not null,
+  verbosity text,
   heartbeat jsonb default '{"enabled": false, "interval_minutes": 30}'::jsonb not null,
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   seq bigint default nextval('public.live_seq'::regclass) not null,
+  provider_connection_id uuid,
+  capabilities text[] default '{}'::text[] not null,
   constraint agents_pkey PRIMARY KEY (id),
+  constraint agents_id_project_id_key UNIQUE (id, project_id),
   constraint agents_project_id_agent_key_key UNIQUE (project_id, agent_key),
   constraint agents_agent_key_check CHECK ((agent_key ~ '^[a-z][a-z0-9_-]{0,31}$'::text)),
+  constraint agents_capabilities_check CHECK (public.is_capability_list(capabilities)),
+  constraint agents_connection_matches_provider CHECK (((NOT (provider IS DISTINCT FROM 'connection'::text)) = (provider_connection_id IS NOT NULL))),
   constraint agents_display_name_check CHECK (((length(btrim(display_name)) >= 1) AND (length(btrim(display_name)) <= 80))),
   constraint agents_heartbeat_check CHECK ((jsonb_typeof(heartbeat) = 'object'::text)),
   constraint agents_max_context_tokens_check CHECK (((max_context_tokens >= 512) AND (max_context_tokens <= 2000000))),
   constraint agents_max_output_tokens_check CHECK (((max_output_tokens >= 16) AND (max_output_tokens <= 200000))),
   constraint agents_model_check CHECK (((length(model) >= 1) AND (length(model) <= 200))),
-  constraint agents_provider_check CHECK ((provider = ANY (ARRAY['builtin'::text, 'openai_compatible'::text, 'anthropic'::text]))),
+  constraint agents_output_fits_context CHECK (((max_output_tokens IS NULL) OR (max_context_tokens IS NULL) OR (max_output_tokens < max_context_tokens))),
+  constraint agents_provider_check CHECK ((provider = ANY (ARRAY['builtin'::text, 'openai_compatible'::text, 'anthropic'::text, 'connection'::text]))),
   constraint agents_risk_tolerance_check CHECK ((risk_tolerance = ANY (ARRAY['low'::text, 'medium'::text, 'high'::text]))),
   constraint agents_role_check CHECK ((length(role) <= 200)),
   constraint agents_system_prompt_check CHECK ((length(system_prompt) <= 20000)),
   constraint agents_temperature_check CHECK (((temperature >= (0)::numeric) AND (temperature <= (2)::numeric))),
+  constraint agents_tools_enabled_check CHECK ((tools_enabled <@ ARRAY['create_task'::text, 'schedule_job'::text, 'edit_doc'::text, 'send_message'::text, 'api_call'::text, 'file_write'::text])),
   constraint agents_verbosity_check CHECK ((verbosity = ANY (ARRAY['concise'::text, 'normal'::text, 'detailed'::text]))),
-  constraint agents_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE
+  constraint agents_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE,
+  constraint agents_provider_connection_id_fkey FOREIGN KEY (provider_connection_id, project_id) REFERENCES public.provider_connections(id, project_id)
 );
-comment on table public.agents is 'An AI agent of a project and its profile: provider, model, system prompt, context budget, temperature, tools, risk tolerance, verbosity, heartbeat.';
+comment on table public.agents is 'An AI agent of a project and its profile: role, system prompt, tools, risk tolerance, capabilities, and model settings (provider or provider connection, model, temperature, context and output budget, verbosity; null = inherit the project''s agent_defaults, then the built-in model). Changed through agent_provision_requests, applied by the executor.';
+comment on column public.agents.provider is 'builtin, openai_compatible / anthropic (the executor''s environment connection), connection (provider_connection_id), or null to inherit the project default.';
+comment on column public.agents.tools_enabled is 'The tools (today: action types) the agent may use; a proposal for any other action is refused (action_proposals trigger).';
+comment on column public.agents.provider_connection_id is 'The provider connection the agent runs on; set exactly when provider = ''connection''. A connection still used by an agent cannot be deleted (23503).';
+comment on column public.agents.capabilities is 'Free tags such as sql, react or research (at most 20), used to route work to the agent that fits.';
 alter table public.agents enable row level security;
 CREATE INDEX agents_project_id_idx ON public.agents USING btree (project_id);
+CREATE INDEX agents_provider_connection_id_idx ON public.agents USING btree (provider_connection_id) WHERE (provider_connection_id IS NOT NULL);
 CREATE TRIGGER agents_create_status_row AFTER INSERT ON public.agents FOR EACH ROW EXECUTE FUNCTION public.create_agent_status_row();
 CREATE TRIGGER agents_stamp_live_row BEFORE INSERT OR UPDATE ON public.agents FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
 CREATE TRIGGER agents_touch_updated_at BEFORE UPDATE ON public.agents FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
@@ -241,6 +302,61 @@ create policy "Operators can remove their project's docs" on public.brain_docs
   as permissive for delete to authenticated
   using (( SELECT public.has_project_role(brain_docs.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role));
 grant all on table public.brain_docs to authenticated, service_role;
+
+create table public.budget_alerts (
+  budget_id uuid not null,
+  period_start timestamp with time zone not null,
+  level text not null,
+  created_at timestamp with time zone default now() not null,
+  constraint budget_alerts_pkey PRIMARY KEY (budget_id, period_start, level),
+  constraint budget_alerts_level_check CHECK ((level = ANY (ARRAY['soft'::text, 'hard'::text]))),
+  constraint budget_alerts_budget_id_fkey FOREIGN KEY (budget_id) REFERENCES public.budgets(id) ON DELETE CASCADE
+);
+comment on table public.budget_alerts is 'Which budget alerts were posted in which period (soft warning, hard stop), so each is posted once per period even with several executors. Service role only.';
+alter table public.budget_alerts enable row level security;
+grant all on table public.budget_alerts to service_role;
+
+create table public.budgets (
+  id uuid default extensions.gen_random_uuid() not null,
+  project_id uuid not null,
+  agent_id uuid,
+  period text not null,
+  unit text not null,
+  hard_limit numeric(18,6) not null,
+  soft_ratio numeric(4,3),
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  seq bigint default nextval('public.live_seq'::regclass) not null,
+  constraint budgets_pkey PRIMARY KEY (id),
+  constraint budgets_one_per_scope UNIQUE NULLS NOT DISTINCT (project_id, agent_id, period, unit),
+  constraint budgets_hard_limit_check CHECK ((hard_limit > (0)::numeric)),
+  constraint budgets_period_check CHECK ((period = ANY (ARRAY['day'::text, 'month'::text]))),
+  constraint budgets_soft_ratio_check CHECK (((soft_ratio > (0)::numeric) AND (soft_ratio <= (1)::numeric))),
+  constraint budgets_unit_check CHECK ((unit = ANY (ARRAY['tokens'::text, 'usd'::text]))),
+  constraint budgets_agent_id_project_id_fkey FOREIGN KEY (agent_id, project_id) REFERENCES public.agents(id, project_id) ON DELETE CASCADE,
+  constraint budgets_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE
+);
+comment on table public.budgets is 'A spending cap per UTC day or month, in tokens (input + output) or US dollars, for the whole project (agent_id null) or one agent. A call that would pass hard_limit is not made (reserve_provider_call); crossing soft_ratio × hard_limit posts one warning activity per period.';
+comment on column public.budgets.seq is 'Live sequence (public.live_seq), renewed on every write.';
+alter table public.budgets enable row level security;
+CREATE INDEX budgets_agent_id_idx ON public.budgets USING btree (agent_id) WHERE (agent_id IS NOT NULL);
+CREATE INDEX budgets_project_seq_idx ON public.budgets USING btree (project_id, seq DESC);
+CREATE TRIGGER budgets_stamp_live_row BEFORE INSERT OR UPDATE ON public.budgets FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+CREATE TRIGGER budgets_touch_updated_at BEFORE UPDATE ON public.budgets FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+create policy "Members can read their project's budgets" on public.budgets
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(budgets.project_id) AS has_project_role));
+create policy "Operators can add budgets to their project" on public.budgets
+  as permissive for insert to authenticated
+  with check (( SELECT public.has_project_role(budgets.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role));
+create policy "Operators can change their project's budgets" on public.budgets
+  as permissive for update to authenticated
+  using (( SELECT public.has_project_role(budgets.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role))
+  with check (( SELECT public.has_project_role(budgets.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role));
+create policy "Owners can remove budgets from their project" on public.budgets
+  as permissive for delete to authenticated
+  using (( SELECT public.has_project_role(budgets.project_id, ARRAY['owner'::text]) AS has_project_role));
+grant all on table public.budgets to authenticated, service_role;
 
 create table public.chat_delivery_queue (
   id uuid default extensions.gen_random_uuid() not null,
@@ -347,6 +463,40 @@ create policy "Signed-in users can see which executors are running" on public.ex
   using (true);
 grant all on table public.executor_presence to service_role;
 grant select, references, trigger, maintain on table public.executor_presence to authenticated;
+
+create table public.model_prices (
+  project_id uuid not null,
+  model text not null,
+  input_usd_per_mtok numeric(12,4) not null,
+  output_usd_per_mtok numeric(12,4) not null,
+  updated_at timestamp with time zone default now() not null,
+  seq bigint default nextval('public.live_seq'::regclass) not null,
+  constraint model_prices_pkey PRIMARY KEY (project_id, model),
+  constraint model_prices_input_usd_per_mtok_check CHECK ((input_usd_per_mtok >= (0)::numeric)),
+  constraint model_prices_model_check CHECK (((length(btrim(model)) >= 1) AND (length(btrim(model)) <= 200))),
+  constraint model_prices_output_usd_per_mtok_check CHECK ((output_usd_per_mtok >= (0)::numeric)),
+  constraint model_prices_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE
+);
+comment on table public.model_prices is 'What a model costs in a project, in US dollars per million input and output tokens (the exact model name the provider reports). Operators edit it; a model without a price counts tokens only (cost null).';
+comment on column public.model_prices.seq is 'Live sequence (public.live_seq), renewed on every write.';
+alter table public.model_prices enable row level security;
+CREATE INDEX model_prices_project_seq_idx ON public.model_prices USING btree (project_id, seq DESC);
+CREATE TRIGGER model_prices_stamp_live_row BEFORE INSERT OR UPDATE ON public.model_prices FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+CREATE TRIGGER model_prices_touch_updated_at BEFORE UPDATE ON public.model_prices FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+create policy "Members can read their project's model prices" on public.model_prices
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(model_prices.project_id) AS has_project_role));
+create policy "Operators can add model prices to their project" on public.model_prices
+  as permissive for insert to authenticated
+  with check (( SELECT public.has_project_role(model_prices.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role));
+create policy "Operators can change their project's model prices" on public.model_prices
+  as permissive for update to authenticated
+  using (( SELECT public.has_project_role(model_prices.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role))
+  with check (( SELECT public.has_project_role(model_prices.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role));
+create policy "Owners can remove model prices from their project" on public.model_prices
+  as permissive for delete to authenticated
+  using (( SELECT public.has_project_role(model_prices.project_id, ARRAY['owner'::text]) AS has_project_role));
+grant all on table public.model_prices to authenticated, service_role;
 
 create table public.project_chat_messages (
   id uuid default extensions.gen_random_uuid() not null,
@@ -456,12 +606,13 @@ create table public.project_settings (
   updated_at timestamp with time zone default now() not null,
   seq bigint default nextval('public.live_seq'::regclass) not null,
   constraint project_settings_pkey PRIMARY KEY (project_id, key),
+  constraint agent_defaults_is_object CHECK (((key <> 'agent_defaults'::text) OR ((jsonb_typeof(value) = 'object'::text) AND (((value -> 'provider_connection_id'::text) IS NULL) OR (jsonb_typeof((value -> 'provider_connection_id'::text)) = 'null'::text) OR ((value ->> 'provider_connection_id'::text) ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'::text))))),
   constraint labs_features_are_flags CHECK (((key <> 'labs_features'::text) OR public.is_boolean_map(value))),
   constraint project_settings_key_check CHECK ((key ~ '^[a-z][a-z0-9_]{0,62}$'::text)),
   constraint project_settings_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE,
   constraint project_settings_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES auth.users(id) ON DELETE SET NULL
 );
-comment on table public.project_settings is 'Project settings as key -> jsonb: labs_features (feature flags), posting limits, provider defaults.';
+comment on table public.project_settings is 'Project settings as key -> jsonb: labs_features (feature flags), team_room (posting limits), agent_defaults (the model settings every agent inherits).';
 alter table public.project_settings enable row level security;
 CREATE TRIGGER project_settings_stamp_live_row BEFORE INSERT OR UPDATE ON public.project_settings FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
 CREATE TRIGGER project_settings_touch_updated_at BEFORE UPDATE ON public.project_settings FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
@@ -505,6 +656,136 @@ create policy "Owners can rename their projects" on public.projects
   using (( SELECT public.has_project_role(projects.id, ARRAY['owner'::text]) AS has_project_role))
   with check (( SELECT public.has_project_role(projects.id, ARRAY['owner'::text]) AS has_project_role));
 grant all on table public.projects to authenticated, service_role;
+
+create table public.provider_calls (
+  id uuid not null,
+  project_id uuid not null,
+  agent_id uuid,
+  agent_key text,
+  delivery_id uuid,
+  provider text not null,
+  connection_id uuid,
+  model text not null,
+  input_tokens integer default 0 not null,
+  output_tokens integer default 0 not null,
+  estimated boolean default false not null,
+  latency_ms integer,
+  cost_usd numeric(14,6),
+  reserved_tokens integer default 0 not null,
+  reserved_usd numeric(14,6),
+  outcome text not null,
+  error text,
+  settings jsonb default '{}'::jsonb not null,
+  created_at timestamp with time zone default now() not null,
+  finished_at timestamp with time zone,
+  seq bigint default nextval('public.live_seq'::regclass) not null,
+  constraint provider_calls_pkey PRIMARY KEY (id),
+  constraint provider_calls_agent_key_check CHECK ((agent_key ~ '^[a-z][a-z0-9_-]{0,31}$'::text)),
+  constraint provider_calls_cost_usd_check CHECK ((cost_usd >= (0)::numeric)),
+  constraint provider_calls_error_check CHECK ((length(error) <= 2000)),
+  constraint provider_calls_final_is_stamped CHECK (((outcome = 'pending'::text) OR (finished_at IS NOT NULL))),
+  constraint provider_calls_input_tokens_check CHECK ((input_tokens >= 0)),
+  constraint provider_calls_latency_ms_check CHECK ((latency_ms >= 0)),
+  constraint provider_calls_model_check CHECK (((length(model) >= 1) AND (length(model) <= 200))),
+  constraint provider_calls_outcome_check CHECK ((outcome = ANY (ARRAY['pending'::text, 'ok'::text, 'error'::text, 'budget_exceeded'::text]))),
+  constraint provider_calls_output_tokens_check CHECK ((output_tokens >= 0)),
+  constraint provider_calls_provider_check CHECK ((provider = ANY (ARRAY['builtin'::text, 'openai_compatible'::text, 'anthropic'::text, 'connection'::text]))),
+  constraint provider_calls_reserved_tokens_check CHECK ((reserved_tokens >= 0)),
+  constraint provider_calls_reserved_usd_check CHECK ((reserved_usd >= (0)::numeric)),
+  constraint provider_calls_settings_check CHECK ((jsonb_typeof(settings) = 'object'::text)),
+  constraint provider_calls_agent_id_fkey FOREIGN KEY (agent_id) REFERENCES public.agents(id) ON DELETE SET NULL,
+  constraint provider_calls_connection_id_fkey FOREIGN KEY (connection_id) REFERENCES public.provider_connections(id) ON DELETE SET NULL,
+  constraint provider_calls_delivery_id_fkey FOREIGN KEY (delivery_id) REFERENCES public.chat_delivery_queue(id) ON DELETE SET NULL,
+  constraint provider_calls_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE
+) with (fillfactor=80);
+comment on table public.provider_calls is 'Every provider call an agent made (or was refused): project, agent, delivery, effective provider and model, input / output tokens (estimated when the provider did not report them), latency, cost_usd from model_prices (null: price unknown), outcome, and the effective settings with their sources. pending rows are reservations that count toward budgets until the call finishes. Append-only apart from pending -> ok | error; written by the executor only; not published (the dashboard reads aggregates: usage_by_day, budget_status).';
+comment on column public.provider_calls.reserved_tokens is 'What the call may use at most (counted input + max output tokens), reserved against budgets while it is pending.';
+comment on column public.provider_calls.reserved_usd is 'reserved_tokens priced at the higher of the model''s input and output price; null when the model has no price.';
+alter table public.provider_calls enable row level security;
+CREATE INDEX provider_calls_agent_created_idx ON public.provider_calls USING btree (agent_id, created_at) WHERE (agent_id IS NOT NULL);
+CREATE INDEX provider_calls_connection_id_idx ON public.provider_calls USING btree (connection_id) WHERE (connection_id IS NOT NULL);
+CREATE INDEX provider_calls_delivery_id_idx ON public.provider_calls USING btree (delivery_id) WHERE (delivery_id IS NOT NULL);
+CREATE INDEX provider_calls_project_created_idx ON public.provider_calls USING btree (project_id, created_at);
+CREATE TRIGGER provider_calls_check_update BEFORE UPDATE ON public.provider_calls FOR EACH ROW EXECUTE FUNCTION public.check_provider_call_update();
+CREATE TRIGGER provider_calls_refuse_delete BEFORE DELETE ON public.provider_calls FOR EACH ROW EXECUTE FUNCTION public.refuse_append_only_change();
+CREATE TRIGGER provider_calls_refuse_truncate BEFORE TRUNCATE ON public.provider_calls FOR EACH STATEMENT EXECUTE FUNCTION public.refuse_append_only_change();
+CREATE TRIGGER provider_calls_stamp_live_row BEFORE INSERT OR UPDATE ON public.provider_calls FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+create policy "Members can read their project's provider calls" on public.provider_calls
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(provider_calls.project_id) AS has_project_role));
+grant all on table public.provider_calls to service_role;
+grant select, references, trigger, maintain on table public.provider_calls to authenticated;
+
+create table public.provider_connection_secrets (
+  connection_id uuid not null,
+  project_id uuid not null,
+  ciphertext text not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint provider_connection_secrets_pkey PRIMARY KEY (connection_id),
+  constraint provider_connection_secrets_ciphertext_check CHECK (((length(ciphertext) <= 20000) AND (ciphertext ~ '^v1\.[0-9a-f]{8}\.[A-Za-z0-9+/_=-]+\.[A-Za-z0-9+/_=-]+\.[A-Za-z0-9+/_=-]+$'::text))),
+  constraint provider_connection_secrets_connection_id_project_id_fkey FOREIGN KEY (connection_id, project_id) REFERENCES public.provider_connections(id, project_id) ON DELETE CASCADE,
+  constraint provider_connection_secrets_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE
+);
+comment on table public.provider_connection_secrets is 'The encrypted API key of a provider connection: v1.<kekId>.<iv b64>.<tag b64>.<ciphertext b64> (AES-256-GCM under a key-encryption key only the executor has, the connection id as additional data). Service role only: RLS with no policy, no grants to anon or authenticated, not published.';
+alter table public.provider_connection_secrets enable row level security;
+CREATE INDEX provider_connection_secrets_project_id_idx ON public.provider_connection_secrets USING btree (project_id);
+CREATE TRIGGER provider_connection_secrets_touch_updated_at BEFORE UPDATE ON public.provider_connection_secrets FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+grant all on table public.provider_connection_secrets to service_role;
+
+create table public.provider_connections (
+  id uuid default extensions.gen_random_uuid() not null,
+  project_id uuid not null,
+  name text not null,
+  kind text not null,
+  base_url text,
+  keyless boolean default false not null,
+  default_model text,
+  cli_command text,
+  cli_timeout_seconds integer default 300 not null,
+  key_last4 text,
+  key_updated_at timestamp with time zone,
+  created_by uuid default auth.uid(),
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  seq bigint default nextval('public.live_seq'::regclass) not null,
+  constraint provider_connections_pkey PRIMARY KEY (id),
+  constraint provider_connections_id_project_id_key UNIQUE (id, project_id),
+  constraint provider_connections_project_id_name_key UNIQUE (project_id, name),
+  constraint provider_connections_base_url_check CHECK (((base_url ~* '^https?://[^[:space:]]+$'::text) AND (length(base_url) <= 2000))),
+  constraint provider_connections_base_url_fits_kind CHECK ((((kind <> 'openai_compatible'::text) OR (base_url IS NOT NULL)) AND ((kind <> 'cli'::text) OR (base_url IS NULL)))),
+  constraint provider_connections_cli_command_check CHECK (((length(btrim(cli_command)) >= 1) AND (length(btrim(cli_command)) <= 2000))),
+  constraint provider_connections_cli_command_fits_kind CHECK (((kind = 'cli'::text) = (cli_command IS NOT NULL))),
+  constraint provider_connections_cli_timeout_seconds_check CHECK (((cli_timeout_seconds >= 1) AND (cli_timeout_seconds <= 3600))),
+  constraint provider_connections_default_model_check CHECK (((length(btrim(default_model)) >= 1) AND (length(btrim(default_model)) <= 200))),
+  constraint provider_connections_key_last4_check CHECK ((length(key_last4) <= 4)),
+  constraint provider_connections_kind_check CHECK ((kind = ANY (ARRAY['openai_compatible'::text, 'anthropic'::text, 'cli'::text]))),
+  constraint provider_connections_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 80))),
+  constraint provider_connections_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint provider_connections_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE
+);
+comment on table public.provider_connections is 'A project''s provider connections (Settings → Providers): an OpenAI-compatible endpoint (base URL), Anthropic, or a CLI agent (a command line run in the workspace with a timeout). The API key is stored encrypted in provider_connection_secrets; members see only key_last4, which only the service role may set.';
+comment on column public.provider_connections.keyless is 'True for servers that need no key (Ollama, LM Studio, a local vLLM).';
+comment on column public.provider_connections.key_last4 is 'The last four characters of the stored key, or null when no key is stored. Set by the executor (service role) only.';
+comment on column public.provider_connections.seq is 'Live sequence (public.live_seq), renewed on every write.';
+alter table public.provider_connections enable row level security;
+CREATE INDEX provider_connections_project_seq_idx ON public.provider_connections USING btree (project_id, seq DESC);
+CREATE TRIGGER provider_connections_guard_key_fields BEFORE INSERT OR UPDATE ON public.provider_connections FOR EACH ROW EXECUTE FUNCTION public.guard_provider_key_fields();
+CREATE TRIGGER provider_connections_stamp_live_row BEFORE INSERT OR UPDATE ON public.provider_connections FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+CREATE TRIGGER provider_connections_touch_updated_at BEFORE UPDATE ON public.provider_connections FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+create policy "Members can read their project's provider connections" on public.provider_connections
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(provider_connections.project_id) AS has_project_role));
+create policy "Operators can add provider connections to their project" on public.provider_connections
+  as permissive for insert to authenticated
+  with check (( SELECT public.has_project_role(provider_connections.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role));
+create policy "Operators can edit their project's provider connections" on public.provider_connections
+  as permissive for update to authenticated
+  using (( SELECT public.has_project_role(provider_connections.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role))
+  with check (( SELECT public.has_project_role(provider_connections.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role));
+create policy "Owners can remove provider connections from their project" on public.provider_connections
+  as permissive for delete to authenticated
+  using (( SELECT public.has_project_role(provider_connections.project_id, ARRAY['owner'::text]) AS has_project_role));
+grant all on table public.provider_connections to authenticated, service_role;
 
 create table public.task_comments (
   id uuid default extensions.gen_random_uuid() not null,
@@ -623,7 +904,7 @@ create table public.tasks (
   constraint tasks_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 300))),
   constraint tasks_work_needs_an_assignee CHECK (((status <> ALL (ARRAY['assigned'::text, 'in_progress'::text])) OR (assignee_agent_key IS NOT NULL))),
   constraint tasks_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL,
-  constraint tasks_project_id_assignee_agent_key_fkey FOREIGN KEY (project_id, assignee_agent_key) REFERENCES public.agents(project_id, agent_key) ON DELETE SET NULL (assignee_agent_key),
+  constraint tasks_project_id_assignee_agent_key_fkey FOREIGN KEY (project_id, assignee_agent_key) REFERENCES public.agents(project_id, agent_key) ON UPDATE CASCADE ON DELETE SET NULL (assignee_agent_key),
   constraint tasks_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE
 );
 comment on table public.tasks is 'Kanban tasks. Cards may move between any two columns, but assigned and in_progress need an assignee agent. definition_of_done is a checklist of {text, done}; position orders cards within a column. Every status change writes a status_change task_event.';
@@ -694,6 +975,147 @@ $function$;
 comment on function public.announce_action_proposal() is 'Trigger on action_proposals: a new proposal appears as an approval_request card in its task thread and as a chat message in its chat thread (task_proposal for create_task, action_proposal otherwise; both carry proposal_id), and in the activity feed.';
 grant execute on function public.announce_action_proposal() to service_role;
 
+CREATE OR REPLACE FUNCTION public.apply_agent_provision_request(p_id uuid, p_profile jsonb, p_executor_id text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_request public.agent_provision_requests;
+  v_profile jsonb;
+  v_fields public.agents;
+  v_agent public.agents;
+  v_old_key text;
+  v_constraint text;
+  v_message text;
+  v_summary text;
+begin
+  select * into v_request from public.agent_provision_requests where id = p_id for update;
+  if not found then
+    raise exception 'Agent provision request % does not exist', p_id
+      using errcode = 'P0002', hint = 'The dashboard writes the request (request_agent_provision) before asking the executor to apply it.';
+  end if;
+  if v_request.status <> 'queued' then
+    return public.provision_result(v_request);
+  end if;
+  -- Requests for one agent apply in the order they were made: an older one still queued goes first.
+  if exists (
+    select 1 from public.agent_provision_requests o
+    where o.project_id = v_request.project_id and o.status = 'queued' and o.id <> v_request.id
+      and (o.agent_key = v_request.agent_key or o.agent_id = v_request.agent_id or o.profile ->> 'agent_key' = v_request.agent_key)
+      and (o.created_at, o.seq) < (v_request.created_at, v_request.seq)
+  ) then
+    return public.provision_result(v_request);
+  end if;
+
+  v_profile := coalesce(p_profile, v_request.profile);
+  if jsonb_typeof(v_profile) is distinct from 'object' then
+    raise exception 'The profile of provision request % must be a JSON object', p_id using errcode = '22023';
+  end if;
+  begin
+    v_fields := jsonb_populate_record(null::public.agents, v_profile);
+    if v_request.action = 'create' then
+      insert into public.agents (
+        project_id, agent_key, display_name, role, enabled, system_prompt, tools_enabled, risk_tolerance, capabilities,
+        provider, provider_connection_id, model, temperature, max_context_tokens, max_output_tokens, verbosity
+      )
+      values (
+        v_request.project_id, v_request.agent_key, v_fields.display_name, coalesce(v_fields.role, ''), coalesce(v_fields.enabled, true),
+        coalesce(v_fields.system_prompt, ''), coalesce(v_fields.tools_enabled, '{}'), coalesce(v_fields.risk_tolerance, 'low'),
+        coalesce(v_fields.capabilities, '{}'), v_fields.provider, v_fields.provider_connection_id, v_fields.model, v_fields.temperature,
+        v_fields.max_context_tokens, v_fields.max_output_tokens, v_fields.verbosity
+      )
+      returning * into v_agent;
+      v_summary := format('Created agent @%s (%s)', v_agent.agent_key, v_agent.display_name);
+    else
+      select * into v_agent from public.agents a
+      where a.project_id = v_request.project_id
+        and (a.id = v_request.agent_id or (v_request.agent_id is null and a.agent_key = v_request.agent_key))
+      for update;
+      if not found then
+        raise exception 'no agent' using errcode = 'P0002';
+      end if;
+      v_old_key := v_agent.agent_key;
+      if v_request.action = 'delete' then
+        delete from public.agents where id = v_agent.id;
+        v_summary := format('Removed agent @%s', v_old_key);
+      else
+        update public.agents a set
+          agent_key = case when v_profile ? 'agent_key' then v_fields.agent_key else a.agent_key end,
+          display_name = case when v_profile ? 'display_name' then v_fields.display_name else a.display_name end,
+          role = case when v_profile ? 'role' then coalesce(v_fields.role, '') else a.role end,
+          enabled = case when v_profile ? 'enabled' then coalesce(v_fields.enabled, a.enabled) else a.enabled end,
+          system_prompt = case when v_profile ? 'system_prompt' then coalesce(v_fields.system_prompt, '') else a.system_prompt end,
+          tools_enabled = case when v_profile ? 'tools_enabled' then coalesce(v_fields.tools_enabled, '{}') else a.tools_enabled end,
+          risk_tolerance = case when v_profile ? 'risk_tolerance' then coalesce(v_fields.risk_tolerance, a.risk_tolerance) else a.risk_tolerance end,
+          capabilities = case when v_profile ? 'capabilities' then coalesce(v_fields.capabilities, '{}') else a.capabilities end,
+          provider = case when v_profile ? 'provider' then v_fields.provider else a.provider end,
+          provider_connection_id = case
+            when v_profile ? 'provider_connection_id' then v_fields.provider_connection_id
+            when v_profile ? 'provider' and v_fields.provider is distinct from 'connection' then null
+            else a.provider_connection_id end,
+          model = case when v_profile ? 'model' then v_fields.model else a.model end,
+          temperature = case when v_profile ? 'temperature' then v_fields.temperature else a.temperature end,
+          max_context_tokens = case when v_profile ? 'max_context_tokens' then v_fields.max_context_tokens else a.max_context_tokens end,
+          max_output_tokens = case when v_profile ? 'max_output_tokens' then v_fields.max_output_tokens else a.max_output_tokens end,
+          verbosity = case when v_profile ? 'verbosity' then v_fields.verbosity else a.verbosity end
+        where a.id = v_agent.id
+        returning * into v_agent;
+        if v_agent.agent_key <> v_old_key then
+          -- The agent's brain docs, DM thread and waiting deliveries follow it to its new key
+          -- (its tasks follow through the foreign key).
+          update public.brain_docs set agent_key = v_agent.agent_key where project_id = v_agent.project_id and agent_key = v_old_key;
+          update public.project_chat_threads
+          set agent_key = v_agent.agent_key, thread_key = 'DM:' || v_agent.agent_key, title = 'DM with ' || v_agent.agent_key
+          where project_id = v_agent.project_id and kind = 'dm' and agent_key = v_old_key;
+          update public.chat_delivery_queue set agent_key = v_agent.agent_key
+          where project_id = v_agent.project_id and agent_key = v_old_key and status = 'queued';
+          v_summary := format('Renamed agent @%s to @%s', v_old_key, v_agent.agent_key);
+        else
+          v_summary := format('Updated agent @%s (%s)', v_agent.agent_key,
+            (select string_agg(replace(k, '_', ' '), ', ' order by k) from jsonb_object_keys(v_profile) k));
+        end if;
+      end if;
+    end if;
+  exception
+    when unique_violation or foreign_key_violation or check_violation or not_null_violation or no_data_found
+      or invalid_text_representation or numeric_value_out_of_range or datetime_field_overflow or string_data_right_truncation then
+      get stacked diagnostics v_constraint = constraint_name, v_message = message_text;
+      if v_message = 'no agent' then
+        v_message := format('Agent @%s does not exist in this project (it was removed or renamed): reload the page', v_request.agent_key);
+      else
+        v_message := public.describe_provision_error(v_constraint, v_message, v_profile, v_request.agent_key);
+      end if;
+      update public.agent_provision_requests
+      set status = 'failed', error = left(v_message, 2000), applied_at = now(), applied_by = p_executor_id
+      where id = p_id
+      returning * into v_request;
+      insert into public.activities (project_id, actor_type, actor, kind, summary, ref)
+      values (v_request.project_id, 'system', coalesce(p_executor_id, 'executor'), 'agent.provision_failed',
+              left(format('Could not %s agent @%s: %s', v_request.action, v_request.agent_key, v_message), 1000),
+              jsonb_build_object('request_id', v_request.id, 'agent_key', v_request.agent_key, 'action', v_request.action));
+      return public.provision_result(v_request);
+  end;
+
+  update public.agent_provision_requests
+  set status = 'applied', agent_id = v_agent.id, applied_at = now(), applied_by = p_executor_id
+  where id = p_id
+  returning * into v_request;
+  insert into public.activities (project_id, actor_type, actor, kind, summary, ref)
+  values (
+    v_request.project_id,
+    case when v_request.requested_by is not null then 'user' else 'system' end,
+    coalesce(v_request.requested_by::text, coalesce(p_executor_id, 'executor')),
+    'agent.' || case v_request.action when 'create' then 'created' when 'update' then 'updated' else 'removed' end,
+    left(coalesce(v_summary, 'Changed agent @' || v_request.agent_key), 1000),
+    jsonb_build_object('request_id', v_request.id, 'agent_id', v_agent.id, 'agent_key', v_agent.agent_key, 'action', v_request.action)
+  );
+  return public.provision_result(v_request);
+end;
+$function$;
+comment on function public.apply_agent_provision_request(uuid,jsonb,text) is 'Executor only: applies a queued agent provision request with p_profile (the profile the executor validated with ZAgentProfile; null: the stored one). create inserts the agent; update changes only the keys present (agent_key renames it, and its docs, DM thread and queued deliveries follow); delete removes it. Marks the request applied with an activity, or failed with a sentence when the database refuses it (duplicate key, foreign connection, a check). A request that is not queued is returned as is; one with an older queued request for the same agent stays queued. Answers {request_id, status, agent_id, error}.';
+grant execute on function public.apply_agent_provision_request(uuid,jsonb,text) to service_role;
+
 CREATE OR REPLACE FUNCTION public.backfill_legacy_task_events()
  RETURNS integer
  LANGUAGE plpgsql
@@ -738,6 +1160,34 @@ end;
 $function$;
 comment on function public.backfill_legacy_task_events() is 'Copies legacy task_comments (as comment) and task_outputs (as output_added) into task_events, keeping their created_at; returns how many rows it added. Idempotent by (legacy_source, legacy_id): a second call adds 0. Service role only.';
 grant execute on function public.backfill_legacy_task_events() to service_role;
+
+CREATE OR REPLACE FUNCTION public.budget_period_start(p_period text, p_at timestamp with time zone DEFAULT now())
+ RETURNS timestamp with time zone
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select date_trunc(p_period, p_at at time zone 'UTC') at time zone 'UTC'
+$function$;
+comment on function public.budget_period_start(text,timestamp with time zone) is 'The start of the UTC day or month (p_period) that p_at falls in: the period a budget counts spend over.';
+grant execute on function public.budget_period_start(text,timestamp with time zone) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.budget_status(p_project_id uuid)
+ RETURNS TABLE(budget_id uuid, agent_id uuid, agent_key text, period text, unit text, hard_limit numeric, soft_ratio numeric, period_start timestamp with time zone, spent numeric, exceeded boolean)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select b.id, b.agent_id, a.agent_key, b.period, b.unit, b.hard_limit, b.soft_ratio, s.period_start, s.spent, s.spent >= b.hard_limit
+  from public.budgets b
+  left join public.agents a on a.id = b.agent_id
+  cross join lateral (select public.budget_period_start(b.period, now()) as period_start) p
+  cross join lateral (select p.period_start, public.provider_call_spend(b.project_id, b.agent_id, b.unit, p.period_start) as spent) s
+  where b.project_id = p_project_id
+  order by b.agent_id nulls first, b.period, b.unit
+$function$;
+comment on function public.budget_status(uuid) is 'Each budget of the project with its current UTC period''s start and spend (tokens or usd, pending reservations included) and whether it is used up. Security invoker: members see their projects'' budgets.';
+grant execute on function public.budget_status(uuid) to authenticated, service_role;
 
 CREATE OR REPLACE FUNCTION public.check_action_proposal_insert()
  RETURNS trigger
@@ -853,6 +1303,61 @@ $function$;
 comment on function public.check_delivery_transition() is 'Enforces the delivery state machine for every role, service role included.';
 grant execute on function public.check_delivery_transition() to anon, authenticated, public, service_role;
 
+CREATE OR REPLACE FUNCTION public.check_proposal_within_agent_profile()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_tools text[];
+  v_tolerance text;
+begin
+  select a.tools_enabled, a.risk_tolerance into v_tools, v_tolerance
+  from public.agents a
+  where a.project_id = new.project_id and a.agent_key = new.proposed_by_agent_key;
+  -- An agent that no longer exists has no profile to hold it to; its proposal is checked like any other.
+  if not found then
+    return new;
+  end if;
+  if not (new.action_type = any (v_tools)) then
+    raise exception '@% may not use % (its tools: %); an operator can enable it on the agent''s page',
+      new.proposed_by_agent_key, new.action_type, coalesce(nullif(array_to_string(v_tools, ', '), ''), 'none')
+      using errcode = '23514', hint = 'Add the tool to the agent''s tools enabled, or propose an action it may use.';
+  end if;
+  if array_position(array['low', 'medium', 'high'], new.risk) > array_position(array['low', 'medium', 'high'], v_tolerance) then
+    raise exception '@% may propose actions up to % risk; this % proposal is % risk', new.proposed_by_agent_key, v_tolerance, new.action_type, new.risk
+      using errcode = '23514', hint = 'An operator can raise the agent''s risk tolerance on its page.';
+  end if;
+  return new;
+end;
+$function$;
+comment on function public.check_proposal_within_agent_profile() is 'Trigger on action_proposals: refuses (check_violation, with a sentence) a proposal whose action is not in the proposing agent''s tools_enabled or whose risk is above its risk_tolerance (low < medium < high). Proposals of agents that no longer exist pass.';
+grant execute on function public.check_proposal_within_agent_profile() to service_role;
+
+CREATE OR REPLACE FUNCTION public.check_provider_call_update()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  -- Removing an agent, delivery or connection sets the reference null (the foreign key's action runs nested).
+  if pg_trigger_depth() > 1 then
+    return new;
+  end if;
+  if old.outcome <> 'pending' then
+    raise exception 'Provider call % is already final (%): it cannot change', old.id, old.outcome
+      using errcode = '42501', hint = 'provider_calls is append-only apart from pending -> ok | error.';
+  end if;
+  if new.id <> old.id or new.project_id <> old.project_id or new.created_at <> old.created_at or new.outcome not in ('ok', 'error') then
+    raise exception 'Provider call % can only be finished (ok or error) with its results', old.id
+      using errcode = '42501', hint = 'Record the result with record_provider_call or complete_chat_deliveries.';
+  end if;
+  return new;
+end;
+$function$;
+comment on function public.check_provider_call_update() is 'Trigger on provider_calls: a pending call may only become ok or error (keeping its id, project and start); a final call never changes.';
+grant execute on function public.check_provider_call_update() to service_role;
+
 CREATE OR REPLACE FUNCTION public.claim_approved_proposals(p_executor_id text, p_limit integer DEFAULT 10, p_proposal_id uuid DEFAULT NULL::uuid)
  RETURNS SETOF public.action_proposals
  LANGUAGE plpgsql
@@ -951,22 +1456,60 @@ CREATE OR REPLACE FUNCTION public.claim_chat_delivery_batch(p_executor_id text, 
 AS $function$
 declare
   v_ids uuid[];
+  v_items jsonb;
+  v_plans jsonb;
+  v_answers jsonb;
 begin
   select coalesce(array_agg(c.id), '{}') into v_ids
   from public.claim_chat_deliveries(p_executor_id, p_limit, p_message_id) c;
   -- A second statement, so the context is read after the claim (message status 'delivered').
+  select coalesce(jsonb_agg(
+    jsonb_build_object('delivery', to_jsonb(d), 'context', public.load_chat_delivery_context(d.id, p_history_limit))
+    order by d.available_at, d.created_at
+  ), '[]'::jsonb) into v_items
+  from public.chat_delivery_queue d
+  where d.id = any (v_ids);
+
+  -- The deliveries a budget covers get their call reserved now, all in one reserve_provider_calls.
+  select coalesce(jsonb_agg(public.plan_claimed_provider_call(i.value) order by i.n), '[]'::jsonb) into v_plans
+  from jsonb_array_elements(v_items) with ordinality as i (value, n)
+  where (i.value -> 'context' ->> 'budgets_apply')::boolean is true
+    and (i.value -> 'context' -> 'agent' ->> 'enabled')::boolean is true;
+  if jsonb_array_length(v_plans) = 0 then
+    return v_items;
+  end if;
+  v_answers := public.reserve_provider_calls(v_plans);
   return (
-    select coalesce(jsonb_agg(
-      jsonb_build_object('delivery', to_jsonb(d), 'context', public.load_chat_delivery_context(d.id, p_history_limit))
-      order by d.available_at, d.created_at
-    ), '[]'::jsonb)
-    from public.chat_delivery_queue d
-    where d.id = any (v_ids)
+    select jsonb_agg(
+      case when r.answer is null then i.value else jsonb_set(i.value, '{context,reservation}', r.answer) end
+      order by i.n
+    )
+    from jsonb_array_elements(v_items) with ordinality as i (value, n)
+    left join lateral (
+      select a.value as answer
+      from jsonb_array_elements(v_plans) with ordinality as p (value, n)
+      join jsonb_array_elements(v_answers) with ordinality as a (value, n) on a.n = p.n
+      where p.value ->> 'delivery_id' = i.value -> 'delivery' ->> 'id'
+    ) r on true
   );
 end;
 $function$;
-comment on function public.claim_chat_delivery_batch(text,integer,uuid,integer) is 'Executor only: claim_chat_deliveries plus each claimed delivery''s load_chat_delivery_context, as a JSON array of {delivery, context}, in one transaction.';
+comment on function public.claim_chat_delivery_batch(text,integer,uuid,integer) is 'Executor only: claim_chat_deliveries plus each claimed delivery''s load_chat_delivery_context, as a JSON array of {delivery, context}, in one transaction. A delivery a budget covers (context.budgets_apply, agent enabled) has its provider call reserved in the same transaction (plan_claimed_provider_call, reserve_provider_calls): context.reservation = {ok, call_id, outcome, reason, budget_id}; ok false means the call would pass a hard limit and must not be made.';
 grant execute on function public.claim_chat_delivery_batch(text,integer,uuid,integer) to service_role;
+
+CREATE OR REPLACE FUNCTION public.claim_queued_provision_requests(p_limit integer DEFAULT 50)
+ RETURNS SETOF uuid
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select r.id from public.agent_provision_requests r
+  where r.status = 'queued'
+  order by r.created_at, r.seq
+  limit greatest(1, least(coalesce(p_limit, 50), 500))
+$function$;
+comment on function public.claim_queued_provision_requests(integer) is 'Executor only: the ids of queued agent provision requests, oldest first (no lock: apply_agent_provision_request locks each one and keeps each agent''s order).';
+grant execute on function public.claim_queued_provision_requests(integer) to service_role;
 
 CREATE OR REPLACE FUNCTION public.complete_chat_deliveries(p_executor_id text, p_replies jsonb, p_claim_limit integer DEFAULT 0, p_history_limit integer DEFAULT 20)
  RETURNS jsonb
@@ -975,10 +1518,11 @@ CREATE OR REPLACE FUNCTION public.complete_chat_deliveries(p_executor_id text, p
 AS $function$
 declare
   v_item record;
+  v_result jsonb;
   v_saved jsonb := '[]'::jsonb;
 begin
   if jsonb_typeof(p_replies) is distinct from 'array' then
-    raise exception 'p_replies must be a JSON array of {delivery_id, reply, metadata}' using errcode = '22023';
+    raise exception 'p_replies must be a JSON array of {delivery_id, reply, metadata, call?}' using errcode = '22023';
   end if;
   if jsonb_array_length(p_replies) > 500 then
     raise exception 'At most 500 replies per call (got %)', jsonb_array_length(p_replies)
@@ -997,16 +1541,29 @@ begin
   order by m.id, d.id
   for no key update of d, m;
   for v_item in
-    select (e.value ->> 'delivery_id')::uuid as delivery_id, e.value ->> 'reply' as reply, e.value -> 'metadata' as metadata
+    select (e.value ->> 'delivery_id')::uuid as delivery_id, e.value ->> 'reply' as reply, e.value -> 'metadata' as metadata,
+           e.value -> 'call' as call
     from jsonb_array_elements(p_replies) with ordinality as e(value, ord)
     order by e.ord
   loop
     if v_item.reply is null then
-      v_saved := v_saved || jsonb_build_array(jsonb_build_object('delivery_id', v_item.delivery_id, 'ok', false, 'code', '22023',
-        'error', 'A reply needs its text in "reply"', 'hint', null));
+      v_result := jsonb_build_object('delivery_id', v_item.delivery_id, 'ok', false, 'code', '22023',
+        'error', 'A reply needs its text in "reply"', 'hint', null);
     else
-      v_saved := v_saved || jsonb_build_array(public.save_chat_reply(v_item.delivery_id, p_executor_id, v_item.reply, v_item.metadata));
+      v_result := public.save_chat_reply(v_item.delivery_id, p_executor_id, v_item.reply, v_item.metadata);
     end if;
+    -- The provider call was made (and spent) whether or not its reply could be saved.
+    if jsonb_typeof(v_item.call) = 'object' then
+      perform public.record_provider_call(case when v_result ->> 'code' = 'P0002'
+        -- The delivery is gone: the call is still recorded, without it.
+        then v_item.call - 'delivery_id'
+        else jsonb_strip_nulls(jsonb_build_object(
+          'delivery_id', v_item.delivery_id,
+          'project_id', v_result -> 'message' ->> 'project_id',
+          'agent_key', v_result -> 'message' ->> 'author_agent_key'
+        )) || v_item.call end);
+    end if;
+    v_saved := v_saved || jsonb_build_array(v_result);
   end loop;
   return jsonb_build_object(
     'saved', v_saved,
@@ -1016,7 +1573,7 @@ begin
   );
 end;
 $function$;
-comment on function public.complete_chat_deliveries(text,jsonb,integer,integer) is 'Executor only: save_chat_reply for each {delivery_id, reply, metadata} of p_replies, then claims up to p_claim_limit more (claim_chat_delivery_batch), in one transaction. Answers {saved: [{delivery_id, ok, message | code, error, hint}], claimed: [{delivery, context}]}; a refused reply does not undo the others.';
+comment on function public.complete_chat_deliveries(text,jsonb,integer,integer) is 'Executor only: save_chat_reply for each {delivery_id, reply, metadata, call?} of p_replies, then claims up to p_claim_limit more (claim_chat_delivery_batch), in one transaction. A reply''s call (the provider call that produced it, as for record_provider_call; delivery_id, project_id and agent_key default to the delivery''s) is recorded in the same transaction, even when the reply is refused. Answers {saved: [{delivery_id, ok, message | code, error, hint}], claimed: [{delivery, context}]}; a refused reply does not undo the others.';
 grant execute on function public.complete_chat_deliveries(text,jsonb,integer,integer) to service_role;
 
 CREATE OR REPLACE FUNCTION public.create_agent_status_row()
@@ -1033,6 +1590,49 @@ $function$;
 comment on function public.create_agent_status_row() is 'Gives every new agent its status row (offline until the executor reports).';
 grant execute on function public.create_agent_status_row() to anon, authenticated, public, service_role;
 
+CREATE OR REPLACE FUNCTION public.describe_budget(p_budget public.budgets, p_agent_key text)
+ RETURNS text
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select case when p_budget.agent_id is null then 'project' else 'agent @' || coalesce(p_agent_key, p_budget.agent_id::text) end
+    || ' ' || case p_budget.period when 'day' then 'daily' else 'monthly' end
+    || ' ' || case p_budget.unit when 'tokens' then 'token budget ' else 'USD budget ' end
+    || public.format_budget_amount(p_budget.unit, p_budget.hard_limit)
+$function$;
+comment on function public.describe_budget(public.budgets,text) is 'A budget in words: "project daily token budget 1,000" or "agent @backend monthly USD budget $5.00".';
+grant execute on function public.describe_budget(public.budgets,text) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.describe_provision_error(p_constraint text, p_message text, p_profile jsonb, p_agent_key text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select case coalesce(p_constraint, '')
+    when 'agents_project_id_agent_key_key' then
+      format('An agent with key %s already exists in this project: pick another key', coalesce(p_profile ->> 'agent_key', p_agent_key))
+    when 'agents_provider_connection_id_fkey' then
+      'The provider connection is not one of this project''s connections: pick one from Settings → Providers'
+    when 'agents_connection_matches_provider' then
+      'A provider connection is needed exactly when the provider is "connection": pick a connection, or another provider'
+    when 'agents_output_fits_context' then
+      'The max output tokens must be smaller than the max context tokens: lower the output or raise the context'
+    when 'agents_capabilities_check' then
+      'Capabilities must be at most 20 tags of lower-case letters, digits, _ . + or - (such as sql, react, research)'
+    when 'agents_tools_enabled_check' then
+      'Tools enabled lists a tool that does not exist: choose among create_task, schedule_job, edit_doc, send_message, api_call, file_write'
+    when 'agents_agent_key_check' then
+      'An agent key is lower-case letters, digits, _ or -, starting with a letter (at most 32 characters)'
+    when 'project_chat_threads_project_id_thread_key_key' then
+      format('A DM thread for @%s already exists in this project: pick another key', coalesce(p_profile ->> 'agent_key', p_agent_key))
+    else 'The profile was refused: ' || p_message || '. Fix that field and save again'
+  end
+$function$;
+comment on function public.describe_provision_error(text,text,jsonb,text) is 'The sentence an operator sees when the database refuses an agent provision request: what is wrong and what to do, from the violated constraint.';
+grant execute on function public.describe_provision_error(text,text,jsonb,text) to service_role;
+
 CREATE OR REPLACE FUNCTION public.expire_action_proposals()
  RETURNS SETOF public.action_proposals
  LANGUAGE sql
@@ -1045,6 +1645,36 @@ AS $function$
 $function$;
 comment on function public.expire_action_proposals() is 'Watchdog (executor only): marks proposals nobody decided before expires_at as expired, and returns them (each also writes its approval_resolved event and activity).';
 grant execute on function public.expire_action_proposals() to service_role;
+
+CREATE OR REPLACE FUNCTION public.fail_agent_provision_request(p_id uuid, p_error text, p_executor_id text DEFAULT NULL::text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_request public.agent_provision_requests;
+begin
+  select * into v_request from public.agent_provision_requests where id = p_id for update;
+  if not found then
+    raise exception 'Agent provision request % does not exist', p_id using errcode = 'P0002';
+  end if;
+  if v_request.status <> 'queued' then
+    return public.provision_result(v_request);
+  end if;
+  update public.agent_provision_requests
+  set status = 'failed', error = left(coalesce(nullif(btrim(p_error), ''), 'The executor refused the profile'), 2000),
+      applied_at = now(), applied_by = p_executor_id
+  where id = p_id
+  returning * into v_request;
+  insert into public.activities (project_id, actor_type, actor, kind, summary, ref)
+  values (v_request.project_id, 'system', coalesce(p_executor_id, 'executor'), 'agent.provision_failed',
+          left(format('Could not %s agent @%s: %s', v_request.action, v_request.agent_key, v_request.error), 1000),
+          jsonb_build_object('request_id', v_request.id, 'agent_key', v_request.agent_key, 'action', v_request.action));
+  return public.provision_result(v_request);
+end;
+$function$;
+comment on function public.fail_agent_provision_request(uuid,text,text) is 'Executor only: marks a queued agent provision request failed with p_error (what the executor''s profile validation refused, in words) and records an activity. A request that is not queued is returned as is. Answers {request_id, status, agent_id, error}.';
+grant execute on function public.fail_agent_provision_request(uuid,text,text) to service_role;
 
 CREATE OR REPLACE FUNCTION public.fail_chat_delivery(p_delivery_id uuid, p_executor_id text, p_error text, p_retry_after_ms integer DEFAULT NULL::integer)
  RETURNS public.chat_delivery_queue
@@ -1157,6 +1787,45 @@ $function$;
 comment on function public.finish_action_proposal(uuid,text,boolean,jsonb,text) is 'Executor only: records the outcome of a proposal it is executing (executed with p_result, or failed with p_error). Only the claiming executor, only from executing; repeating the same outcome returns the row.';
 grant execute on function public.finish_action_proposal(uuid,text,boolean,jsonb,text) to service_role;
 
+CREATE OR REPLACE FUNCTION public.format_budget_amount(p_unit text, p_amount numeric)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select case when p_unit = 'tokens' then to_char(round(p_amount), 'FM999,999,999,999,990')
+    else '$' || to_char(p_amount, 'FM999,999,999,990.0099') end
+$function$;
+comment on function public.format_budget_amount(text,numeric) is 'A budget amount in words: 1,020 (tokens) or $4.50 (usd).';
+grant execute on function public.format_budget_amount(text,numeric) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.guard_provider_key_fields()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  if current_user not in ('anon', 'authenticated') then
+    return new;
+  end if;
+  if tg_op = 'INSERT' and (new.key_last4 is not null or new.key_updated_at is not null) then
+    raise exception 'key_last4 and key_updated_at are set by the executor when it stores a key'
+      using errcode = '42501', hint = 'Create the connection without them, then set its key through the Control API (POST /api/providers/:id/key).';
+  end if;
+  if tg_op = 'UPDATE' and (new.key_last4 is distinct from old.key_last4 or new.key_updated_at is distinct from old.key_updated_at) then
+    raise exception 'key_last4 and key_updated_at of connection % can only change when the executor stores a key', old.id
+      using errcode = '42501', hint = 'Set or remove the key through the Control API (POST /api/providers/:id/key).';
+  end if;
+  if tg_op = 'UPDATE' and new.project_id <> old.project_id then
+    raise exception 'Provider connection % cannot move to another project', old.id
+      using errcode = '42501', hint = 'Create a connection in the other project instead.';
+  end if;
+  return new;
+end;
+$function$;
+comment on function public.guard_provider_key_fields() is 'Trigger on provider_connections: signed-in users can neither set key_last4 / key_updated_at (only the executor does, when it stores an encrypted key) nor move a connection to another project.';
+grant execute on function public.guard_provider_key_fields() to service_role;
+
 CREATE OR REPLACE FUNCTION public.has_project_role(target_project uuid, allowed_roles text[] DEFAULT ARRAY['owner'::text, 'operator'::text, 'viewer'::text])
  RETURNS boolean
  LANGUAGE sql
@@ -1174,6 +1843,17 @@ $function$;
 comment on function public.has_project_role(uuid,text[]) is 'True when the signed-in user is a member of the project with one of the given roles. The one membership check every policy uses.';
 grant execute on function public.has_project_role(uuid,text[]) to authenticated, service_role;
 
+CREATE OR REPLACE FUNCTION public.int_or_null(p_text text)
+ RETURNS integer
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select case when p_text ~ '^[0-9]{1,9}$' then p_text::integer end
+$function$;
+comment on function public.int_or_null(text) is 'p_text as an integer when it is one (up to 9 digits), else null: reads numbers from JSON settings without failing on bad input.';
+grant execute on function public.int_or_null(text) to authenticated, service_role;
+
 CREATE OR REPLACE FUNCTION public.is_boolean_map(doc jsonb)
  RETURNS boolean
  LANGUAGE sql
@@ -1185,6 +1865,18 @@ AS $function$
 $function$;
 comment on function public.is_boolean_map(jsonb) is 'True when the document is a JSON object whose values are all booleans (the shape of labs_features).';
 grant execute on function public.is_boolean_map(jsonb) to anon, authenticated, public, service_role;
+
+CREATE OR REPLACE FUNCTION public.is_capability_list(tags text[])
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select cardinality(tags) <= 20
+    and not exists (select 1 from unnest(tags) t where t is null or t !~ '^[a-z0-9][a-z0-9_.+-]{0,31}$')
+$function$;
+comment on function public.is_capability_list(text[]) is 'True when the array holds at most 20 capability tags, each lower-case letters, digits, _ . + or - (at most 32 characters, starting with a letter or digit). The shape of agents.capabilities (ZCapability in shared).';
+grant execute on function public.is_capability_list(text[]) to anon, authenticated, public, service_role;
 
 CREATE OR REPLACE FUNCTION public.is_checklist(doc jsonb)
  RETURNS boolean
@@ -1232,10 +1924,7 @@ begin
     select jsonb_build_object(
       'message', to_jsonb(m),
       'thread', jsonb_build_object('id', t.id, 'kind', t.kind, 'thread_key', t.thread_key, 'title', t.title),
-      'agent', (
-        select to_jsonb(a) from public.agents a
-        where a.project_id = d.project_id and a.agent_key = d.agent_key
-      ),
+      'agent', case when a.id is null then null else to_jsonb(a) end,
       'mission', (
         select to_jsonb(b) from public.brain_docs b
         where b.project_id = d.project_id and b.agent_key is null and b.doc_type = 'mission'
@@ -1253,17 +1942,159 @@ begin
           order by x.created_at desc
           limit greatest(0, least(coalesce(p_history_limit, 20), 500))
         ) h
-      ), '[]'::jsonb)
+      ), '[]'::jsonb),
+      'agent_defaults', s.value,
+      -- Every connection the resolution could pick: the agent's, the project default's and the
+      -- run override's (ids that are not uuids are ignored here; the executor reports them).
+      'connections', case when coalesce(a.provider_connection_id, ids.from_defaults, ids.from_override) is null then '[]'::jsonb else coalesce((
+        select jsonb_agg(to_jsonb(c) || jsonb_build_object('ciphertext', k.ciphertext) order by c.id)
+        from public.provider_connections c
+        left join public.provider_connection_secrets k on k.connection_id = c.id
+        where c.id in (a.provider_connection_id, ids.from_defaults, ids.from_override) and c.project_id = d.project_id
+      ), '[]'::jsonb) end,
+      'budgets_apply', exists (
+        select 1 from public.budgets g
+        where g.project_id = d.project_id and (g.agent_id is null or g.agent_id = a.id)
+      )
     )
     from public.chat_delivery_queue d
     join public.project_chat_messages m on m.id = d.message_id
     join public.project_chat_threads t on t.id = m.thread_id
+    left join public.agents a on a.project_id = d.project_id and a.agent_key = d.agent_key
+    left join public.project_settings s on s.project_id = d.project_id and s.key = 'agent_defaults'
+    cross join lateral (
+      select
+        case when s.value ->> 'provider_connection_id' ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+          then (s.value ->> 'provider_connection_id')::uuid end as from_defaults,
+        case when m.metadata -> 'settings_override' ->> 'provider_connection_id' ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+          then (m.metadata -> 'settings_override' ->> 'provider_connection_id')::uuid end as from_override
+    ) ids
     where d.id = p_delivery_id
   );
 end;
 $function$;
-comment on function public.load_chat_delivery_context(uuid,integer) is 'Executor only: the message of a delivery with its thread, the agent (null when it was removed), the project mission, the agent''s docs and the last p_history_limit messages before it (oldest first), as one JSON document. Null when the delivery or message is gone.';
+comment on function public.load_chat_delivery_context(uuid,integer) is 'Executor only: the message of a delivery with its thread, the agent (null when it was removed), the project mission, the agent''s docs, the last p_history_limit messages before it (oldest first), the project''s agent_defaults (null when unset), connections (the provider_connections rows the settings resolution could pick: the agent''s, agent_defaults'' and the message''s settings_override''s, each with its ciphertext or null) and budgets_apply (a budget covers the project or this agent), as one JSON document. Null when the delivery or message is gone.';
 grant execute on function public.load_chat_delivery_context(uuid,integer) to service_role;
+
+CREATE OR REPLACE FUNCTION public.plan_claimed_provider_call(p_item jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  v_context jsonb := p_item -> 'context';
+  v_agent jsonb := p_item -> 'context' -> 'agent';
+  v_defaults jsonb := case when jsonb_typeof(p_item -> 'context' -> 'agent_defaults') = 'object'
+    then p_item -> 'context' -> 'agent_defaults' else '{}'::jsonb end;
+  v_override jsonb := case when jsonb_typeof(p_item -> 'context' -> 'message' -> 'metadata' -> 'settings_override') = 'object'
+    then p_item -> 'context' -> 'message' -> 'metadata' -> 'settings_override' else '{}'::jsonb end;
+  v_provider text;
+  v_connection_id text;
+  v_model text;
+begin
+  -- The order of resolveAgentSettings (the message's override, then the agent, then the project
+  -- defaults; the layer that sets the provider also names the connection). This is only the hold:
+  -- the executor resolves the settings itself and records what it really used.
+  select l.value ->> 'provider', l.value ->> 'provider_connection_id' into v_provider, v_connection_id
+  from (values (1, v_override), (2, v_agent), (3, v_defaults)) as l (rank, value)
+  where l.value ->> 'provider' in ('builtin', 'openai_compatible', 'anthropic', 'connection')
+  order by l.rank
+  limit 1;
+  v_provider := coalesce(v_provider, 'builtin');
+  v_connection_id := case when v_provider = 'connection' then (
+    select c ->> 'id' from jsonb_array_elements(v_context -> 'connections') c where c ->> 'id' = v_connection_id
+  ) end;
+  v_model := coalesce(
+    nullif(btrim(v_override ->> 'model'), ''),
+    nullif(btrim(v_agent ->> 'model'), ''),
+    nullif(btrim(v_defaults ->> 'model'), ''),
+    (select nullif(c ->> 'default_model', '') from jsonb_array_elements(v_context -> 'connections') c where c ->> 'id' = v_connection_id),
+    'builtin-offline'
+  );
+  return jsonb_build_object(
+    'id', extensions.gen_random_uuid(),
+    'project_id', p_item -> 'delivery' ->> 'project_id',
+    'agent_id', v_agent ->> 'id',
+    'agent_key', v_agent ->> 'agent_key',
+    'delivery_id', p_item -> 'delivery' ->> 'id',
+    'provider', v_provider,
+    'connection_id', v_connection_id,
+    'model', left(v_model, 200),
+    -- The context is cut to fit max_context_tokens, output included: the most a call can use.
+    'reserved_tokens', coalesce(
+      public.int_or_null(v_override ->> 'max_context_tokens'),
+      public.int_or_null(v_agent ->> 'max_context_tokens'),
+      public.int_or_null(v_defaults ->> 'max_context_tokens'),
+      8000
+    ),
+    'settings', '{}'::jsonb
+  );
+end;
+$function$;
+comment on function public.plan_claimed_provider_call(jsonb) is 'The provider call a claimed delivery ({delivery, context}) is about to make, as reserve_provider_calls takes it: a new call id, the provider, connection and model the settings name (message override, agent, project defaults) and reserved_tokens = the effective max_context_tokens, the most one call can use.';
+grant execute on function public.plan_claimed_provider_call(jsonb) to service_role;
+
+CREATE OR REPLACE FUNCTION public.price_reservation(p_project_id uuid, p_provider text, p_model text, p_tokens integer)
+ RETURNS numeric
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select case when p_provider = 'builtin' then 0 else (
+    select round(p_tokens * greatest(p.input_usd_per_mtok, p.output_usd_per_mtok) / 1000000, 6)
+    from public.model_prices p
+    where p.project_id = p_project_id and p.model = coalesce(nullif(p_model, ''), 'unknown')
+  ) end
+$function$;
+comment on function public.price_reservation(uuid,text,text,integer) is 'What reserving p_tokens of a call costs at most in USD: the tokens at the higher of the model''s input and output price (0 for the built-in model, null when the model has no price).';
+grant execute on function public.price_reservation(uuid,text,text,integer) to service_role;
+
+CREATE OR REPLACE FUNCTION public.provider_call_spend(p_project_id uuid, p_agent_id uuid, p_unit text, p_since timestamp with time zone)
+ RETURNS numeric
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  v_spent numeric;
+begin
+  -- Finished calls count what they used, pending ones what they reserved, refused ones nothing. A
+  -- reservation still pending after two hours (longer than any provider or CLI timeout) was left by a
+  -- crashed executor: it no longer counts.
+  if p_agent_id is null then
+    select coalesce(sum(case
+      when c.outcome = 'budget_exceeded' or (c.outcome = 'pending' and c.created_at < now() - interval '2 hours') then 0
+      when p_unit = 'tokens' then case when c.outcome = 'pending' then c.reserved_tokens else c.input_tokens + c.output_tokens end
+      else coalesce(case when c.outcome = 'pending' then c.reserved_usd else c.cost_usd end, 0)
+    end), 0) into v_spent
+    from public.provider_calls c
+    where c.project_id = p_project_id and c.created_at >= p_since;
+  else
+    select coalesce(sum(case
+      when c.outcome = 'budget_exceeded' or (c.outcome = 'pending' and c.created_at < now() - interval '2 hours') then 0
+      when p_unit = 'tokens' then case when c.outcome = 'pending' then c.reserved_tokens else c.input_tokens + c.output_tokens end
+      else coalesce(case when c.outcome = 'pending' then c.reserved_usd else c.cost_usd end, 0)
+    end), 0) into v_spent
+    from public.provider_calls c
+    where c.agent_id = p_agent_id and c.project_id = p_project_id and c.created_at >= p_since;
+  end if;
+  return v_spent;
+end;
+$function$;
+comment on function public.provider_call_spend(uuid,uuid,text,timestamp with time zone) is 'What a project (p_agent_id null) or one agent spent since p_since, in tokens or usd: finished calls count their tokens / cost_usd, pending calls their reservation (for two hours at most), refused calls nothing. Security invoker: members see only their projects.';
+grant execute on function public.provider_call_spend(uuid,uuid,text,timestamp with time zone) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.provision_result(p_request public.agent_provision_requests)
+ RETURNS jsonb
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select jsonb_build_object('request_id', p_request.id, 'status', p_request.status, 'agent_id', p_request.agent_id, 'error', p_request.error)
+$function$;
+comment on function public.provision_result(public.agent_provision_requests) is 'The answer of apply_agent_provision_request for a request: {request_id, status, agent_id, error}.';
+grant execute on function public.provision_result(public.agent_provision_requests) to service_role;
 
 CREATE OR REPLACE FUNCTION public.realtime_publication_status()
  RETURNS TABLE(schema_name text, table_name text, replica_identity text, has_primary_key boolean, rls_enabled boolean)
@@ -1336,6 +2167,67 @@ end;
 $function$;
 comment on function public.record_action_proposal_outcome() is 'Trigger on action_proposals: every outcome (approved, rejected with its comment, expired, executed, failed) writes an approval_resolved task_event when the proposal belongs to a task, and an activities row (kind approval.<status>) the executor uses to wake the proposing agent.';
 grant execute on function public.record_action_proposal_outcome() to service_role;
+
+CREATE OR REPLACE FUNCTION public.record_provider_call(p_call jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_id uuid := (p_call ->> 'id')::uuid;
+  v_project_id uuid := (p_call ->> 'project_id')::uuid;
+  v_model text := coalesce(nullif(p_call ->> 'model', ''), 'unknown');
+  v_provider text := p_call ->> 'provider';
+  v_input integer := greatest(coalesce((p_call ->> 'input_tokens')::integer, 0), 0);
+  v_output integer := greatest(coalesce((p_call ->> 'output_tokens')::integer, 0), 0);
+  v_outcome text := coalesce(p_call ->> 'outcome', 'ok');
+  v_cost numeric;
+  v_call public.provider_calls;
+begin
+  if v_id is null or v_project_id is null then
+    raise exception 'A provider call needs its id and project_id' using errcode = '22023';
+  end if;
+  if v_outcome not in ('ok', 'error') then
+    raise exception 'A finished provider call is ok or error (got %)', v_outcome
+      using errcode = '22023', hint = 'Reserve with reserve_provider_call; a refused call is recorded there.';
+  end if;
+  v_cost := case when v_provider = 'builtin' then 0 else (
+    select round((v_input * p.input_usd_per_mtok + v_output * p.output_usd_per_mtok) / 1000000, 6)
+    from public.model_prices p where p.project_id = v_project_id and p.model = v_model
+  ) end;
+  insert into public.provider_calls as c (
+    id, project_id, agent_id, agent_key, delivery_id, provider, connection_id, model, input_tokens, output_tokens, estimated,
+    latency_ms, cost_usd, reserved_tokens, outcome, error, settings, finished_at
+  )
+  values (
+    v_id, v_project_id, (p_call ->> 'agent_id')::uuid, p_call ->> 'agent_key', (p_call ->> 'delivery_id')::uuid, v_provider,
+    (p_call ->> 'connection_id')::uuid, v_model, v_input, v_output, coalesce((p_call ->> 'estimated')::boolean, false),
+    (p_call ->> 'latency_ms')::integer, v_cost, greatest(coalesce((p_call ->> 'reserved_tokens')::integer, 0), 0), v_outcome,
+    left(p_call ->> 'error', 2000), coalesce(p_call -> 'settings', '{}'::jsonb), now()
+  )
+  on conflict (id) do update set
+    provider = excluded.provider,
+    connection_id = excluded.connection_id,
+    model = excluded.model,
+    input_tokens = excluded.input_tokens,
+    output_tokens = excluded.output_tokens,
+    estimated = excluded.estimated,
+    latency_ms = excluded.latency_ms,
+    cost_usd = excluded.cost_usd,
+    outcome = excluded.outcome,
+    error = excluded.error,
+    settings = case when p_call ? 'settings' then excluded.settings else c.settings end,
+    finished_at = excluded.finished_at
+  where c.outcome = 'pending'
+  returning * into v_call;
+  if v_call.id is null then
+    select * into v_call from public.provider_calls where id = v_id;
+  end if;
+  return jsonb_build_object('call_id', v_call.id, 'outcome', v_call.outcome, 'cost_usd', v_call.cost_usd);
+end;
+$function$;
+comment on function public.record_provider_call(jsonb) is 'Executor only, after a provider call: p_call = {id, project_id, agent_id, agent_key, delivery_id, provider, connection_id, model, reserved_tokens, settings, input_tokens, output_tokens, estimated, latency_ms, outcome: "ok" | "error", error}. Finishes the pending reservation with that id (with the provider, connection and model really used), or records the call when there was none; cost_usd is priced from model_prices (0 for builtin, null when the model has no price). A call already final is left as it is (a retry is a no-op). Answers {call_id, outcome, cost_usd}.';
+grant execute on function public.record_provider_call(jsonb) to service_role;
 
 CREATE OR REPLACE FUNCTION public.record_task_status_change()
  RETURNS trigger
@@ -1433,6 +2325,246 @@ end;
 $function$;
 comment on function public.request_agent_key() is 'The agent the executor (service role) acts for in this transaction: the setting mission_control.agent_key, else the JWT claim agent_key, else the request header x-agent-key. Always null for signed-in users and anon.';
 grant execute on function public.request_agent_key() to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.request_agent_provision(p_id uuid, p_project_id uuid, p_action text, p_agent_key text, p_profile jsonb DEFAULT '{}'::jsonb)
+ RETURNS public.agent_provision_requests
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_request public.agent_provision_requests;
+begin
+  if p_id is null then
+    raise exception 'A provision request needs its id' using errcode = '22023', hint = 'Pick a uuid in the client, so sending it again is a no-op.';
+  end if;
+  select * into v_request from public.agent_provision_requests where id = p_id;
+  if found then
+    return v_request;
+  end if;
+  insert into public.agent_provision_requests (id, project_id, action, agent_id, agent_key, profile)
+  values (
+    p_id, p_project_id, p_action,
+    case when p_action in ('update', 'delete') then
+      (select a.id from public.agents a where a.project_id = p_project_id and a.agent_key = p_agent_key)
+    end,
+    p_agent_key, coalesce(p_profile, '{}'::jsonb)
+  )
+  on conflict (id) do nothing
+  returning * into v_request;
+  if v_request.id is null then
+    select * into v_request from public.agent_provision_requests where id = p_id;
+  end if;
+  if v_request.id is null then
+    raise exception 'Provision request id % is already taken', p_id
+      using errcode = '23505', hint = 'Pick a new uuid for a new request.';
+  end if;
+  return v_request;
+end;
+$function$;
+comment on function public.request_agent_provision(uuid,uuid,text,text,jsonb) is 'Writes an agent provision request as the caller (RLS: operators; a delete needs an owner), idempotent on p_id (a resend returns the stored row). For update and delete it records the agent''s current id. The executor applies it (apply_agent_provision_request).';
+grant execute on function public.request_agent_provision(uuid,uuid,text,text,jsonb) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.reserve_provider_call(p_call jsonb)
+ RETURNS jsonb
+ LANGUAGE sql
+ SET search_path TO ''
+AS $function$
+  select public.reserve_provider_calls(jsonb_build_array(p_call)) -> 0
+$function$;
+comment on function public.reserve_provider_call(jsonb) is 'Executor only, before a provider call: p_call = {id, project_id, agent_id, agent_key, delivery_id, provider, connection_id, model, reserved_tokens, settings}. Locks the budgets that apply (project-wide and this agent''s); when this period''s spend plus the reservation would pass a hard limit, records the call as budget_exceeded, posts one budget.exceeded activity per budget and period, and answers {ok: false, call_id, outcome, reason, budget_id}; otherwise records it pending (the reservation counts toward budgets until it finishes), posts one budget.warning per budget and period past its soft ratio, and answers {ok: true, call_id, outcome: "pending", reason: null, budget_id: null}. Idempotent on id. One call of reserve_provider_calls.';
+grant execute on function public.reserve_provider_call(jsonb) to service_role;
+
+CREATE OR REPLACE FUNCTION public.reserve_provider_calls(p_calls jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_call jsonb;
+  v_id uuid;
+  v_project_id uuid;
+  v_agent_id uuid;
+  v_agent_key text;
+  v_model text;
+  v_provider text;
+  v_reserved integer;
+  v_reserved_usd numeric;
+  v_existing public.provider_calls;
+  v_budget public.budgets;
+  v_start timestamptz;
+  v_spent numeric;
+  v_need numeric;
+  v_reason text;
+  v_exceeded uuid;
+  v_soft public.budgets[];
+  -- Each budget's spend in this period, summed once when the batch first needs it and then kept
+  -- current as this batch reserves (budget id -> amount).
+  v_spend jsonb := '{}'::jsonb;
+  v_answers jsonb := '[]'::jsonb;
+  v_fits boolean;
+begin
+  if jsonb_typeof(p_calls) is distinct from 'array' then
+    raise exception 'reserve_provider_calls takes a JSON array of calls' using errcode = '22023';
+  end if;
+
+  -- One lock order for every executor: all the budgets the batch touches, by id. Another executor
+  -- reserving against one of them waits here and then sees this batch's reservations.
+  perform 1 from public.budgets b
+  where exists (
+    select 1 from jsonb_array_elements(p_calls) c
+    where b.project_id = (c ->> 'project_id')::uuid and (b.agent_id is null or b.agent_id = (c ->> 'agent_id')::uuid)
+  )
+  order by b.id
+  for update;
+
+  -- The common case in one statement: no call of the batch is known yet and the whole batch stays
+  -- below every budget's soft threshold (below its hard limit when it has none), so every call is
+  -- accepted and no warning is due. Otherwise each call is checked in turn below.
+  if not exists (
+    select 1 from public.provider_calls c where c.id in (select (e ->> 'id')::uuid from jsonb_array_elements(p_calls) e)
+  ) then
+    select coalesce(bool_and(case
+      when n.soft_ratio is null then s.spent + n.need <= n.hard_limit
+      else s.spent + n.need < n.soft_ratio * n.hard_limit
+    end), true) into v_fits
+    from (
+      select b.project_id, b.agent_id, b.unit, b.period, b.hard_limit, b.soft_ratio,
+        sum(case when b.unit = 'tokens' then greatest(coalesce((e ->> 'reserved_tokens')::integer, 0), 0)
+          else coalesce(public.price_reservation(b.project_id, e ->> 'provider', e ->> 'model',
+            greatest(coalesce((e ->> 'reserved_tokens')::integer, 0), 0)), 0) end) as need
+      from jsonb_array_elements(p_calls) e
+      join public.budgets b on b.project_id = (e ->> 'project_id')::uuid
+        and (b.agent_id is null or b.agent_id = (e ->> 'agent_id')::uuid)
+      group by b.id
+    ) n
+    cross join lateral (
+      select public.provider_call_spend(n.project_id, n.agent_id, n.unit, public.budget_period_start(n.period, now())) as spent
+    ) s;
+    if v_fits then
+      insert into public.provider_calls (
+        id, project_id, agent_id, agent_key, delivery_id, provider, connection_id, model, reserved_tokens, reserved_usd, outcome, settings
+      )
+      select (e ->> 'id')::uuid, (e ->> 'project_id')::uuid, (e ->> 'agent_id')::uuid, e ->> 'agent_key', (e ->> 'delivery_id')::uuid,
+        e ->> 'provider', (e ->> 'connection_id')::uuid, coalesce(nullif(e ->> 'model', ''), 'unknown'),
+        greatest(coalesce((e ->> 'reserved_tokens')::integer, 0), 0),
+        public.price_reservation((e ->> 'project_id')::uuid, e ->> 'provider', e ->> 'model',
+          greatest(coalesce((e ->> 'reserved_tokens')::integer, 0), 0)),
+        'pending', coalesce(e -> 'settings', '{}'::jsonb)
+      from jsonb_array_elements(p_calls) e;
+      return (
+        select coalesce(jsonb_agg(jsonb_build_object('ok', true, 'call_id', e.value ->> 'id', 'outcome', 'pending', 'reason', null,
+          'budget_id', null) order by e.n), '[]'::jsonb)
+        from jsonb_array_elements(p_calls) with ordinality as e (value, n)
+      );
+    end if;
+  end if;
+
+  for v_call in select value from jsonb_array_elements(p_calls) loop
+    v_id := (v_call ->> 'id')::uuid;
+    v_project_id := (v_call ->> 'project_id')::uuid;
+    v_agent_id := (v_call ->> 'agent_id')::uuid;
+    v_agent_key := v_call ->> 'agent_key';
+    v_model := coalesce(nullif(v_call ->> 'model', ''), 'unknown');
+    v_provider := v_call ->> 'provider';
+    v_reserved := greatest(coalesce((v_call ->> 'reserved_tokens')::integer, 0), 0);
+    v_exceeded := null;
+    v_reason := null;
+    v_soft := '{}';
+    if v_id is null or v_project_id is null then
+      raise exception 'A provider call needs its id and project_id' using errcode = '22023', hint = 'The executor picks the call id, so a retry is a no-op.';
+    end if;
+
+    select * into v_existing from public.provider_calls where id = v_id;
+    if found then
+      v_answers := v_answers || jsonb_build_object('ok', v_existing.outcome <> 'budget_exceeded', 'call_id', v_id,
+        'outcome', v_existing.outcome, 'reason', case when v_existing.outcome = 'budget_exceeded' then v_existing.error end,
+        'budget_id', null);
+      continue;
+    end if;
+    v_reserved_usd := public.price_reservation(v_project_id, v_provider, v_model, v_reserved);
+
+    for v_budget in
+      select * from public.budgets b
+      where b.project_id = v_project_id and (b.agent_id is null or b.agent_id = v_agent_id)
+      order by b.agent_id nulls first, b.id
+    loop
+      v_start := public.budget_period_start(v_budget.period, now());
+      if v_spend ? v_budget.id::text then
+        v_spent := (v_spend ->> v_budget.id::text)::numeric;
+      else
+        v_spent := public.provider_call_spend(v_project_id, v_budget.agent_id, v_budget.unit, v_start);
+      end if;
+      v_need := case when v_budget.unit = 'tokens' then v_reserved else coalesce(v_reserved_usd, 0) end;
+      if v_spent + v_need > v_budget.hard_limit then
+        v_exceeded := v_budget.id;
+        v_reason := format('Budget exceeded: %s (used %s; this call needs up to %s). Raise it in Usage → Budgets, then retry.',
+          public.describe_budget(v_budget, v_agent_key), public.format_budget_amount(v_budget.unit, v_spent),
+          public.format_budget_amount(v_budget.unit, v_need));
+        insert into public.budget_alerts (budget_id, period_start, level) values (v_budget.id, v_start, 'hard') on conflict do nothing;
+        if found then
+          insert into public.activities (project_id, actor_type, actor, kind, summary, ref)
+          values (v_project_id, 'system', 'budgets', 'budget.exceeded', left(v_reason, 1000),
+                  jsonb_strip_nulls(jsonb_build_object('budget_id', v_budget.id, 'call_id', v_id, 'agent_key', v_agent_key,
+                    'delivery_id', v_call ->> 'delivery_id', 'period_start', v_start)));
+        end if;
+        exit;
+      end if;
+      if v_budget.soft_ratio is not null and v_spent + v_need >= v_budget.soft_ratio * v_budget.hard_limit then
+        v_soft := v_soft || v_budget;
+      end if;
+    end loop;
+
+    -- A refused call reserves nothing; an accepted one holds its reservation in every budget that applies.
+    for v_budget in
+      select * from public.budgets b
+      where b.project_id = v_project_id and (b.agent_id is null or b.agent_id = v_agent_id)
+    loop
+      if v_spend ? v_budget.id::text then
+        v_spent := (v_spend ->> v_budget.id::text)::numeric;
+      else
+        v_spent := public.provider_call_spend(v_project_id, v_budget.agent_id, v_budget.unit,
+          public.budget_period_start(v_budget.period, now()));
+      end if;
+      if v_exceeded is null then
+        v_spent := v_spent + case when v_budget.unit = 'tokens' then v_reserved else coalesce(v_reserved_usd, 0) end;
+      end if;
+      v_spend := v_spend || jsonb_build_object(v_budget.id::text, v_spent);
+    end loop;
+
+    insert into public.provider_calls (
+      id, project_id, agent_id, agent_key, delivery_id, provider, connection_id, model,
+      reserved_tokens, reserved_usd, outcome, error, settings, finished_at
+    )
+    values (
+      v_id, v_project_id, v_agent_id, v_agent_key, (v_call ->> 'delivery_id')::uuid, v_provider, (v_call ->> 'connection_id')::uuid,
+      v_model, v_reserved, v_reserved_usd, case when v_exceeded is null then 'pending' else 'budget_exceeded' end, v_reason,
+      coalesce(v_call -> 'settings', '{}'::jsonb), case when v_exceeded is not null then now() end
+    )
+    on conflict (id) do nothing;
+
+    if v_exceeded is not null then
+      v_answers := v_answers || jsonb_build_object('ok', false, 'call_id', v_id, 'outcome', 'budget_exceeded', 'reason', v_reason,
+        'budget_id', v_exceeded);
+      continue;
+    end if;
+    foreach v_budget in array v_soft loop
+      v_start := public.budget_period_start(v_budget.period, now());
+      insert into public.budget_alerts (budget_id, period_start, level) values (v_budget.id, v_start, 'soft') on conflict do nothing;
+      if found then
+        insert into public.activities (project_id, actor_type, actor, kind, summary, ref)
+        values (v_project_id, 'system', 'budgets', 'budget.warning',
+                left(format('Budget warning: %s is %s%% used. Raise it in Usage → Budgets before it stops the agents.',
+                  public.describe_budget(v_budget, v_agent_key), round(v_budget.soft_ratio * 100)), 1000),
+                jsonb_strip_nulls(jsonb_build_object('budget_id', v_budget.id, 'call_id', v_id, 'agent_key', v_agent_key, 'period_start', v_start)));
+      end if;
+    end loop;
+    v_answers := v_answers || jsonb_build_object('ok', true, 'call_id', v_id, 'outcome', 'pending', 'reason', null, 'budget_id', null);
+  end loop;
+  return v_answers;
+end;
+$function$;
+comment on function public.reserve_provider_calls(jsonb) is 'Executor only, before provider calls: reserve_provider_call for each element of the array p_calls, in order, in one transaction. Locks every budget the batch touches once (by id), sums each budget''s period spend once and keeps it current through the batch. Answers an array of {ok, call_id, outcome, reason, budget_id}, one per call, in order.';
+grant execute on function public.reserve_provider_calls(jsonb) to service_role;
 
 CREATE OR REPLACE FUNCTION public.resolve_action_proposal(p_proposal_id uuid, p_decision text, p_comment text DEFAULT NULL::text, p_params jsonb DEFAULT NULL::jsonb)
  RETURNS public.action_proposals
@@ -1725,6 +2857,25 @@ $function$;
 comment on function public.touch_updated_at() is 'Trigger helper: stamps updated_at on every update.';
 grant execute on function public.touch_updated_at() to anon, authenticated, public, service_role;
 
+CREATE OR REPLACE FUNCTION public.usage_by_day(p_project_id uuid, p_days integer DEFAULT 30, p_agent_id uuid DEFAULT NULL::uuid)
+ RETURNS TABLE(day date, agent_key text, model text, calls bigint, input_tokens bigint, output_tokens bigint, cost_usd numeric)
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select (c.created_at at time zone 'UTC')::date as day, c.agent_key, c.model, count(*) as calls,
+         sum(c.input_tokens)::bigint as input_tokens, sum(c.output_tokens)::bigint as output_tokens, sum(c.cost_usd) as cost_usd
+  from public.provider_calls c
+  where c.project_id = p_project_id
+    and c.created_at >= public.budget_period_start('day', now()) - make_interval(days => greatest(1, least(coalesce(p_days, 30), 366)) - 1)
+    and (p_agent_id is null or c.agent_id = p_agent_id)
+    and c.outcome in ('ok', 'error')
+  group by 1, 2, 3
+  order by 1, 2, 3
+$function$;
+comment on function public.usage_by_day(uuid,integer,uuid) is 'Usage for the chart: per UTC day (the last p_days, today included), agent and model, the finished calls, input and output tokens and cost in USD (null when no call of the group had a price). Security invoker: members see their projects'' usage.';
+grant execute on function public.usage_by_day(uuid,integer,uuid) to authenticated, service_role;
+
 CREATE OR REPLACE FUNCTION public.wake_proposing_agent()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1793,16 +2944,20 @@ grant execute on function public.wake_proposing_agent() to service_role;
 
 alter publication supabase_realtime add table public.action_proposals;
 alter publication supabase_realtime add table public.activities;
+alter publication supabase_realtime add table public.agent_provision_requests;
 alter publication supabase_realtime add table public.agent_status;
 alter publication supabase_realtime add table public.agents;
 alter publication supabase_realtime add table public.brain_docs;
+alter publication supabase_realtime add table public.budgets;
 alter publication supabase_realtime add table public.chat_delivery_queue;
 alter publication supabase_realtime add table public.cron_mirror;
 alter publication supabase_realtime add table public.executor_presence;
+alter publication supabase_realtime add table public.model_prices;
 alter publication supabase_realtime add table public.project_chat_messages;
 alter publication supabase_realtime add table public.project_chat_threads;
 alter publication supabase_realtime add table public.project_members;
 alter publication supabase_realtime add table public.project_settings;
 alter publication supabase_realtime add table public.projects;
+alter publication supabase_realtime add table public.provider_connections;
 alter publication supabase_realtime add table public.task_events;
 alter publication supabase_realtime add table public.tasks;

@@ -22,19 +22,23 @@ on conflict do nothing;
 insert into public.project_settings (project_id, key, value)
 values
   ('00000000-0000-4000-8000-000000000001', 'labs_features', '{"team_room": false, "dms": false}'),
-  ('00000000-0000-4000-8000-000000000001', 'team_room', '{"agent_posts_per_hour": 20}')
+  ('00000000-0000-4000-8000-000000000001', 'team_room', '{"agent_posts_per_hour": 20}'),
+  -- Every agent inherits the built-in offline model until an operator picks a provider (Settings → Agent defaults).
+  ('00000000-0000-4000-8000-000000000001', 'agent_defaults', '{}')
 on conflict do nothing;
 
-insert into public.agents (project_id, agent_key, display_name, role, system_prompt, temperature, max_context_tokens, risk_tolerance, verbosity, tools_enabled)
+-- Model settings left null inherit the project's agent_defaults (then the built-in model); the
+-- values set here are where an agent differs from those defaults.
+insert into public.agents (project_id, agent_key, display_name, role, system_prompt, temperature, max_context_tokens, risk_tolerance, verbosity, tools_enabled, capabilities)
 values
   ('00000000-0000-4000-8000-000000000001', 'lead', 'Lead', 'Plans the work, splits it into tasks and keeps the team on the mission.',
-   'You are Lead, the coordinating agent. Break goals into small tasks, assign them to the right agent, and report progress plainly.', 0.2, 16000, 'low', 'concise', '{create_task}'),
+   'You are Lead, the coordinating agent. Break goals into small tasks, assign them to the right agent, and report progress plainly.', null, 16000, 'low', 'concise', '{create_task}', '{planning}'),
   ('00000000-0000-4000-8000-000000000001', 'backend', 'Backend', 'Builds and reviews server code, SQL migrations and APIs.',
-   'You are Backend. You write careful TypeScript and SQL, explain risks, and propose changes as reviewable diffs.', 0.1, 32000, 'medium', 'normal', '{file_write}'),
+   'You are Backend. You write careful TypeScript and SQL, explain risks, and propose changes as reviewable diffs.', 0.1, 32000, 'medium', null, '{file_write}', '{typescript,sql,api}'),
   ('00000000-0000-4000-8000-000000000001', 'web', 'Web', 'Builds the dashboard: React components, accessibility, keyboard use.',
-   'You are Web. You build calm, dense, keyboard-friendly interfaces and describe UI changes precisely.', 0.3, 24000, 'medium', 'normal', '{file_write}'),
+   'You are Web. You build calm, dense, keyboard-friendly interfaces and describe UI changes precisely.', 0.3, 24000, 'medium', null, '{file_write}', '{react,css,accessibility}'),
   ('00000000-0000-4000-8000-000000000001', 'research', 'Research', 'Reads docs and issues, compares options, writes short briefs with sources.',
-   'You are Research. Answer with short, sourced briefs and say clearly what you do not know.', 0.5, 48000, 'low', 'detailed', '{}')
+   'You are Research. Answer with short, sourced briefs and say clearly what you do not know.', 0.5, 48000, 'low', 'detailed', '{}', '{research}')
 on conflict (project_id, agent_key) do nothing;
 
 insert into public.brain_docs (project_id, agent_key, doc_type, title, content)
@@ -43,3 +47,20 @@ values (
   'Ship Mission Control: a calm control room where one operator runs a team of AI agents, with every risky action approved by a human.'
 )
 on conflict on constraint brain_docs_one_per_kind do nothing;
+
+-- Example prices in US dollars per million tokens: edit to your current prices (Usage → Model
+-- prices). A model without a price counts tokens only.
+insert into public.model_prices (project_id, model, input_usd_per_mtok, output_usd_per_mtok)
+values
+  ('00000000-0000-4000-8000-000000000001', 'gpt-4o-mini', 0.15, 0.60),
+  ('00000000-0000-4000-8000-000000000001', 'gpt-4o', 2.50, 10.00),
+  ('00000000-0000-4000-8000-000000000001', 'gpt-4.1', 2.00, 8.00),
+  ('00000000-0000-4000-8000-000000000001', 'gpt-4.1-mini', 0.40, 1.60),
+  ('00000000-0000-4000-8000-000000000001', 'claude-sonnet-4-20250514', 3.00, 15.00),
+  ('00000000-0000-4000-8000-000000000001', 'claude-3-5-haiku-20241022', 0.80, 4.00)
+on conflict do nothing;
+
+-- A monthly token budget the demo never reaches, so the Usage page has something to show.
+insert into public.budgets (id, project_id, agent_id, period, unit, hard_limit, soft_ratio)
+values ('00000000-0000-4000-8000-0000000000b1', '00000000-0000-4000-8000-000000000001', null, 'month', 'tokens', 5000000, 0.8)
+on conflict do nothing;

@@ -1,7 +1,8 @@
+import crypto from "node:crypto";
 import path from "node:path";
 import { AppError } from "@mission-control/shared/errors";
 import { describe, expect, it } from "vitest";
-import { parseExecutorEnv, readEnvFile, repoRoot } from "./env.ts";
+import { parseExecutorEnv, readChildProcessEnv, readEnvFile, repoRoot } from "./env.ts";
 
 const required = { SUPABASE_URL: "http://127.0.0.1:54321", SUPABASE_SERVICE_ROLE_KEY: "x".repeat(40) };
 
@@ -68,6 +69,56 @@ describe("parseExecutorEnv", () => {
   it("rejects values out of range with the variable's name", () => {
     expect(() => parseExecutorEnv({ ...required, WORKER_CONCURRENCY: "0" })).toThrow(/WORKER_CONCURRENCY/);
     expect(() => parseExecutorEnv({ ...required, OPENAI_BASE_URL: "not a url" })).toThrow(/OPENAI_BASE_URL/);
+  });
+});
+
+describe("provider key-encryption keys", () => {
+  const kek = () => crypto.randomBytes(32).toString("base64");
+
+  it("are optional, and accepted as 32 bytes of base64", () => {
+    expect(parseExecutorEnv(required).PROVIDER_KEY_ENCRYPTION_KEY).toBeUndefined();
+    const current = kek();
+    const previous = kek();
+    const env = parseExecutorEnv({
+      ...required,
+      PROVIDER_KEY_ENCRYPTION_KEY: ` ${current} `,
+      PROVIDER_KEY_ENCRYPTION_KEY_PREVIOUS: previous,
+    });
+    expect(env.PROVIDER_KEY_ENCRYPTION_KEY).toBe(current);
+    expect(env.PROVIDER_KEY_ENCRYPTION_KEY_PREVIOUS).toBe(previous);
+  });
+
+  it("refuses a key that is not 32 bytes, naming the variable and how to make one", () => {
+    for (const wrong of ["short", crypto.randomBytes(16).toString("base64"), `${kek()}!`]) {
+      expect(() => parseExecutorEnv({ ...required, PROVIDER_KEY_ENCRYPTION_KEY: wrong })).toThrow(
+        /PROVIDER_KEY_ENCRYPTION_KEY must be 32 random bytes in base64: make one with `openssl rand -base64 32`/,
+      );
+    }
+    expect(() =>
+      parseExecutorEnv({ ...required, PROVIDER_KEY_ENCRYPTION_KEY: kek(), PROVIDER_KEY_ENCRYPTION_KEY_PREVIOUS: "nope" }),
+    ).toThrow(/PROVIDER_KEY_ENCRYPTION_KEY_PREVIOUS must be 32 random bytes/);
+  });
+
+  it("refuses a previous key without a current one", () => {
+    expect(() => parseExecutorEnv({ ...required, PROVIDER_KEY_ENCRYPTION_KEY_PREVIOUS: kek() })).toThrow(
+      /PROVIDER_KEY_ENCRYPTION_KEY_PREVIOUS is set but PROVIDER_KEY_ENCRYPTION_KEY is not/,
+    );
+  });
+});
+
+describe("readChildProcessEnv", () => {
+  it("keeps a CLI agent's own variables and drops the ones that would let it act as the executor", () => {
+    const env = readChildProcessEnv({
+      PATH: "/usr/bin",
+      HOME: "/home/mc",
+      ANTHROPIC_API_KEY: "sk-ant-own",
+      SUPABASE_SERVICE_ROLE_KEY: "service",
+      SUPABASE_JWT_SECRET: "jwt",
+      DATABASE_URL: "postgres://x",
+      PROVIDER_KEY_ENCRYPTION_KEY: "kek",
+      PROVIDER_KEY_ENCRYPTION_KEY_PREVIOUS: "old",
+    });
+    expect(env).toEqual({ PATH: "/usr/bin", HOME: "/home/mc", ANTHROPIC_API_KEY: "sk-ant-own" });
   });
 });
 

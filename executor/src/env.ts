@@ -15,6 +15,16 @@ const optionalText = z
   .string()
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
+/** A key-encryption key: 32 random bytes in base64 (standard or URL-safe alphabet). */
+const kek = (variable: string) =>
+  optionalText.pipe(
+    z
+      .string()
+      .refine((value) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && Buffer.from(value, "base64").length === 32, {
+        message: `must be 32 random bytes in base64: make one with \`openssl rand -base64 32\` and set ${variable} to it`,
+      })
+      .optional(),
+  );
 const flag = (fallback: boolean) =>
   z
     .enum(["true", "false", "1", "0", "yes", "no"])
@@ -88,6 +98,24 @@ export const ZExecutorEnv = z.object({
   OPENAI_API_KEY: optionalText,
   ANTHROPIC_BASE_URL: optionalText.pipe(z.url({ message: "must be an http(s) URL such as https://api.anthropic.com" }).optional()),
   ANTHROPIC_API_KEY: optionalText,
+  /**
+   * Encrypts the provider keys operators store (AES-256-GCM). Optional: without it keys cannot be
+   * set and connections with a stored key fall back to the built-in model, saying why.
+   */
+  PROVIDER_KEY_ENCRYPTION_KEY: kek("PROVIDER_KEY_ENCRYPTION_KEY"),
+  /** The key-encryption key before the current one, still accepted for decrypting while `pnpm keys:rotate` runs. */
+  PROVIDER_KEY_ENCRYPTION_KEY_PREVIOUS: kek("PROVIDER_KEY_ENCRYPTION_KEY_PREVIOUS"),
+});
+
+const ZExecutorEnvChecked = ZExecutorEnv.superRefine((env, ctx) => {
+  if (env.PROVIDER_KEY_ENCRYPTION_KEY_PREVIOUS && !env.PROVIDER_KEY_ENCRYPTION_KEY) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["PROVIDER_KEY_ENCRYPTION_KEY_PREVIOUS"],
+      message:
+        "is set but PROVIDER_KEY_ENCRYPTION_KEY is not: set the new key in PROVIDER_KEY_ENCRYPTION_KEY (make one with `openssl rand -base64 32`) and keep the old one here while rotating",
+    });
+  }
 });
 
 /** The executor's configuration, parsed once at start-up and passed down (nothing else reads process.env). */
@@ -100,13 +128,25 @@ export type TExecutorEnvInput = Record<string, string | undefined>;
  * variable that is missing or wrong.
  */
 export function parseExecutorEnv(source: TExecutorEnvInput): TExecutorEnv {
-  const parsed = ZExecutorEnv.safeParse(source);
+  const parsed = ZExecutorEnvChecked.safeParse(source);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
   throw new AppError("config_invalid", {
     message: `The executor's environment is invalid: ${issues.join("; ")}`,
     details: { variables: parsed.error.issues.map((issue) => issue.path.join(".")) },
   });
+}
+
+/** Variables a child program (a CLI agent) never inherits: they open the database or decrypt stored keys. */
+const EXECUTOR_SECRET_VARIABLE = /SERVICE_ROLE|JWT_SECRET|ENCRYPTION_KEY|^DATABASE_URL$/;
+
+/**
+ * The environment a CLI agent runs with: the executor's process environment without the variables
+ * that would let the program act as the executor (service role key, JWT secret, database URL,
+ * key-encryption keys). The program's own settings (PATH, HOME, its API keys) pass through.
+ */
+export function readChildProcessEnv(source: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(source).filter(([name]) => !EXECUTOR_SECRET_VARIABLE.test(name)));
 }
 
 /** Reads `KEY=value` lines of a dotenv file; missing file → empty. */

@@ -81,7 +81,14 @@ export const REALTIME_PROBES: Record<string, TProbe> = {
       "insert into agents",
       db
         .from("agents")
-        .insert({ project_id: need(f.projectId, "projects"), agent_key: "probe", display_name: "Probe" })
+        .insert({
+          project_id: need(f.projectId, "projects"),
+          agent_key: "probe",
+          display_name: "Probe",
+          // The action_proposals probe proposes a message as this agent.
+          tools_enabled: ["send_message"],
+          risk_tolerance: "high",
+        })
         .select("id")
         .single(),
     );
@@ -200,6 +207,49 @@ export const REALTIME_PROBES: Record<string, TProbe> = {
         schedule_expr: "30m",
         enabled: false,
       }),
+    );
+  },
+  "public.provider_connections": async (db, f) => {
+    await must(
+      "insert into provider_connections",
+      db.from("provider_connections").insert({
+        project_id: need(f.projectId, "projects"),
+        name: "Realtime probe",
+        kind: "openai_compatible",
+        base_url: "http://127.0.0.1:9/v1",
+        keyless: true,
+      }),
+    );
+  },
+  "public.agent_provision_requests": async (db, f) => {
+    await must(
+      "insert into agent_provision_requests",
+      db.from("agent_provision_requests").insert({
+        project_id: need(f.projectId, "projects"),
+        action: "update",
+        agent_key: "probe",
+        profile: {},
+        status: "failed",
+        error: "realtime probe, never applied",
+        applied_at: new Date().toISOString(),
+      }),
+    );
+  },
+  "public.model_prices": async (db, f) => {
+    await must(
+      "insert into model_prices",
+      db.from("model_prices").insert({
+        project_id: need(f.projectId, "projects"),
+        model: "realtime-probe",
+        input_usd_per_mtok: 0,
+        output_usd_per_mtok: 0,
+      }),
+    );
+  },
+  "public.budgets": async (db, f) => {
+    await must(
+      "insert into budgets",
+      db.from("budgets").insert({ project_id: need(f.projectId, "projects"), period: "month", unit: "tokens", hard_limit: 1 }),
     );
   },
 };

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { AGENT_TOOLS } from "@mission-control/shared/schemas";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import type pg from "pg";
 import { serviceClient, signedInClient } from "./stack-clients.ts";
@@ -9,7 +10,7 @@ export interface TMember {
   userId: string;
 }
 
-/** A project of its own per test file: an owner, an operator, a viewer, a member of another project, and one agent. */
+/** A project of its own per test file: an owner, an operator, a viewer, a member of another project, and one agent (every tool, any risk). */
 export interface TProjectFixture {
   projectId: string;
   otherProjectId: string;
@@ -57,7 +58,17 @@ export async function createProjectFixture(label: string): Promise<TProjectFixtu
       { project_id: otherProjectId, user_id: outsider.userId, role: "owner" },
     ]),
   );
-  await must("insert agents", db.from("agents").insert({ project_id: projectId, agent_key: "builder", display_name: "Builder" }));
+  // Builder may propose every action at any risk, so proposal tests are not held back by its profile.
+  await must(
+    "insert agents",
+    db.from("agents").insert({
+      project_id: projectId,
+      agent_key: "builder",
+      display_name: "Builder",
+      tools_enabled: [...AGENT_TOOLS],
+      risk_tolerance: "high",
+    }),
+  );
   return { projectId, otherProjectId, owner, operator, viewer, outsider, agentKey: "builder" };
 }
 

@@ -1,7 +1,14 @@
+import crypto from "node:crypto";
+import type { TResolvedSettings } from "@mission-control/shared/schemas";
 import type { Logger } from "pino";
-import { resolveModelConfig } from "../config/resolve-model-config.ts";
-import { assembleContext, type TThreadMessage } from "../context/assemble-context.ts";
+import { resolveModelConfig, type TConnectionConfig, type TModelRunConfig } from "../config/resolve-model-config.ts";
+import { assembleContext, type TAssembledContext, type TThreadMessage } from "../context/assemble-context.ts";
+import { describeTools } from "../context/describe-tools.ts";
+import { appendVerbosity } from "../context/describe-verbosity.ts";
 import type { TDeliveryInput } from "../delivery/decode-claimed-delivery.ts";
+import type { TProviderCallPlan, TProviderCallRecord } from "../delivery/reserve-provider-call.ts";
+import type { TKeks } from "../keys/provider-keks.ts";
+import { connectionToProviderConfig, type TConnectionWithSecret } from "../providers/connection-to-provider-config.ts";
 import { createProvider } from "../providers/create-provider.ts";
 import type { TProvider, TProviderConfig } from "../providers/provider-types.ts";
 
@@ -17,7 +24,17 @@ export type TContextUsage = {
   max_context_tokens: number;
 };
 
-/** An agent's answer to one delivery, with what the reply row and agent_status store about it. */
+/** One delivery's run prepared up to the provider call: settings resolved, prompt assembled, call planned. */
+export type TAgentTurn = {
+  input: TDeliveryInput;
+  run: TModelRunConfig;
+  context: TAssembledContext;
+  contextUsage: TContextUsage;
+  /** The provider call to reserve against budgets (when any applies) and to record. */
+  call: TProviderCallPlan;
+};
+
+/** An agent's answer to one delivery, with what the reply row, provider_calls and agent_status store about it. */
 export type TAgentReply = {
   text: string;
   model: string;
@@ -32,23 +49,55 @@ export type TAgentReply = {
     usage: { input_tokens: number; output_tokens: number; estimated: boolean };
     context: TContextUsage & { trimmed_messages: number; trimmed_docs: string[]; notes: string[] };
     fallback_reason: string | null;
+    /** The effective model settings and, per field, the layer it came from. */
+    effective: TResolvedSettings;
+    /** Settings layers that were ignored, and why. */
+    settings_notes: string[];
+    connection_id: string | null;
+    call_id: string;
   };
   contextUsage: TContextUsage;
+  /** The finished call, saved with the reply. */
+  call: TProviderCallRecord;
 };
 
-/** Runs agents: resolves their model config, assembles their context and calls their provider. */
+/** Runs agents: resolves their settings, assembles their context and calls their provider. */
 export interface TAgentRuntime {
-  reply(input: TDeliveryInput, signal: AbortSignal): Promise<TAgentReply>;
+  /** Resolves the effective settings, assembles the prompt and plans the call (no I/O). */
+  prepare(input: TDeliveryInput): TAgentTurn;
+  /**
+   * Calls the provider for a prepared turn. `onOutput` receives the latest line of a CLI agent's
+   * output while it runs (network providers answer in one piece).
+   */
+  complete(turn: TAgentTurn, options: { signal: AbortSignal; onOutput?: (line: string) => void }): Promise<TAgentReply>;
   /** Releases provider connection pools. */
   close(): Promise<void>;
 }
 
 /**
- * Creates the runtime the delivery worker calls for each delivery. `providers` are the globally
- * configured providers (see buildProviderSettings); one provider instance (and connection pool)
- * is kept per distinct configuration.
+ * Creates the runtime the delivery worker calls for each delivery. `providers` are the environment
+ * connections (see buildProviderSettings); a project's provider connections are turned into
+ * providers with `keks` (to decrypt their keys) and `workspaceDir` (where CLI agents run). Settings
+ * are read from each delivery's context, so a profile, project default or connection changed in the
+ * database applies to the next delivery. One provider instance (and connection pool) is kept per
+ * distinct configuration.
  */
-export function createAgentRuntime(options: { providers: Record<string, unknown>; log: Logger }): TAgentRuntime {
+export function createAgentRuntime(options: {
+  providers: Record<string, unknown>;
+  keks: TKeks;
+  workspaceDir: string;
+  log: Logger;
+}): TAgentRuntime {
+  const connectionConfig = (row: TConnectionWithSecret): TConnectionConfig => {
+    try {
+      const mapped = connectionToProviderConfig(row, { keks: options.keks, workspaceDir: options.workspaceDir });
+      return mapped.config ? { config: mapped.config } : { reason: mapped.reason };
+    } catch (err) {
+      return {
+        reason: `Provider connection "${row.name}" cannot be used (${err instanceof Error ? err.message : String(err)}): check it in Settings → Providers`,
+      };
+    }
+  };
   const pool = new Map<string, TProvider>();
   const providerFor = (config: TProviderConfig): TProvider => {
     const key = JSON.stringify(config);
@@ -61,66 +110,118 @@ export function createAgentRuntime(options: { providers: Record<string, unknown>
   };
 
   return {
-    async reply(input, signal) {
+    prepare(input) {
       const { agent } = input;
-      const config = resolveModelConfig({
-        providers: options.providers,
-        profile: {
+      const run = resolveModelConfig({
+        agentKey: agent.agent_key,
+        project: input.agentDefaults,
+        agent: {
           provider: agent.provider,
+          provider_connection_id: agent.provider_connection_id,
           model: agent.model,
-          temperature: Number(agent.temperature),
-          maxContextTokens: agent.max_context_tokens,
-          maxOutputTokens: agent.max_output_tokens,
-          systemPrompt: agent.system_prompt,
+          temperature: agent.temperature === null ? null : Number(agent.temperature),
+          max_context_tokens: agent.max_context_tokens,
+          max_output_tokens: agent.max_output_tokens,
           verbosity: agent.verbosity,
         },
+        run: readSettingsOverride(input.message.metadata),
+        providers: options.providers,
+        connections: input.connections,
+        connectionConfig,
       });
+      const { values } = run.effective;
       const context = assembleContext({
         agentKey: agent.agent_key,
-        systemPrompt: describeAgent(agent, config.systemPrompt),
+        systemPrompt: appendVerbosity(describeAgent(agent), values.verbosity),
         mission: input.mission?.content ?? "",
         docs: input.agentDocs.map((doc) => ({ title: doc.title || doc.doc_type, content: doc.content })),
         history: input.history.map(toThreadMessage),
-        tools: agent.tools_enabled,
+        tools: describeTools(agent),
         newMessage: toThreadMessage(input.message),
-        maxContextTokens: config.maxContextTokens,
-        reserveOutputTokens: config.maxOutputTokens,
-      });
-      const result = await providerFor(config.providerConfig).complete({
-        model: config.model,
-        messages: context.messages,
-        temperature: config.temperature,
-        maxOutputTokens: config.maxOutputTokens,
-        signal,
+        maxContextTokens: values.max_context_tokens,
+        reserveOutputTokens: values.max_output_tokens,
       });
       const b = context.breakdown;
-      const contextUsage: TContextUsage = {
-        system_prompt: b.systemPrompt,
-        mission: b.mission,
-        docs: b.docs,
-        history: b.history,
-        tools: b.tools,
-        new_message: b.newMessage,
-        total: b.total,
-        max_context_tokens: config.maxContextTokens,
+      return {
+        input,
+        run,
+        context,
+        contextUsage: {
+          system_prompt: b.systemPrompt,
+          mission: b.mission,
+          docs: b.docs,
+          history: b.history,
+          tools: b.tools,
+          new_message: b.newMessage,
+          total: b.total,
+          max_context_tokens: values.max_context_tokens,
+        },
+        call: {
+          id: crypto.randomUUID(),
+          project_id: input.delivery.project_id,
+          agent_id: agent.id,
+          agent_key: agent.agent_key,
+          delivery_id: input.delivery.id,
+          provider: run.offline ? "builtin" : values.provider,
+          connection_id: run.connectionId,
+          model: run.model,
+          reserved_tokens: b.total + values.max_output_tokens,
+          settings: run.effective,
+        },
       };
+    },
+
+    async complete(turn, { signal, onOutput }) {
+      const { run, context } = turn;
+      const streamsOutput = run.providerConfig.kind === "cli" && onOutput !== undefined;
+      let output = "";
+      const result = await providerFor(run.providerConfig).complete({
+        model: run.model,
+        messages: context.messages,
+        temperature: run.effective.values.temperature,
+        maxOutputTokens: run.effective.values.max_output_tokens,
+        signal,
+        ...(streamsOutput
+          ? {
+              onDelta: (text: string) => {
+                // Only the tail matters for the status line; a huge output must not be rescanned on every piece.
+                output = (output + text).slice(-2_000);
+                const line = lastLine(output);
+                if (line) onOutput(line);
+              },
+            }
+          : {}),
+      });
+      const latencyMs = Math.round(result.latencyMs);
+      const usage = { input_tokens: result.usage.inputTokens, output_tokens: result.usage.outputTokens, estimated: result.usage.estimated };
       return {
         text: result.text.trim() || "(the model returned an empty reply)",
         model: result.model,
-        contextUsage,
+        contextUsage: turn.contextUsage,
         metadata: {
           model: result.model,
           provider: result.provider,
           offline: result.offline,
-          latency_ms: Math.round(result.latencyMs),
+          latency_ms: latencyMs,
           finish_reason: result.finishReason,
           attempts: result.attempts,
-          usage: { input_tokens: result.usage.inputTokens, output_tokens: result.usage.outputTokens, estimated: result.usage.estimated },
-          context: { ...contextUsage, trimmed_messages: context.trimmedMessages, trimmed_docs: context.trimmedDocs, notes: context.notes },
-          fallback_reason: config.fallbackReason,
+          usage,
+          context: {
+            ...turn.contextUsage,
+            trimmed_messages: context.trimmedMessages,
+            trimmed_docs: context.trimmedDocs,
+            notes: context.notes,
+          },
+          fallback_reason: run.fallbackReason,
+          effective: run.effective,
+          settings_notes: run.notes,
+          connection_id: run.connectionId,
+          call_id: turn.call.id,
         },
+        call: { ...turn.call, model: result.model, ...usage, latency_ms: latencyMs, outcome: "ok", error: null },
       };
     },
+
     async close() {
       const providers = [...pool.values()];
       pool.clear();
@@ -129,12 +230,29 @@ export function createAgentRuntime(options: { providers: Record<string, unknown>
   };
 }
 
+/** The run's settings override a message may carry (`metadata.settings_override`); validated by the resolution. */
+function readSettingsOverride(metadata: unknown): unknown {
+  if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) return undefined;
+  return (metadata as Record<string, unknown>).settings_override;
+}
+
 /** The agent's identity line, then its own system prompt. */
-function describeAgent(agent: TDeliveryInput["agent"], systemPrompt: string): string {
+function describeAgent(agent: TDeliveryInput["agent"]): string {
   const identity = `You are ${agent.display_name} (agent "${agent.agent_key}")${agent.role ? `, ${agent.role}` : ""}, one agent of a team working on this project.`;
-  return systemPrompt.trim() ? `${identity}\n\n${systemPrompt.trim()}` : identity;
+  const own = agent.system_prompt.trim();
+  return own ? `${identity}\n\n${own}` : identity;
 }
 
 function toThreadMessage(message: TDeliveryInput["message"]): TThreadMessage {
   return { author: message.author_type === "agent" ? (message.author_agent_key ?? "agent") : "user", content: message.content };
+}
+
+/** The last non-empty line of a growing output, for the roster's one-line status. */
+function lastLine(text: string): string {
+  const lines = text.split("\n");
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]?.trim();
+    if (line) return line;
+  }
+  return "";
 }

@@ -1,122 +1,150 @@
 import { AppError } from "@mission-control/shared/errors";
-import { AGENT_VERBOSITIES } from "@mission-control/shared/schemas";
-import { z } from "zod";
+import {
+  resolveAgentSettings,
+  type TModelSettingsLayer,
+  type TResolvedSettings,
+  ZAgentDefaults,
+  ZModelSettingsLayer,
+} from "@mission-control/shared/schemas";
+import type { z } from "zod";
 import { BUILTIN_MODEL } from "../providers/complete-builtin.ts";
 import { type TProviderConfig, ZProviderConfig } from "../providers/provider-types.ts";
 
-/** Every model setting an agent runs with. Ranges match the `agents` table's checks. */
-export const ZModelSettings = z.object({
-  /** A key of the configured providers ("openai_compatible", "anthropic", "my-ollama"…) or "builtin". */
-  provider: z.string().min(1),
-  model: z.string().min(1).max(200),
-  temperature: z.number().min(0).max(2),
-  maxContextTokens: z.int().min(512).max(2_000_000),
-  maxOutputTokens: z.int().min(16).max(200_000),
-  systemPrompt: z.string().max(20_000),
-  verbosity: z.enum(AGENT_VERBOSITIES),
-});
-/** Every model setting an agent runs with. */
-export type TModelSettings = z.infer<typeof ZModelSettings>;
+/** The part of a provider connection row the resolution reads (the rest goes to `connectionConfig`). */
+export type TConnectionCandidate = { id: string; name: string; kind: string; default_model: string | null };
 
-/** One layer of settings (global defaults, agent profile or per-request override): any subset; null means "not set". */
-export const ZModelSettingsPatch = z.object(
-  Object.fromEntries(Object.entries(ZModelSettings.shape).map(([key, schema]) => [key, schema.nullish()])) as {
-    [K in keyof TModelSettings]: z.ZodOptional<z.ZodNullable<(typeof ZModelSettings.shape)[K]>>;
-  },
-);
-/** One layer of settings. */
-export type TModelSettingsPatch = z.input<typeof ZModelSettingsPatch>;
+/** A connection turned into a provider configuration, or why it cannot be used (in words). */
+export type TConnectionConfig = { config: TProviderConfig } | { reason: string };
 
-/** The settings used when no layer sets a field: the database defaults, on the built-in model. */
-export const BASE_MODEL_SETTINGS: TModelSettings = {
-  provider: "builtin",
-  model: BUILTIN_MODEL,
-  temperature: 0.2,
-  maxContextTokens: 8000,
-  maxOutputTokens: 1024,
-  systemPrompt: "",
-  verbosity: "normal",
-};
-
-type TLayerName = "base" | "defaults" | "profile" | "override";
-
-/** The effective settings of one run, with the provider to call and where each value came from. */
-export type TResolvedModelConfig = TModelSettings & {
+/** What one run of an agent calls, and why. */
+export type TModelRunConfig = {
+  /** The effective settings and the layer each came from (project defaults → agent → run override). */
+  effective: TResolvedSettings;
   /** The provider that will be called (the built-in one when falling back). */
   providerConfig: TProviderConfig;
+  /** The model to ask for. */
+  model: string;
   /** True when the built-in offline model will answer. */
   offline: boolean;
-  /** Why the requested provider is not used, in words for the operator; null when it is. */
+  /** The provider connection called, when the agent runs on one. */
+  connectionId: string | null;
+  /** Why the effective provider is not used, in words for the operator; null when it is. */
   fallbackReason: string | null;
-  /** Which layer supplied each field. */
-  sources: Record<keyof TModelSettings, TLayerName>;
+  /** Layers that were ignored and why (an invalid run override or project default). */
+  notes: string[];
 };
 
 /**
- * Resolves an agent's effective model settings: base → global `defaults` → agent `profile` →
- * per-request `override`, each layer validated (an invalid one throws `config_invalid` naming the
- * layer and field). Rule: a provider that is not configured, or has no API key (and is not marked
- * `keyless`), resolves to the built-in offline model, so the product runs with no key and no network.
- * Provider configs are looked up by the `provider` setting; "builtin" needs none.
+ * Resolves one run of an agent with the shared `resolveAgentSettings` (built-in → project
+ * `agent_defaults` → the agent's profile columns → the run's override), then picks what to call:
+ * `builtin` → the offline model; `openai_compatible` / `anthropic` → the executor's environment
+ * connection from `providers`; `connection` → one of `connections` through `connectionConfig`. Rule:
+ * whatever cannot be used (not configured, no key, no model, a connection that is gone or cannot
+ * decrypt its key) falls back to the built-in offline model and says why, so an agent always answers.
+ * An invalid run override or project default is ignored with a note; an invalid agent layer or a
+ * misconfigured environment provider throws `config_invalid` naming the field.
  */
-export function resolveModelConfig(input: {
+export function resolveModelConfig<TConnection extends TConnectionCandidate>(input: {
+  agentKey: string;
+  /** The project's `agent_defaults` setting (null: none). */
+  project?: unknown;
+  /** The agent's model-setting columns. */
+  agent?: unknown;
+  /** The run's override (`message.metadata.settings_override`). */
+  run?: unknown;
+  /** The environment connections, keyed by `agents.provider` (see buildProviderSettings). */
   providers?: Record<string, unknown>;
-  defaults?: unknown;
-  profile?: unknown;
-  override?: unknown;
-}): TResolvedModelConfig {
-  const merged: Record<string, unknown> = { ...BASE_MODEL_SETTINGS };
-  const sources = Object.fromEntries(Object.keys(BASE_MODEL_SETTINGS).map((key) => [key, "base"])) as Record<
-    keyof TModelSettings,
-    TLayerName
-  >;
-  for (const layer of ["defaults", "profile", "override"] as const) {
-    const value = input[layer];
-    if (value === undefined || value === null) continue;
-    const parsed = ZModelSettingsPatch.safeParse(value);
-    if (!parsed.success) throw invalid(layer, parsed.error);
-    for (const [key, setting] of Object.entries(parsed.data)) {
-      if (setting === undefined || setting === null) continue;
-      merged[key] = setting;
-      sources[key as keyof TModelSettings] = layer;
-    }
-  }
-  const settings = ZModelSettings.parse(merged);
-  if (settings.maxOutputTokens >= settings.maxContextTokens) {
-    throw new AppError("config_invalid", {
-      message: `maxOutputTokens (${settings.maxOutputTokens}) must be smaller than maxContextTokens (${settings.maxContextTokens}): lower one or raise the other in the agent's settings`,
-      details: { maxOutputTokens: sources.maxOutputTokens, maxContextTokens: sources.maxContextTokens },
-    });
-  }
+  /** The project's connections this run could pick. */
+  connections?: readonly TConnection[];
+  connectionConfig?: (row: TConnection) => TConnectionConfig;
+}): TModelRunConfig {
+  const notes: string[] = [];
+  const agentLayer = ZModelSettingsLayer.safeParse(input.agent ?? {});
+  if (!agentLayer.success) throw invalidLayer(input.agentKey, agentLayer.error);
+  const effective = resolveAgentSettings({
+    project: optionalLayer(
+      ZAgentDefaults.safeParse(input.project ?? {}),
+      "the project's agent defaults (Settings → Agent defaults)",
+      notes,
+    ),
+    agent: agentLayer.data,
+    run: optionalLayer(ZModelSettingsLayer.safeParse(input.run ?? {}), "this message's settings override", notes),
+  });
+  const { values, sources } = effective;
+  const offline = (fallbackReason: string | null): TModelRunConfig => ({
+    effective,
+    providerConfig: { kind: "builtin" },
+    model: BUILTIN_MODEL,
+    offline: true,
+    connectionId: null,
+    fallbackReason,
+    notes,
+  });
+  const modelSet = sources.model !== "built_in";
 
-  const chosen = chooseProvider(settings.provider, input.providers ?? {});
-  if (chosen.config === null) {
-    return {
-      ...settings,
-      model: BUILTIN_MODEL,
-      providerConfig: { kind: "builtin" },
-      offline: true,
-      fallbackReason: chosen.reason,
-      sources,
-    };
+  switch (values.provider) {
+    case "builtin":
+      return offline(null);
+    case "openai_compatible":
+    case "anthropic": {
+      const chosen = chooseEnvProvider(values.provider, input.providers ?? {});
+      if ("reason" in chosen) return offline(chosen.reason);
+      if (!modelSet) return offline(noModel(input.agentKey, `provider "${values.provider}"`));
+      return {
+        effective,
+        providerConfig: chosen.config,
+        model: values.model,
+        offline: false,
+        connectionId: null,
+        fallbackReason: null,
+        notes,
+      };
+    }
+    case "connection": {
+      const row = input.connections?.find((connection) => connection.id === values.provider_connection_id);
+      if (!row || !input.connectionConfig) {
+        return offline(
+          `The provider connection agent @${input.agentKey} runs on no longer exists in this project, so the built-in offline model answers: pick another on the agent's page or in Settings → Agent defaults`,
+        );
+      }
+      const model = modelSet ? values.model : (row.default_model ?? (row.kind === "cli" ? row.name : null));
+      if (model === null) return offline(noModel(input.agentKey, `connection "${row.name}"`));
+      const mapped = input.connectionConfig(row);
+      if ("reason" in mapped) return offline(mapped.reason);
+      return { effective, providerConfig: mapped.config, model, offline: false, connectionId: row.id, fallbackReason: null, notes };
+    }
+    default:
+      throw new AppError("config_invalid", { message: `Unknown provider "${String(values.provider)}" for agent @${input.agentKey}` });
   }
-  const offline = chosen.config.kind === "builtin";
-  return {
-    ...settings,
-    model: offline ? BUILTIN_MODEL : settings.model,
-    providerConfig: chosen.config,
-    offline,
-    fallbackReason: null,
-    sources,
-  };
 }
 
-function chooseProvider(ref: string, providers: Record<string, unknown>): { config: TProviderConfig | null; reason: string | null } {
-  if (ref === "builtin" && providers[ref] === undefined) return { config: { kind: "builtin" }, reason: null };
+function optionalLayer(parsed: z.ZodSafeParseResult<TModelSettingsLayer>, where: string, notes: string[]): TModelSettingsLayer | null {
+  if (parsed.success) return parsed.data;
+  notes.push(`Ignored ${where}: ${describeIssue(parsed.error)}`);
+  return null;
+}
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return `${issue?.path.join(".") || "(root)"} ${issue?.message ?? "is invalid"}`;
+}
+
+function noModel(agentKey: string, provider: string): string {
+  return `No model is set for agent @${agentKey} on ${provider}, so the built-in offline model answers: pick a model on the agent's page or in Settings → Agent defaults`;
+}
+
+function invalidLayer(agentKey: string, error: z.ZodError): AppError {
+  return new AppError("config_invalid", {
+    message: `Invalid model setting in the profile of agent @${agentKey}: ${describeIssue(error)}. Fix it on the agent's page`,
+    details: { agentKey, path: error.issues[0]?.path.join(".") ?? null },
+  });
+}
+
+/** The environment connection named by `ref`, with the fallback rules for a missing connection or key. */
+function chooseEnvProvider(ref: string, providers: Record<string, unknown>): { config: TProviderConfig } | { reason: string } {
   const raw = providers[ref];
   if (raw === undefined || raw === null) {
     return {
-      config: null,
       reason: `Provider "${ref}" is not configured, so the built-in offline model answers: add it in Settings → Providers`,
     };
   }
@@ -126,7 +154,6 @@ function chooseProvider(ref: string, providers: Record<string, unknown>): { conf
   const needsKey = record.kind === "anthropic" || (record.kind === "openai_compatible" && record.keyless !== true);
   if (needsKey && record.apiKey === undefined) {
     return {
-      config: null,
       reason: `No API key is configured for provider "${ref}", so the built-in offline model answers: add a key in Settings → Providers (or mark a local server such as Ollama as keyless)`,
     };
   }
@@ -135,17 +162,7 @@ function chooseProvider(ref: string, providers: Record<string, unknown>): { conf
     const issue = parsed.error.issues[0];
     throw invalidProvider(ref, issue?.path.join(".") || "(root)", issue?.message ?? "invalid");
   }
-  return { config: parsed.data, reason: null };
-}
-
-function invalid(layer: string, error: z.ZodError): AppError {
-  const issue = error.issues[0];
-  const path = issue?.path.join(".") || "(root)";
-  const where = layer === "profile" ? "the agent's profile" : layer === "defaults" ? "the global model defaults" : "the request override";
-  return new AppError("config_invalid", {
-    message: `Invalid model setting in ${where} at ${path}: ${issue?.message ?? "invalid"}. Fix it in ${where}`,
-    details: { layer, path },
-  });
+  return { config: parsed.data };
 }
 
 function invalidProvider(ref: string, path: string, problem: string): AppError {

@@ -1,17 +1,21 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { THealthReport } from "@mission-control/shared/control-api";
+import type { THealthReport, TProvisionAnswer } from "@mission-control/shared/control-api";
 import { AppError } from "@mission-control/shared/errors";
 import type { Logger } from "pino";
 import type { TProposalRow } from "../actions/action-types.ts";
 import type { TDb, TDeliveryRow } from "../db/executor-client.ts";
+import type { TKeks } from "../keys/provider-keks.ts";
 import { applyCors } from "./apply-cors.ts";
 import { createTokenVerifier, type TTokenVerifier } from "./create-token-verifier.ts";
 import { dispatchRoute, type TRouteHandlers } from "./dispatch-route.ts";
 import { handleDeliver } from "./handle-deliver.ts";
 import { handleExecuteApproval } from "./handle-execute-approval.ts";
 import { handleHealth } from "./handle-health.ts";
+import { handleProvisionAgent } from "./handle-provision-agent.ts";
+import { handleSetProviderKey } from "./handle-set-provider-key.ts";
 import { handleTaskEvent } from "./handle-task-event.ts";
+import { handleTestProvider } from "./handle-test-provider.ts";
 import { sendError } from "./send-json.ts";
 
 /** The executor's HTTP API for the dashboard. */
@@ -27,8 +31,9 @@ export interface TControlApi {
  * Creates the Control API (node:http) serving the routes of `CONTROL_API_ROUTES`
  * (`@mission-control/shared/control-api`): GET /health, POST /api/chat/deliver, POST
  * /api/approvals/:proposalId/execute (operators), POST /api/tasks/:taskId/events (agents, service
- * role key), with CORS for the dashboard's origins, JSON errors `{error: {code, message}}` and 404
- * for anything else.
+ * role key), POST /api/agents/provision, /api/providers/:connectionId/key and
+ * /api/providers/:connectionId/test (operators), with CORS for the dashboard's origins, JSON errors
+ * `{error: {code, message}}` and 404 for anything else.
  */
 export function createControlApi(options: {
   host: string;
@@ -39,6 +44,12 @@ export function createControlApi(options: {
   health: () => Promise<THealthReport>;
   claimMessage: (messageId: string) => Promise<TDeliveryRow[]>;
   claimProposal: (proposalId: string) => Promise<TProposalRow | null>;
+  /** Applies a queued agent change now (the provisioning worker's apply). */
+  applyProvision: (requestId: string) => Promise<TProvisionAnswer>;
+  /** Key-encryption keys, current first (empty: keys cannot be stored or used). */
+  keks: TKeks;
+  /** Where CLI agents run when a connection is tested. */
+  workspaceDir: string;
   /** Agents authenticate task events with it. */
   serviceRoleKey: string;
   verifier?: TTokenVerifier;
@@ -48,12 +59,15 @@ export function createControlApi(options: {
   let accepting = true;
   let url: string | null = null;
 
-  const { db, claimMessage, claimProposal } = options;
+  const { db, claimMessage, claimProposal, applyProvision, keks, workspaceDir } = options;
   const handlers: TRouteHandlers = {
     health: () => handleHealth(options.health),
     deliver: (input) => handleDeliver(input, { db, claimMessage, accepting: () => accepting, log }),
     executeApproval: (input) => handleExecuteApproval(input, { db, claimProposal, accepting: () => accepting, log }),
     postTaskEvent: (input) => handleTaskEvent(input, { db, log }),
+    provisionAgent: (input) => handleProvisionAgent(input, { db, applyProvision, accepting: () => accepting, log }),
+    setProviderKey: (input) => handleSetProviderKey(input, { db, keks, log }),
+    testProvider: (input) => handleTestProvider(input, { db, keks, workspaceDir, log }),
   };
 
   const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {

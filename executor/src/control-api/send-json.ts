@@ -26,6 +26,8 @@ export function statusOf(code: TAppErrorCode): number {
       return 404;
     case "conflict":
       return 409;
+    case "budget_exceeded":
+      return 429;
     case "database_unreachable":
     case "control_api_unreachable":
     case "provider_unreachable":

@@ -18,6 +18,10 @@ describe("classifyDeliveryError", () => {
     }
   });
 
+  it("fails at once, with the reason in words, when a hard budget is reached", () => {
+    expect(failure("budget_exceeded")).toEqual({ kind: "permanent", reason: "it was budget_exceeded", code: "budget_exceeded" });
+  });
+
   it("drops the reply when the claim was lost", () => {
     expect(failure("conflict").kind).toBe("claim_lost");
   });

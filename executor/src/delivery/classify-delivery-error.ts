@@ -4,7 +4,7 @@ import { assertNever, coerceError, type TAppErrorCode } from "@mission-control/s
 export type TDeliveryFailure =
   /** Worth another attempt later (rate limits, outages, timeouts, a database blip). */
   | { kind: "transient"; reason: string; code: TAppErrorCode }
-  /** Retrying will not help (bad configuration, posting limit, missing agent): fail with the reason. */
+  /** Retrying will not help (bad configuration, posting limit, missing agent, a hard budget reached): fail with the reason. */
   | { kind: "permanent"; reason: string; code: TAppErrorCode }
   /** The claim was lost (watchdog or another executor): drop the reply, touch nothing. */
   | { kind: "claim_lost"; reason: string; code: TAppErrorCode };
@@ -26,6 +26,7 @@ export function classifyDeliveryError(err: unknown): TDeliveryFailure {
     case "conflict":
       return { kind: "claim_lost", reason, code };
     case "config_invalid":
+    case "budget_exceeded":
     case "provider_bad_response":
     case "invalid_input":
     case "not_found":

@@ -17,15 +17,17 @@ const agent = (enabled: boolean) => ({
   display_name: "Lead",
   role: "lead",
   enabled,
-  provider: "builtin",
-  model: "builtin-offline",
+  provider: null,
+  provider_connection_id: null,
+  model: null,
   system_prompt: "You lead.",
   temperature: 0.2,
   max_context_tokens: 8000,
   max_output_tokens: 1000,
   risk_tolerance: "low",
-  verbosity: "normal",
+  verbosity: null,
   tools_enabled: [],
+  capabilities: [],
   heartbeat: {},
   seq: 1,
   created_at: at,
@@ -39,6 +41,9 @@ const context = (overrides: Record<string, unknown> = {}) => ({
   mission: null,
   agent_docs: [],
   history: [message("m-0", "Earlier")],
+  agent_defaults: null,
+  connections: [],
+  budgets_apply: false,
   ...overrides,
 });
 
@@ -61,6 +66,47 @@ describe("decodeClaimedDeliveries", () => {
       mission: null,
       agentDocs: [],
       history: [{ content: "Earlier" }],
+      agentDefaults: null,
+      connections: [],
+      budgetsApply: false,
+      reservation: null,
+    });
+  });
+
+  it("carries the project's agent defaults, the connections the agent could run on and whether a budget applies", () => {
+    const connection = {
+      id: "c1",
+      project_id: "p",
+      name: "Local vLLM",
+      kind: "openai_compatible",
+      base_url: "http://127.0.0.1:8000/v1",
+      keyless: false,
+      default_model: "qwen",
+      cli_command: null,
+      cli_timeout_seconds: 300,
+      key_last4: "abcd",
+      key_updated_at: at,
+      created_by: null,
+      seq: 4,
+      created_at: at,
+      updated_at: at,
+      ciphertext: "v1.kek.iv.tag.ct",
+    };
+    const [claimed] = decodeClaimedDeliveries(
+      [
+        {
+          delivery: delivery("d1"),
+          context: context({ agent_defaults: { verbosity: "concise" }, connections: [connection], budgets_apply: true }),
+        },
+      ],
+      "claim_chat_delivery_batch",
+      noMalformed,
+    );
+    expect(claimed?.input).toMatchObject({
+      agentDefaults: { verbosity: "concise" },
+      connections: [{ id: "c1", default_model: "qwen", ciphertext: "v1.kek.iv.tag.ct" }],
+      budgetsApply: true,
+      reservation: null,
     });
   });
 

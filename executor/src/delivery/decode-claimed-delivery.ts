@@ -1,6 +1,7 @@
 import { AppError } from "@mission-control/shared/errors";
 import { z } from "zod";
 import type { TAgentRow, TBrainDocRow, TDeliveryRow, TMessageRow, TThreadRow } from "../db/executor-client.ts";
+import { type TConnectionWithSecret, ZConnectionWithSecret } from "../providers/connection-to-provider-config.ts";
 import { ZAgentRow, ZBrainDocRow, ZDeliveryRow, ZMessageRow, ZThreadSummary } from "./delivery-row-schemas.ts";
 
 /** Everything one delivery needs from the database before the agent can answer. */
@@ -15,6 +16,18 @@ export type TDeliveryInput = {
   agentDocs: TBrainDocRow[];
   /** Earlier messages of the thread, oldest first, without the message being answered. */
   history: TMessageRow[];
+  /** The project's `agent_defaults` setting, unvalidated (the settings resolution checks it); null when unset. */
+  agentDefaults: unknown;
+  /** The provider connections the settings resolution could pick, each with its key's ciphertext. */
+  connections: TConnectionWithSecret[];
+  /** True when a budget covers the project or this agent: the call is reserved against it first. */
+  budgetsApply: boolean;
+  /**
+   * The provider call the claim reserved against the budgets that cover this delivery (null when no
+   * budget applies): `ok` false means it would pass a hard limit and must not be made (`reason` says
+   * which, in words); otherwise the call is recorded under `callId`.
+   */
+  reservation: { ok: boolean; callId: string; reason: string | null } | null;
 };
 
 /** A delivery this executor claimed, decoded once at the database edge. */
@@ -41,12 +54,17 @@ const ZDeliveryContext = z.object({
   mission: ZBrainDocRow.nullable(),
   agent_docs: z.array(ZBrainDocRow),
   history: z.array(ZMessageRow),
+  agent_defaults: z.unknown(),
+  connections: z.array(ZConnectionWithSecret),
+  budgets_apply: z.boolean(),
+  reservation: z.object({ ok: z.boolean(), call_id: z.string(), reason: z.string().nullable() }).nullish(),
 });
 
 /**
  * Decodes the `{delivery, context}` array `rpc` returned for deliveries it claimed for this
  * executor: each delivery row is checked, and each context (the message, its thread, the agent's
- * profile, the mission, the agent's docs and the last messages before it) is checked and shaped for
+ * profile, the mission, the agent's docs, the last messages before it, the project's agent defaults,
+ * the provider connections it could run on and whether a budget applies) is checked and shaped for
  * the agent once. A context that cannot be answered fails only its own delivery (see
  * `TClaimedDelivery.input`). A claimed item whose delivery row does not decode is left out and
  * reported to `onMalformed`: it stays claimed for this executor, so the orphan check hands it back
@@ -88,12 +106,24 @@ function readDeliveryInput(delivery: TDeliveryRow, raw: unknown): TDeliveryInput
       message: `load_chat_delivery_context returned an unexpected shape for delivery ${delivery.id}: ${parsed.error.issues[0]?.message ?? "invalid"} (are the migrations up to date?)`,
     });
   }
-  const { message, thread, agent, mission, agent_docs, history } = parsed.data;
+  const { message, thread, agent, mission, agent_docs, history, agent_defaults, connections, budgets_apply, reservation } = parsed.data;
   if (!agent?.enabled) {
     return new AppError("not_found", {
       message: `Agent ${delivery.agent_key} ${agent ? "is disabled" : "no longer exists"} in this project: enable it on the Agents page, then retry`,
       details: { agentKey: delivery.agent_key },
     });
   }
-  return { delivery, message, thread, agent, mission, agentDocs: agent_docs, history };
+  return {
+    delivery,
+    message,
+    thread,
+    agent,
+    mission,
+    agentDocs: agent_docs,
+    history,
+    agentDefaults: agent_defaults ?? null,
+    connections,
+    budgetsApply: budgets_apply,
+    reservation: reservation ? { ok: reservation.ok, callId: reservation.call_id, reason: reservation.reason } : null,
+  };
 }

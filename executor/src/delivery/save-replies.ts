@@ -5,9 +5,13 @@ import { z } from "zod";
 import type { TDb } from "../db/executor-client.ts";
 import { CLAIM_LOST_SQLSTATE, NO_DELIVERY_SQLSTATE, POSTING_LIMIT_SQLSTATE, readDbError } from "../db/read-db-error.ts";
 import { decodeClaimedDeliveries, type TClaimedDelivery } from "./decode-claimed-delivery.ts";
+import type { TProviderCallRecord } from "./reserve-provider-call.ts";
 
-/** One agent reply to save for a delivery this executor holds. */
-export type TReplyToSave = { deliveryId: string; reply: string; metadata: Record<string, unknown> };
+/**
+ * One agent reply to save for a delivery this executor holds, with the provider call that produced
+ * it (recorded in the same transaction, even when the reply is refused).
+ */
+export type TReplyToSave = { deliveryId: string; reply: string; metadata: Record<string, unknown>; call?: TProviderCallRecord };
 
 /** A reply the database saved: the id of its message (nothing else of it is read). */
 export type TSavedReply = { messageId: string };
@@ -69,7 +73,7 @@ class ReplyRefused extends Error {
 
 /**
  * Saves `replies` in one complete_chat_deliveries call (per reply: the reply message, the delivery
- * processed, an activity) and claims up to `claimLimit` more deliveries in the same transaction.
+ * processed, an activity, and the provider call's record) and claims up to `claimLimit` more deliveries in the same transaction.
  * Each reply gets its own outcome, so a refused one does not undo the others. A deadlock sends the
  * call again; a reply whose data the database refuses rolls back the call, and then the replies are
  * saved one by one (claiming nothing), so only that one fails. Throws when the call failed as a
@@ -110,7 +114,11 @@ async function sendOnce(
   replies: readonly TReplyToSave[],
   claimLimit: number,
 ): Promise<{ saved: TOutcome[]; claimed: TClaimedDelivery[] }> {
-  const payload = replies.map((item) => ({ delivery_id: item.deliveryId, reply: item.reply, metadata: item.metadata }));
+  const payload = replies.map((item) =>
+    item.call
+      ? { delivery_id: item.deliveryId, reply: item.reply, metadata: item.metadata, call: item.call }
+      : { delivery_id: item.deliveryId, reply: item.reply, metadata: item.metadata },
+  );
   for (let attempt = 1; ; attempt++) {
     const { data, error } = await db.rpc("complete_chat_deliveries", {
       p_executor_id: options.executorId,

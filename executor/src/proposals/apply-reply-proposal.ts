@@ -3,6 +3,7 @@ import { deriveActionId } from "../actions/derive-action-id.ts";
 import type { TDb } from "../db/executor-client.ts";
 import { readDbError } from "../db/read-db-error.ts";
 import type { TDeliveryInput } from "../delivery/decode-claimed-delivery.ts";
+import { checkProposalAllowed } from "./check-proposal-allowed.ts";
 import { extractProposalBlock } from "./extract-proposal-block.ts";
 import { insertAgentProposal } from "./insert-agent-proposal.ts";
 
@@ -15,8 +16,9 @@ const ZOutcomeMetadata = z.looseObject({ kind: z.literal("proposal_outcome"), pr
  * Turns a ```proposal block in an agent's reply into an action_proposals row and strips it from
  * the visible text. Answering an outcome notice makes it a revision of that proposal, in the same
  * task and thread; otherwise it belongs to the task of a task thread, or to the chat thread.
- * The row's id derives from the delivery, so a retried delivery proposes once. An unusable block
- * is replaced by a note saying why, and nothing is proposed.
+ * The row's id derives from the delivery, so a retried delivery proposes once. An unusable block,
+ * or one the agent may not make (an action outside its tools, a risk above its tolerance), is
+ * replaced by a note saying why, and nothing is proposed.
  */
 export async function applyReplyProposal(db: TDb, input: TDeliveryInput, replyText: string): Promise<TAppliedReply> {
   const { visible, proposal } = extractProposalBlock(replyText);
@@ -27,6 +29,8 @@ export async function applyReplyProposal(db: TDb, input: TDeliveryInput, replyTe
     proposalError: error,
   });
   if (!proposal.ok) return withNote(proposal.error);
+  const refused = checkProposalAllowed(input.agent, proposal.value);
+  if (refused) return withNote(refused);
 
   const notice = ZOutcomeMetadata.safeParse(input.message.metadata);
   let taskId: string | null = null;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { countChatTokens, countTokens } from "../context/count-tokens.ts";
+import { appendVerbosity, readVerbosity, VERBOSITY_INSTRUCTIONS } from "../context/describe-verbosity.ts";
 import { BUILTIN_MODEL, completeBuiltin, composeOfflineReply, OFFLINE_MARKER } from "./complete-builtin.ts";
 import type { TChatMessage } from "./provider-types.ts";
 
@@ -26,7 +27,7 @@ describe("completeBuiltin", () => {
     const result = await completeBuiltin({ model: "any", messages: chat });
     expect(result.text.startsWith(`${OFFLINE_MARKER} Nova here.`)).toBe(true);
     expect(result.text).toContain('"Can you summarise the open tasks for this week?"');
-    expect(result.text).toContain("connect an OpenAI-compatible or Anthropic provider");
+    expect(result.text).toContain("add a provider in Settings → Providers and pick it on the agent's page");
     expect(result).toMatchObject({ model: BUILTIN_MODEL, provider: "builtin", offline: true, finishReason: "stop", attempts: 0 });
   });
 
@@ -84,5 +85,34 @@ describe("completeBuiltin", () => {
     const text = composeOfflineReply([...chat.slice(0, 1), { role: "user", content: notice }]);
     expect(text.startsWith(`${OFFLINE_MARKER} Nova here. Understood: I revised plan.md`)).toBe(true);
     expect(text).toContain('```proposal\n{"action_type":"file_write","params":{"path":"plan.md","content":"v1\\nadd v2\\n"}');
+  });
+
+  it("honours the verbosity instruction: concise is one short paragraph, detailed says more than normal", () => {
+    const withVerbosity = (verbosity: "concise" | "normal" | "detailed") =>
+      composeOfflineReply([
+        { role: "system", content: appendVerbosity("You are Nova, the research agent.\n\n# Project mission\nShip it.", verbosity) },
+        ...chat.slice(1),
+      ]);
+    const concise = withVerbosity("concise");
+    const normal = withVerbosity("normal");
+    const detailed = withVerbosity("detailed");
+    expect(concise).toContain('"Can you summarise the open tasks for this week?"');
+    expect(concise.split(/(?<=[.)])\s+/).length).toBeLessThanOrEqual(3);
+    expect(concise.length).toBeLessThan(normal.length);
+    expect(detailed.length).toBeGreaterThan(normal.length);
+    expect(normal).toContain("built-in offline model");
+    expect(detailed).toContain("2 earlier messages of this thread and the project mission");
+  });
+});
+
+describe("verbosity instructions", () => {
+  it("appends one sentence per verbosity and reads it back", () => {
+    for (const verbosity of ["concise", "normal", "detailed"] as const) {
+      const prompt = appendVerbosity("You are Nova.", verbosity);
+      expect(prompt).toBe(`You are Nova.\n\n${VERBOSITY_INSTRUCTIONS[verbosity]}`);
+      expect(readVerbosity(prompt)).toBe(verbosity);
+    }
+    expect(new Set(Object.values(VERBOSITY_INSTRUCTIONS)).size).toBe(3);
+    expect(readVerbosity("You are Nova.")).toBeNull();
   });
 });

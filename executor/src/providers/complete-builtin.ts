@@ -1,4 +1,5 @@
 import { countChatTokens, countTokens, truncateToTokens } from "../context/count-tokens.ts";
+import { readVerbosity } from "../context/describe-verbosity.ts";
 import { composeBuiltinRevision } from "../proposals/compose-builtin-revision.ts";
 import type { TChatMessage, TCompletionRequest, TCompletionResult } from "./provider-types.ts";
 
@@ -29,7 +30,9 @@ const NOTE_LINES = [
  * The deterministic offline model: no key, no network. The reply is a pure function of the
  * messages (same messages, same text), starts with "[offline model]", acknowledges the last user
  * message, names the agent when the system prompt says who it is ("You are Nova…", "Name: Nova"),
- * streams through `onDelta` in a few pieces and reports usage counted with the real tokenizer.
+ * honours the verbosity instruction of the system prompt (concise: one short paragraph of one or
+ * two sentences; detailed: also what it was given), streams through `onDelta` in a few pieces and
+ * reports usage counted with the real tokenizer.
  */
 export async function completeBuiltin(request: TCompletionRequest): Promise<TCompletionResult> {
   const startedAt = performance.now();
@@ -77,15 +80,32 @@ export function composeOfflineReply(messages: readonly TChatMessage[]): string {
   if (revision) return `${intro}${revision}`;
   const snippet = summarise(lastUser);
   if (!snippet) {
-    return `${intro}${opener}. There is no message from you yet. I am running on the built-in offline model, so I can only acknowledge messages; connect an OpenAI-compatible or Anthropic provider in the agent's settings for real answers.`;
+    return `${intro}${opener}. There is no message from you yet. I am running on the built-in offline model, so I can only acknowledge messages; add a provider in Settings → Providers and pick it on the agent's page for real answers.`;
   }
   const kind = /\?\s*$/.test(lastUser.trim()) ? QUESTION_LINES : isRequest(lastUser) ? REQUEST_LINES : NOTE_LINES;
   const words = lastUser.trim().split(/\s+/).length;
-  return [
-    `${intro}${opener}: "${snippet}" (${words} ${words === 1 ? "word" : "words"}).`,
-    pick(kind, seed >>> 3),
-    "I am running on the built-in offline model, so this is an acknowledgement rather than real reasoning: connect an OpenAI-compatible or Anthropic provider in the agent's settings for real answers.",
-  ].join(" ");
+  const acknowledgement = `${intro}${opener}: "${snippet}" (${words} ${words === 1 ? "word" : "words"}).`;
+  const verbosity = readVerbosity(system);
+  if (verbosity === "concise") return `${acknowledgement} ${CONCISE_OFFLINE_NOTE}`;
+  const lines = [acknowledgement, pick(kind, seed >>> 3), OFFLINE_NOTE];
+  if (verbosity === "detailed") lines.push(describeWhatIWasGiven(messages, system));
+  return lines.join(" ");
+}
+
+const OFFLINE_NOTE =
+  "I am running on the built-in offline model, so this is an acknowledgement rather than real reasoning: add a provider in Settings → Providers and pick it on the agent's page for real answers.";
+const CONCISE_OFFLINE_NOTE =
+  "(Built-in offline model: add a provider in Settings → Providers and pick it on the agent's page for real answers.)";
+
+/** The detailed reply's last sentence: what the offline model had to work with. */
+function describeWhatIWasGiven(messages: readonly TChatMessage[], system: string): string {
+  const earlier = messages.filter((m) => m.role !== "system").length - 1;
+  const parts = [`${earlier} earlier ${earlier === 1 ? "message" : "messages"} of this thread`];
+  if (system.includes("# Project mission")) parts.push("the project mission");
+  if (system.includes("# Your docs")) parts.push("my docs");
+  if (system.includes("# Tools")) parts.push("my tool list");
+  const last = parts.pop();
+  return `To answer in detail I was given ${parts.length > 0 ? `${parts.join(", ")} and ${last}` : last}; a connected model would use all of it.`;
 }
 
 function findAgentName(system: string): string | null {

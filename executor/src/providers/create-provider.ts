@@ -2,8 +2,10 @@ import { setTimeout as delay } from "node:timers/promises";
 import { AppError, assertNever } from "@mission-control/shared/errors";
 import pino from "pino";
 import { Agent } from "undici";
+import { readChildProcessEnv } from "../env.ts";
 import { completeAnthropic } from "./complete-anthropic.ts";
 import { completeBuiltin } from "./complete-builtin.ts";
+import { completeCli } from "./complete-cli.ts";
 import { completeOpenAiCompatible } from "./complete-openai-compatible.ts";
 import {
   type TProvider,
@@ -25,7 +27,8 @@ export const sleepWithTimer: TSleep = async (ms, signal) => {
 /**
  * Builds a provider from its configuration (validated here; an invalid one throws `config_invalid`
  * naming the field, never echoing the key). Network providers own an undici Agent sized by their
- * timeouts unless `deps.dispatcher` is given; `close()` releases it.
+ * timeouts unless `deps.dispatcher` is given; `close()` releases it. A CLI agent spawns its program
+ * per call with `deps.childEnv` (default: the executor's environment without its secrets).
  */
 export function createProvider(config: TProviderConfigInput | TProviderConfig, deps: TProviderDeps = {}): TProvider {
   const parsed = ZProviderConfig.safeParse(config);
@@ -40,6 +43,10 @@ export function createProvider(config: TProviderConfigInput | TProviderConfig, d
   const valid = parsed.data;
   if (valid.kind === "builtin") {
     return { kind: "builtin", complete: (request) => completeBuiltin(request), close: async () => {} };
+  }
+  if (valid.kind === "cli") {
+    const childEnv = deps.childEnv ?? readChildProcessEnv();
+    return { kind: "cli", complete: (request) => completeCli(valid, request, { childEnv }), close: async () => {} };
   }
   const ownAgent = deps.dispatcher
     ? null

@@ -1,10 +1,13 @@
-import type { TAgentProvider } from "@mission-control/shared/schemas";
 import type { Logger } from "pino";
 import type { Dispatcher } from "undici";
 import { z } from "zod";
 
-/** The three provider families Mission Control speaks. Matches `agents.provider` in the database. */
-export type TProviderKind = TAgentProvider;
+/**
+ * The provider families Mission Control speaks: two HTTP APIs, a command-line program run in the
+ * workspace, and the built-in offline model. (Which one an agent uses is `agents.provider`, resolved
+ * to one of these.)
+ */
+export type TProviderKind = "builtin" | "openai_compatible" | "anthropic" | "cli";
 
 /** One message of a chat, in the provider-neutral shape every provider accepts. */
 export type TChatMessage = { role: "system" | "user" | "assistant"; content: string };
@@ -124,8 +127,25 @@ export const ZAnthropicConfig = z.object({
 /** The deterministic offline model: no key, no network. */
 export const ZBuiltinConfig = z.object({ kind: z.literal("builtin"), name: z.string().min(1).max(80).optional() });
 
+/**
+ * A command-line agent (Claude Code, Codex, any program that reads a prompt on stdin and writes its
+ * answer to stdout), run without a shell inside the workspace.
+ */
+export const ZCliConfig = z.object({
+  kind: z.literal("cli"),
+  /** The command line, e.g. `claude -p` (quotes allowed; pipes, redirects and variables are refused). */
+  command: z.string().trim().min(1, "is required for a CLI agent").max(2000),
+  /** The program is killed (with its children) when it runs longer. */
+  timeoutMs: z.int().positive().max(3_600_000).default(300_000),
+  /** Working directory: the executor's WORKSPACE_DIR. */
+  cwd: z.string().min(1),
+  /** Output beyond this is dropped and a note says so. */
+  maxOutputChars: z.int().positive().default(100_000),
+  name: z.string().min(1).max(80).optional(),
+});
+
 /** A provider's configuration, discriminated by `kind`. */
-export const ZProviderConfig = z.discriminatedUnion("kind", [ZOpenAiCompatibleConfig, ZAnthropicConfig, ZBuiltinConfig]);
+export const ZProviderConfig = z.discriminatedUnion("kind", [ZOpenAiCompatibleConfig, ZAnthropicConfig, ZCliConfig, ZBuiltinConfig]);
 /** A provider's configuration with defaults applied. */
 export type TProviderConfig = z.infer<typeof ZProviderConfig>;
 /** A provider's configuration as written by a user (defaults optional). */
@@ -134,6 +154,8 @@ export type TProviderConfigInput = z.input<typeof ZProviderConfig>;
 export type TOpenAiCompatibleConfig = z.infer<typeof ZOpenAiCompatibleConfig>;
 /** Anthropic configuration, defaults applied. */
 export type TAnthropicConfig = z.infer<typeof ZAnthropicConfig>;
+/** CLI agent configuration, defaults applied. */
+export type TCliConfig = z.infer<typeof ZCliConfig>;
 
 /** Waits `ms`, rejecting with `signal.reason` when the signal aborts. */
 export type TSleep = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -148,4 +170,6 @@ export type TProviderDeps = {
   /** Source of jitter in [0, 1). */
   random?: () => number;
   log?: Logger;
+  /** The environment CLI agents run with; by default the executor's own without its secrets (readChildProcessEnv). */
+  childEnv?: NodeJS.ProcessEnv;
 };

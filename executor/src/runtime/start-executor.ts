@@ -15,13 +15,18 @@ import { createControlApi } from "../control-api/create-control-api.ts";
 import { createExecutorClient, type TDb } from "../db/executor-client.ts";
 import { createDeliveryWorker, type TDeliveryWorker, type TWorkerStopReport } from "../delivery/create-delivery-worker.ts";
 import { processDelivery, type TDeliveryDeps } from "../delivery/process-delivery.ts";
+import { createCallReserver } from "../delivery/reserve-provider-call.ts";
 import { subscribeDeliveryWakeups } from "../delivery/subscribe-delivery-wakeups.ts";
 import type { TExecutorEnv } from "../env.ts";
 import { checkHealth } from "../health/check-health.ts";
+import { readProviderKeks } from "../keys/provider-keks.ts";
 import { createLogger } from "../log/create-logger.ts";
 import { announcePresence } from "../presence/announce-presence.ts";
 import { createPresenceHeartbeat } from "../presence/create-presence-heartbeat.ts";
 import { markPresenceStopped } from "../presence/mark-presence-stopped.ts";
+import { applyProvisionRequest } from "../provisioning/apply-provision-request.ts";
+import { createProvisionWorker } from "../provisioning/create-provision-worker.ts";
+import { subscribeProvisionWakeups } from "../provisioning/subscribe-provision-wakeups.ts";
 import { createWatchdog } from "../watchdog/create-watchdog.ts";
 import type { TWorkerState } from "../worker/worker-state.ts";
 import { readVersion } from "./read-version.ts";
@@ -54,6 +59,8 @@ export type TExecutorOverrides = {
   /** Replaces the providers built from the environment (e.g. a fake server with fewer internal retries). */
   providers?: Record<string, unknown>;
   runtime?: TAgentRuntime;
+  /** Only apply agent provision requests of these projects (tests that share one database); default every project. */
+  provisionProjectIds?: readonly string[];
 };
 
 /** Starts every part of the executor in order and returns when it is claiming work. */
@@ -63,7 +70,14 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
   const startedAt = new Date();
   const executorId = env.EXECUTOR_ID;
   const db = createExecutorClient(env.SUPABASE_URL, env.SUPABASE_SERVICE_ROLE_KEY, { requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS });
-  const runtime = overrides.runtime ?? createAgentRuntime({ providers: overrides.providers ?? buildProviderSettings(env), log });
+  const runtime =
+    overrides.runtime ??
+    createAgentRuntime({
+      providers: overrides.providers ?? buildProviderSettings(env),
+      keks: readProviderKeks(env),
+      workspaceDir: env.WORKSPACE_DIR,
+      log,
+    });
   let state: TWorkerState = "starting";
 
   const statusWriter = createAgentStatusWriter(db, log);
@@ -76,6 +90,7 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     statusWriter,
     retry: { baseMs: env.DELIVERY_RETRY_BASE_MS, maxMs: env.DELIVERY_RETRY_MAX_MS },
     agentLoad: createAgentLoad(),
+    reserver: createCallReserver(db),
     log,
   };
   const worker = createDeliveryWorker({
@@ -109,6 +124,13 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
         signal,
       ),
   });
+  const provisioning = createProvisionWorker({
+    db,
+    executorId,
+    pollIntervalMs: env.POLL_INTERVAL_MS,
+    projectIds: overrides.provisionProjectIds ?? null,
+    log,
+  });
   const watchdog = createWatchdog({
     db,
     intervalMs: env.WATCHDOG_INTERVAL_MS,
@@ -135,6 +157,9 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     health,
     claimMessage: (messageId) => worker.claimMessage(messageId),
     claimProposal: (proposalId) => approvals.claimProposal(proposalId),
+    applyProvision: (requestId) => applyProvisionRequest({ db, executorId, log }, requestId),
+    keks: readProviderKeks(env),
+    workspaceDir: env.WORKSPACE_DIR,
     serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY,
   });
 
@@ -162,9 +187,14 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
   const approvalWakeups = env.REALTIME_WAKEUPS
     ? subscribeApprovalWakeups(db, { wake: () => approvals.wake(), log, channelName: `executor-approvals-${executorId}` })
     : null;
+  const provisionWakeups = env.REALTIME_WAKEUPS
+    ? subscribeProvisionWakeups(db, { wake: () => provisioning.wake(), log, channelName: `executor-provisioning-${executorId}` })
+    : null;
   await markAgentsOnline(db).catch((err: unknown) => log.warn({ err }, "could not mark the agents online"));
   worker.start();
   approvals.start();
+  // Agent changes written while no executor ran (Backup mode) apply now.
+  provisioning.start();
   watchdog.start();
   heartbeat.start();
   if (wakeups && !(await wakeups.ready)) log.warn("realtime wake-ups are not subscribed yet; polling every POLL_INTERVAL_MS meanwhile");
@@ -180,10 +210,12 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     await api.close();
     await wakeups?.close().catch(() => {});
     await approvalWakeups?.close().catch(() => {});
+    await provisionWakeups?.close().catch(() => {});
     await watchdog.stop();
     const [report] = await Promise.all([
       worker.stop({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }),
       approvals.stop({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }),
+      provisioning.stop({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }),
     ]);
     await heartbeat.stop();
     await statusWriter.flush();

@@ -4,6 +4,7 @@ export * from "./delivery-rows.ts";
 export * from "./proposal-fixtures.ts";
 export * from "./send-message.ts";
 export * from "./stack-fixtures.ts";
+export * from "./start-fake-anthropic.ts";
 export * from "./start-fake-openai.ts";
 export * from "./start-fake-server.ts";
 export * from "./start-recording-server.ts";

@@ -1,6 +1,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs/promises";
 import path from "node:path";
+import type { Database } from "@mission-control/shared/db";
+import { AGENT_TOOLS } from "@mission-control/shared/schemas";
 import { anonClient, explicitTestLogLevel, serviceClient, signedInClient, stackInfo } from "@mission-control/supabase/testing";
 import type { SupabaseClient } from "@supabase/supabase-js";
 import pino from "pino";
@@ -26,8 +28,14 @@ export type TTestProject = {
   remove(): Promise<void>;
 };
 
-/** The agents every test project gets; `provider` defaults to the built-in model. */
-export type TTestAgent = { agent_key: string; display_name?: string; provider?: string; model?: string; system_prompt?: string };
+/**
+ * An agent of a test project: `provider` defaults to the built-in model, and it may propose every
+ * action at any risk unless the test narrows `tools_enabled` / `risk_tolerance`. Any other profile
+ * column may be set (null: inherit the project default).
+ */
+export type TTestAgent = { agent_key: string } & Partial<
+  Omit<Database["public"]["Tables"]["agents"]["Insert"], "agent_key" | "project_id">
+>;
 
 /** Creates a project with an owner, an operator and a viewer, labs flags on, and the given agents. */
 export async function createTestProject(label: string, agents: TTestAgent[]): Promise<TTestProject> {
@@ -62,6 +70,8 @@ export async function createTestProject(label: string, agents: TTestAgent[]): Pr
     provider: "builtin",
     model: "builtin-offline",
     system_prompt: "",
+    tools_enabled: [...AGENT_TOOLS],
+    risk_tolerance: "high",
     ...agent,
   }));
   const inserted = await db.from("agents").insert(rows).select("id, agent_key");
@@ -100,10 +110,14 @@ export function testEnv(overrides: Record<string, string> = {}): TExecutorEnv {
   });
 }
 
-/** Starts an executor on the test stack with `testEnv(envOverrides)`. */
+/**
+ * Starts an executor on the test stack with `testEnv(envOverrides)`. It applies no agent provision
+ * requests unless `overrides.provisionProjectIds` names the test's project, so it never takes over
+ * requests that database tests running at the same time apply themselves.
+ */
 export async function startTestExecutor(envOverrides: Record<string, string> = {}, overrides: TExecutorOverrides = {}): Promise<TExecutor> {
   const env = testEnv(envOverrides);
-  return startExecutor(env, { log: pino({ level: env.LOG_LEVEL }), ...overrides });
+  return startExecutor(env, { log: pino({ level: env.LOG_LEVEL }), provisionProjectIds: [], ...overrides });
 }
 
 /**

@@ -4,18 +4,29 @@ import type { AddressInfo } from "node:net";
 /** What the fake server answers to its n-th request (n counts from 1). */
 export type TFakeAnswer = { status: number; content?: string; error?: string; delayMs?: number };
 
+/** A /chat/completions request body as the fake received it. */
+export type TFakeOpenAiRequest = {
+  model?: string;
+  messages?: { role: string; content: string }[];
+  temperature?: number;
+  max_tokens?: number;
+};
+
 /** A local server speaking OpenAI's /chat/completions (non-streamed), scripted per request. */
 export type TFakeOpenAi = {
   /** Base URL including /v1. */
   url: string;
   /** Requests received so far. */
   readonly requests: number;
+  /** The JSON bodies received, in order (model, messages, temperature, max_tokens…). */
+  readonly bodies: readonly TFakeOpenAiRequest[];
   close(): Promise<void>;
 };
 
 /** Starts a fake OpenAI-compatible server on a free port; `answer(n)` decides each reply. */
 export async function startFakeOpenAi(answer: (n: number) => TFakeAnswer): Promise<TFakeOpenAi> {
   let requests = 0;
+  const bodies: TFakeOpenAiRequest[] = [];
   const sockets = new Set<import("node:net").Socket>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -23,7 +34,8 @@ export async function startFakeOpenAi(answer: (n: number) => TFakeAnswer): Promi
     req.on("end", () => {
       requests += 1;
       const reply = answer(requests);
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as { model?: string };
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as TFakeOpenAiRequest;
+      bodies.push(body);
       const send = () => {
         if (reply.status !== 200) {
           res.writeHead(reply.status, { "content-type": "application/json" });
@@ -59,6 +71,7 @@ export async function startFakeOpenAi(answer: (n: number) => TFakeAnswer): Promi
     get requests() {
       return requests;
     },
+    bodies,
     close() {
       for (const socket of sockets) socket.destroy();
       return new Promise((resolve) => server.close(() => resolve()));

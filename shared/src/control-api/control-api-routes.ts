@@ -1,7 +1,15 @@
 import type { z } from "zod";
+import { ZProvisionAnswer, ZProvisionRequest } from "./agent-provision.ts";
 import { ZExecuteApprovalAnswer, ZExecuteApprovalParams } from "./approval-execution.ts";
 import { ZDeliverAnswer, ZDeliverRequest } from "./chat-delivery.ts";
 import { ZHealthReport } from "./health-report.ts";
+import {
+  ZProviderConnectionParams,
+  ZSetProviderKeyAnswer,
+  ZSetProviderKeyBody,
+  ZTestProviderAnswer,
+  ZTestProviderBody,
+} from "./provider-connection.ts";
 import { ZAgentTaskEvent, ZTaskEventAnswer, ZTaskEventParams } from "./task-event.ts";
 
 /** Who may call a route: anyone, an operator (Supabase access token) or the executor's agents (service role key), each as `Authorization: Bearer …`. */
@@ -58,6 +66,30 @@ export const CONTROL_API_ROUTES = {
     params: ZTaskEventParams,
     body: ZAgentTaskEvent,
     responses: { 201: ZTaskEventAnswer, 200: ZTaskEventAnswer },
+  },
+  provisionAgent: {
+    method: "POST",
+    path: "/api/agents/provision",
+    auth: "operator",
+    params: null,
+    body: ZProvisionRequest,
+    responses: { 200: ZProvisionAnswer },
+  },
+  setProviderKey: {
+    method: "POST",
+    path: "/api/providers/:connectionId/key",
+    auth: "operator",
+    params: ZProviderConnectionParams,
+    body: ZSetProviderKeyBody,
+    responses: { 200: ZSetProviderKeyAnswer },
+  },
+  testProvider: {
+    method: "POST",
+    path: "/api/providers/:connectionId/test",
+    auth: "operator",
+    params: ZProviderConnectionParams,
+    body: ZTestProviderBody,
+    responses: { 200: ZTestProviderAnswer },
   },
 } as const satisfies Record<string, TControlApiRoute>;
 

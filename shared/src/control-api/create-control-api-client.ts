@@ -1,12 +1,14 @@
 import type { z } from "zod";
 import { AppError } from "../errors/index.ts";
 import type { TTaskEvent } from "../rows/task-rows.ts";
+import type { TProvisionAnswer } from "./agent-provision.ts";
 import type { TExecuteApprovalAnswer } from "./approval-execution.ts";
 import type { TDeliverAnswer } from "./chat-delivery.ts";
 import { CONTROL_API_ROUTES, type TControlApiRoute, type TControlApiRouteName } from "./control-api-routes.ts";
 import { ZErrorEnvelope } from "./error-envelope.ts";
 import { ZHealthReport } from "./health-report.ts";
 import { describeIssues, invalidRequestError } from "./invalid-request-error.ts";
+import type { TSetProviderKeyAnswer, TTestProviderAnswer } from "./provider-connection.ts";
 import { buildRoutePath } from "./route-path.ts";
 import type { TAgentTaskEvent } from "./task-event.ts";
 
@@ -43,6 +45,12 @@ export interface TControlApiClient {
     taskId: string;
     event: TAgentTaskEvent;
   }): Promise<{ event: TTaskEvent; duplicate: boolean }>;
+  /** `POST /api/agents/provision` with the operator's token: applies the agent_provision_requests row now. */
+  provisionAgent(input: { accessToken: string; requestId: string }): Promise<TProvisionAnswer>;
+  /** `POST /api/providers/:connectionId/key` with the operator's token: the executor encrypts and stores the key (null removes it). */
+  setProviderKey(input: { accessToken: string; connectionId: string; apiKey: string | null }): Promise<TSetProviderKeyAnswer>;
+  /** `POST /api/providers/:connectionId/test` with the operator's token: one small request with the stored key. */
+  testProvider(input: { accessToken: string; connectionId: string; model?: string }): Promise<TTestProviderAnswer>;
 }
 
 /** The HTTP status behind a Control API client error, or null when no answer came (unreachable, timed out, refused before sending). */
@@ -59,7 +67,7 @@ export function createControlApiClient(options: TControlApiClientOptions): TCont
 
   const call = async <TSchema extends z.ZodType>(
     name: TControlApiRouteName,
-    request: { bearer?: string; params?: Record<string, string>; body?: unknown },
+    request: { bearer?: string; params?: Record<string, string>; body?: unknown; timeoutMs?: number },
     responses: Readonly<Record<number, TSchema>>,
   ): Promise<{ status: number; body: z.output<TSchema> }> => {
     const route: TControlApiRoute = CONTROL_API_ROUTES[name];
@@ -80,6 +88,7 @@ export function createControlApiClient(options: TControlApiClientOptions): TCont
     if (request.bearer !== undefined) headers.authorization = `Bearer ${request.bearer}`;
     const url = `${baseUrl}${path}`;
     const what = `${route.method} ${path}`;
+    const limitMs = request.timeoutMs ?? timeoutMs;
 
     let status: number;
     let text: string;
@@ -90,7 +99,7 @@ export function createControlApiClient(options: TControlApiClientOptions): TCont
         headers,
         body: payload,
         cache: "no-store",
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(limitMs),
       };
       const response = await fetchFn(url, init);
       status = response.status;
@@ -99,7 +108,7 @@ export function createControlApiClient(options: TControlApiClientOptions): TCont
       const timedOut = cause instanceof Error && cause.name === "TimeoutError";
       throw new AppError("control_api_unreachable", {
         message: timedOut
-          ? `Control API at ${baseUrl} did not answer ${what} within ${timeoutMs} ms: check that the executor is running and not overloaded`
+          ? `Control API at ${baseUrl} did not answer ${what} within ${limitMs} ms: check that the executor is running and not overloaded`
           : `Control API unreachable at ${baseUrl} (${cause instanceof Error ? cause.message : String(cause)}): check that the executor is running there`,
         cause,
         details: { url },
@@ -142,6 +151,31 @@ export function createControlApiClient(options: TControlApiClientOptions): TCont
       const route = CONTROL_API_ROUTES.postTaskEvent;
       const answer = await call("postTaskEvent", { bearer: serviceRoleKey, params: { taskId }, body: event }, route.responses);
       return { event: answer.body.event, duplicate: answer.status === 200 };
+    },
+    async provisionAgent({ accessToken, requestId }) {
+      const route = CONTROL_API_ROUTES.provisionAgent;
+      const answer = await call("provisionAgent", { bearer: accessToken, body: { request_id: requestId } }, route.responses);
+      return answer.body;
+    },
+    async setProviderKey({ accessToken, connectionId, apiKey }) {
+      const route = CONTROL_API_ROUTES.setProviderKey;
+      const answer = await call(
+        "setProviderKey",
+        { bearer: accessToken, params: { connectionId }, body: { api_key: apiKey } },
+        route.responses,
+      );
+      return answer.body;
+    },
+    async testProvider({ accessToken, connectionId, model }) {
+      const route = CONTROL_API_ROUTES.testProvider;
+      // A provider test makes a real (small) model call: give it the provider's time, not the default 5 s.
+      const body = model ? { model } : {};
+      const answer = await call(
+        "testProvider",
+        { bearer: accessToken, params: { connectionId }, body, timeoutMs: 60_000 },
+        route.responses,
+      );
+      return answer.body;
     },
   };
 }

@@ -1,6 +1,7 @@
 // The Control API contract, written once: every route's request, answer, the health report and
 // the error envelope as zod schemas, the route table the executor serves, and the one client
 // the dashboard, e2e, bench and the executor's agents call it with.
+export { type TProvisionAnswer, type TProvisionRequest, ZProvisionAnswer, ZProvisionRequest } from "./agent-provision.ts";
 export {
   type TExecuteApprovalAnswer,
   type TExecuteApprovalParams,
@@ -26,6 +27,18 @@ export {
 export { type TErrorEnvelope, ZAppErrorCode, ZErrorEnvelope } from "./error-envelope.ts";
 export { type THealthReport, type THealthSummary, ZHealthReport, ZHealthSummary, ZWorkerHealth } from "./health-report.ts";
 export { describeIssues, invalidRequestError } from "./invalid-request-error.ts";
+export {
+  type TProviderConnectionParams,
+  type TSetProviderKeyAnswer,
+  type TSetProviderKeyBody,
+  type TTestProviderAnswer,
+  type TTestProviderBody,
+  ZProviderConnectionParams,
+  ZSetProviderKeyAnswer,
+  ZSetProviderKeyBody,
+  ZTestProviderAnswer,
+  ZTestProviderBody,
+} from "./provider-connection.ts";
 export { buildRoutePath, matchRoutePath } from "./route-path.ts";
 export {
   type TAgentTaskEvent,

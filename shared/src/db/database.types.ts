@@ -173,6 +173,64 @@ export type Database = {
           },
         ];
       };
+      agent_provision_requests: {
+        Row: {
+          action: string;
+          agent_id: string | null;
+          agent_key: string;
+          applied_at: string | null;
+          applied_by: string | null;
+          created_at: string;
+          error: string | null;
+          id: string;
+          profile: NonNullable<Json>;
+          project_id: string;
+          requested_by: string | null;
+          seq: number;
+          status: string;
+          provision_result: Json | null;
+        };
+        ComputedFields: "provision_result";
+        Insert: {
+          action: string;
+          agent_id?: string | null;
+          agent_key: string;
+          applied_at?: string | null;
+          applied_by?: string | null;
+          created_at?: string;
+          error?: string | null;
+          id?: string;
+          profile?: NonNullable<Json>;
+          project_id: string;
+          requested_by?: string | null;
+          seq?: number;
+          status?: string;
+        };
+        Update: {
+          action?: string;
+          agent_id?: string | null;
+          agent_key?: string;
+          applied_at?: string | null;
+          applied_by?: string | null;
+          created_at?: string;
+          error?: string | null;
+          id?: string;
+          profile?: NonNullable<Json>;
+          project_id?: string;
+          requested_by?: string | null;
+          seq?: number;
+          status?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "agent_provision_requests_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       agent_status: {
         Row: {
           agent_id: string;
@@ -228,67 +286,73 @@ export type Database = {
       agents: {
         Row: {
           agent_key: string;
+          capabilities: string[];
           created_at: string;
           display_name: string;
           enabled: boolean;
           heartbeat: NonNullable<Json>;
           id: string;
-          max_context_tokens: number;
-          max_output_tokens: number;
-          model: string;
+          max_context_tokens: number | null;
+          max_output_tokens: number | null;
+          model: string | null;
           project_id: string;
-          provider: string;
+          provider: string | null;
+          provider_connection_id: string | null;
           risk_tolerance: string;
           role: string;
           seq: number;
           system_prompt: string;
-          temperature: number;
+          temperature: number | null;
           tools_enabled: string[];
           updated_at: string;
-          verbosity: string;
+          verbosity: string | null;
         };
         ComputedFields: never;
         Insert: {
           agent_key: string;
+          capabilities?: string[];
           created_at?: string;
           display_name: string;
           enabled?: boolean;
           heartbeat?: NonNullable<Json>;
           id?: string;
-          max_context_tokens?: number;
-          max_output_tokens?: number;
-          model?: string;
+          max_context_tokens?: number | null;
+          max_output_tokens?: number | null;
+          model?: string | null;
           project_id: string;
-          provider?: string;
+          provider?: string | null;
+          provider_connection_id?: string | null;
           risk_tolerance?: string;
           role?: string;
           seq?: number;
           system_prompt?: string;
-          temperature?: number;
+          temperature?: number | null;
           tools_enabled?: string[];
           updated_at?: string;
-          verbosity?: string;
+          verbosity?: string | null;
         };
         Update: {
           agent_key?: string;
+          capabilities?: string[];
           created_at?: string;
           display_name?: string;
           enabled?: boolean;
           heartbeat?: NonNullable<Json>;
           id?: string;
-          max_context_tokens?: number;
-          max_output_tokens?: number;
-          model?: string;
+          max_context_tokens?: number | null;
+          max_output_tokens?: number | null;
+          model?: string | null;
           project_id?: string;
-          provider?: string;
+          provider?: string | null;
+          provider_connection_id?: string | null;
           risk_tolerance?: string;
           role?: string;
           seq?: number;
           system_prompt?: string;
-          temperature?: number;
+          temperature?: number | null;
           tools_enabled?: string[];
           updated_at?: string;
-          verbosity?: string;
+          verbosity?: string | null;
         };
         Relationships: [
           {
@@ -297,6 +361,13 @@ export type Database = {
             isOneToOne: false;
             referencedRelation: "projects";
             referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "agents_provider_connection_id_fkey";
+            columns: ["provider_connection_id", "project_id"];
+            isOneToOne: false;
+            referencedRelation: "provider_connections";
+            referencedColumns: ["id", "project_id"];
           },
         ];
       };
@@ -341,6 +412,91 @@ export type Database = {
         Relationships: [
           {
             foreignKeyName: "brain_docs_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      budget_alerts: {
+        Row: {
+          budget_id: string;
+          created_at: string;
+          level: string;
+          period_start: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          budget_id: string;
+          created_at?: string;
+          level: string;
+          period_start: string;
+        };
+        Update: {
+          budget_id?: string;
+          created_at?: string;
+          level?: string;
+          period_start?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "budget_alerts_budget_id_fkey";
+            columns: ["budget_id"];
+            isOneToOne: false;
+            referencedRelation: "budgets";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      budgets: {
+        Row: {
+          agent_id: string | null;
+          created_at: string;
+          hard_limit: number;
+          id: string;
+          period: string;
+          project_id: string;
+          seq: number;
+          soft_ratio: number | null;
+          unit: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          agent_id?: string | null;
+          created_at?: string;
+          hard_limit: number;
+          id?: string;
+          period: string;
+          project_id: string;
+          seq?: number;
+          soft_ratio?: number | null;
+          unit: string;
+          updated_at?: string;
+        };
+        Update: {
+          agent_id?: string | null;
+          created_at?: string;
+          hard_limit?: number;
+          id?: string;
+          period?: string;
+          project_id?: string;
+          seq?: number;
+          soft_ratio?: number | null;
+          unit?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "budgets_agent_id_project_id_fkey";
+            columns: ["agent_id", "project_id"];
+            isOneToOne: false;
+            referencedRelation: "agents";
+            referencedColumns: ["id", "project_id"];
+          },
+          {
+            foreignKeyName: "budgets_project_id_fkey";
             columns: ["project_id"];
             isOneToOne: false;
             referencedRelation: "projects";
@@ -511,6 +667,42 @@ export type Database = {
           version?: string;
         };
         Relationships: [];
+      };
+      model_prices: {
+        Row: {
+          input_usd_per_mtok: number;
+          model: string;
+          output_usd_per_mtok: number;
+          project_id: string;
+          seq: number;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          input_usd_per_mtok: number;
+          model: string;
+          output_usd_per_mtok: number;
+          project_id: string;
+          seq?: number;
+          updated_at?: string;
+        };
+        Update: {
+          input_usd_per_mtok?: number;
+          model?: string;
+          output_usd_per_mtok?: number;
+          project_id?: string;
+          seq?: number;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "model_prices_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
       };
       project_chat_messages: {
         Row: {
@@ -730,6 +922,208 @@ export type Database = {
           updated_at?: string;
         };
         Relationships: [];
+      };
+      provider_calls: {
+        Row: {
+          agent_id: string | null;
+          agent_key: string | null;
+          connection_id: string | null;
+          cost_usd: number | null;
+          created_at: string;
+          delivery_id: string | null;
+          error: string | null;
+          estimated: boolean;
+          finished_at: string | null;
+          id: string;
+          input_tokens: number;
+          latency_ms: number | null;
+          model: string;
+          outcome: string;
+          output_tokens: number;
+          project_id: string;
+          provider: string;
+          reserved_tokens: number;
+          reserved_usd: number | null;
+          seq: number;
+          settings: NonNullable<Json>;
+        };
+        ComputedFields: never;
+        Insert: {
+          agent_id?: string | null;
+          agent_key?: string | null;
+          connection_id?: string | null;
+          cost_usd?: number | null;
+          created_at?: string;
+          delivery_id?: string | null;
+          error?: string | null;
+          estimated?: boolean;
+          finished_at?: string | null;
+          id: string;
+          input_tokens?: number;
+          latency_ms?: number | null;
+          model: string;
+          outcome: string;
+          output_tokens?: number;
+          project_id: string;
+          provider: string;
+          reserved_tokens?: number;
+          reserved_usd?: number | null;
+          seq?: number;
+          settings?: NonNullable<Json>;
+        };
+        Update: {
+          agent_id?: string | null;
+          agent_key?: string | null;
+          connection_id?: string | null;
+          cost_usd?: number | null;
+          created_at?: string;
+          delivery_id?: string | null;
+          error?: string | null;
+          estimated?: boolean;
+          finished_at?: string | null;
+          id?: string;
+          input_tokens?: number;
+          latency_ms?: number | null;
+          model?: string;
+          outcome?: string;
+          output_tokens?: number;
+          project_id?: string;
+          provider?: string;
+          reserved_tokens?: number;
+          reserved_usd?: number | null;
+          seq?: number;
+          settings?: NonNullable<Json>;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "provider_calls_agent_id_fkey";
+            columns: ["agent_id"];
+            isOneToOne: false;
+            referencedRelation: "agents";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "provider_calls_connection_id_fkey";
+            columns: ["connection_id"];
+            isOneToOne: false;
+            referencedRelation: "provider_connections";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "provider_calls_delivery_id_fkey";
+            columns: ["delivery_id"];
+            isOneToOne: false;
+            referencedRelation: "chat_delivery_queue";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "provider_calls_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      provider_connection_secrets: {
+        Row: {
+          ciphertext: string;
+          connection_id: string;
+          project_id: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          ciphertext: string;
+          connection_id: string;
+          project_id: string;
+          updated_at?: string;
+        };
+        Update: {
+          ciphertext?: string;
+          connection_id?: string;
+          project_id?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "provider_connection_secrets_connection_id_project_id_fkey";
+            columns: ["connection_id", "project_id"];
+            isOneToOne: false;
+            referencedRelation: "provider_connections";
+            referencedColumns: ["id", "project_id"];
+          },
+          {
+            foreignKeyName: "provider_connection_secrets_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      provider_connections: {
+        Row: {
+          base_url: string | null;
+          cli_command: string | null;
+          cli_timeout_seconds: number;
+          created_at: string;
+          created_by: string | null;
+          default_model: string | null;
+          id: string;
+          key_last4: string | null;
+          key_updated_at: string | null;
+          keyless: boolean;
+          kind: string;
+          name: string;
+          project_id: string;
+          seq: number;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          base_url?: string | null;
+          cli_command?: string | null;
+          cli_timeout_seconds?: number;
+          created_at?: string;
+          created_by?: string | null;
+          default_model?: string | null;
+          id?: string;
+          key_last4?: string | null;
+          key_updated_at?: string | null;
+          keyless?: boolean;
+          kind: string;
+          name: string;
+          project_id: string;
+          seq?: number;
+          updated_at?: string;
+        };
+        Update: {
+          base_url?: string | null;
+          cli_command?: string | null;
+          cli_timeout_seconds?: number;
+          created_at?: string;
+          created_by?: string | null;
+          default_model?: string | null;
+          id?: string;
+          key_last4?: string | null;
+          key_updated_at?: string | null;
+          keyless?: boolean;
+          kind?: string;
+          name?: string;
+          project_id?: string;
+          seq?: number;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "provider_connections_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
       };
       task_comments: {
         Row: {
@@ -953,7 +1347,24 @@ export type Database = {
     };
     Functions: {
       action_params_hash: { Args: { params: Json }; Returns: string };
+      apply_agent_provision_request: { Args: { p_executor_id: string; p_id: string; p_profile: Json }; Returns: Json };
       backfill_legacy_task_events: { Args: Record<PropertyKey, never>; Returns: number };
+      budget_period_start: { Args: { p_at?: string; p_period: string }; Returns: string };
+      budget_status: {
+        Args: { p_project_id: string };
+        Returns: {
+          agent_id: string;
+          agent_key: string;
+          budget_id: string;
+          exceeded: boolean;
+          hard_limit: number;
+          period: string;
+          period_start: string;
+          soft_ratio: number;
+          spent: number;
+          unit: string;
+        }[];
+      };
       claim_approved_proposals: {
         Args: { p_executor_id: string; p_limit?: number; p_proposal_id?: string };
         Returns: {
@@ -1024,9 +1435,21 @@ export type Database = {
         Args: { p_executor_id: string; p_history_limit?: number; p_limit?: number; p_message_id?: string };
         Returns: Json;
       };
+      claim_queued_provision_requests: { Args: { p_limit?: number }; Returns: string[] };
       complete_chat_deliveries: {
         Args: { p_claim_limit?: number; p_executor_id: string; p_history_limit?: number; p_replies: Json };
         Returns: Json;
+      };
+      describe_budget: {
+        Args: {
+          p_agent_key: string;
+          p_budget: Omit<Database["public"]["Tables"]["budgets"]["Row"], Database["public"]["Tables"]["budgets"]["ComputedFields"]>;
+        };
+        Returns: string;
+      };
+      describe_provision_error: {
+        Args: { p_agent_key: string; p_constraint: string; p_message: string; p_profile: Json };
+        Returns: string;
       };
       expire_action_proposals: {
         Args: Record<PropertyKey, never>;
@@ -1067,6 +1490,7 @@ export type Database = {
           isSetofReturn: true;
         };
       };
+      fail_agent_provision_request: { Args: { p_error: string; p_executor_id?: string; p_id: string }; Returns: Json };
       fail_chat_delivery: {
         Args: { p_delivery_id: string; p_error: string; p_executor_id: string; p_retry_after_ms?: number };
         Returns: {
@@ -1199,11 +1623,26 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      format_budget_amount: { Args: { p_amount: number; p_unit: string }; Returns: string };
       has_project_role: { Args: { allowed_roles?: string[]; target_project: string }; Returns: boolean };
+      int_or_null: { Args: { p_text: string }; Returns: number };
       is_boolean_map: { Args: { doc: Json }; Returns: boolean };
+      is_capability_list: { Args: { tags: string[] }; Returns: boolean };
       is_checklist: { Args: { doc: Json }; Returns: boolean };
       labs_feature_enabled: { Args: { feature: string; target_project: string }; Returns: boolean };
       load_chat_delivery_context: { Args: { p_delivery_id: string; p_history_limit?: number }; Returns: Json };
+      plan_claimed_provider_call: { Args: { p_item: Json }; Returns: Json };
+      price_reservation: { Args: { p_model: string; p_project_id: string; p_provider: string; p_tokens: number }; Returns: number };
+      provider_call_spend: { Args: { p_agent_id: string; p_project_id: string; p_since: string; p_unit: string }; Returns: number };
+      provision_result: {
+        Args: {
+          p_request: Omit<
+            Database["public"]["Tables"]["agent_provision_requests"]["Row"],
+            Database["public"]["Tables"]["agent_provision_requests"]["ComputedFields"]
+          >;
+        };
+        Returns: Json;
+      };
       realtime_publication_status: {
         Args: Record<PropertyKey, never>;
         Returns: {
@@ -1214,8 +1653,35 @@ export type Database = {
           table_name: string;
         }[];
       };
+      record_provider_call: { Args: { p_call: Json }; Returns: Json };
       release_chat_deliveries: { Args: { p_claimed_more_than_ms?: number; p_executor_id: string; p_running?: string[] }; Returns: number };
       request_agent_key: { Args: Record<PropertyKey, never>; Returns: string };
+      request_agent_provision: {
+        Args: { p_action: string; p_agent_key: string; p_id: string; p_profile?: Json; p_project_id: string };
+        Returns: {
+          action: string;
+          agent_id: string | null;
+          agent_key: string;
+          applied_at: string | null;
+          applied_by: string | null;
+          created_at: string;
+          error: string | null;
+          id: string;
+          profile: NonNullable<Json>;
+          project_id: string;
+          requested_by: string | null;
+          seq: number;
+          status: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "agent_provision_requests";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      reserve_provider_call: { Args: { p_call: Json }; Returns: Json };
+      reserve_provider_calls: { Args: { p_calls: Json }; Returns: Json };
       resolve_action_proposal: {
         Args: { p_comment?: string; p_decision: string; p_params?: Json; p_proposal_id: string };
         Returns: {
@@ -1308,6 +1774,18 @@ export type Database = {
           isOneToOne: true;
           isSetofReturn: false;
         };
+      };
+      usage_by_day: {
+        Args: { p_agent_id?: string; p_days?: number; p_project_id: string };
+        Returns: {
+          agent_key: string;
+          calls: number;
+          cost_usd: number;
+          day: string;
+          input_tokens: number;
+          model: string;
+          output_tokens: number;
+        }[];
       };
     };
     Enums: {

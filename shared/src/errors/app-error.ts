@@ -15,6 +15,8 @@ export const APP_ERROR_CODES = [
   "provider_rate_limited",
   "provider_bad_response",
   "provider_timeout",
+  /** A hard budget (tokens or currency, per day or month) would be passed: the call is not made. */
+  "budget_exceeded",
   "timeout",
   "internal",
 ] as const;

@@ -20,6 +20,10 @@ export const REALTIME_TABLES = [
   { schema: "public", table: "task_events" },
   { schema: "public", table: "action_proposals" },
   { schema: "public", table: "cron_mirror" },
+  { schema: "public", table: "provider_connections" },
+  { schema: "public", table: "agent_provision_requests" },
+  { schema: "public", table: "model_prices" },
+  { schema: "public", table: "budgets" },
 ] as const;
 
 /** One entry of the realtime registry. */

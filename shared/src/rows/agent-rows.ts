@@ -1,8 +1,12 @@
 import { z } from "zod";
-import { AGENT_PROVIDERS, AGENT_STATUSES } from "../schemas/column-enums.ts";
-import { jsonObject, seq } from "./edge-fields.ts";
+import { AGENT_PROVIDERS, AGENT_STATUSES, AGENT_TOOLS, AGENT_VERBOSITIES, RISK_LEVELS } from "../schemas/column-enums.ts";
+import { jsonObject, nullableNumeric, seq } from "./edge-fields.ts";
 
-/** An agent and the profile fields the dashboard shows. */
+/**
+ * An agent and every profile field the agent page shows. Model settings are null when the agent
+ * inherits them (project agent_defaults, then the built-in model): resolve them with
+ * `resolveAgentSettings` from `@mission-control/shared/schemas`.
+ */
 export const ZAgent = z.object({
   id: z.string(),
   project_id: z.string(),
@@ -10,9 +14,20 @@ export const ZAgent = z.object({
   display_name: z.string(),
   role: z.string(),
   enabled: z.boolean(),
-  provider: z.enum(AGENT_PROVIDERS),
-  model: z.string(),
-  max_context_tokens: z.number(),
+  provider: z.enum(AGENT_PROVIDERS).nullable(),
+  provider_connection_id: z.string().nullable(),
+  model: z.string().nullable(),
+  system_prompt: z.string(),
+  temperature: nullableNumeric,
+  max_context_tokens: z.number().nullable(),
+  max_output_tokens: z.number().nullable(),
+  verbosity: z.enum(AGENT_VERBOSITIES).nullable(),
+  tools_enabled: z.array(z.enum(AGENT_TOOLS)),
+  risk_tolerance: z.enum(RISK_LEVELS),
+  capabilities: z.array(z.string()),
+  heartbeat: jsonObject,
+  created_at: z.string(),
+  updated_at: z.string(),
   seq,
 });
 /** An agents row. */

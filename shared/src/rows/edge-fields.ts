@@ -8,3 +8,12 @@ export const seq = z.coerce.number();
 
 /** A jsonb object column. */
 export const jsonObject = z.record(z.string(), z.unknown());
+
+/** A `numeric` column: a JSON number from PostgREST, possibly a string from realtime. */
+export const numeric = z.coerce.number();
+
+/** A nullable `numeric` column: null stays null (z.coerce alone would turn it into 0). */
+export const nullableNumeric = z.preprocess(
+  (value) => (value === null || value === undefined ? null : Number(value)),
+  z.number().nullable(),
+);

@@ -7,8 +7,13 @@ export const MEMBER_ROLES = ["owner", "operator", "viewer"] as const;
 /** One of MEMBER_ROLES. */
 export type TMemberRole = (typeof MEMBER_ROLES)[number];
 
-/** agents.provider: the kinds of LLM provider an agent can run on. */
-export const AGENT_PROVIDERS = ["builtin", "openai_compatible", "anthropic"] as const;
+/**
+ * agents.provider: where an agent's model runs. `builtin` is the offline model; `openai_compatible`
+ * and `anthropic` are the global connections from the executor's environment; `connection` is one of
+ * the project's provider connections (agents.provider_connection_id). Null on the agent means
+ * "the project default".
+ */
+export const AGENT_PROVIDERS = ["builtin", "openai_compatible", "anthropic", "connection"] as const;
 /** One of AGENT_PROVIDERS. */
 export type TAgentProvider = (typeof AGENT_PROVIDERS)[number];
 
@@ -16,7 +21,7 @@ export type TAgentProvider = (typeof AGENT_PROVIDERS)[number];
 export const AGENT_VERBOSITIES = ["concise", "normal", "detailed"] as const;
 
 /** agent_status.status: what an agent shows on the roster. */
-export const AGENT_STATUSES = ["idle", "working", "waiting", "error", "offline"] as const;
+export const AGENT_STATUSES = ["idle", "working", "waiting", "paused", "error", "offline"] as const;
 
 /** Who wrote something: activities.actor_type, project_chat_messages.author_type, task_events.author_type. */
 export const AUTHOR_TYPES = ["user", "agent", "system"] as const;
@@ -68,3 +73,35 @@ export const RISK_LEVELS = ["low", "medium", "high"] as const;
 
 /** action_proposals.reversibility. */
 export const REVERSIBILITIES = ["reversible", "partial", "irreversible"] as const;
+
+/** provider_connections.kind: an OpenAI-compatible endpoint, Anthropic, or a CLI program run in the workspace. */
+export const PROVIDER_CONNECTION_KINDS = ["openai_compatible", "anthropic", "cli"] as const;
+/** One of PROVIDER_CONNECTION_KINDS. */
+export type TProviderConnectionKind = (typeof PROVIDER_CONNECTION_KINDS)[number];
+
+/**
+ * agents.tools_enabled (each element): the tools an agent may use. Today every tool is an action it
+ * may propose; an action not listed here is refused with a reason, never shown as a card.
+ */
+export const AGENT_TOOLS = ["create_task", "schedule_job", "edit_doc", "send_message", "api_call", "file_write"] as const;
+/** One of AGENT_TOOLS. */
+export type TAgentTool = (typeof AGENT_TOOLS)[number];
+
+/** agent_provision_requests.action. */
+export const PROVISION_ACTIONS = ["create", "update", "delete"] as const;
+/** One of PROVISION_ACTIONS. */
+export type TProvisionAction = (typeof PROVISION_ACTIONS)[number];
+
+/** agent_provision_requests.status: queued -> applied | failed. */
+export const PROVISION_STATUSES = ["queued", "applied", "failed"] as const;
+
+/** budgets.period: a UTC calendar day or month. */
+export const BUDGET_PERIODS = ["day", "month"] as const;
+/** budgets.unit: tokens (input + output) or US dollars (from model_prices). */
+export const BUDGET_UNITS = ["tokens", "usd"] as const;
+
+/** provider_calls.outcome: pending while the call runs (its reservation counts toward budgets). */
+export const PROVIDER_CALL_OUTCOMES = ["pending", "ok", "error", "budget_exceeded"] as const;
+
+/** budget_alerts.level: the soft warning and the hard stop, each posted once per budget and period. */
+export const BUDGET_ALERT_LEVELS = ["soft", "hard"] as const;

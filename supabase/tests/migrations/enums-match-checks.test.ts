@@ -8,7 +8,7 @@ import { sqlPool } from "../../testing/stack-clients.ts";
  */
 const CHECKED_COLUMNS = {
   MEMBER_ROLES: ["project_members.role"],
-  AGENT_PROVIDERS: ["agents.provider"],
+  AGENT_PROVIDERS: ["agents.provider", "provider_calls.provider"],
   AGENT_VERBOSITIES: ["agents.verbosity"],
   AGENT_STATUSES: ["agent_status.status"],
   AUTHOR_TYPES: ["activities.actor_type", "project_chat_messages.author_type", "task_events.author_type"],
@@ -25,6 +25,14 @@ const CHECKED_COLUMNS = {
   ACTION_PROPOSAL_STATUSES: ["action_proposals.status"],
   RISK_LEVELS: ["action_proposals.risk", "agents.risk_tolerance"],
   REVERSIBILITIES: ["action_proposals.reversibility"],
+  PROVIDER_CONNECTION_KINDS: ["provider_connections.kind"],
+  AGENT_TOOLS: ["agents.tools_enabled"],
+  PROVISION_ACTIONS: ["agent_provision_requests.action"],
+  PROVISION_STATUSES: ["agent_provision_requests.status"],
+  BUDGET_PERIODS: ["budgets.period"],
+  BUDGET_UNITS: ["budgets.unit"],
+  PROVIDER_CALL_OUTCOMES: ["provider_calls.outcome"],
+  BUDGET_ALERT_LEVELS: ["budget_alerts.level"],
 } satisfies Partial<Record<keyof typeof schemas, string[]>>;
 
 /** Every enum shared exports, by name. */
@@ -32,8 +40,9 @@ const SHARED_ENUMS = Object.entries(schemas as Record<string, unknown>).filter(
   (entry): entry is [string, readonly string[]] => Array.isArray(entry[1]) && entry[1].every((value) => typeof value === "string"),
 );
 
-// `check (role in ('owner', 'viewer'))` reads back as `CHECK ((role = ANY (ARRAY['owner'::text, 'viewer'::text])))`.
-const ENUM_CHECK = /^CHECK \(\((\w+) = ANY \(ARRAY\[(.+)\]\)\)\)$/;
+// `check (role in ('owner', 'viewer'))` reads back as `CHECK ((role = ANY (ARRAY['owner'::text, 'viewer'::text])))`, and
+// an array column's `check (tools <@ array['a', 'b']::text[])` as `CHECK ((tools <@ ARRAY['a'::text, 'b'::text]))`.
+const ENUM_CHECK = /^CHECK \(\((\w+) (?:= ANY \(ARRAY\[(.+)\]\)|<@ ARRAY\[(.+)\])\)\)$/;
 const LITERAL = /'((?:[^']|'')*)'::text/g;
 
 /** The enum-style check constraints of the public schema: `table.column` → the values it allows. */
@@ -46,8 +55,9 @@ async function readEnumChecks(pool: ReturnType<typeof sqlPool>): Promise<Map<str
   const checks = new Map<string, string[]>();
   for (const { table_name, definition } of rows) {
     const match = ENUM_CHECK.exec(definition);
-    if (!match?.[1] || !match[2]) continue;
-    const values = [...match[2].matchAll(LITERAL)].map((literal) => (literal[1] ?? "").replaceAll("''", "'"));
+    const list = match?.[2] ?? match?.[3];
+    if (!match?.[1] || !list) continue;
+    const values = [...list.matchAll(LITERAL)].map((literal) => (literal[1] ?? "").replaceAll("''", "'"));
     checks.set(`${table_name}.${match[1]}`, values);
   }
   return checks;

@@ -54,12 +54,20 @@ describe("startStack", () => {
     const second = await start();
     expect(second.SUPABASE_ANON_KEY).toBe(first.SUPABASE_ANON_KEY);
     expect(second.SUPABASE_SERVICE_ROLE_KEY).toBe(first.SUPABASE_SERVICE_ROLE_KEY);
+    expect(second.PROVIDER_KEY_ENCRYPTION_KEY).toBe(first.PROVIDER_KEY_ENCRYPTION_KEY);
     expect(await count(second.DATABASE_URL, "select count(*) as n from supabase_migrations.schema_migrations")).toBe(migrations);
     expect(await count(second.DATABASE_URL, "select count(*) as n from public.projects")).toBe(projects);
     expect(await fs.readFile(path.join(dataDir, "marker"), "utf8")).toBe("kept");
 
     const written = await fs.readFile(envFile, "utf8");
-    for (const name of ["SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_JWT_SECRET", "DATABASE_URL"]) {
+    for (const name of [
+      "SUPABASE_URL",
+      "SUPABASE_ANON_KEY",
+      "SUPABASE_SERVICE_ROLE_KEY",
+      "SUPABASE_JWT_SECRET",
+      "DATABASE_URL",
+      "PROVIDER_KEY_ENCRYPTION_KEY",
+    ]) {
       expect(written).toMatch(new RegExp(`^${name}=.+$`, "m"));
     }
     await fs.rm(envFile, { force: true });

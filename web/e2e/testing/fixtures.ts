@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -97,6 +98,8 @@ export const test = base.extend<TFixtures, TWorkerFixtures>({
           OPENAI_BASE_URL: hangingProviderUrl,
           OPENAI_API_KEY: "e2e-hanging-provider",
           WORKSPACE_DIR: workspaceDir,
+          // Provider keys set through the dashboard are encrypted with this (a fresh one per worker).
+          PROVIDER_KEY_ENCRYPTION_KEY: crypto.randomBytes(32).toString("base64"),
         },
       });
       await use(executor);

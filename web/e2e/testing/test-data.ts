@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { AGENT_TOOLS } from "@mission-control/shared/schemas";
 import type { TAdminClient } from "./admin-client.ts";
 
 /** The seeded local operator (supabase/seed.sql). */
@@ -51,6 +52,9 @@ export async function createTestProject(
         display_name: a.display_name,
         role: a.role ?? "",
         system_prompt: `You are ${a.display_name}.`,
+        // The approval specs propose every kind of action at every risk level.
+        tools_enabled: [...AGENT_TOOLS],
+        risk_tolerance: "high",
       })),
     )
     .select("id, agent_key");

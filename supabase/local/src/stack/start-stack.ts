@@ -7,6 +7,7 @@ import { createJwtKeys, loadJwtSecret } from "../keys/jwt-keys.ts";
 import { applyBootstrap } from "../postgres/apply-bootstrap.ts";
 import { pushMigrations } from "../postgres/push-migrations.ts";
 import { startPostgres } from "../postgres/start-postgres.ts";
+import { loadProviderKeyEncryptionKey } from "./load-provider-key-encryption-key.ts";
 import { type TStackEnvFile, writeEnvFile } from "./write-env-file.ts";
 
 export interface TStartStackOptions {
@@ -53,6 +54,7 @@ export async function startStack(options: TStartStackOptions): Promise<TStackHan
   await fs.mkdir(options.dataDir, { recursive: true });
   const secret = await loadJwtSecret(options.dataDir);
   const keys = await createJwtKeys(secret);
+  const providerKeyEncryptionKey = await loadProviderKeyEncryptionKey(options.dataDir);
 
   // Check the gateway's port before Postgres starts, so a clash fails fast and leaves nothing running.
   await assertPortFree(options.host, options.port, "the Supabase gateway", "MC_STACK_PORT");
@@ -97,6 +99,7 @@ export async function startStack(options: TStartStackOptions): Promise<TStackHan
       SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,
       SUPABASE_JWT_SECRET: secret,
       DATABASE_URL: postgres.databaseUrl,
+      PROVIDER_KEY_ENCRYPTION_KEY: providerKeyEncryptionKey,
     };
     if (options.envFile !== undefined && options.envFile !== false) {
       await writeEnvFile(env, options.envFile);

@@ -9,6 +9,8 @@ export interface TStackEnvFile {
   SUPABASE_SERVICE_ROLE_KEY: string;
   SUPABASE_JWT_SECRET: string;
   DATABASE_URL: string;
+  /** The executor's key-encryption key for stored provider keys (generated once into the data folder). */
+  PROVIDER_KEY_ENCRYPTION_KEY: string;
 }
 
 /** Writes `.env.local` at the repository root (or `file`) with the stack's URLs and keys. */

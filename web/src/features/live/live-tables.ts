@@ -4,13 +4,17 @@ import {
   ZAgent,
   ZAgentStatus,
   ZBrainDoc,
+  ZBudget,
   ZChatDelivery,
   ZChatMessage,
   ZChatThread,
+  ZModelPrice,
   ZProject,
   ZProjectMember,
   ZProjectSetting,
   ZProposal,
+  ZProviderConnection,
+  ZProvisionRequest,
   ZTask,
   ZTaskEvent,
 } from "@mission-control/shared/rows";
@@ -108,6 +112,16 @@ const DESCRIPTORS = {
     keyOf: (row) => row.id,
     scope: PROJECT,
     catchUp: { kind: "pending-and-latest", pendingWhere: { status: "proposed" }, window: 300 },
+  }),
+  provider_connections: liveTable({ schema: ZProviderConnection, keyOf: (row) => row.id, scope: PROJECT, catchUp: WHOLE }),
+  budgets: liveTable({ schema: ZBudget, keyOf: (row) => row.id, scope: PROJECT, catchUp: WHOLE }),
+  model_prices: liveTable({ schema: ZModelPrice, keyOf: (row) => `${row.project_id}:${row.model}`, scope: PROJECT, catchUp: WHOLE }),
+  // Queued requests always (the Agents page lists them until applied), and the latest others (failures show their reason).
+  agent_provision_requests: liveTable({
+    schema: ZProvisionRequest,
+    keyOf: (row) => row.id,
+    scope: PROJECT,
+    catchUp: { kind: "pending-and-latest", pendingWhere: { status: "queued" }, window: 50 },
   }),
 } satisfies { [K in TRealtimeTable["table"]]?: unknown };
 

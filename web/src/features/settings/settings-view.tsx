@@ -6,7 +6,6 @@ import { createFallbackDeps } from "../actions/fallback-deps.ts";
 import { readSetting, type TLabsFeatures, ZLabsFeatures, ZTeamRoomSettings } from "../labs/labs-features.ts";
 import { useLiveStore, useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
-import shell from "../ui/page.module.css";
 import styles from "./settings-view.module.css";
 import { updateProjectSetting } from "./update-project-setting.ts";
 
@@ -19,7 +18,7 @@ const LABS: { key: keyof TLabsFeatures; title: string; description: string }[] =
   { key: "dms", title: "Direct messages", description: "Private conversations with one agent at a time, several side by side." },
 ];
 
-/** Settings → Labs (feature flags) and the Team Room posting limit. Viewers see them read-only. */
+/** Settings → General: Labs (feature flags) and the Team Room posting limit. Viewers see them read-only. */
 export function SettingsView() {
   const { project, client, canWrite } = useProject();
   const store = useLiveStoreApi();
@@ -57,9 +56,7 @@ export function SettingsView() {
   };
 
   return (
-    <section className={shell.page}>
-      <h1 className={shell.pageTitle}>Settings</h1>
-      {!canWrite ? <p className="muted">You are a viewer in this project: settings are read-only.</p> : null}
+    <>
       <div className={styles.group} id="labs">
         <h2 className={styles.groupTitle}>Labs</h2>
         <p className="muted">Features still taking shape. Turning one off hides it; nothing is deleted.</p>
@@ -103,6 +100,6 @@ export function SettingsView() {
       <div aria-live="polite" className={styles.status}>
         {error ? <p className={styles.error}>{error}</p> : saved ? <p className="muted">{saved}</p> : null}
       </div>
-    </section>
+    </>
   );
 }

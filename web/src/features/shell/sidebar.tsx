@@ -17,6 +17,7 @@ export const SECTIONS = [
   { path: "agents", label: "Agents" },
   { path: "knowledge", label: "Knowledge" },
   { path: "schedule", label: "Schedule" },
+  { path: "usage", label: "Usage" },
   { path: "settings", label: "Settings" },
 ] as const;
 

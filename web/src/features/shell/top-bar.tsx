@@ -25,7 +25,7 @@ export function TopBar({ slug }: { slug: string }) {
       <div className={styles.topRight}>
         <ConnectionBadge />
         <span className={styles.user} title={role ? `Your role: ${role}` : undefined}>
-          {session.user.email}
+          <span className={styles.userEmail}>{session.user.email}</span>
           {role ? <span className={styles.role}>{role}</span> : null}
         </span>
         <button type="button" className="button small" onClick={signOut}>

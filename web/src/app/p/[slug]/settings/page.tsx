@@ -1,6 +1,6 @@
 import { SettingsView } from "@/features/settings/settings-view.tsx";
 
-/** Settings: labs features and the Team Room posting limit. */
+/** Settings → General: labs features and the Team Room posting limit. */
 export default function SettingsPage() {
   return <SettingsView />;
 }

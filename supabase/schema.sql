@@ -1459,6 +1459,7 @@ declare
   v_items jsonb;
   v_plans jsonb;
   v_answers jsonb;
+  v_uncontended boolean;
 begin
   select coalesce(array_agg(c.id), '{}') into v_ids
   from public.claim_chat_deliveries(p_executor_id, p_limit, p_message_id) c;
@@ -1478,6 +1479,21 @@ begin
   if jsonb_array_length(v_plans) = 0 then
     return v_items;
   end if;
+  -- Only when no other executor holds one of these budgets right now: a claim must not queue behind
+  -- another executor's transaction. Otherwise the deliveries go without a reservation and the
+  -- executor reserves them itself, in a short reserve_provider_calls call of its own.
+  select count(*) = count(l.id) into v_uncontended
+  from public.budgets b
+  left join lateral (
+    select k.id from public.budgets k where k.id = b.id for update skip locked
+  ) l on true
+  where exists (
+    select 1 from jsonb_array_elements(v_plans) c
+    where b.project_id = (c ->> 'project_id')::uuid and (b.agent_id is null or b.agent_id = (c ->> 'agent_id')::uuid)
+  );
+  if not v_uncontended then
+    return v_items;
+  end if;
   v_answers := public.reserve_provider_calls(v_plans);
   return (
     select jsonb_agg(
@@ -1494,7 +1510,7 @@ begin
   );
 end;
 $function$;
-comment on function public.claim_chat_delivery_batch(text,integer,uuid,integer) is 'Executor only: claim_chat_deliveries plus each claimed delivery''s load_chat_delivery_context, as a JSON array of {delivery, context}, in one transaction. A delivery a budget covers (context.budgets_apply, agent enabled) has its provider call reserved in the same transaction (plan_claimed_provider_call, reserve_provider_calls): context.reservation = {ok, call_id, outcome, reason, budget_id}; ok false means the call would pass a hard limit and must not be made.';
+comment on function public.claim_chat_delivery_batch(text,integer,uuid,integer) is 'Executor only: claim_chat_deliveries plus each claimed delivery''s load_chat_delivery_context, as a JSON array of {delivery, context}, in one transaction. A delivery a budget covers (context.budgets_apply, agent enabled) has its provider call reserved in the same transaction (plan_claimed_provider_call, reserve_provider_calls) unless another transaction holds one of those budgets (then the executor reserves it itself): context.reservation = {ok, call_id, outcome, reason, budget_id}; ok false means the call would pass a hard limit and must not be made.';
 grant execute on function public.claim_chat_delivery_batch(text,integer,uuid,integer) to service_role;
 
 CREATE OR REPLACE FUNCTION public.claim_queued_provision_requests(p_limit integer DEFAULT 50)

@@ -339,6 +339,35 @@ describe("the delivery pipeline with usage and budgets", () => {
     expect(await spend(projectId)).toBe(4000);
   });
 
+  it("does not wait at the claim behind another executor holding the budget: it leaves the reservation to the executor", async () => {
+    const { projectId, agentId } = await budgetProject("busy");
+    const budgetId = await addBudget(projectId, { agent_id: agentId, hard_limit: 1_000_000 });
+    const thread = await sql.query<{ id: string }>(
+      "insert into public.project_chat_threads (project_id, kind, thread_key, agent_key, title) values ($1, 'dm', 'DM:busy', 'busy', 'DM') returning id",
+      [projectId],
+    );
+    const message = await sql.query<{ id: string }>(
+      "insert into public.project_chat_messages (project_id, thread_id, author_type, target_agent_keys, content) values ($1, $2, 'user', '{busy}', 'hi') returning id",
+      [projectId, thread.rows[0]?.id],
+    );
+    await sql.query("insert into public.chat_delivery_queue (project_id, message_id, agent_key) values ($1, $2, 'busy')", [
+      projectId,
+      message.rows[0]?.id,
+    ]);
+    const holder = await sql.connect();
+    try {
+      await holder.query("begin");
+      await holder.query("select id from public.budgets where id = $1 for update", [budgetId]);
+      const [claimed] = await claimDeliveries(sql, "exec-busy", message.rows[0]?.id ?? "");
+      expect(claimed?.context.budgets_apply).toBe(true);
+      expect(claimed?.context.reservation).toBeUndefined();
+    } finally {
+      await holder.query("rollback");
+      holder.release();
+    }
+    expect(await spend(projectId)).toBe(0);
+  });
+
   it("stops counting a reservation still pending after two hours: its executor died", async () => {
     const { projectId, agentId } = await budgetProject();
     const stale = call(projectId, agentId, { reserved_tokens: 700 });

@@ -1,51 +1,20 @@
-import type { RealtimeChannel } from "@supabase/supabase-js";
 import type { Logger } from "pino";
 import type { TDb } from "../db/executor-client.ts";
-
-/** A live subscription that wakes the approval worker when a proposal is approved. */
-export type TApprovalWakeups = {
-  /** Resolves once the channel is subscribed (or after `timeoutMs`, with false: polling still works). */
-  ready: Promise<boolean>;
-  close(): Promise<void>;
-};
+import { subscribeTableWakeups, type TTableWakeups } from "../worker/subscribe-table-wakeups.ts";
 
 /**
- * Subscribes as the service role to UPDATEs of action_proposals that make a row `approved`, and
- * rings the worker within milliseconds. Realtime is a hint: polling still finds every approval,
- * and every (re)subscription rings once to catch up.
+ * Wakes the approval worker on UPDATEs of action_proposals that make a row `approved` (realtime is a
+ * hint: polling still finds every approval).
  */
 export function subscribeApprovalWakeups(
   db: TDb,
   handlers: { wake: () => void; log: Logger; channelName: string; timeoutMs?: number },
-): TApprovalWakeups {
-  let closing = false;
-  let settle: (ok: boolean) => void = () => {};
-  const ready = new Promise<boolean>((resolve) => {
-    settle = resolve;
+): TTableWakeups {
+  return subscribeTableWakeups(db, {
+    ...handlers,
+    table: "action_proposals",
+    event: "UPDATE",
+    filter: "status=eq.approved",
+    what: "approval",
   });
-  const timer = setTimeout(() => settle(false), handlers.timeoutMs ?? 5_000);
-  const channel: RealtimeChannel = db
-    .channel(handlers.channelName)
-    .on("postgres_changes", { event: "UPDATE", schema: "public", table: "action_proposals", filter: "status=eq.approved" }, () =>
-      handlers.wake(),
-    )
-    .subscribe((status, err) => {
-      if (status === "SUBSCRIBED") {
-        clearTimeout(timer);
-        settle(true);
-        handlers.log.debug({ channel: handlers.channelName }, "approval wake-ups subscribed");
-        handlers.wake();
-      } else if (!closing) {
-        handlers.log.warn({ status, err }, "approval wake-ups interrupted; polling continues and the channel rejoins");
-      }
-    });
-  return {
-    ready,
-    async close() {
-      closing = true;
-      clearTimeout(timer);
-      settle(false);
-      await db.removeChannel(channel);
-    },
-  };
 }

@@ -138,16 +138,15 @@ describe("agent profiles", () => {
   it("streams a CLI agent's output into its status while it runs, and answers with what it printed", async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), "mc-cli-agent-"));
     const script = path.join(dir, "agent.mjs");
-    // Prints a line, then waits until the executor showed it, so the status line can be seen.
+    const go = path.join(dir, "go");
+    // Prints a line, then waits until the test saw it in the agent's status (and wrote the go file).
     await fs.writeFile(
       script,
-      `process.stdin.resume();
+      `import fs from "node:fs";
+process.stdin.resume();
 process.stdin.on("end", async () => {
-  const pause = () => new Promise((resolve) => setTimeout(resolve, 700));
   process.stdout.write("Reading the repository\\n");
-  await pause();
-  process.stdout.write("Writing the answer\\n");
-  await pause();
+  while (!fs.existsSync(${JSON.stringify(go)})) await new Promise((resolve) => setTimeout(resolve, 20));
   process.stdout.write("Done: the CLI agent answered.\\n");
 });
 `,
@@ -178,6 +177,7 @@ process.stdin.on("end", async () => {
       "the CLI agent's output in its status",
       async () => (await statusOf())?.current_action === "Local CLI: Reading the repository",
     );
+    await fs.writeFile(go, "");
     await waitForDelivery(project.db, message.id, "processed");
     const [reply] = await repliesTo(project.db, message.id);
     expect(reply?.content).toContain("Done: the CLI agent answered.");

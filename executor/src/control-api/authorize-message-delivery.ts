@@ -1,6 +1,7 @@
 import { AppError } from "@mission-control/shared/errors";
 import type { TDb } from "../db/executor-client.ts";
 import { readDbError } from "../db/read-db-error.ts";
+import { requireProjectRole } from "./require-project-role.ts";
 
 /**
  * Checks that `userId` may have message `messageId` delivered now: an owner or operator of the
@@ -14,16 +15,12 @@ export async function authorizeMessageDelivery(db: TDb, options: { userId: strin
     message: `Message ${options.messageId} was not found in any of your projects: send it first with send_chat_message`,
   });
   if (!message.data) throw notFound;
-  const member = await db
-    .from("project_members")
-    .select("role")
-    .eq("project_id", message.data.project_id)
-    .eq("user_id", options.userId)
-    .maybeSingle();
-  if (member.error) throw readDbError(member.error, "Could not check your membership", "database_unreachable");
-  if (!member.data) throw notFound;
-  if (member.data.role !== "owner" && member.data.role !== "operator") {
-    throw new AppError("forbidden", { message: "Viewers cannot deliver messages: ask an owner for the operator role" });
-  }
+  await requireProjectRole(db, {
+    userId: options.userId,
+    projectId: message.data.project_id,
+    roles: ["owner", "operator"],
+    notFound,
+    forbiddenMessage: "Viewers cannot deliver messages: ask an owner for the operator role",
+  });
   return { projectId: message.data.project_id };
 }

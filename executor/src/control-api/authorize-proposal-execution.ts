@@ -1,6 +1,7 @@
 import { AppError } from "@mission-control/shared/errors";
 import type { TDb } from "../db/executor-client.ts";
 import { readDbError } from "../db/read-db-error.ts";
+import { requireProjectRole } from "./require-project-role.ts";
 
 /**
  * Checks that `userId` may ask for proposal `proposalId` to run now: an owner or operator of its
@@ -17,16 +18,12 @@ export async function authorizeProposalExecution(
     message: `Proposal ${options.proposalId} was not found in any of your projects: reload the approvals inbox`,
   });
   if (!proposal.data) throw notFound;
-  const member = await db
-    .from("project_members")
-    .select("role")
-    .eq("project_id", proposal.data.project_id)
-    .eq("user_id", options.userId)
-    .maybeSingle();
-  if (member.error) throw readDbError(member.error, "Could not check your membership", "database_unreachable");
-  if (!member.data) throw notFound;
-  if (member.data.role !== "owner" && member.data.role !== "operator") {
-    throw new AppError("forbidden", { message: "Viewers cannot run approved actions: ask an owner for the operator role" });
-  }
+  await requireProjectRole(db, {
+    userId: options.userId,
+    projectId: proposal.data.project_id,
+    roles: ["owner", "operator"],
+    notFound,
+    forbiddenMessage: "Viewers cannot run approved actions: ask an owner for the operator role",
+  });
   return { projectId: proposal.data.project_id, status: proposal.data.status };
 }

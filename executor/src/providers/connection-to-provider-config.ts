@@ -1,5 +1,5 @@
 import { AppError } from "@mission-control/shared/errors";
-import { PROVIDER_CONNECTION_KINDS } from "@mission-control/shared/schemas";
+import { ZProviderConnection } from "@mission-control/shared/rows";
 import { z } from "zod";
 import { decryptProviderKey } from "../keys/decrypt-provider-key.ts";
 import type { TKeks } from "../keys/provider-keks.ts";
@@ -11,14 +11,15 @@ import { type TProviderConfig, ZProviderConfig } from "./provider-types.ts";
  * of its key from provider_connection_secrets (null when no key is stored). Decode
  * `load_chat_delivery_context`'s `connections` and the Control API's reads with it.
  */
-export const ZConnectionWithSecret = z.object({
-  id: z.string(),
-  name: z.string(),
-  kind: z.enum(PROVIDER_CONNECTION_KINDS),
-  base_url: z.string().nullable(),
-  keyless: z.boolean(),
-  default_model: z.string().nullable(),
-  cli_command: z.string().nullable(),
+export const ZConnectionWithSecret = ZProviderConnection.pick({
+  id: true,
+  name: true,
+  kind: true,
+  base_url: true,
+  keyless: true,
+  default_model: true,
+  cli_command: true,
+}).extend({
   cli_timeout_seconds: z.number().int().positive(),
   ciphertext: z.string().nullable().default(null),
 });

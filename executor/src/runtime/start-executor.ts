@@ -70,11 +70,13 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
   const startedAt = new Date();
   const executorId = env.EXECUTOR_ID;
   const db = createExecutorClient(env.SUPABASE_URL, env.SUPABASE_SERVICE_ROLE_KEY, { requestTimeoutMs: env.DB_REQUEST_TIMEOUT_MS });
+  // Decoded once: the runtime decrypts connection keys with them, the Control API encrypts new ones.
+  const keks = readProviderKeks(env);
   const runtime =
     overrides.runtime ??
     createAgentRuntime({
       providers: overrides.providers ?? buildProviderSettings(env),
-      keks: readProviderKeks(env),
+      keks,
       workspaceDir: env.WORKSPACE_DIR,
       log,
     });
@@ -158,7 +160,7 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     claimMessage: (messageId) => worker.claimMessage(messageId),
     claimProposal: (proposalId) => approvals.claimProposal(proposalId),
     applyProvision: (requestId) => applyProvisionRequest({ db, executorId, log }, requestId),
-    keks: readProviderKeks(env),
+    keks,
     workspaceDir: env.WORKSPACE_DIR,
     serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY,
   });

@@ -41,6 +41,25 @@ async function addBudget(projectId: string, fields: Record<string, unknown>): Pr
   return rows[0]?.id ?? "";
 }
 
+/** Queues a DM to `agentKey` as the superuser (one thread per agent, made on first use); returns the message id. */
+async function queueDm(projectId: string, agentKey: string, content: string): Promise<string> {
+  const thread = await sql.query<{ id: string }>(
+    `insert into public.project_chat_threads (project_id, kind, thread_key, agent_key, title) values ($1, 'dm', 'DM:' || $2, $2, 'DM')
+     on conflict (project_id, thread_key) do update set title = excluded.title returning id`,
+    [projectId, agentKey],
+  );
+  const message = await sql.query<{ id: string }>(
+    "insert into public.project_chat_messages (project_id, thread_id, author_type, target_agent_keys, content) values ($1, $2, 'user', array[$3], $4) returning id",
+    [projectId, thread.rows[0]?.id, agentKey, content],
+  );
+  await sql.query("insert into public.chat_delivery_queue (project_id, message_id, agent_key) values ($1, $2, $3)", [
+    projectId,
+    message.rows[0]?.id,
+    agentKey,
+  ]);
+  return message.rows[0]?.id ?? "";
+}
+
 function call(projectId: string, agentId: string | null, fields: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id: crypto.randomUUID(),
@@ -312,23 +331,8 @@ describe("the delivery pipeline with usage and budgets", () => {
     const { projectId, agentId } = await budgetProject("capped");
     await sql.query("update public.agents set max_context_tokens = 4000 where id = $1", [agentId]);
     await addBudget(projectId, { agent_id: agentId, hard_limit: 5_000 });
-    const thread = await sql.query<{ id: string }>(
-      "insert into public.project_chat_threads (project_id, kind, thread_key, agent_key, title) values ($1, 'dm', 'DM:capped', 'capped', 'DM') returning id",
-      [projectId],
-    );
-    const queue = async (content: string) => {
-      const message = await sql.query<{ id: string }>(
-        "insert into public.project_chat_messages (project_id, thread_id, author_type, target_agent_keys, content) values ($1, $2, 'user', '{capped}', $3) returning id",
-        [projectId, thread.rows[0]?.id, content],
-      );
-      await sql.query("insert into public.chat_delivery_queue (project_id, message_id, agent_key) values ($1, $2, 'capped')", [
-        projectId,
-        message.rows[0]?.id,
-      ]);
-      return message.rows[0]?.id ?? "";
-    };
-    const first = await queue("first");
-    const second = await queue("second");
+    const first = await queueDm(projectId, "capped", "first");
+    const second = await queueDm(projectId, "capped", "second");
     const [one] = await claimDeliveries(sql, "exec-capped", first);
     const [two] = await claimDeliveries(sql, "exec-capped", second);
     expect(one?.context.reservation).toMatchObject({ ok: true, outcome: "pending" });
@@ -342,23 +346,12 @@ describe("the delivery pipeline with usage and budgets", () => {
   it("does not wait at the claim behind another executor holding the budget: it leaves the reservation to the executor", async () => {
     const { projectId, agentId } = await budgetProject("busy");
     const budgetId = await addBudget(projectId, { agent_id: agentId, hard_limit: 1_000_000 });
-    const thread = await sql.query<{ id: string }>(
-      "insert into public.project_chat_threads (project_id, kind, thread_key, agent_key, title) values ($1, 'dm', 'DM:busy', 'busy', 'DM') returning id",
-      [projectId],
-    );
-    const message = await sql.query<{ id: string }>(
-      "insert into public.project_chat_messages (project_id, thread_id, author_type, target_agent_keys, content) values ($1, $2, 'user', '{busy}', 'hi') returning id",
-      [projectId, thread.rows[0]?.id],
-    );
-    await sql.query("insert into public.chat_delivery_queue (project_id, message_id, agent_key) values ($1, $2, 'busy')", [
-      projectId,
-      message.rows[0]?.id,
-    ]);
+    const messageId = await queueDm(projectId, "busy", "hi");
     const holder = await sql.connect();
     try {
       await holder.query("begin");
       await holder.query("select id from public.budgets where id = $1 for update", [budgetId]);
-      const [claimed] = await claimDeliveries(sql, "exec-busy", message.rows[0]?.id ?? "");
+      const [claimed] = await claimDeliveries(sql, "exec-busy", messageId);
       expect(claimed?.context.budgets_apply).toBe(true);
       expect(claimed?.context.reservation).toBeUndefined();
     } finally {

@@ -10,6 +10,7 @@ const BENCHMARKS = [
   "delivery-pickup.ts",
   "delivery-roundtrip.ts",
   "approval-roundtrip.ts",
+  "run-pickup.ts",
 ];
 
 /** `pnpm bench`: runs every benchmark in its own process, one after the other, and prints their numbers. */

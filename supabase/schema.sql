@@ -44,8 +44,9 @@ create table public.action_proposals (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   seq bigint default nextval('public.live_seq'::regclass) not null,
+  run_id uuid,
   constraint action_proposals_pkey PRIMARY KEY (id),
-  constraint action_proposals_action_type_check CHECK ((action_type = ANY (ARRAY['create_task'::text, 'schedule_job'::text, 'edit_doc'::text, 'send_message'::text, 'api_call'::text, 'file_write'::text]))),
+  constraint action_proposals_action_type_check CHECK ((action_type = ANY (ARRAY['create_task'::text, 'schedule_job'::text, 'edit_doc'::text, 'send_message'::text, 'api_call'::text, 'file_write'::text, 'apply_changeset'::text]))),
   constraint action_proposals_approval_is_bound CHECK (((status <> ALL (ARRAY['approved'::text, 'executing'::text, 'executed'::text])) OR ((approved_params_hash IS NOT NULL) AND (resolved_at IS NOT NULL)))),
   constraint action_proposals_blast_radius_check CHECK ((length(blast_radius) <= 2000)),
   constraint action_proposals_execution_is_claimed CHECK (((status <> ALL (ARRAY['executing'::text, 'executed'::text])) OR ((claimed_by IS NOT NULL) AND (execution_started_at IS NOT NULL)))),
@@ -62,23 +63,28 @@ create table public.action_proposals (
   constraint action_proposals_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE,
   constraint action_proposals_resolved_by_fkey FOREIGN KEY (resolved_by) REFERENCES auth.users(id) ON DELETE SET NULL,
   constraint action_proposals_revision_of_fkey FOREIGN KEY (revision_of) REFERENCES public.action_proposals(id) ON DELETE SET NULL,
+  constraint action_proposals_run_id_fkey FOREIGN KEY (run_id) REFERENCES public.ai_runs(id) ON DELETE SET NULL,
   constraint action_proposals_task_id_project_id_fkey FOREIGN KEY (task_id, project_id) REFERENCES public.tasks(id, project_id) ON DELETE SET NULL (task_id),
   constraint action_proposals_thread_id_fkey FOREIGN KEY (thread_id) REFERENCES public.project_chat_threads(id) ON DELETE SET NULL
 );
-comment on table public.action_proposals is 'Actions agents propose (create_task, schedule_job, edit_doc, send_message, api_call, file_write) with params (validated per type by ZActionProposalParams in shared) and params_hash = action_params_hash(params), risk, blast radius, reversibility, rollback plan and expiry. State machine (enforced by trigger): proposed -> approved | rejected | expired -> executing -> executed | failed. An approval is bound to approved_params_hash; the executor runs only when params still hash to it. Appears as a card in its task thread (task_events approval_request) or chat thread (an action_proposal message), linked by id.';
+comment on table public.action_proposals is 'Actions agents propose (create_task, schedule_job, edit_doc, send_message, api_call, file_write, apply_changeset) with params (validated per type by ZActionProposalParams in shared) and params_hash = action_params_hash(params), risk, blast radius, reversibility, rollback plan and expiry. State machine (enforced by trigger): proposed -> approved | rejected | expired -> executing -> executed | failed. An approval is bound to approved_params_hash; the executor runs only when params still hash to it. Appears as a card in its task thread (task_events approval_request) or chat thread (an action_proposal message), linked by id. run_id links the proposals a run made.';
 comment on column public.action_proposals.approved_params_hash is 'The params hash the approver saw (after an edit, the edited params): the executor refuses to run when params no longer hash to it.';
 comment on column public.action_proposals.seq is 'Live sequence (public.live_seq), renewed on every write.';
+comment on column public.action_proposals.run_id is 'The run that proposed the action (null for proposals from chat replies): its outcome moves the run and its changeset on, instead of waking the agent with a chat message.';
 alter table public.action_proposals enable row level security;
 CREATE INDEX action_proposals_approved_idx ON public.action_proposals USING btree (resolved_at) WHERE (status = 'approved'::text);
 CREATE INDEX action_proposals_executing_idx ON public.action_proposals USING btree (execution_started_at) WHERE (status = 'executing'::text);
 CREATE INDEX action_proposals_expiring_idx ON public.action_proposals USING btree (expires_at) WHERE (status = 'proposed'::text);
 CREATE INDEX action_proposals_project_seq_idx ON public.action_proposals USING btree (project_id, seq DESC);
 CREATE INDEX action_proposals_project_status_idx ON public.action_proposals USING btree (project_id, status, created_at);
+CREATE INDEX action_proposals_run_idx ON public.action_proposals USING btree (run_id, status) WHERE (run_id IS NOT NULL);
 CREATE INDEX action_proposals_task_idx ON public.action_proposals USING btree (task_id) WHERE (task_id IS NOT NULL);
 CREATE TRIGGER action_proposals_announce AFTER INSERT ON public.action_proposals FOR EACH ROW EXECUTE FUNCTION public.announce_action_proposal();
 CREATE TRIGGER action_proposals_check_agent_profile BEFORE INSERT ON public.action_proposals FOR EACH ROW EXECUTE FUNCTION public.check_proposal_within_agent_profile();
 CREATE TRIGGER action_proposals_check_insert BEFORE INSERT ON public.action_proposals FOR EACH ROW EXECUTE FUNCTION public.check_action_proposal_insert();
+CREATE TRIGGER action_proposals_check_run BEFORE INSERT ON public.action_proposals FOR EACH ROW EXECUTE FUNCTION public.check_action_proposal_run();
 CREATE TRIGGER action_proposals_check_update BEFORE UPDATE ON public.action_proposals FOR EACH ROW EXECUTE FUNCTION public.check_action_proposal_update();
+CREATE TRIGGER action_proposals_follow_run AFTER UPDATE ON public.action_proposals FOR EACH ROW WHEN (((old.status IS DISTINCT FROM new.status) AND (new.run_id IS NOT NULL))) EXECUTE FUNCTION public.follow_run_proposal();
 CREATE TRIGGER action_proposals_record_outcome AFTER UPDATE ON public.action_proposals FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION public.record_action_proposal_outcome();
 CREATE TRIGGER action_proposals_stamp_live_row BEFORE INSERT OR UPDATE ON public.action_proposals FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
 CREATE TRIGGER action_proposals_touch_updated_at BEFORE UPDATE ON public.action_proposals FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
@@ -207,7 +213,7 @@ create table public.agents (
   max_context_tokens integer,
   max_output_tokens integer,
   temperature numeric(3,2) default NULL::numeric,
-  tools_enabled text[] default '{}'::text[] not null,
+  tools_enabled text[] default '{read_file,list_files,search_text,read_task,list_tasks}'::text[] not null,
   risk_tolerance text default 'low'::text not null,
   verbosity text,
   heartbeat jsonb default '{"enabled": false, "interval_minutes": 30}'::jsonb not null,
@@ -233,14 +239,14 @@ create table public.agents (
   constraint agents_role_check CHECK ((length(role) <= 200)),
   constraint agents_system_prompt_check CHECK ((length(system_prompt) <= 20000)),
   constraint agents_temperature_check CHECK (((temperature >= (0)::numeric) AND (temperature <= (2)::numeric))),
-  constraint agents_tools_enabled_check CHECK ((tools_enabled <@ ARRAY['create_task'::text, 'schedule_job'::text, 'edit_doc'::text, 'send_message'::text, 'api_call'::text, 'file_write'::text])),
+  constraint agents_tools_enabled_check CHECK ((tools_enabled <@ ARRAY['read_file'::text, 'list_files'::text, 'search_text'::text, 'read_task'::text, 'list_tasks'::text, 'create_task'::text, 'schedule_job'::text, 'edit_doc'::text, 'send_message'::text, 'api_call'::text, 'file_write'::text, 'apply_changeset'::text, 'hand_off'::text])),
   constraint agents_verbosity_check CHECK ((verbosity = ANY (ARRAY['concise'::text, 'normal'::text, 'detailed'::text]))),
   constraint agents_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE,
   constraint agents_provider_connection_id_fkey FOREIGN KEY (provider_connection_id, project_id) REFERENCES public.provider_connections(id, project_id)
 );
 comment on table public.agents is 'An AI agent of a project and its profile: role, system prompt, tools, risk tolerance, capabilities, and model settings (provider or provider connection, model, temperature, context and output budget, verbosity; null = inherit the project''s agent_defaults, then the built-in model). Changed through agent_provision_requests, applied by the executor.';
 comment on column public.agents.provider is 'builtin, openai_compatible / anthropic (the executor''s environment connection), connection (provider_connection_id), or null to inherit the project default.';
-comment on column public.agents.tools_enabled is 'The tools (today: action types) the agent may use; a proposal for any other action is refused (action_proposals trigger).';
+comment on column public.agents.tools_enabled is 'The tools the agent may use: read-only tools (read_file, list_files, search_text, read_task, list_tasks) run in the workspace without approval; hand_off passes a run''s work to another agent; every other tool is an action it may propose (apply_changeset through an implement run''s changeset), and a proposal for any other action is refused (action_proposals trigger). New agents get the read-only tools by default.';
 comment on column public.agents.provider_connection_id is 'The provider connection the agent runs on; set exactly when provider = ''connection''. A connection still used by an agent cannot be deleted (23503).';
 comment on column public.agents.capabilities is 'Free tags such as sql, react or research (at most 20), used to route work to the agent that fits.';
 alter table public.agents enable row level security;
@@ -263,6 +269,142 @@ create policy "Owners can remove agents from their project" on public.agents
   as permissive for delete to authenticated
   using (( SELECT public.has_project_role(agents.project_id, ARRAY['owner'::text]) AS has_project_role));
 grant all on table public.agents to authenticated, service_role;
+
+create table public.ai_run_events (
+  id uuid default extensions.gen_random_uuid() not null,
+  project_id uuid not null,
+  run_id uuid not null,
+  kind text not null,
+  agent_key text,
+  summary text not null,
+  data jsonb default '{}'::jsonb not null,
+  created_at timestamp with time zone default now() not null,
+  seq bigint default nextval('public.live_seq'::regclass) not null,
+  constraint ai_run_events_pkey PRIMARY KEY (id),
+  constraint ai_run_events_agent_key_check CHECK ((agent_key ~ '^[a-z][a-z0-9_-]{0,31}$'::text)),
+  constraint ai_run_events_data_check CHECK ((jsonb_typeof(data) = 'object'::text)),
+  constraint ai_run_events_kind_check CHECK ((kind = ANY (ARRAY['status'::text, 'message'::text, 'read_file'::text, 'tool_call'::text, 'propose_changeset'::text, 'test_start'::text, 'test_result'::text, 'needs_approval'::text, 'handoff'::text, 'error'::text]))),
+  constraint ai_run_events_summary_check CHECK (((length(btrim(summary)) >= 1) AND (length(summary) <= 500))),
+  constraint ai_run_events_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE,
+  constraint ai_run_events_run_id_project_id_fkey FOREIGN KEY (run_id, project_id) REFERENCES public.ai_runs(id, project_id) ON DELETE CASCADE
+);
+comment on table public.ai_run_events is 'A run''s live timeline, append-only for every role: a short human sentence (summary) and structured data per kind. status {from, to}, message {text}, read_file {path, bytes, lines}, tool_call {tool, arguments, ok, result_preview, proposal_id?}, propose_changeset {changeset_id, proposal_id, files, additions, deletions}, test_start {command}, test_result {command, exit_code, passed, duration_ms, timed_out, output_tail}, needs_approval {proposal_id}, handoff {from, to, note}, error {message}. Status events are written by trigger; the executor appends the rest through its RPCs.';
+comment on column public.ai_run_events.agent_key is 'The agent the event is about (the run''s agent, or another participant after a hand-off); null for the system.';
+comment on column public.ai_run_events.seq is 'Live sequence (public.live_seq), taken on insert.';
+alter table public.ai_run_events enable row level security;
+CREATE INDEX ai_run_events_project_seq_idx ON public.ai_run_events USING btree (project_id, seq DESC);
+CREATE INDEX ai_run_events_run_idx ON public.ai_run_events USING btree (run_id, created_at, seq);
+CREATE TRIGGER ai_run_events_refuse_truncate BEFORE TRUNCATE ON public.ai_run_events FOR EACH STATEMENT EXECUTE FUNCTION public.refuse_append_only_change();
+CREATE TRIGGER ai_run_events_refuse_update_delete BEFORE DELETE OR UPDATE ON public.ai_run_events FOR EACH ROW EXECUTE FUNCTION public.refuse_append_only_change();
+CREATE TRIGGER ai_run_events_stamp_live_row BEFORE INSERT ON public.ai_run_events FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+create policy "Members can read their project's run timelines" on public.ai_run_events
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(ai_run_events.project_id) AS has_project_role));
+grant all on table public.ai_run_events to service_role;
+grant select, references, trigger, maintain on table public.ai_run_events to authenticated;
+
+create table public.ai_runs (
+  id uuid default extensions.gen_random_uuid() not null,
+  project_id uuid not null,
+  agent_id uuid,
+  agent_key text not null,
+  mode text not null,
+  status text default 'queued'::text not null,
+  origin text not null,
+  goal text not null,
+  constraints text default ''::text not null,
+  task_id uuid,
+  thread_id uuid,
+  parent_run_id uuid,
+  iteration integer default 1 not null,
+  participants text[] default '{}'::text[] not null,
+  settings jsonb default '{}'::jsonb not null,
+  step_count integer default 0 not null,
+  max_steps integer default 12 not null,
+  current_step text default ''::text not null,
+  input_tokens bigint default 0 not null,
+  output_tokens bigint default 0 not null,
+  cost_usd numeric(14,6),
+  requested_by uuid default auth.uid(),
+  claimed_by text,
+  attempts integer default 0 not null,
+  cancel_requested_at timestamp with time zone,
+  result_summary text,
+  error text,
+  created_at timestamp with time zone default now() not null,
+  started_at timestamp with time zone,
+  finished_at timestamp with time zone,
+  updated_at timestamp with time zone default now() not null,
+  seq bigint default nextval('public.live_seq'::regclass) not null,
+  lease_expires_at timestamp with time zone,
+  heartbeat_at timestamp with time zone,
+  cancelled_by uuid,
+  source_message_id uuid,
+  source_task_event_id uuid,
+  constraint ai_runs_pkey PRIMARY KEY (id),
+  constraint ai_runs_id_project_id_key UNIQUE (id, project_id),
+  constraint ai_runs_agent_key_check CHECK ((agent_key ~ '^[a-z][a-z0-9_-]{0,31}$'::text)),
+  constraint ai_runs_attempts_check CHECK ((attempts >= 0)),
+  constraint ai_runs_cancel_is_stamped CHECK (((status <> 'cancelled'::text) OR (cancel_requested_at IS NOT NULL))),
+  constraint ai_runs_claimed_by_check CHECK (((length(claimed_by) >= 1) AND (length(claimed_by) <= 200))),
+  constraint ai_runs_constraints_check CHECK ((length(constraints) <= 20000)),
+  constraint ai_runs_cost_usd_check CHECK ((cost_usd >= (0)::numeric)),
+  constraint ai_runs_current_step_check CHECK ((length(current_step) <= 300)),
+  constraint ai_runs_error_check CHECK ((length(error) <= 5000)),
+  constraint ai_runs_failure_has_reason CHECK (((status <> 'failed'::text) OR (error IS NOT NULL))),
+  constraint ai_runs_final_is_stamped CHECK (((status = ANY (ARRAY['completed'::text, 'failed'::text, 'cancelled'::text])) = (finished_at IS NOT NULL))),
+  constraint ai_runs_goal_check CHECK (((length(btrim(goal)) >= 1) AND (length(btrim(goal)) <= 20000))),
+  constraint ai_runs_input_tokens_check CHECK ((input_tokens >= 0)),
+  constraint ai_runs_iteration_check CHECK (((iteration >= 1) AND (iteration <= 100))),
+  constraint ai_runs_max_steps_check CHECK (((max_steps >= 1) AND (max_steps <= 50))),
+  constraint ai_runs_mode_check CHECK ((mode = ANY (ARRAY['plan'::text, 'implement'::text, 'test'::text]))),
+  constraint ai_runs_origin_check CHECK ((origin = ANY (ARRAY['assignment'::text, 'mention'::text, 'comment'::text, 'command'::text, 'dm'::text, 'runs_page'::text, 'revision'::text, 'handoff'::text, 'test_after_apply'::text]))),
+  constraint ai_runs_output_tokens_check CHECK ((output_tokens >= 0)),
+  constraint ai_runs_participants_check CHECK ((((cardinality(participants) >= 1) AND (cardinality(participants) <= 20)) AND (array_position(participants, NULL::text) IS NULL))),
+  constraint ai_runs_result_summary_check CHECK ((length(result_summary) <= 20000)),
+  constraint ai_runs_running_is_claimed CHECK (((status <> 'running'::text) OR ((claimed_by IS NOT NULL) AND (lease_expires_at IS NOT NULL) AND (started_at IS NOT NULL)))),
+  constraint ai_runs_settings_check CHECK ((jsonb_typeof(settings) = 'object'::text)),
+  constraint ai_runs_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'needs_approval'::text, 'completed'::text, 'failed'::text, 'cancelled'::text]))),
+  constraint ai_runs_step_count_check CHECK ((step_count >= 0)),
+  constraint ai_runs_agent_id_project_id_fkey FOREIGN KEY (agent_id, project_id) REFERENCES public.agents(id, project_id) ON DELETE SET NULL (agent_id),
+  constraint ai_runs_cancelled_by_fkey FOREIGN KEY (cancelled_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint ai_runs_parent_run_id_fkey FOREIGN KEY (parent_run_id) REFERENCES public.ai_runs(id) ON DELETE SET NULL,
+  constraint ai_runs_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE,
+  constraint ai_runs_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint ai_runs_source_message_id_fkey FOREIGN KEY (source_message_id) REFERENCES public.project_chat_messages(id) ON DELETE SET NULL,
+  constraint ai_runs_task_id_project_id_fkey FOREIGN KEY (task_id, project_id) REFERENCES public.tasks(id, project_id) ON DELETE SET NULL (task_id),
+  constraint ai_runs_thread_id_fkey FOREIGN KEY (thread_id) REFERENCES public.project_chat_threads(id) ON DELETE SET NULL
+);
+comment on table public.ai_runs is 'One piece of agent work: mode plan / implement / test, what started it (origin), goal and constraints, the task and chat thread it belongs to, the agents taking part, the effective settings, steps, token usage and cost. State machine (enforced by trigger for every role): queued -> running | cancelled | failed; running -> needs_approval | completed | failed | cancelled, or queued when its lease expired (fewer than ai_run_max_attempts() claims); needs_approval -> running | completed | failed | cancelled. Members read; operators write through start_ai_run / cancel_ai_run / handoff_ai_task, the executor through claim_ai_runs and the other executor RPCs; task assignments, task comments and chat commands queue runs by trigger.';
+comment on column public.ai_runs.agent_key is 'The agent''s key when the run was queued (kept for display after a rename or removal; agent_id is the live link).';
+comment on column public.ai_runs.iteration is 'Which round of apply -> test -> fix this run is (1 for the first implement run; a revision adds one; a test run has its implement run''s).';
+comment on column public.ai_runs.participants is 'The agents taking part, in the order they joined: the run''s agent, or for a hand-off the agent that handed over and then the run''s agent.';
+comment on column public.ai_runs.settings is 'The effective model settings the executor resolved for the run (with their sources).';
+comment on column public.ai_runs.seq is 'Live sequence (public.live_seq), renewed on every write.';
+comment on column public.ai_runs.lease_expires_at is 'While running: when the claim lapses unless the executor renews it (heartbeat_ai_runs); requeue_expired_ai_runs queues it again after that.';
+comment on column public.ai_runs.source_message_id is 'The chat message (a slash command) that started the run.';
+comment on column public.ai_runs.source_task_event_id is 'The task thread comment (task_events) that started the run, checked to be in the run''s project when the run is queued.';
+alter table public.ai_runs enable row level security;
+CREATE INDEX ai_runs_agent_id_idx ON public.ai_runs USING btree (agent_id) WHERE (agent_id IS NOT NULL);
+CREATE INDEX ai_runs_claimable_idx ON public.ai_runs USING btree (created_at) WHERE (status = 'queued'::text);
+CREATE INDEX ai_runs_leased_idx ON public.ai_runs USING btree (lease_expires_at) WHERE (status = 'running'::text);
+CREATE INDEX ai_runs_parent_idx ON public.ai_runs USING btree (parent_run_id) WHERE (parent_run_id IS NOT NULL);
+CREATE INDEX ai_runs_project_created_idx ON public.ai_runs USING btree (project_id, created_at DESC);
+CREATE INDEX ai_runs_project_seq_idx ON public.ai_runs USING btree (project_id, seq DESC);
+CREATE INDEX ai_runs_source_message_idx ON public.ai_runs USING btree (source_message_id) WHERE (source_message_id IS NOT NULL);
+CREATE INDEX ai_runs_task_idx ON public.ai_runs USING btree (task_id, created_at) WHERE (task_id IS NOT NULL);
+CREATE INDEX ai_runs_thread_idx ON public.ai_runs USING btree (thread_id, created_at) WHERE (thread_id IS NOT NULL);
+CREATE TRIGGER ai_runs_check_insert BEFORE INSERT ON public.ai_runs FOR EACH ROW EXECUTE FUNCTION public.check_ai_run_insert();
+CREATE TRIGGER ai_runs_check_update BEFORE UPDATE ON public.ai_runs FOR EACH ROW EXECUTE FUNCTION public.check_ai_run_update();
+CREATE TRIGGER ai_runs_record_status_change AFTER UPDATE ON public.ai_runs FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION public.record_ai_run_status();
+CREATE TRIGGER ai_runs_record_status_insert AFTER INSERT ON public.ai_runs FOR EACH ROW EXECUTE FUNCTION public.record_ai_run_status();
+CREATE TRIGGER ai_runs_stamp_live_row BEFORE INSERT OR UPDATE ON public.ai_runs FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+CREATE TRIGGER ai_runs_touch_updated_at BEFORE UPDATE ON public.ai_runs FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+create policy "Members can read their project's runs" on public.ai_runs
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(ai_runs.project_id) AS has_project_role));
+grant all on table public.ai_runs to service_role;
+grant select, references, trigger, maintain on table public.ai_runs to authenticated;
 
 create table public.brain_docs (
   id uuid default extensions.gen_random_uuid() not null,
@@ -316,6 +458,76 @@ comment on table public.budget_alerts is 'Which budget alerts were posted in whi
 alter table public.budget_alerts enable row level security;
 grant all on table public.budget_alerts to service_role;
 
+create table public.budget_holds (
+  call_id uuid not null,
+  project_id uuid not null,
+  agent_id uuid,
+  agent_key text,
+  delivery_id uuid,
+  provider text not null,
+  connection_id uuid,
+  model text not null,
+  reserved_tokens integer not null,
+  reserved_usd numeric(14,6),
+  created_at timestamp with time zone default now() not null,
+  constraint budget_holds_pkey PRIMARY KEY (call_id),
+  constraint budget_holds_model_check CHECK (((length(model) >= 1) AND (length(model) <= 200))),
+  constraint budget_holds_reserved_tokens_check CHECK ((reserved_tokens >= 0)),
+  constraint budget_holds_reserved_usd_check CHECK ((reserved_usd >= (0)::numeric))
+);
+comment on table public.budget_holds is 'Provider calls in flight that a budget covers: the provider and model planned, and what each call may use at most (reserved_tokens; reserved_usd at the model''s higher price, null without a price), held against the budgets of its project and agent from its reservation (reserve_provider_calls) until record_provider_calls deletes it in the transaction that writes its provider_calls row. A hold older than two hours was left by a crashed executor: it no longer counts, and is purged. No foreign keys: a hold lives as long as its call, and checking keys for every call costs more than the stray hold of a removed project or agent, purged after two hours. Written by the executor''s functions only.';
+comment on column public.budget_holds.provider is 'The provider the call was planned on, as provider_calls.provider will say (checked there, where the call is recorded).';
+alter table public.budget_holds enable row level security;
+CREATE INDEX budget_holds_project_id_idx ON public.budget_holds USING btree (project_id);
+create policy "Members can read their project's budget holds" on public.budget_holds
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(budget_holds.project_id) AS has_project_role));
+grant all on table public.budget_holds to service_role;
+grant select on table public.budget_holds to authenticated;
+
+create table public.budget_usage (
+  budget_id uuid not null,
+  project_id uuid not null,
+  agent_id uuid,
+  period_start timestamp with time zone not null,
+  used_tokens bigint not null,
+  used_usd numeric(18,6) not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint budget_usage_pkey PRIMARY KEY (budget_id),
+  constraint budget_usage_used_tokens_check CHECK ((used_tokens >= 0)),
+  constraint budget_usage_used_usd_check CHECK ((used_usd >= (0)::numeric)),
+  constraint budget_usage_budget_id_fkey FOREIGN KEY (budget_id) REFERENCES public.budgets(id) ON DELETE CASCADE
+);
+comment on table public.budget_usage is 'What the finished calls a budget covers used in its current period, in tokens and in US dollars, for the scope it was counted for (project_id, agent_id, period_start). Counted from provider_calls when the period or the scope is new, then kept current by folding in budget_usage_deltas; written only by a transaction holding the budget''s row lock (reserve_provider_calls, fold_budget_usage). Holds and deltas not folded yet are not in it: budget_used adds them.';
+alter table public.budget_usage enable row level security;
+create policy "Members can read their project's budget usage" on public.budget_usage
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(budget_usage.project_id) AS has_project_role));
+grant all on table public.budget_usage to service_role;
+grant select on table public.budget_usage to authenticated;
+
+create table public.budget_usage_deltas (
+  id bigint generated always as identity not null,
+  budget_id uuid not null,
+  project_id uuid not null,
+  period_start timestamp with time zone not null,
+  used_tokens bigint not null,
+  used_usd numeric(18,6) not null,
+  created_at timestamp with time zone default now() not null,
+  constraint budget_usage_deltas_pkey PRIMARY KEY (id),
+  constraint budget_usage_deltas_used_tokens_check CHECK ((used_tokens >= 0)),
+  constraint budget_usage_deltas_used_usd_check CHECK ((used_usd >= (0)::numeric)),
+  constraint budget_usage_deltas_budget_id_fkey FOREIGN KEY (budget_id) REFERENCES public.budgets(id) ON DELETE CASCADE
+);
+comment on table public.budget_usage_deltas is 'What calls recorded since the last fold used, per budget that covers them and period of the calls'' start: one row per budget and batch of records (record_provider_calls), inserted without waiting on another executor, folded into budget_usage (and deleted) by the next reservation against the budget.';
+alter table public.budget_usage_deltas enable row level security;
+CREATE INDEX budget_usage_deltas_budget_id_idx ON public.budget_usage_deltas USING btree (budget_id);
+create policy "Members can read their project's budget usage deltas" on public.budget_usage_deltas
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(budget_usage_deltas.project_id) AS has_project_role));
+grant all on table public.budget_usage_deltas to service_role;
+grant select on table public.budget_usage_deltas to authenticated;
+
 create table public.budgets (
   id uuid default extensions.gen_random_uuid() not null,
   project_id uuid not null,
@@ -343,6 +555,7 @@ CREATE INDEX budgets_agent_id_idx ON public.budgets USING btree (agent_id) WHERE
 CREATE INDEX budgets_project_seq_idx ON public.budgets USING btree (project_id, seq DESC);
 CREATE TRIGGER budgets_stamp_live_row BEFORE INSERT OR UPDATE ON public.budgets FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
 CREATE TRIGGER budgets_touch_updated_at BEFORE UPDATE ON public.budgets FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+CREATE TRIGGER budgets_wait_for_provider_call_writers BEFORE INSERT OR UPDATE OF project_id, agent_id, period ON public.budgets FOR EACH STATEMENT EXECUTE FUNCTION public.wait_for_provider_call_writers();
 create policy "Members can read their project's budgets" on public.budgets
   as permissive for select to authenticated
   using (( SELECT public.has_project_role(budgets.project_id) AS has_project_role));
@@ -357,6 +570,167 @@ create policy "Owners can remove budgets from their project" on public.budgets
   as permissive for delete to authenticated
   using (( SELECT public.has_project_role(budgets.project_id, ARRAY['owner'::text]) AS has_project_role));
 grant all on table public.budgets to authenticated, service_role;
+
+create table public.changeset_files (
+  id uuid default extensions.gen_random_uuid() not null,
+  project_id uuid not null,
+  changeset_id uuid not null,
+  "position" integer not null,
+  path text not null,
+  change_kind text not null,
+  base_sha256 text,
+  base_content text,
+  new_content text,
+  new_sha256 text,
+  unified_diff text default ''::text not null,
+  rationale text default ''::text not null,
+  risk_notes text default ''::text not null,
+  additions integer default 0 not null,
+  deletions integer default 0 not null,
+  decision text default 'pending'::text not null,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  seq bigint default nextval('public.live_seq'::regclass) not null,
+  constraint changeset_files_pkey PRIMARY KEY (id),
+  constraint changeset_files_changeset_id_path_key UNIQUE (changeset_id, path),
+  constraint changeset_files_changeset_id_position_key UNIQUE (changeset_id, "position"),
+  constraint changeset_files_additions_check CHECK ((additions >= 0)),
+  constraint changeset_files_base_content_check CHECK ((length(base_content) <= 1000000)),
+  constraint changeset_files_base_sha256_check CHECK ((base_sha256 ~ '^[0-9a-f]{64}$'::text)),
+  constraint changeset_files_change_kind_check CHECK ((change_kind = ANY (ARRAY['add'::text, 'modify'::text, 'delete'::text]))),
+  constraint changeset_files_content_fits_kind CHECK (
+CASE change_kind
+    WHEN 'add'::text THEN ((base_sha256 IS NULL) AND (base_content IS NULL) AND (new_content IS NOT NULL) AND (new_sha256 IS NOT NULL))
+    WHEN 'modify'::text THEN ((base_sha256 IS NOT NULL) AND (base_content IS NOT NULL) AND (new_content IS NOT NULL) AND (new_sha256 IS NOT NULL))
+    ELSE ((base_sha256 IS NOT NULL) AND (base_content IS NOT NULL) AND (new_content IS NULL) AND (new_sha256 IS NULL))
+END),
+  constraint changeset_files_decision_check CHECK ((decision = ANY (ARRAY['pending'::text, 'accepted'::text, 'rejected'::text]))),
+  constraint changeset_files_deletions_check CHECK ((deletions >= 0)),
+  constraint changeset_files_new_content_check CHECK ((length(new_content) <= 1000000)),
+  constraint changeset_files_new_sha256_check CHECK ((new_sha256 ~ '^[0-9a-f]{64}$'::text)),
+  constraint changeset_files_path_check CHECK (public.is_workspace_path(path)),
+  constraint changeset_files_position_check CHECK ((("position" >= 0) AND ("position" <= 49))),
+  constraint changeset_files_rationale_check CHECK ((length(rationale) <= 500)),
+  constraint changeset_files_risk_notes_check CHECK ((length(risk_notes) <= 2000)),
+  constraint changeset_files_unified_diff_check CHECK ((length(unified_diff) <= 4000000)),
+  constraint changeset_files_changeset_id_project_id_fkey FOREIGN KEY (changeset_id, project_id) REFERENCES public.changesets(id, project_id) ON DELETE CASCADE,
+  constraint changeset_files_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE
+);
+comment on table public.changeset_files is 'One file of a changeset (position = its order): the change kind, the content and sha-256 the diff was computed against (base; what the apply checks and a rollback restores), the new content and its sha-256, the unified diff, a one-line rationale, risk notes and +/- stats. Contents never change after insert; decision moves pending -> accepted | rejected when the changeset is resolved (accepted = written by the apply).';
+comment on column public.changeset_files.seq is 'Live sequence (public.live_seq), renewed on every write.';
+alter table public.changeset_files enable row level security;
+CREATE INDEX changeset_files_project_seq_idx ON public.changeset_files USING btree (project_id, seq DESC);
+CREATE TRIGGER changeset_files_check_update BEFORE UPDATE ON public.changeset_files FOR EACH ROW EXECUTE FUNCTION public.check_changeset_file_update();
+CREATE TRIGGER changeset_files_refuse_delete BEFORE DELETE ON public.changeset_files FOR EACH ROW EXECUTE FUNCTION public.refuse_append_only_change();
+CREATE TRIGGER changeset_files_refuse_truncate BEFORE TRUNCATE ON public.changeset_files FOR EACH STATEMENT EXECUTE FUNCTION public.refuse_append_only_change();
+CREATE TRIGGER changeset_files_stamp_live_row BEFORE INSERT OR UPDATE ON public.changeset_files FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+CREATE TRIGGER changeset_files_touch_updated_at BEFORE UPDATE ON public.changeset_files FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+create policy "Members can read their project's changeset files" on public.changeset_files
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(changeset_files.project_id) AS has_project_role));
+grant all on table public.changeset_files to service_role;
+grant select, references, trigger, maintain on table public.changeset_files to authenticated;
+
+create table public.changeset_reviews (
+  id uuid default extensions.gen_random_uuid() not null,
+  project_id uuid not null,
+  changeset_id uuid not null,
+  kind text not null,
+  path text,
+  line integer,
+  comment text not null,
+  author_user_id uuid,
+  created_at timestamp with time zone default now() not null,
+  seq bigint default nextval('public.live_seq'::regclass) not null,
+  constraint changeset_reviews_pkey PRIMARY KEY (id),
+  constraint changeset_reviews_comment_check CHECK (((length(btrim(comment)) >= 1) AND (length(btrim(comment)) <= 5000))),
+  constraint changeset_reviews_kind_check CHECK ((kind = ANY (ARRAY['revise'::text, 'question'::text, 'nit'::text, 'block'::text]))),
+  constraint changeset_reviews_line_check CHECK ((line >= 1)),
+  constraint changeset_reviews_line_needs_path CHECK (((line IS NULL) OR (path IS NOT NULL))),
+  constraint changeset_reviews_path_check CHECK (public.is_workspace_path(path)),
+  constraint changeset_reviews_changeset_id_project_id_fkey FOREIGN KEY (changeset_id, project_id) REFERENCES public.changesets(id, project_id) ON DELETE CASCADE,
+  constraint changeset_reviews_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE
+);
+comment on table public.changeset_reviews is 'Review comments on a changeset, one of its files (path) or a line of a file''s new content (path, line): revise, question, nit or block. Append-only for every role; operators write them through add_changeset_review and request_changeset_revision.';
+comment on column public.changeset_reviews.seq is 'Live sequence (public.live_seq), taken on insert.';
+alter table public.changeset_reviews enable row level security;
+CREATE INDEX changeset_reviews_changeset_idx ON public.changeset_reviews USING btree (changeset_id, created_at, seq);
+CREATE INDEX changeset_reviews_project_seq_idx ON public.changeset_reviews USING btree (project_id, seq DESC);
+CREATE TRIGGER changeset_reviews_refuse_truncate BEFORE TRUNCATE ON public.changeset_reviews FOR EACH STATEMENT EXECUTE FUNCTION public.refuse_append_only_change();
+CREATE TRIGGER changeset_reviews_refuse_update_delete BEFORE DELETE OR UPDATE ON public.changeset_reviews FOR EACH ROW EXECUTE FUNCTION public.refuse_append_only_change();
+CREATE TRIGGER changeset_reviews_stamp_live_row BEFORE INSERT ON public.changeset_reviews FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+create policy "Members can read their project's changeset reviews" on public.changeset_reviews
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(changeset_reviews.project_id) AS has_project_role));
+grant all on table public.changeset_reviews to service_role;
+grant select, references, trigger, maintain on table public.changeset_reviews to authenticated;
+
+create table public.changesets (
+  id uuid default extensions.gen_random_uuid() not null,
+  project_id uuid not null,
+  run_id uuid not null,
+  task_id uuid,
+  agent_key text not null,
+  proposal_id uuid,
+  summary text not null,
+  risk text default 'low'::text not null,
+  status text default 'proposed'::text not null,
+  files_count integer default 0 not null,
+  additions integer default 0 not null,
+  deletions integer default 0 not null,
+  applied_paths text[] default '{}'::text[] not null,
+  applied_at timestamp with time zone,
+  rollback_requested_at timestamp with time zone,
+  rolled_back_at timestamp with time zone,
+  error text,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  seq bigint default nextval('public.live_seq'::regclass) not null,
+  rolled_back_by uuid,
+  rollback_requested_by uuid,
+  rollback_claimed_by text,
+  rollback_claimed_at timestamp with time zone,
+  constraint changesets_pkey PRIMARY KEY (id),
+  constraint changesets_id_project_id_key UNIQUE (id, project_id),
+  constraint changesets_proposal_id_key UNIQUE (proposal_id),
+  constraint changesets_run_id_key UNIQUE (run_id),
+  constraint changesets_additions_check CHECK ((additions >= 0)),
+  constraint changesets_agent_key_check CHECK ((agent_key ~ '^[a-z][a-z0-9_-]{0,31}$'::text)),
+  constraint changesets_applied_is_stamped CHECK (((status <> ALL (ARRAY['applied'::text, 'rolled_back'::text])) OR (applied_at IS NOT NULL))),
+  constraint changesets_applied_paths_check CHECK ((array_position(applied_paths, NULL::text) IS NULL)),
+  constraint changesets_deletions_check CHECK ((deletions >= 0)),
+  constraint changesets_error_check CHECK ((length(error) <= 5000)),
+  constraint changesets_files_count_check CHECK (((files_count >= 0) AND (files_count <= 50))),
+  constraint changesets_risk_check CHECK ((risk = ANY (ARRAY['low'::text, 'medium'::text, 'high'::text]))),
+  constraint changesets_rollback_claim_needs_request CHECK (((rollback_claimed_by IS NULL) OR ((rollback_requested_at IS NOT NULL) AND (rollback_claimed_at IS NOT NULL)))),
+  constraint changesets_rollback_claimed_by_check CHECK (((length(rollback_claimed_by) >= 1) AND (length(rollback_claimed_by) <= 200))),
+  constraint changesets_rollback_is_stamped CHECK (((status <> 'rolled_back'::text) OR (rolled_back_at IS NOT NULL))),
+  constraint changesets_status_check CHECK ((status = ANY (ARRAY['proposed'::text, 'applied'::text, 'rejected'::text, 'revision_requested'::text, 'failed'::text, 'expired'::text, 'rolled_back'::text]))),
+  constraint changesets_summary_check CHECK (((length(btrim(summary)) >= 1) AND (length(btrim(summary)) <= 500))),
+  constraint changesets_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE,
+  constraint changesets_proposal_id_fkey FOREIGN KEY (proposal_id) REFERENCES public.action_proposals(id) ON DELETE SET NULL,
+  constraint changesets_rollback_requested_by_fkey FOREIGN KEY (rollback_requested_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint changesets_rolled_back_by_fkey FOREIGN KEY (rolled_back_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint changesets_run_id_project_id_fkey FOREIGN KEY (run_id, project_id) REFERENCES public.ai_runs(id, project_id) ON DELETE CASCADE,
+  constraint changesets_task_id_project_id_fkey FOREIGN KEY (task_id, project_id) REFERENCES public.tasks(id, project_id) ON DELETE SET NULL (task_id)
+);
+comment on table public.changesets is 'The changes one implement run proposes: a summary, a risk level, its files (changeset_files) with +/- totals, and the apply_changeset proposal that approves them (proposal_id). State machine (enforced by trigger for every role): proposed -> applied (applied_paths: the files written) | rejected | revision_requested | failed | expired; applied -> rolled_back. Written by propose_run_changeset and by the trigger that follows its proposal; operators review through request_changeset_revision, add_changeset_review and request_changeset_rollback.';
+comment on column public.changesets.applied_paths is 'The paths the executor wrote when it applied the changeset (the accepted files of a partial approval).';
+comment on column public.changesets.rollback_requested_at is 'Set by request_changeset_rollback: the executor''s rollback worker restores the files'' previous contents (claim_changeset_rollbacks, finish_changeset_rollback).';
+comment on column public.changesets.seq is 'Live sequence (public.live_seq), renewed on every write.';
+alter table public.changesets enable row level security;
+CREATE INDEX changesets_project_seq_idx ON public.changesets USING btree (project_id, seq DESC);
+CREATE INDEX changesets_rollback_requested_idx ON public.changesets USING btree (rollback_requested_at) WHERE ((status = 'applied'::text) AND (rollback_requested_at IS NOT NULL));
+CREATE INDEX changesets_task_idx ON public.changesets USING btree (task_id) WHERE (task_id IS NOT NULL);
+CREATE TRIGGER changesets_check_insert BEFORE INSERT ON public.changesets FOR EACH ROW EXECUTE FUNCTION public.check_changeset_insert();
+CREATE TRIGGER changesets_check_update BEFORE UPDATE ON public.changesets FOR EACH ROW EXECUTE FUNCTION public.check_changeset_update();
+CREATE TRIGGER changesets_stamp_live_row BEFORE INSERT OR UPDATE ON public.changesets FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+CREATE TRIGGER changesets_touch_updated_at BEFORE UPDATE ON public.changesets FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+create policy "Members can read their project's changesets" on public.changesets
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(changesets.project_id) AS has_project_role));
+grant all on table public.changesets to service_role;
+grant select, references, trigger, maintain on table public.changesets to authenticated;
 
 create table public.chat_delivery_queue (
   id uuid default extensions.gen_random_uuid() not null,
@@ -609,10 +983,11 @@ create table public.project_settings (
   constraint agent_defaults_is_object CHECK (((key <> 'agent_defaults'::text) OR ((jsonb_typeof(value) = 'object'::text) AND (((value -> 'provider_connection_id'::text) IS NULL) OR (jsonb_typeof((value -> 'provider_connection_id'::text)) = 'null'::text) OR ((value ->> 'provider_connection_id'::text) ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'::text))))),
   constraint labs_features_are_flags CHECK (((key <> 'labs_features'::text) OR public.is_boolean_map(value))),
   constraint project_settings_key_check CHECK ((key ~ '^[a-z][a-z0-9_]{0,62}$'::text)),
+  constraint runs_settings_are_valid CHECK (((key <> 'runs'::text) OR public.is_run_settings(value))),
   constraint project_settings_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE,
   constraint project_settings_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES auth.users(id) ON DELETE SET NULL
 );
-comment on table public.project_settings is 'Project settings as key -> jsonb: labs_features (feature flags), team_room (posting limits), agent_defaults (the model settings every agent inherits).';
+comment on table public.project_settings is 'Project settings as key -> jsonb: labs_features (feature flags), team_room (posting limits), agent_defaults (the model settings every agent inherits), runs (test command, test timeout, max iterations and max steps of runs).';
 alter table public.project_settings enable row level security;
 CREATE TRIGGER project_settings_stamp_live_row BEFORE INSERT OR UPDATE ON public.project_settings FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
 CREATE TRIGGER project_settings_touch_updated_at BEFORE UPDATE ON public.project_settings FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
@@ -697,10 +1072,10 @@ create table public.provider_calls (
   constraint provider_calls_connection_id_fkey FOREIGN KEY (connection_id) REFERENCES public.provider_connections(id) ON DELETE SET NULL,
   constraint provider_calls_delivery_id_fkey FOREIGN KEY (delivery_id) REFERENCES public.chat_delivery_queue(id) ON DELETE SET NULL,
   constraint provider_calls_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE
-) with (fillfactor=80);
-comment on table public.provider_calls is 'Every provider call an agent made (or was refused): project, agent, delivery, effective provider and model, input / output tokens (estimated when the provider did not report them), latency, cost_usd from model_prices (null: price unknown), outcome, and the effective settings with their sources. pending rows are reservations that count toward budgets until the call finishes. Append-only apart from pending -> ok | error; written by the executor only; not published (the dashboard reads aggregates: usage_by_day, budget_status).';
-comment on column public.provider_calls.reserved_tokens is 'What the call may use at most (counted input + max output tokens), reserved against budgets while it is pending.';
-comment on column public.provider_calls.reserved_usd is 'reserved_tokens priced at the higher of the model''s input and output price; null when the model has no price.';
+);
+comment on table public.provider_calls is 'Every provider call an agent made (or was refused): project, agent, delivery, effective provider and model, input / output tokens (estimated when the provider did not report them), latency, cost_usd from model_prices (null: price unknown), outcome, and the effective settings with their sources. Written once, when the call ends (ok, error) or is refused (budget_exceeded); a call in flight is a budget_holds row. pending rows were written before holds existed (they are finished like a hold). Append-only apart from pending -> ok | error; written by the executor only; not published (the dashboard reads aggregates: usage_by_day, budget_status).';
+comment on column public.provider_calls.reserved_tokens is 'What the call could use at most (counted input + max output tokens), held against budgets while it ran.';
+comment on column public.provider_calls.reserved_usd is 'What the call held in US dollars while it ran (reserved_tokens at the higher of the model''s input and output price); null when no budget held it or the model has no price.';
 alter table public.provider_calls enable row level security;
 CREATE INDEX provider_calls_agent_created_idx ON public.provider_calls USING btree (agent_id, created_at) WHERE (agent_id IS NOT NULL);
 CREATE INDEX provider_calls_connection_id_idx ON public.provider_calls USING btree (connection_id) WHERE (connection_id IS NOT NULL);
@@ -847,6 +1222,7 @@ CREATE INDEX task_events_task_created_idx ON public.task_events USING btree (tas
 CREATE TRIGGER task_events_refuse_truncate BEFORE TRUNCATE ON public.task_events FOR EACH STATEMENT EXECUTE FUNCTION public.refuse_append_only_change();
 CREATE TRIGGER task_events_refuse_update_delete BEFORE DELETE OR UPDATE ON public.task_events FOR EACH ROW EXECUTE FUNCTION public.refuse_append_only_change();
 CREATE TRIGGER task_events_stamp_live_row BEFORE INSERT ON public.task_events FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+CREATE TRIGGER task_events_start_runs AFTER INSERT ON public.task_events FOR EACH ROW WHEN (((new.kind = 'comment'::text) AND (new.author_type = 'user'::text) AND (new.legacy_source IS NULL))) EXECUTE FUNCTION public.start_runs_from_task_comment();
 create policy "Members can read their project's task timelines" on public.task_events
   as permissive for select to authenticated
   using (( SELECT public.has_project_role(task_events.project_id) AS has_project_role));
@@ -916,6 +1292,8 @@ CREATE INDEX tasks_project_status_position_idx ON public.tasks USING btree (proj
 CREATE TRIGGER tasks_record_status_change AFTER UPDATE ON public.tasks FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION public.record_task_status_change();
 CREATE TRIGGER tasks_return_orphans_to_inbox BEFORE UPDATE OF assignee_agent_key ON public.tasks FOR EACH ROW EXECUTE FUNCTION public.return_orphaned_tasks_to_inbox();
 CREATE TRIGGER tasks_stamp_live_row BEFORE INSERT OR UPDATE ON public.tasks FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+CREATE TRIGGER tasks_start_run_on_assignment AFTER UPDATE OF assignee_agent_key ON public.tasks FOR EACH ROW WHEN (((old.assignee_agent_key IS DISTINCT FROM new.assignee_agent_key) AND (new.assignee_agent_key IS NOT NULL))) EXECUTE FUNCTION public.start_run_on_assignment();
+CREATE TRIGGER tasks_start_run_on_insert AFTER INSERT ON public.tasks FOR EACH ROW WHEN ((new.assignee_agent_key IS NOT NULL)) EXECUTE FUNCTION public.start_run_on_assignment();
 CREATE TRIGGER tasks_touch_updated_at BEFORE UPDATE ON public.tasks FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 create policy "Members can read their project's tasks" on public.tasks
   as permissive for select to authenticated
@@ -944,6 +1322,56 @@ AS $function$
 $function$;
 comment on function public.action_params_hash(jsonb) is 'sha256 (hex) of the canonical text of the params (jsonb::text: keys sorted, whitespace normalised). What an approval is bound to.';
 grant execute on function public.action_params_hash(jsonb) to anon, authenticated, public, service_role;
+
+CREATE OR REPLACE FUNCTION public.add_changeset_review(p_changeset_id uuid, p_kind text, p_comment text, p_path text DEFAULT NULL::text, p_line integer DEFAULT NULL::integer)
+ RETURNS public.changeset_reviews
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_changeset public.changesets := public.load_changeset_for_operator(p_changeset_id);
+  v_review public.changeset_reviews;
+begin
+  insert into public.changeset_reviews (project_id, changeset_id, kind, path, line, comment, author_user_id)
+  select v_changeset.project_id, v_changeset.id, x.kind, x.path, x.line, x.comment, auth.uid()
+  from public.read_changeset_reviews(v_changeset, jsonb_build_array(
+    jsonb_build_object('kind', p_kind, 'comment', p_comment, 'path', p_path, 'line', p_line))) x
+  returning * into v_review;
+  return v_review;
+end;
+$function$;
+comment on function public.add_changeset_review(uuid,text,text,text,integer) is 'Operators and owners: adds a review comment (revise, question, nit or block) on a changeset, one of its files or a line, without resolving anything.';
+grant execute on function public.add_changeset_review(uuid,text,text,text,integer) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.ai_run_max_attempts()
+ RETURNS integer
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select 3
+$function$;
+comment on function public.ai_run_max_attempts() is 'How many times a run may be claimed: after its executor stopped this many times (lease expired) the run fails instead of being queued again.';
+grant execute on function public.ai_run_max_attempts() to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.ai_run_settings(p_project_id uuid)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select jsonb_build_object(
+    'test_command', coalesce(btrim(s.value ->> 'test_command'), ''),
+    'test_timeout_seconds', coalesce((s.value ->> 'test_timeout_seconds')::integer, 600),
+    'max_iterations', coalesce((s.value ->> 'max_iterations')::integer, 3),
+    'max_steps', coalesce((s.value ->> 'max_steps')::integer, 12)
+  )
+  from (select 1) as one
+  left join public.project_settings s on s.project_id = p_project_id and s.key = 'runs'
+$function$;
+comment on function public.ai_run_settings(uuid) is 'The project''s run settings (project_settings.runs) with the defaults of ZRunSettings applied: {test_command, test_timeout_seconds, max_iterations, max_steps}. Runs with the caller''s rights (members read their own project''s settings).';
+grant execute on function public.ai_run_settings(uuid) to authenticated, service_role;
 
 CREATE OR REPLACE FUNCTION public.announce_action_proposal()
  RETURNS trigger
@@ -974,6 +1402,63 @@ end;
 $function$;
 comment on function public.announce_action_proposal() is 'Trigger on action_proposals: a new proposal appears as an approval_request card in its task thread and as a chat message in its chat thread (task_proposal for create_task, action_proposal otherwise; both carry proposal_id), and in the activity feed.';
 grant execute on function public.announce_action_proposal() to service_role;
+
+CREATE OR REPLACE FUNCTION public.append_ai_run_events(p_run public.ai_runs, p_events jsonb)
+ RETURNS uuid[]
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_item jsonb;
+  v_index integer := 0;
+  v_summary text;
+  v_agent text;
+  v_id uuid;
+  v_ids uuid[] := '{}';
+begin
+  if p_events is null or jsonb_typeof(p_events) = 'null' then
+    return v_ids;
+  end if;
+  if jsonb_typeof(p_events) <> 'array' then
+    raise exception 'Events must be a JSON array of {kind, summary, data}' using errcode = '22023';
+  end if;
+  if jsonb_array_length(p_events) > 100 then
+    raise exception 'At most 100 events per call (got %)', jsonb_array_length(p_events) using errcode = '22023', hint = 'Split the batch.';
+  end if;
+  for v_item in select e from jsonb_array_elements(p_events) e loop
+    v_index := v_index + 1;
+    if jsonb_typeof(v_item) is distinct from 'object' then
+      raise exception 'Event % is not an object', v_index using errcode = '22023';
+    end if;
+    if coalesce(v_item ->> 'kind', '') not in ('status', 'message', 'read_file', 'tool_call', 'propose_changeset', 'test_start', 'test_result', 'needs_approval', 'handoff', 'error') then
+      raise exception 'Event %: unknown kind "%"', v_index, v_item ->> 'kind'
+        using errcode = '22023', hint = 'Use one of RUN_EVENT_KINDS: message, read_file, tool_call, test_start, test_result, handoff, error...';
+    end if;
+    v_summary := btrim(coalesce(v_item ->> 'summary', ''));
+    if v_summary = '' then
+      raise exception 'Event % (%) needs a summary: one short sentence', v_index, v_item ->> 'kind' using errcode = '22023';
+    end if;
+    if length(v_summary) > 500 then
+      v_summary := left(v_summary, 499) || '…';
+    end if;
+    if v_item ? 'data' and jsonb_typeof(v_item -> 'data') not in ('object', 'null') then
+      raise exception 'Event %: data must be a JSON object', v_index using errcode = '22023';
+    end if;
+    v_agent := coalesce(v_item ->> 'agent_key', p_run.agent_key);
+    if v_agent !~ '^[a-z][a-z0-9_-]{0,31}$' then
+      raise exception 'Event %: "%" is not an agent key', v_index, v_agent using errcode = '22023';
+    end if;
+    insert into public.ai_run_events (project_id, run_id, kind, agent_key, summary, data)
+    values (p_run.project_id, p_run.id, v_item ->> 'kind', v_agent, v_summary,
+            case when jsonb_typeof(v_item -> 'data') = 'object' then v_item -> 'data' else '{}'::jsonb end)
+    returning id into v_id;
+    v_ids := v_ids || v_id;
+  end loop;
+  return v_ids;
+end;
+$function$;
+comment on function public.append_ai_run_events(public.ai_runs,jsonb) is 'Internal: appends [{kind, summary, data, agent_key?}] to a run''s timeline in order (a summary longer than 500 characters is shortened; agent_key defaults to the run''s agent); 22023 naming the event that is wrong. Answers the new event ids.';
+grant execute on function public.append_ai_run_events(public.ai_runs,jsonb) to service_role;
 
 CREATE OR REPLACE FUNCTION public.apply_agent_provision_request(p_id uuid, p_profile jsonb, p_executor_id text)
  RETURNS jsonb
@@ -1163,11 +1648,13 @@ grant execute on function public.backfill_legacy_task_events() to service_role;
 
 CREATE OR REPLACE FUNCTION public.budget_period_start(p_period text, p_at timestamp with time zone DEFAULT now())
  RETURNS timestamp with time zone
- LANGUAGE sql
+ LANGUAGE plpgsql
  IMMUTABLE
  SET search_path TO ''
 AS $function$
-  select date_trunc(p_period, p_at at time zone 'UTC') at time zone 'UTC'
+begin
+  return date_trunc(p_period, p_at at time zone 'UTC') at time zone 'UTC';
+end;
 $function$;
 comment on function public.budget_period_start(text,timestamp with time zone) is 'The start of the UTC day or month (p_period) that p_at falls in: the period a budget counts spend over.';
 grant execute on function public.budget_period_start(text,timestamp with time zone) to authenticated, service_role;
@@ -1181,13 +1668,81 @@ AS $function$
   select b.id, b.agent_id, a.agent_key, b.period, b.unit, b.hard_limit, b.soft_ratio, s.period_start, s.spent, s.spent >= b.hard_limit
   from public.budgets b
   left join public.agents a on a.id = b.agent_id
-  cross join lateral (select public.budget_period_start(b.period, now()) as period_start) p
-  cross join lateral (select p.period_start, public.provider_call_spend(b.project_id, b.agent_id, b.unit, p.period_start) as spent) s
+  cross join lateral (select public.budget_period_start(b.period, now()) as period_start, public.budget_used(b) as spent) s
   where b.project_id = p_project_id
   order by b.agent_id nulls first, b.period, b.unit
 $function$;
-comment on function public.budget_status(uuid) is 'Each budget of the project with its current UTC period''s start and spend (tokens or usd, pending reservations included) and whether it is used up. Security invoker: members see their projects'' budgets.';
+comment on function public.budget_status(uuid) is 'Each budget of the project with its current UTC period''s start and spend (budget_used: tokens or usd, calls in flight included) and whether it is used up. Security invoker: members see their projects'' budgets.';
 grant execute on function public.budget_status(uuid) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.budget_used(p_budget public.budgets)
+ RETURNS numeric
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  v_start timestamptz := public.budget_period_start(p_budget.period, now());
+  v_used numeric;
+begin
+  -- One snapshot for all of it (a stable function reads in its caller's): a record committing
+  -- meanwhile is in a delta or still a hold, never in neither.
+  select case when p_budget.unit = 'tokens' then u.used_tokens else u.used_usd end
+    + coalesce((
+      select sum(case when p_budget.unit = 'tokens' then d.used_tokens else d.used_usd end)
+      from public.budget_usage_deltas d
+      where d.budget_id = p_budget.id and d.period_start = v_start
+    ), 0)
+    + public.held_spend(p_budget.project_id, p_budget.agent_id, p_budget.unit, v_start)
+  into v_used
+  from public.budget_usage u
+  where u.budget_id = p_budget.id and u.period_start = v_start
+    and u.project_id = p_budget.project_id and u.agent_id is not distinct from p_budget.agent_id;
+  if found then
+    return v_used;
+  end if;
+  -- Not counted for this period and scope yet (nothing reserved against it since): from provider_calls.
+  return public.provider_call_spend(p_budget.project_id, p_budget.agent_id, p_budget.unit, v_start);
+end;
+$function$;
+comment on function public.budget_used(public.budgets) is 'What a budget has used in its current UTC period, in its unit: its budget_usage row, the deltas not folded into it yet and the holds of calls in flight, read in one snapshot (a record that commits meanwhile is in a delta or still a hold, never in neither); provider_call_spend when the period is not counted yet. Security invoker.';
+grant execute on function public.budget_used(public.budgets) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.cancel_ai_run(p_run_id uuid)
+ RETURNS public.ai_runs
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_run public.ai_runs;
+begin
+  select * into v_run from public.ai_runs where id = p_run_id;
+  if not found or not public.has_project_role(v_run.project_id) then
+    raise exception 'Run % not found', p_run_id using errcode = 'P0002';
+  end if;
+  if not public.has_project_role(v_run.project_id, array['owner', 'operator']) then
+    raise exception 'Only operators and owners of this project can cancel runs'
+      using errcode = '42501', hint = 'Ask an owner to give you the operator role.';
+  end if;
+  if v_run.status = 'cancelled' then
+    return v_run;
+  end if;
+  if v_run.status in ('completed', 'failed') then
+    raise exception 'Run % is already %: there is nothing to cancel', p_run_id, v_run.status
+      using errcode = '55000', hint = 'Reload the run; to undo an applied changeset, roll it back.';
+  end if;
+  v_run := public.stop_ai_run(p_run_id, null, auth.uid());
+  if v_run.status in ('completed', 'failed') then
+    -- It finished while the cancel waited for it.
+    raise exception 'Run % is already %: there is nothing to cancel', p_run_id, v_run.status
+      using errcode = '55000', hint = 'Reload the run; to undo an applied changeset, roll it back.';
+  end if;
+  return v_run;
+end;
+$function$;
+comment on function public.cancel_ai_run(uuid) is 'Operators and owners: cancels a queued, running or needs_approval run at once (the executor notices and aborts; whatever it writes for the run afterwards is refused): its proposed changeset expires, its undecided proposals are withdrawn and its approved ones that did not start fail. Idempotent on a cancelled run; 55000 on a completed or failed one.';
+grant execute on function public.cancel_ai_run(uuid) to authenticated, service_role;
 
 CREATE OR REPLACE FUNCTION public.check_action_proposal_insert()
  RETURNS trigger
@@ -1214,6 +1769,21 @@ $function$;
 comment on function public.check_action_proposal_insert() is 'Trigger on action_proposals: a new proposal is proposed and unresolved, its thread and revised proposal are in the same project; computes params_hash.';
 grant execute on function public.check_action_proposal_insert() to anon, authenticated, public, service_role;
 
+CREATE OR REPLACE FUNCTION public.check_action_proposal_run()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  if new.run_id is not null and not exists (select 1 from public.ai_runs r where r.id = new.run_id and r.project_id = new.project_id) then
+    raise exception 'Run % is not in project %', new.run_id, new.project_id using errcode = '23503';
+  end if;
+  return new;
+end;
+$function$;
+comment on function public.check_action_proposal_run() is 'Trigger on action_proposals: the run that proposes an action is in the same project.';
+grant execute on function public.check_action_proposal_run() to service_role;
+
 CREATE OR REPLACE FUNCTION public.check_action_proposal_update()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1221,6 +1791,8 @@ CREATE OR REPLACE FUNCTION public.check_action_proposal_update()
 AS $function$
 declare
   v_resolving boolean := coalesce(current_setting('mission_control.resolving_proposal', true), '') = new.id::text;
+  -- stop_ai_run withdraws the open proposals of a cancelled run before they expire.
+  v_withdrawing boolean := coalesce(current_setting('mission_control.withdrawing_proposal', true), '') = new.id::text;
   v_allowed boolean;
 begin
   if current_user in ('anon', 'authenticated') then
@@ -1233,7 +1805,8 @@ begin
      or new.blast_radius <> old.blast_radius or new.rollback_plan <> old.rollback_plan or new.summary <> old.summary
      or (new.task_id is distinct from old.task_id and new.task_id is not null)
      or (new.thread_id is distinct from old.thread_id and new.thread_id is not null)
-     or (new.revision_of is distinct from old.revision_of and new.revision_of is not null) then
+     or (new.revision_of is distinct from old.revision_of and new.revision_of is not null)
+     or (new.run_id is distinct from old.run_id and new.run_id is not null) then
     raise exception 'Action proposal % is immutable apart from its status and outcome', old.id
       using errcode = '23514', hint = 'Propose a revision (revision_of) instead of changing a proposal.';
   end if;
@@ -1255,7 +1828,7 @@ begin
     when old.status = 'proposed' and new.status = 'rejected' then
       v_resolving and new.approved_params_hash is null and new.claimed_by is null
     when old.status = 'proposed' and new.status = 'expired' then
-      new.expires_at <= now() and new.approved_params_hash is null and new.claimed_by is null
+      (new.expires_at <= now() or (v_withdrawing and new.run_id is not null)) and new.approved_params_hash is null and new.claimed_by is null
     when old.status = 'approved' and new.status = 'executing' then
       new.approved_params_hash = old.approved_params_hash and new.approved_params_hash = new.params_hash
       and new.resolved_by is not distinct from old.resolved_by and new.resolved_at = old.resolved_at
@@ -1274,8 +1847,216 @@ begin
   return new;
 end;
 $function$;
-comment on function public.check_action_proposal_update() is 'Trigger on action_proposals: enforces the state machine for every role (signed-in users may not update at all; approve/reject only inside resolve_action_proposal(); an expired proposal cannot be approved; executing needs the params to still hash to approved_params_hash), freezes the proposal itself and its params outside the approval, and recomputes params_hash.';
+comment on function public.check_action_proposal_update() is 'Trigger on action_proposals: enforces the state machine for every role (signed-in users may not update at all; approve/reject only inside resolve_action_proposal(); expired only past expires_at, or when stop_ai_run withdraws a cancelled run''s proposal; an expired proposal cannot be approved; executing needs the params to still hash to approved_params_hash), freezes the proposal itself (its run included) and its params outside the approval, and recomputes params_hash.';
 grant execute on function public.check_action_proposal_update() to anon, authenticated, public, service_role;
+
+CREATE OR REPLACE FUNCTION public.check_ai_run_insert()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_agent public.agents;
+begin
+  if new.status <> 'queued' or new.claimed_by is not null or new.attempts <> 0 or new.started_at is not null
+     or new.finished_at is not null or new.cancel_requested_at is not null or new.lease_expires_at is not null
+     or new.cancelled_by is not null or new.result_summary is not null or new.error is not null then
+    raise exception 'A new run starts queued, unclaimed and unfinished'
+      using errcode = '23514', hint = 'Queue the run (start_ai_run); the executor claims it with claim_ai_runs.';
+  end if;
+  if new.agent_id is null then
+    select * into v_agent from public.agents a where a.project_id = new.project_id and a.agent_key = new.agent_key;
+  else
+    select * into v_agent from public.agents a where a.id = new.agent_id and a.project_id = new.project_id;
+  end if;
+  if not found then
+    raise exception 'There is no agent @% in project %', new.agent_key, new.project_id
+      using errcode = '23503', hint = 'Pick an agent from the project''s roster.';
+  end if;
+  if v_agent.agent_key <> new.agent_key then
+    raise exception 'Agent % is @%, not @%', v_agent.id, v_agent.agent_key, new.agent_key using errcode = '23514';
+  end if;
+  new.agent_id := v_agent.id;
+  if cardinality(new.participants) = 0 then
+    new.participants := array[new.agent_key];
+  end if;
+  if new.thread_id is not null and not exists (select 1 from public.project_chat_threads t where t.id = new.thread_id and t.project_id = new.project_id) then
+    raise exception 'Chat thread % is not in project %', new.thread_id, new.project_id using errcode = '23503';
+  end if;
+  if new.parent_run_id is not null and not exists (select 1 from public.ai_runs r where r.id = new.parent_run_id and r.project_id = new.project_id) then
+    raise exception 'Run % (the parent) is not in project %', new.parent_run_id, new.project_id using errcode = '23503';
+  end if;
+  if new.source_message_id is not null and not exists (select 1 from public.project_chat_messages m where m.id = new.source_message_id and m.project_id = new.project_id) then
+    raise exception 'Chat message % is not in project %', new.source_message_id, new.project_id using errcode = '23503';
+  end if;
+  if new.source_task_event_id is not null and not exists (select 1 from public.task_events e where e.id = new.source_task_event_id and e.project_id = new.project_id) then
+    raise exception 'Task event % is not in project %', new.source_task_event_id, new.project_id using errcode = '23503';
+  end if;
+  return new;
+end;
+$function$;
+comment on function public.check_ai_run_insert() is 'Trigger on ai_runs: a new run is queued, unclaimed and unfinished; its agent (by agent_id, else by agent_key), chat thread, parent run and source message or task event are in the same project. Fills agent_id, and participants with the run''s agent.';
+grant execute on function public.check_ai_run_insert() to service_role;
+
+CREATE OR REPLACE FUNCTION public.check_ai_run_update()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  -- Columns a foreign key's action may clear (removing the agent, task, thread, message, user...).
+  v_clearable constant text[] := array['agent_id', 'task_id', 'thread_id', 'parent_run_id', 'source_message_id', 'source_task_event_id',
+                                        'requested_by', 'cancelled_by', 'seq', 'updated_at'];
+  v_final constant text[] := array['completed', 'failed', 'cancelled'];
+  v_allowed boolean;
+begin
+  if current_user in ('anon', 'authenticated') then
+    raise exception 'Runs cannot be changed directly'
+      using errcode = '42501', hint = 'Cancel a run with cancel_ai_run(); the executor records its progress.';
+  end if;
+  if new.id <> old.id or new.project_id <> old.project_id or new.created_at <> old.created_at or new.mode <> old.mode
+     or new.origin <> old.origin or new.agent_key <> old.agent_key or new.goal <> old.goal or new.constraints <> old.constraints
+     or new.iteration <> old.iteration
+     or (new.agent_id is distinct from old.agent_id and new.agent_id is not null)
+     or (new.task_id is distinct from old.task_id and new.task_id is not null)
+     or (new.thread_id is distinct from old.thread_id and new.thread_id is not null)
+     or (new.parent_run_id is distinct from old.parent_run_id and new.parent_run_id is not null)
+     or (new.source_message_id is distinct from old.source_message_id and new.source_message_id is not null)
+     or (new.source_task_event_id is distinct from old.source_task_event_id and new.source_task_event_id is not null)
+     or (new.requested_by is distinct from old.requested_by and new.requested_by is not null) then
+    raise exception 'Run % keeps its agent, mode, origin, goal, constraints, task and thread', old.id
+      using errcode = '23514', hint = 'Start another run (start_ai_run) instead of changing this one.';
+  end if;
+
+  if old.status = new.status then
+    -- A final run is history: only the references a foreign key clears may change.
+    v_allowed := not (old.status = any (v_final)) or (to_jsonb(new) - v_clearable) = (to_jsonb(old) - v_clearable);
+  else
+    v_allowed := case old.status
+      when 'queued' then new.status in ('running', 'cancelled', 'failed')
+      when 'running' then new.status in ('needs_approval', 'completed', 'failed', 'cancelled')
+        -- Back to the queue only when the executor's lease lapsed, while claims remain.
+        or (new.status = 'queued' and old.lease_expires_at <= now() and old.attempts < public.ai_run_max_attempts())
+      when 'needs_approval' then new.status in ('running', 'completed', 'failed', 'cancelled')
+      else false
+    end;
+  end if;
+  if not coalesce(v_allowed, false) then
+    raise exception 'run % cannot go from % to %', old.id, old.status, new.status
+      using errcode = '23514',
+            hint = 'Runs move queued -> running -> needs_approval -> completed | failed | cancelled; a running run goes back to queued only when its lease expired. Completed, failed and cancelled runs are final.';
+  end if;
+
+  if new.status <> old.status then
+    if new.status = 'running' then
+      new.started_at := coalesce(old.started_at, now());
+    elsif old.status = 'running' then
+      new.lease_expires_at := null;
+    end if;
+    if new.status = 'queued' then
+      new.claimed_by := null;
+      new.heartbeat_at := null;
+    end if;
+    if new.status = any (v_final) then
+      new.finished_at := coalesce(new.finished_at, now());
+    end if;
+    if new.status = 'cancelled' then
+      new.cancel_requested_at := coalesce(new.cancel_requested_at, now());
+    end if;
+  end if;
+  return new;
+end;
+$function$;
+comment on function public.check_ai_run_update() is 'Trigger on ai_runs: enforces the run state machine for every role (signed-in users may not update at all), keeps a run''s agent, mode, origin, goal, constraints, task and thread (foreign keys may only clear them), freezes final runs, and stamps started_at (first running), finished_at (entering a final state) and cancel_requested_at; leaving running drops the lease, going back to queued drops the claim.';
+grant execute on function public.check_ai_run_update() to service_role;
+
+CREATE OR REPLACE FUNCTION public.check_changeset_file_update()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  if (to_jsonb(new) - array['decision', 'seq', 'updated_at']) <> (to_jsonb(old) - array['decision', 'seq', 'updated_at']) then
+    raise exception 'The content of changeset file % (%) never changes after it is proposed', old.id, old.path
+      using errcode = '23514', hint = 'Only the decision of a file changes; ask for a revision to change its content.';
+  end if;
+  if new.decision <> old.decision and old.decision <> 'pending' then
+    raise exception 'changeset file % (%) was already %', old.id, old.path, old.decision
+      using errcode = '23514', hint = 'A file''s decision moves pending -> accepted | rejected once.';
+  end if;
+  return new;
+end;
+$function$;
+comment on function public.check_changeset_file_update() is 'Trigger on changeset_files: for every role, only the decision may change, once (pending -> accepted | rejected); path, contents, hashes, diff and stats are immutable.';
+grant execute on function public.check_changeset_file_update() to service_role;
+
+CREATE OR REPLACE FUNCTION public.check_changeset_insert()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  if new.status <> 'proposed' or new.applied_at is not null or cardinality(new.applied_paths) > 0 or new.rollback_requested_at is not null
+     or new.rolled_back_at is not null or new.rolled_back_by is not null or new.rollback_requested_by is not null
+     or new.rollback_claimed_by is not null or new.error is not null then
+    raise exception 'A new changeset starts as proposed, unapplied'
+      using errcode = '23514', hint = 'The executor proposes a changeset with propose_run_changeset(); its approval applies it.';
+  end if;
+  return new;
+end;
+$function$;
+comment on function public.check_changeset_insert() is 'Trigger on changesets: a new changeset is proposed and unapplied.';
+grant execute on function public.check_changeset_insert() to service_role;
+
+CREATE OR REPLACE FUNCTION public.check_changeset_update()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_clearable constant text[] := array['task_id', 'proposal_id', 'rolled_back_by', 'rollback_requested_by', 'seq', 'updated_at'];
+  v_allowed boolean;
+begin
+  if current_user in ('anon', 'authenticated') then
+    raise exception 'Changesets cannot be changed directly'
+      using errcode = '42501', hint = 'Approve or reject its proposal, request a revision or a rollback through the RPCs.';
+  end if;
+  if new.id <> old.id or new.project_id <> old.project_id or new.run_id <> old.run_id or new.agent_key <> old.agent_key
+     or new.summary <> old.summary or new.risk <> old.risk or new.created_at <> old.created_at
+     or new.files_count <> old.files_count or new.additions <> old.additions or new.deletions <> old.deletions
+     or (new.task_id is distinct from old.task_id and new.task_id is not null)
+     -- The proposal is linked once, right after it is inserted (its params name the changeset).
+     or (new.proposal_id is distinct from old.proposal_id and new.proposal_id is not null and old.proposal_id is not null) then
+    raise exception 'Changeset % is immutable apart from its status and outcome', old.id
+      using errcode = '23514', hint = 'Ask for a revision (request_changeset_revision): the agent proposes a new changeset.';
+  end if;
+  if new.applied_paths is distinct from old.applied_paths and not (old.status = 'proposed' and new.status = 'applied') then
+    raise exception 'The applied paths of changeset % are recorded once, when it is applied', old.id using errcode = '23514';
+  end if;
+
+  v_allowed := case
+    when old.status = new.status then
+      old.status in ('proposed', 'applied')
+      or (to_jsonb(new) - v_clearable) = (to_jsonb(old) - v_clearable)
+    when old.status = 'proposed' then new.status in ('applied', 'rejected', 'revision_requested', 'failed', 'expired')
+    when old.status = 'applied' then new.status = 'rolled_back'
+    else false
+  end;
+  if not coalesce(v_allowed, false) then
+    raise exception 'changeset % cannot go from % to %', old.id, old.status, new.status
+      using errcode = '23514',
+            hint = 'Changesets move proposed -> applied | rejected | revision_requested | failed | expired, and applied -> rolled_back; the others are final.';
+  end if;
+  if new.status = 'applied' and old.status = 'proposed' then
+    new.applied_at := coalesce(new.applied_at, now());
+  elsif new.status = 'rolled_back' and old.status = 'applied' then
+    new.rolled_back_at := coalesce(new.rolled_back_at, now());
+  end if;
+  return new;
+end;
+$function$;
+comment on function public.check_changeset_update() is 'Trigger on changesets: enforces the changeset state machine for every role (signed-in users may not update at all), keeps its run, agent, summary, risk and totals, links its proposal once, records applied_paths only when it is applied, freezes final changesets, and stamps applied_at and rolled_back_at.';
+grant execute on function public.check_changeset_update() to service_role;
 
 CREATE OR REPLACE FUNCTION public.check_delivery_transition()
  RETURNS trigger
@@ -1358,6 +2139,76 @@ $function$;
 comment on function public.check_provider_call_update() is 'Trigger on provider_calls: a pending call may only become ok or error (keeping its id, project and start); a final call never changes.';
 grant execute on function public.check_provider_call_update() to service_role;
 
+CREATE OR REPLACE FUNCTION public.claim_ai_runs(p_executor_id text, p_limit integer DEFAULT 4, p_lease_seconds integer DEFAULT 30, p_run_id uuid DEFAULT NULL::uuid, p_project_ids uuid[] DEFAULT NULL::uuid[], p_with_context boolean DEFAULT true)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_run public.ai_runs;
+  v_agent public.agents;
+  v_ids uuid[] := '{}';
+  v_previous_agent text := coalesce(current_setting('mission_control.agent_key', true), '');
+begin
+  if coalesce(btrim(p_executor_id), '') = '' then
+    raise exception 'claim_ai_runs needs the executor id' using errcode = '22023';
+  end if;
+  for v_run in
+    select * from public.ai_runs r
+    where r.status = 'queued' and (p_run_id is null or r.id = p_run_id)
+      and (p_project_ids is null or cardinality(p_project_ids) = 0 or r.project_id = any (p_project_ids))
+    order by r.created_at, r.id
+    for no key update skip locked
+    limit greatest(1, least(coalesce(p_limit, 4), 100))
+  loop
+    select * into v_agent from public.agents a where a.id = v_run.agent_id;
+    if not found or not v_agent.enabled then
+      update public.ai_runs
+      set status = 'failed',
+          error = case when v_agent.id is null then '@' || v_run.agent_key || ' was removed before the run started: start it again with another agent'
+                       else '@' || v_run.agent_key || ' is disabled: enable it on the Agents page and start the run again' end
+      where id = v_run.id;
+      continue;
+    end if;
+    update public.ai_runs
+    set status = 'running', claimed_by = p_executor_id, attempts = attempts + 1, heartbeat_at = now(),
+        lease_expires_at = now() + make_interval(secs => greatest(5, least(coalesce(p_lease_seconds, 30), 3600)))
+    where id = v_run.id
+    returning * into v_run;
+    -- The first claim of a run on an assigned task starts the work on the board, as the agent.
+    if v_run.attempts = 1 and v_run.task_id is not null then
+      perform set_config('mission_control.agent_key', v_agent.agent_key, true);
+      update public.tasks set status = 'in_progress'
+      where id = v_run.task_id and status in ('inbox', 'assigned') and assignee_agent_key is not null;
+      perform set_config('mission_control.agent_key', v_previous_agent, true);
+    end if;
+    -- The agent's first word in the task thread is written by the claim itself: one statement for
+    -- every run claimed at once, visible to the dashboard before the executor has read a file.
+    if v_run.attempts = 1 and v_run.task_id is not null then
+      insert into public.task_events (project_id, task_id, kind, author_type, author_agent_key, content, metadata)
+      values (
+        v_run.project_id, v_run.task_id, 'agent_update', 'agent', v_agent.agent_key,
+        'Started ' || case v_run.mode when 'plan' then 'planning' when 'implement' then 'implementing' else 'testing' end
+          || ': ' || left(split_part(btrim(v_run.goal), E'\n', 1), 200),
+        jsonb_build_object('run_id', v_run.id, 'mode', v_run.mode)
+      );
+    end if;
+    v_ids := v_ids || v_run.id;
+  end loop;
+  -- A second statement, so each context is read after the claim.
+  return (
+    select coalesce(jsonb_agg(jsonb_build_object(
+      'run', to_jsonb(r),
+      'context', case when coalesce(p_with_context, true) then public.load_ai_run_context(r.id) end
+    ) order by r.created_at, r.id), '[]'::jsonb)
+    from public.ai_runs r
+    where r.id = any (v_ids)
+  );
+end;
+$function$;
+comment on function public.claim_ai_runs(text,integer,integer,uuid,uuid[],boolean) is 'Executor only: claims up to p_limit queued runs (oldest first; only p_run_id when given) with for no key update skip locked, so two executors never take the same one: each becomes running, claimed by p_executor_id with a lease of p_lease_seconds and one more attempt (a status event says so), and on the first claim its task moves from inbox / assigned to in_progress and gets the agent''s "Started …" agent_update. A run whose agent was removed or disabled fails instead. Answers [{run, context}] (context: load_ai_run_context; null with p_with_context false, when the executor reads the contexts with load_ai_run_contexts after the claim committed, so the claim and the agents'' first updates commit without waiting for them).';
+grant execute on function public.claim_ai_runs(text,integer,integer,uuid,uuid[],boolean) to service_role;
+
 CREATE OR REPLACE FUNCTION public.claim_approved_proposals(p_executor_id text, p_limit integer DEFAULT 10, p_proposal_id uuid DEFAULT NULL::uuid)
  RETURNS SETOF public.action_proposals
  LANGUAGE plpgsql
@@ -1401,6 +2252,45 @@ end;
 $function$;
 comment on function public.claim_approved_proposals(text,integer,uuid) is 'Executor only: claims up to p_limit approved proposals (oldest approval first; only p_proposal_id when given, for immediate pickup after an approval) with for update skip locked, so two executors never take the same one. Re-checks each: params must still hash to approved_params_hash (else failed "params changed after approval") and the approver must still be an operator or owner (else failed); the rest become executing, claimed by p_executor_id, and are returned.';
 grant execute on function public.claim_approved_proposals(text,integer,uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION public.claim_changeset_rollbacks(p_executor_id text, p_limit integer DEFAULT 5)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_ids uuid[];
+begin
+  if coalesce(btrim(p_executor_id), '') = '' then
+    raise exception 'claim_changeset_rollbacks needs the executor id' using errcode = '22023';
+  end if;
+  with picked as (
+    select c.id from public.changesets c
+    where c.status = 'applied' and c.rollback_requested_at is not null
+      -- A claim older than 5 minutes belongs to an executor that stopped: take it over.
+      and (c.rollback_claimed_at is null or c.rollback_claimed_at < now() - interval '5 minutes')
+    order by c.rollback_requested_at
+    for no key update skip locked
+    limit greatest(1, least(coalesce(p_limit, 5), 50))
+  ),
+  claimed as (
+    update public.changesets c set rollback_claimed_by = p_executor_id, rollback_claimed_at = now()
+    from picked where c.id = picked.id
+    returning c.id
+  )
+  select coalesce(array_agg(id), '{}') into v_ids from claimed;
+  return (
+    select coalesce(jsonb_agg(jsonb_build_object(
+      'changeset', to_jsonb(c),
+      'files', coalesce((select jsonb_agg(to_jsonb(f) order by f.position) from public.changeset_files f
+                         where f.changeset_id = c.id and f.path = any (c.applied_paths)), '[]'::jsonb)
+    ) order by c.rollback_requested_at), '[]'::jsonb)
+    from public.changesets c where c.id = any (v_ids)
+  );
+end;
+$function$;
+comment on function public.claim_changeset_rollbacks(text,integer) is 'Executor only: claims up to p_limit applied changesets whose rollback was requested and that no executor claimed in the last 5 minutes (for no key update skip locked). Answers [{changeset, files}] with the files that were applied (applied_paths), whose base content the rollback restores.';
+grant execute on function public.claim_changeset_rollbacks(text,integer) to service_role;
 
 CREATE OR REPLACE FUNCTION public.claim_chat_deliveries(p_executor_id text, p_limit integer DEFAULT 10, p_message_id uuid DEFAULT NULL::uuid)
  RETURNS SETOF public.chat_delivery_queue
@@ -1456,61 +2346,126 @@ CREATE OR REPLACE FUNCTION public.claim_chat_delivery_batch(p_executor_id text, 
 AS $function$
 declare
   v_ids uuid[];
-  v_items jsonb;
-  v_plans jsonb;
-  v_answers jsonb;
+  v_deliveries jsonb[];
+  v_contexts jsonb[];
+  v_holds public.budget_holds[];
   v_uncontended boolean;
+  v_lock_timeout text;
+  -- Each reserved delivery's answer (delivery id -> {ok, call_id, outcome, reason, budget_id}).
+  v_reservations jsonb;
 begin
   select coalesce(array_agg(c.id), '{}') into v_ids
   from public.claim_chat_deliveries(p_executor_id, p_limit, p_message_id) c;
-  -- A second statement, so the context is read after the claim (message status 'delivered').
-  select coalesce(jsonb_agg(
-    jsonb_build_object('delivery', to_jsonb(d), 'context', public.load_chat_delivery_context(d.id, p_history_limit))
-    order by d.available_at, d.created_at
-  ), '[]'::jsonb) into v_items
+
+  -- No budget in these projects: nothing to reserve, the items are built as they are sent.
+  if not exists (
+    select 1 from public.chat_delivery_queue d join public.budgets b on b.project_id = d.project_id where d.id = any (v_ids)
+  ) then
+    -- A statement of its own, so the context is read after the claim (message status 'delivered').
+    return (
+      select coalesce(jsonb_agg(
+        jsonb_build_object('delivery', to_jsonb(d), 'context', public.load_chat_delivery_context(d.id, p_history_limit))
+        order by d.available_at, d.created_at
+      ), '[]'::jsonb)
+      from public.chat_delivery_queue d
+      where d.id = any (v_ids)
+    );
+  end if;
+
+  -- The contexts are read before any budget is locked: the lock is held from the reservation to the
+  -- commit, and reading them is most of a claim's work.
+  select array_agg(to_jsonb(d) order by d.available_at, d.created_at),
+         array_agg(public.load_chat_delivery_context(d.id, p_history_limit) order by d.available_at, d.created_at)
+  into v_deliveries, v_contexts
   from public.chat_delivery_queue d
   where d.id = any (v_ids);
 
-  -- The deliveries a budget covers get their call reserved now, all in one reserve_provider_calls.
-  select coalesce(jsonb_agg(public.plan_claimed_provider_call(i.value) order by i.n), '[]'::jsonb) into v_plans
-  from jsonb_array_elements(v_items) with ordinality as i (value, n)
-  where (i.value -> 'context' ->> 'budgets_apply')::boolean is true
-    and (i.value -> 'context' -> 'agent' ->> 'enabled')::boolean is true;
-  if jsonb_array_length(v_plans) = 0 then
-    return v_items;
+  -- The call each delivery a budget covers is about to make, in the order of resolveAgentSettings
+  -- (the message's override, then the agent, then the project's agent_defaults; the layer that sets
+  -- the provider also names the connection), as the hold it will be, read from the tables rather
+  -- than from the contexts. This is only the hold: the executor resolves the settings itself and
+  -- records what it really used. The context is cut to fit max_context_tokens, output included: the
+  -- most a call can use.
+  select array_agg(row(
+    extensions.gen_random_uuid(), d.project_id, a.id, a.agent_key, d.id, p.provider, c.id,
+    left(coalesce(
+      nullif(btrim(o.v ->> 'model'), ''), nullif(btrim(a.model), ''), nullif(btrim(f.v ->> 'model'), ''),
+      nullif(c.default_model, ''), 'builtin-offline'
+    ), 200),
+    coalesce(
+      case when o.v ->> 'max_context_tokens' ~ '^[0-9]{1,9}$' then (o.v ->> 'max_context_tokens')::integer end,
+      a.max_context_tokens,
+      case when f.v ->> 'max_context_tokens' ~ '^[0-9]{1,9}$' then (f.v ->> 'max_context_tokens')::integer end,
+      8000
+    ),
+    null, null
+  )::public.budget_holds order by d.available_at, d.created_at) into v_holds
+  from public.chat_delivery_queue d
+  join public.project_chat_messages m on m.id = d.message_id
+  join public.agents a on a.project_id = d.project_id and a.agent_key = d.agent_key
+  left join public.project_settings s on s.project_id = d.project_id and s.key = 'agent_defaults'
+  cross join lateral (
+    select case when jsonb_typeof(m.metadata -> 'settings_override') = 'object' then m.metadata -> 'settings_override' else '{}'::jsonb end as v
+  ) o
+  cross join lateral (select case when jsonb_typeof(s.value) = 'object' then s.value else '{}'::jsonb end as v) f
+  cross join lateral (
+    select
+      case
+        when o.v ->> 'provider' in ('builtin', 'openai_compatible', 'anthropic', 'connection') then o.v ->> 'provider'
+        when a.provider is not null then a.provider
+        when f.v ->> 'provider' in ('builtin', 'openai_compatible', 'anthropic', 'connection') then f.v ->> 'provider'
+        else 'builtin'
+      end as provider,
+      case
+        when o.v ->> 'provider' in ('builtin', 'openai_compatible', 'anthropic', 'connection') then o.v ->> 'provider_connection_id'
+        when a.provider is not null then a.provider_connection_id::text
+        when f.v ->> 'provider' in ('builtin', 'openai_compatible', 'anthropic', 'connection') then f.v ->> 'provider_connection_id'
+      end as connection_ref
+  ) p
+  left join public.provider_connections c on p.provider = 'connection' and c.project_id = d.project_id
+    and c.id = case when p.connection_ref ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then p.connection_ref::uuid end
+  where d.id = any (v_ids) and a.enabled
+    and exists (select 1 from public.budgets g where g.project_id = d.project_id and (g.agent_id is null or g.agent_id = a.id));
+
+  if v_holds is not null then
+    -- Another executor holds one of these budgets only from its reservation to its commit: wait for
+    -- it, but not long, so a claim never queues behind a transaction that keeps a budget locked (the
+    -- replies saved in the same transaction would wait too). Past that, the deliveries go without a
+    -- reservation and the executor reserves them itself, in a reserve_provider_calls call of its own.
+    -- provider_calls is locked first, in the order hold_provider_calls takes.
+    lock table public.provider_calls in row exclusive mode;
+    v_lock_timeout := current_setting('lock_timeout');
+    begin
+      perform set_config('lock_timeout', '200ms', true);
+      perform 1
+      from (select distinct h.project_id, h.agent_id from unnest(v_holds) h) k
+      join public.budgets b on b.project_id = k.project_id and (b.agent_id is null or b.agent_id = k.agent_id)
+      order by b.id
+      for no key update of b;
+      perform set_config('lock_timeout', v_lock_timeout, true);
+      v_uncontended := true;
+    exception when lock_not_available then
+      -- The block's setting went with it.
+      v_uncontended := false;
+    end;
+    if v_uncontended then
+      select jsonb_object_agg(h.delivery_id, a.value) into v_reservations
+      from unnest(v_holds) with ordinality as h
+      join jsonb_array_elements(public.hold_provider_calls(v_holds)) with ordinality as a (value, n) on a.n = h.ordinality;
+    end if;
   end if;
-  -- Only when no other executor holds one of these budgets right now: a claim must not queue behind
-  -- another executor's transaction. Otherwise the deliveries go without a reservation and the
-  -- executor reserves them itself, in a short reserve_provider_calls call of its own.
-  select count(*) = count(l.id) into v_uncontended
-  from public.budgets b
-  left join lateral (
-    select k.id from public.budgets k where k.id = b.id for update skip locked
-  ) l on true
-  where exists (
-    select 1 from jsonb_array_elements(v_plans) c
-    where b.project_id = (c ->> 'project_id')::uuid and (b.agent_id is null or b.agent_id = (c ->> 'agent_id')::uuid)
-  );
-  if not v_uncontended then
-    return v_items;
-  end if;
-  v_answers := public.reserve_provider_calls(v_plans);
+
   return (
-    select jsonb_agg(
-      case when r.answer is null then i.value else jsonb_set(i.value, '{context,reservation}', r.answer) end
-      order by i.n
-    )
-    from jsonb_array_elements(v_items) with ordinality as i (value, n)
-    left join lateral (
-      select a.value as answer
-      from jsonb_array_elements(v_plans) with ordinality as p (value, n)
-      join jsonb_array_elements(v_answers) with ordinality as a (value, n) on a.n = p.n
-      where p.value ->> 'delivery_id' = i.value -> 'delivery' ->> 'id'
-    ) r on true
+    select coalesce(jsonb_agg(jsonb_build_object(
+      'delivery', u.d,
+      'context', case when v_reservations ? (u.d ->> 'id')
+        then u.c || jsonb_build_object('reservation', v_reservations -> (u.d ->> 'id')) else u.c end
+    ) order by u.n), '[]'::jsonb)
+    from unnest(v_deliveries, v_contexts) with ordinality as u (d, c, n)
   );
 end;
 $function$;
-comment on function public.claim_chat_delivery_batch(text,integer,uuid,integer) is 'Executor only: claim_chat_deliveries plus each claimed delivery''s load_chat_delivery_context, as a JSON array of {delivery, context}, in one transaction. A delivery a budget covers (context.budgets_apply, agent enabled) has its provider call reserved in the same transaction (plan_claimed_provider_call, reserve_provider_calls) unless another transaction holds one of those budgets (then the executor reserves it itself): context.reservation = {ok, call_id, outcome, reason, budget_id}; ok false means the call would pass a hard limit and must not be made.';
+comment on function public.claim_chat_delivery_batch(text,integer,uuid,integer) is 'Executor only: claim_chat_deliveries plus each claimed delivery''s load_chat_delivery_context, as a JSON array of {delivery, context}, in one transaction. A delivery a budget covers (context.budgets_apply, agent enabled) has its provider call planned from the tables (the provider, connection and model its settings name; reserved_tokens = the effective max_context_tokens) and reserved in the same transaction (hold_provider_calls) unless another transaction holds one of those budgets (then the executor reserves it itself): context.reservation = {ok, call_id, outcome, reason, budget_id}; ok false means the call would pass a hard limit and must not be made. Without a budget in the claimed deliveries'' projects, nothing of this runs.';
 grant execute on function public.claim_chat_delivery_batch(text,integer,uuid,integer) to service_role;
 
 CREATE OR REPLACE FUNCTION public.claim_queued_provision_requests(p_limit integer DEFAULT 50)
@@ -1536,6 +2491,7 @@ declare
   v_item record;
   v_result jsonb;
   v_saved jsonb := '[]'::jsonb;
+  v_calls jsonb[] := '{}';
 begin
   if jsonb_typeof(p_replies) is distinct from 'array' then
     raise exception 'p_replies must be a JSON array of {delivery_id, reply, metadata, call?}' using errcode = '22023';
@@ -1570,17 +2526,21 @@ begin
     end if;
     -- The provider call was made (and spent) whether or not its reply could be saved.
     if jsonb_typeof(v_item.call) = 'object' then
-      perform public.record_provider_call(case when v_result ->> 'code' = 'P0002'
+      v_calls := v_calls || case when v_result ->> 'code' = 'P0002'
         -- The delivery is gone: the call is still recorded, without it.
         then v_item.call - 'delivery_id'
         else jsonb_strip_nulls(jsonb_build_object(
           'delivery_id', v_item.delivery_id,
           'project_id', v_result -> 'message' ->> 'project_id',
           'agent_key', v_result -> 'message' ->> 'author_agent_key'
-        )) || v_item.call end);
+        )) || v_item.call end;
     end if;
     v_saved := v_saved || jsonb_build_array(v_result);
   end loop;
+  -- All the batch's calls in one record, after the replies: their holds go, their rows are written once.
+  if cardinality(v_calls) > 0 then
+    perform public.record_provider_calls(v_calls);
+  end if;
   return jsonb_build_object(
     'saved', v_saved,
     'claimed', case when coalesce(p_claim_limit, 0) > 0
@@ -1589,7 +2549,7 @@ begin
   );
 end;
 $function$;
-comment on function public.complete_chat_deliveries(text,jsonb,integer,integer) is 'Executor only: save_chat_reply for each {delivery_id, reply, metadata, call?} of p_replies, then claims up to p_claim_limit more (claim_chat_delivery_batch), in one transaction. A reply''s call (the provider call that produced it, as for record_provider_call; delivery_id, project_id and agent_key default to the delivery''s) is recorded in the same transaction, even when the reply is refused. Answers {saved: [{delivery_id, ok, message | code, error, hint}], claimed: [{delivery, context}]}; a refused reply does not undo the others.';
+comment on function public.complete_chat_deliveries(text,jsonb,integer,integer) is 'Executor only: save_chat_reply for each {delivery_id, reply, metadata, call?} of p_replies, then claims up to p_claim_limit more (claim_chat_delivery_batch), in one transaction. The replies'' calls (the provider calls that produced them, as for record_provider_call; delivery_id, project_id and agent_key default to the delivery''s) are recorded in the same transaction with one record_provider_calls, even when a reply is refused. Answers {saved: [{delivery_id, ok, message | code, error, hint}], claimed: [{delivery, context}]}; a refused reply does not undo the others.';
 grant execute on function public.complete_chat_deliveries(text,jsonb,integer,integer) to service_role;
 
 CREATE OR REPLACE FUNCTION public.create_agent_status_row()
@@ -1638,7 +2598,8 @@ AS $function$
     when 'agents_capabilities_check' then
       'Capabilities must be at most 20 tags of lower-case letters, digits, _ . + or - (such as sql, react, research)'
     when 'agents_tools_enabled_check' then
-      'Tools enabled lists a tool that does not exist: choose among create_task, schedule_job, edit_doc, send_message, api_call, file_write'
+      'Tools enabled lists a tool that does not exist: choose among read_file, list_files, search_text, read_task, list_tasks, '
+      || 'create_task, schedule_job, edit_doc, send_message, api_call, file_write, apply_changeset, hand_off'
     when 'agents_agent_key_check' then
       'An agent key is lower-case letters, digits, _ or -, starting with a letter (at most 32 characters)'
     when 'project_chat_threads_project_id_thread_key_key' then
@@ -1648,6 +2609,27 @@ AS $function$
 $function$;
 comment on function public.describe_provision_error(text,text,jsonb,text) is 'The sentence an operator sees when the database refuses an agent provision request: what is wrong and what to do, from the violated constraint.';
 grant execute on function public.describe_provision_error(text,text,jsonb,text) to service_role;
+
+CREATE OR REPLACE FUNCTION public.describe_run_origin(p_run public.ai_runs)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select case p_run.origin
+    when 'assignment' then 'the task was assigned to @' || p_run.agent_key
+    when 'mention' then '@' || p_run.agent_key || ' was mentioned in the task thread'
+    when 'comment' then 'a comment in the task thread'
+    when 'command' then 'the /' || p_run.mode || ' command'
+    when 'dm' then 'a direct message'
+    when 'runs_page' then 'started by an operator'
+    when 'revision' then 'a revision (iteration ' || p_run.iteration || ')'
+    when 'handoff' then 'a hand-off to @' || p_run.agent_key
+    else 'testing the applied changeset'
+  end
+$function$;
+comment on function public.describe_run_origin(public.ai_runs) is 'What started a run, in words ("the task was assigned to @backend").';
+grant execute on function public.describe_run_origin(public.ai_runs) to service_role;
 
 CREATE OR REPLACE FUNCTION public.expire_action_proposals()
  RETURNS SETOF public.action_proposals
@@ -1803,6 +2785,310 @@ $function$;
 comment on function public.finish_action_proposal(uuid,text,boolean,jsonb,text) is 'Executor only: records the outcome of a proposal it is executing (executed with p_result, or failed with p_error). Only the claiming executor, only from executing; repeating the same outcome returns the row.';
 grant execute on function public.finish_action_proposal(uuid,text,boolean,jsonb,text) to service_role;
 
+CREATE OR REPLACE FUNCTION public.finish_ai_run(p_executor_id text, p_run_id uuid, p_outcome text, p_summary text, p_error text DEFAULT NULL::text, p_test jsonb DEFAULT NULL::jsonb)
+ RETURNS public.ai_runs
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_run public.ai_runs;
+  v_parent public.ai_runs;
+  v_settings jsonb;
+  v_pending boolean;
+  v_agent_key text;
+  v_failed_tests boolean;
+  v_tail text;
+  v_what text;
+begin
+  if p_outcome is null or p_outcome not in ('completed', 'failed') then
+    raise exception 'Unknown outcome "%"', p_outcome using errcode = '22023', hint = 'Use completed or failed.';
+  end if;
+  if p_test is not null and jsonb_typeof(p_test) not in ('object', 'null') then
+    raise exception 'The test result must be a JSON object {command, exit_code, passed, duration_ms, timed_out, output_tail}' using errcode = '22023';
+  end if;
+  select * into v_run from public.ai_runs where id = p_run_id for no key update;
+  if not found then
+    raise exception 'Run % does not exist', p_run_id using errcode = 'P0002';
+  end if;
+  -- A retried finish, or a finish after a cancel, gets the run as it ended.
+  if v_run.status in ('completed', 'failed', 'cancelled') then
+    return v_run;
+  end if;
+  v_run := public.lock_running_ai_run(p_executor_id, p_run_id, true);
+
+  v_failed_tests := v_run.mode = 'test' and jsonb_typeof(p_test) = 'object' and (p_test ->> 'passed') = 'false';
+  if v_run.mode = 'test' and jsonb_typeof(p_test) = 'object'
+     and not exists (select 1 from public.ai_run_events e where e.run_id = v_run.id and e.kind = 'test_result') then
+    perform public.append_ai_run_events(v_run, jsonb_build_array(jsonb_build_object(
+      'kind', 'test_result',
+      'summary', case when (p_test ->> 'passed') = 'true' then 'Tests passed' else 'Tests failed' end
+        || coalesce(': ' || (p_test ->> 'command'), '') || coalesce(' (exit code ' || (p_test ->> 'exit_code') || ')', ''),
+      'data', p_test)));
+  end if;
+
+  if p_outcome = 'failed' then
+    update public.ai_runs
+    set status = 'failed', error = left(coalesce(nullif(btrim(p_error), ''), 'failed without an error message'), 5000),
+        result_summary = left(nullif(btrim(p_summary), ''), 20000)
+    where id = p_run_id
+    returning * into v_run;
+  else
+    v_pending := exists (select 1 from public.action_proposals p where p.run_id = p_run_id and p.status in ('proposed', 'approved', 'executing'));
+    update public.ai_runs
+    set status = case when v_pending then 'needs_approval' else 'completed' end,
+        result_summary = left(coalesce(nullif(btrim(p_summary), ''), result_summary), 20000)
+    where id = p_run_id
+    returning * into v_run;
+  end if;
+
+  if v_failed_tests then
+    select * into v_parent from public.ai_runs where id = v_run.parent_run_id;
+    if found and v_parent.mode = 'implement' then
+      v_settings := public.ai_run_settings(v_run.project_id);
+      v_tail := right(coalesce(p_test ->> 'output_tail', ''), 8000);
+      v_what := coalesce(p_test ->> 'command', v_settings ->> 'test_command') || ' '
+        || case when (p_test ->> 'timed_out') = 'true' then 'timed out' else 'exited with code ' || coalesce(p_test ->> 'exit_code', '?') end;
+      select a.agent_key into v_agent_key from public.agents a where a.id = v_parent.agent_id and a.enabled;
+      if v_parent.iteration < (v_settings ->> 'max_iterations')::integer and v_agent_key is not null then
+        perform public.queue_ai_run(
+          v_run.project_id, v_agent_key, 'implement', 'revision', v_parent.goal,
+          'The tests failed after your changeset was applied (iteration ' || v_parent.iteration || ' of ' || (v_settings ->> 'max_iterations') || '): '
+            || v_what || E'.\nFix the code so they pass.' || case when v_tail <> '' then E'\nOutput (tail):\n' || v_tail else '' end,
+          v_parent.task_id, v_parent.thread_id, v_parent.id, v_parent.iteration + 1,
+          p_requested_by => v_parent.requested_by
+        );
+      else
+        perform public.append_ai_run_events(v_run, jsonb_build_array(jsonb_build_object(
+          'kind', 'handoff',
+          'summary', left('Handed off to the operator: ' || v_what || ' after ' || v_parent.iteration || ' iteration'
+                          || case when v_parent.iteration = 1 then '' else 's' end, 500),
+          'data', jsonb_build_object('from', coalesce(v_agent_key, v_parent.agent_key), 'to', 'operator',
+                                     'note', left(v_what || case when v_tail <> '' then E'\n' || v_tail else '' end, 5000)))));
+        if v_parent.task_id is not null then
+          insert into public.task_events (project_id, task_id, kind, author_type, content, metadata)
+          values (v_run.project_id, v_parent.task_id, 'comment', 'system',
+                  left('The tests still fail after ' || v_parent.iteration || ' iteration' || case when v_parent.iteration = 1 then '' else 's' end
+                       || ' of @' || coalesce(v_agent_key, v_parent.agent_key) || ': ' || v_what
+                       || E'. An operator needs to take over (fix it, or hand the task to another agent).'
+                       || case when v_tail <> '' then E'\n\n```\n' || right(v_tail, 4000) || E'\n```' else '' end, 100000),
+                  jsonb_build_object('kind', 'handoff', 'to', 'operator', 'run_id', v_run.id, 'parent_run_id', v_parent.id));
+        end if;
+      end if;
+    end if;
+  end if;
+  return v_run;
+end;
+$function$;
+comment on function public.finish_ai_run(text,uuid,text,text,text,jsonb) is 'Executor only: ends a run it is working on: failed (with p_error), or completed, or needs_approval when proposals of the run are still proposed / approved / executing (it completes when they resolve). p_test ({command, exit_code, passed, duration_ms, timed_out, output_tail}) of a test run is recorded as its test_result event when none was; when the tests failed and the parent implement run is below run_settings.max_iterations, an implement run (origin revision, iteration + 1) is queued with the output tail, else a handoff event {to: operator} and a system comment in the task say what failed. Idempotent on a final run; 55000 when the run is not this executor''s.';
+grant execute on function public.finish_ai_run(text,uuid,text,text,text,jsonb) to service_role;
+
+CREATE OR REPLACE FUNCTION public.finish_changeset_rollback(p_executor_id text, p_changeset_id uuid, p_ok boolean, p_error text DEFAULT NULL::text)
+ RETURNS public.changesets
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_changeset public.changesets;
+  v_files integer;
+begin
+  select * into v_changeset from public.changesets where id = p_changeset_id for no key update;
+  if not found then
+    raise exception 'Changeset % does not exist', p_changeset_id using errcode = 'P0002';
+  end if;
+  if v_changeset.status = 'rolled_back' and coalesce(p_ok, false) then
+    return v_changeset;
+  end if;
+  if v_changeset.status <> 'applied' or v_changeset.rollback_claimed_by is distinct from p_executor_id then
+    raise exception 'The rollback of changeset % is not claimed by executor % (it is %)', p_changeset_id, p_executor_id, replace(v_changeset.status, '_', ' ')
+      using errcode = '55000', hint = 'Another executor took the rollback over, or it was finished already; record nothing.';
+  end if;
+  v_files := cardinality(v_changeset.applied_paths);
+  if coalesce(p_ok, false) then
+    update public.changesets
+    set status = 'rolled_back', rolled_back_by = rollback_requested_by, error = null
+    where id = p_changeset_id
+    returning * into v_changeset;
+    insert into public.ai_run_events (project_id, run_id, kind, agent_key, summary, data)
+    values (v_changeset.project_id, v_changeset.run_id, 'status', null,
+            'Rolled back ' || v_files || ' file' || case when v_files = 1 then '' else 's' end,
+            jsonb_build_object('from', 'applied', 'to', 'rolled_back', 'changeset_id', v_changeset.id, 'paths', to_jsonb(v_changeset.applied_paths)));
+  else
+    update public.changesets
+    set error = left(coalesce(nullif(btrim(p_error), ''), 'the rollback failed without an error message'), 5000),
+        rollback_requested_at = null, rollback_requested_by = null, rollback_claimed_by = null, rollback_claimed_at = null
+    where id = p_changeset_id
+    returning * into v_changeset;
+    insert into public.ai_run_events (project_id, run_id, kind, agent_key, summary, data)
+    values (v_changeset.project_id, v_changeset.run_id, 'error', null, left('Rollback failed: ' || v_changeset.error, 500),
+            jsonb_build_object('message', v_changeset.error, 'changeset_id', v_changeset.id));
+  end if;
+  return v_changeset;
+end;
+$function$;
+comment on function public.finish_changeset_rollback(text,uuid,boolean,text) is 'Executor only: records the outcome of a rollback it claimed: ok -> rolled_back (rolled_back_by = who asked) with a status event "Rolled back N files" on the run; not ok -> stays applied with the error, the request cleared (the operator can ask again), and an error event on the run. Idempotent after success; 55000 when the claim is not this executor''s.';
+grant execute on function public.finish_changeset_rollback(text,uuid,boolean,text) to service_role;
+
+CREATE OR REPLACE FUNCTION public.fold_budget_usage(p_budget_ids uuid[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_budget public.budgets;
+  v_start timestamptz;
+  v_usage public.budget_usage;
+begin
+  for v_budget in select * from public.budgets b where b.id = any (p_budget_ids) loop
+    v_start := public.budget_period_start(v_budget.period, now());
+    select * into v_usage from public.budget_usage u where u.budget_id = v_budget.id;
+    if found and v_usage.period_start = v_start and v_usage.project_id = v_budget.project_id
+      and v_usage.agent_id is not distinct from v_budget.agent_id then
+      -- Deltas of an earlier period (calls started before it) do not count in this one.
+      with folded as (
+        delete from public.budget_usage_deltas d where d.budget_id = v_budget.id
+        returning d.period_start, d.used_tokens, d.used_usd
+      )
+      update public.budget_usage u
+      set used_tokens = u.used_tokens + f.used_tokens, used_usd = u.used_usd + f.used_usd, updated_at = now()
+      from (
+        select coalesce(sum(x.used_tokens) filter (where x.period_start = v_start), 0) as used_tokens,
+               coalesce(sum(x.used_usd) filter (where x.period_start = v_start), 0) as used_usd,
+               count(*) as n
+        from folded x
+      ) f
+      where u.budget_id = v_budget.id and f.n > 0;
+    else
+      -- A new budget, period or scope: the period counted from provider_calls, once. One statement,
+      -- so each record is either in this count or in a delta committed after it, never both.
+      with dropped as (
+        delete from public.budget_usage_deltas d where d.budget_id = v_budget.id
+      )
+      insert into public.budget_usage as u (budget_id, project_id, agent_id, period_start, used_tokens, used_usd)
+      select v_budget.id, v_budget.project_id, v_budget.agent_id, v_start,
+        coalesce(sum(c.input_tokens::bigint + c.output_tokens), 0), coalesce(sum(c.cost_usd), 0)
+      from public.provider_calls c
+      where c.project_id = v_budget.project_id and (v_budget.agent_id is null or c.agent_id = v_budget.agent_id)
+        and c.created_at >= v_start and c.outcome in ('ok', 'error')
+      on conflict (budget_id) do update set
+        project_id = excluded.project_id,
+        agent_id = excluded.agent_id,
+        period_start = excluded.period_start,
+        used_tokens = excluded.used_tokens,
+        used_usd = excluded.used_usd,
+        updated_at = now();
+      -- Holds past two hours count nowhere (crashed executors, removed projects): purged here, once a
+      -- period, skipping one a late record is deleting right now.
+      delete from public.budget_holds h
+      where h.call_id in (
+        select x.call_id from public.budget_holds x where x.created_at < now() - interval '2 hours' for update skip locked
+      );
+    end if;
+  end loop;
+end;
+$function$;
+comment on function public.fold_budget_usage(uuid[]) is 'Executor only, with the budgets p_budget_ids locked (reserve_provider_calls): brings each one''s budget_usage to its current period and scope, by folding in and deleting its deltas, or by counting the period from provider_calls when it is new (dropping the deltas that count covers, and purging holds older than two hours).';
+grant execute on function public.fold_budget_usage(uuid[]) to service_role;
+
+CREATE OR REPLACE FUNCTION public.follow_run_proposal()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_changeset public.changesets;
+  v_run public.ai_runs;
+  v_paths text[];
+  v_agent public.agents;
+  v_settings jsonb;
+  v_previous_agent text := coalesce(current_setting('mission_control.agent_key', true), '');
+begin
+  select * into v_run from public.ai_runs where id = new.run_id for no key update;
+  if new.action_type = 'apply_changeset' then
+    select * into v_changeset from public.changesets c where c.proposal_id = new.id for no key update;
+  end if;
+
+  if v_changeset.id is not null then
+    if new.status = 'approved' then
+      if v_changeset.status <> 'proposed' then
+        raise exception 'Changeset % is % and can no longer be approved', v_changeset.id, replace(v_changeset.status, '_', ' ')
+          using errcode = '55000', hint = 'Its run was cancelled or a revision was asked for: reload the changeset.';
+      end if;
+      -- The approval names the files to write (all, or the accepted ones of a partial approval).
+      if new.params ->> 'changeset_id' is distinct from v_changeset.id::text or jsonb_typeof(new.params -> 'paths') is distinct from 'array'
+         or jsonb_array_length(new.params -> 'paths') = 0
+         or exists (
+           select 1 from jsonb_array_elements(new.params -> 'paths') p
+           where jsonb_typeof(p) <> 'string'
+              or not exists (select 1 from public.changeset_files f where f.changeset_id = v_changeset.id and f.path = p #>> '{}')
+         ) then
+        raise exception 'An approval of changeset % lists files that are not in it', v_changeset.id
+          using errcode = '22023', hint = 'Approve with {"changeset_id": the changeset, "paths": some of its files}, or reject it to approve none.';
+      end if;
+      update public.changeset_files f
+      set decision = case when f.path = any (array(select jsonb_array_elements_text(new.params -> 'paths'))) then 'accepted' else 'rejected' end
+      where f.changeset_id = v_changeset.id and f.decision = 'pending';
+    elsif new.status = 'executed' and v_changeset.status = 'proposed' then
+      v_paths := array(select jsonb_array_elements_text(
+        case when jsonb_typeof(new.execution_result -> 'paths') = 'array' then new.execution_result -> 'paths' else new.params -> 'paths' end));
+      update public.changesets set status = 'applied', applied_paths = v_paths, applied_at = now(), error = null where id = v_changeset.id;
+      update public.changeset_files f
+      set decision = case when f.path = any (v_paths) then 'accepted' else 'rejected' end
+      where f.changeset_id = v_changeset.id and f.decision = 'pending';
+      -- The work is ready for review on the board, moved by the agent.
+      if coalesce(v_changeset.task_id, new.task_id) is not null then
+        perform set_config('mission_control.agent_key', v_changeset.agent_key, true);
+        update public.tasks set status = 'review' where id = coalesce(v_changeset.task_id, new.task_id) and status not in ('review', 'done');
+        perform set_config('mission_control.agent_key', v_previous_agent, true);
+      end if;
+      -- apply -> test -> fix: the project's test command runs against the applied changeset.
+      v_settings := public.ai_run_settings(new.project_id);
+      if v_settings ->> 'test_command' <> '' and v_run.mode = 'implement' and v_run.status <> 'cancelled' then
+        select * into v_agent from public.agents a where a.id = v_run.agent_id and a.enabled;
+        if v_agent.id is not null then
+          perform public.queue_ai_run(
+            v_run.project_id, v_agent.agent_key, 'test', 'test_after_apply',
+            'Run the tests after applying: ' || v_changeset.summary, '',
+            v_run.task_id, v_run.thread_id, v_run.id, v_run.iteration, p_requested_by => new.resolved_by
+          );
+        else
+          insert into public.ai_run_events (project_id, run_id, kind, agent_key, summary, data)
+          values (v_run.project_id, v_run.id, 'error', v_run.agent_key,
+                  'The tests were not run: @' || v_run.agent_key || ' is removed or disabled',
+                  jsonb_build_object('message', 'no enabled agent to run the tests'));
+        end if;
+      end if;
+    elsif new.status = 'failed' and v_changeset.status = 'proposed' then
+      update public.changesets set status = 'failed', error = left(coalesce(new.error, 'the apply failed'), 5000) where id = v_changeset.id;
+    elsif new.status = 'rejected' and v_changeset.status = 'proposed' then
+      update public.changesets set status = 'rejected' where id = v_changeset.id;
+      update public.changeset_files set decision = 'rejected' where changeset_id = v_changeset.id and decision = 'pending';
+    elsif new.status = 'expired' and v_changeset.status = 'proposed' then
+      update public.changesets set status = 'expired' where id = v_changeset.id;
+    end if;
+  end if;
+
+  -- A run waiting for approval is done when none of its proposals is open any more.
+  if v_run.status = 'needs_approval' and new.status in ('executed', 'failed', 'rejected', 'expired')
+     and not exists (select 1 from public.action_proposals p where p.run_id = new.run_id and p.status in ('proposed', 'approved', 'executing')) then
+    update public.ai_runs
+    set status = 'completed',
+        -- What became of the changeset comes first: it is what the timeline shows.
+        result_summary = left(concat_ws(E'\n', case
+          when v_changeset.id is null then null
+          when new.status = 'executed' then 'Changeset applied (' || cardinality(v_paths) || ' of ' || v_changeset.files_count || ' files)'
+          when new.status = 'failed' then 'Changeset not applied: ' || left(coalesce(new.error, 'the apply failed'), 400)
+          when new.status = 'rejected' and v_changeset.status = 'revision_requested' then 'Revision requested'
+          when new.status = 'rejected' then 'Changeset rejected'
+          else 'Changeset expired without a decision' end, nullif(btrim(v_run.result_summary), '')), 20000)
+    where id = v_run.id;
+  end if;
+  return null;
+end;
+$function$;
+comment on function public.follow_run_proposal() is 'Trigger on action_proposals of a run (run_id): an approved apply_changeset records each file''s decision (its params must name files of the changeset, 22023 otherwise; a changeset that is no longer proposed cannot be approved, 55000); executed applies the changeset (applied_paths from execution_result.paths), moves the task to review and, when run_settings.test_command is set, queues a test run (origin test_after_apply, parent = the run, same iteration, agent and task); failed, rejected (unless a revision was requested) and expired close the changeset. A needs_approval run completes when none of its proposals is proposed, approved or executing.';
+grant execute on function public.follow_run_proposal() to service_role;
+
 CREATE OR REPLACE FUNCTION public.format_budget_amount(p_unit text, p_amount numeric)
  RETURNS text
  LANGUAGE sql
@@ -1842,6 +3128,150 @@ $function$;
 comment on function public.guard_provider_key_fields() is 'Trigger on provider_connections: signed-in users can neither set key_last4 / key_updated_at (only the executor does, when it stores an encrypted key) nor move a connection to another project.';
 grant execute on function public.guard_provider_key_fields() to service_role;
 
+CREATE OR REPLACE FUNCTION public.hand_off_task(p_task_id uuid, p_to_agent_key text, p_note text, p_by uuid)
+ RETURNS public.ai_runs
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_task public.tasks;
+  v_from text;
+  v_note text := left(btrim(coalesce(p_note, '')), 5000);
+  v_run_id uuid;
+  v_run public.ai_runs;
+begin
+  -- The task is locked only to reassign it, after its runs are stopped: a claim locks a run, then its task.
+  select * into v_task from public.tasks where id = p_task_id;
+  if not found then
+    raise exception 'Task % not found', p_task_id using errcode = 'P0002';
+  end if;
+  if not exists (select 1 from public.agents a where a.project_id = v_task.project_id and a.agent_key = p_to_agent_key and a.enabled) then
+    raise exception 'There is no enabled agent @% in this project', p_to_agent_key
+      using errcode = 'P0002', hint = 'Hand the task to an agent from the roster, or enable it on the Agents page.';
+  end if;
+  v_from := coalesce(v_task.assignee_agent_key,
+    (select r.agent_key from public.ai_runs r where r.task_id = p_task_id order by r.created_at desc limit 1));
+
+  for v_run_id in
+    select r.id from public.ai_runs r
+    where r.task_id = p_task_id and r.status in ('queued', 'running', 'needs_approval')
+    order by r.created_at
+  loop
+    perform public.stop_ai_run(v_run_id, 'Handed off to @' || p_to_agent_key, p_by);
+  end loop;
+
+  if v_task.assignee_agent_key is distinct from p_to_agent_key then
+    -- The hand-off queues the run itself (with the note): the assignment must not queue another.
+    perform set_config('mission_control.skip_assignment_run', p_task_id::text, true);
+    update public.tasks set assignee_agent_key = p_to_agent_key where id = p_task_id;
+    perform set_config('mission_control.skip_assignment_run', '', true);
+  end if;
+
+  v_run := public.queue_ai_run(
+    v_task.project_id, p_to_agent_key, 'implement', 'handoff',
+    v_task.title || case when btrim(v_task.description) <> '' then E'\n\n' || v_task.description else '' end,
+    case when v_note <> '' then 'Hand-off note from ' || coalesce('@' || v_from, 'an operator') || ': ' || v_note else '' end,
+    p_task_id,
+    p_participants => case when v_from is not null and v_from <> p_to_agent_key then array[v_from, p_to_agent_key] else array[p_to_agent_key] end,
+    p_requested_by => p_by
+  );
+  insert into public.ai_run_events (project_id, run_id, kind, agent_key, summary, data)
+  values (v_run.project_id, v_run.id, 'handoff', p_to_agent_key,
+          left(case when v_from is not null then 'Handed off from @' || v_from || ' to @' || p_to_agent_key
+                    else 'Handed to @' || p_to_agent_key end || coalesce(': ' || nullif(v_note, ''), ''), 500),
+          jsonb_build_object('from', v_from, 'to', p_to_agent_key, 'note', v_note));
+  insert into public.task_events (project_id, task_id, kind, author_type, content, metadata)
+  values (v_task.project_id, p_task_id, 'comment', 'system',
+          case when v_from is not null then 'Handed off from @' || v_from || ' to @' || p_to_agent_key else 'Handed to @' || p_to_agent_key end
+            || coalesce(': ' || nullif(v_note, ''), ''),
+          jsonb_build_object('kind', 'handoff', 'from', v_from, 'to', p_to_agent_key, 'run_id', v_run.id));
+  return v_run;
+end;
+$function$;
+comment on function public.hand_off_task(uuid,text,text,uuid) is 'Internal: hands a task to another enabled agent: cancels the task''s active runs, reassigns it (without the assignment trigger queuing a second run), queues an implement run (origin handoff) whose constraints carry the note, and records the hand-off {from, to, note} on the new run and in the task thread.';
+grant execute on function public.hand_off_task(uuid,text,text,uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION public.handoff_ai_run(p_executor_id text, p_run_id uuid, p_to_agent_key text, p_note text DEFAULT ''::text)
+ RETURNS public.ai_runs
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_run public.ai_runs := public.lock_running_ai_run(p_executor_id, p_run_id);
+  v_note text := left(btrim(coalesce(p_note, '')), 5000);
+  v_pending boolean;
+  v_next public.ai_runs;
+begin
+  if p_to_agent_key is null or p_to_agent_key !~ '^[a-z][a-z0-9_-]{0,31}$' or p_to_agent_key = v_run.agent_key then
+    raise exception 'Hand the work to another agent by its key (got "%")', p_to_agent_key
+      using errcode = '22023', hint = 'Name an agent of the roster other than the one running.';
+  end if;
+  if not exists (select 1 from public.agents a where a.project_id = v_run.project_id and a.agent_key = p_to_agent_key and a.enabled) then
+    raise exception 'There is no enabled agent @% in this project', p_to_agent_key
+      using errcode = 'P0002', hint = 'Hand the work to an agent from the roster.';
+  end if;
+  -- This run's part is done (it waits for its open proposals, if any); the next agent takes over.
+  perform public.append_ai_run_events(v_run, jsonb_build_array(jsonb_build_object(
+    'kind', 'handoff',
+    'summary', left('Handed off to @' || p_to_agent_key || coalesce(': ' || nullif(v_note, ''), ''), 500),
+    'data', jsonb_build_object('from', v_run.agent_key, 'to', p_to_agent_key, 'note', v_note))));
+  v_pending := exists (select 1 from public.action_proposals p where p.run_id = p_run_id and p.status in ('proposed', 'approved', 'executing'));
+  update public.ai_runs
+  set status = case when v_pending then 'needs_approval' else 'completed' end,
+      result_summary = left('Handed off to @' || p_to_agent_key || coalesce(': ' || nullif(v_note, ''), ''), 20000)
+  where id = p_run_id
+  returning * into v_run;
+  if v_run.task_id is not null then
+    v_next := public.hand_off_task(v_run.task_id, p_to_agent_key, v_note, null);
+  else
+    v_next := public.queue_ai_run(
+      v_run.project_id, p_to_agent_key, v_run.mode, 'handoff', v_run.goal,
+      case when v_note <> '' then 'Hand-off note from @' || v_run.agent_key || ': ' || v_note else '' end,
+      null, v_run.thread_id, p_participants => case when p_to_agent_key = any (v_run.participants) then v_run.participants else v_run.participants || p_to_agent_key end,
+      p_requested_by => v_run.requested_by
+    );
+    insert into public.ai_run_events (project_id, run_id, kind, agent_key, summary, data)
+    values (v_next.project_id, v_next.id, 'handoff', p_to_agent_key,
+            left('Handed off from @' || v_run.agent_key || ' to @' || p_to_agent_key || coalesce(': ' || nullif(v_note, ''), ''), 500),
+            jsonb_build_object('from', v_run.agent_key, 'to', p_to_agent_key, 'note', v_note));
+  end if;
+  return v_next;
+end;
+$function$;
+comment on function public.handoff_ai_run(text,uuid,text,text) is 'Executor only: the agent of a run it is working on hands the work to another enabled agent with a note: a handoff event {from, to, note} ends this run (completed, or needs_approval while its proposals are open), and the next agent gets an implement run on the task (as handoff_ai_task: the task is reassigned, its other active runs cancelled), or, without a task, a run of the same mode in the same thread. Refused (55000) unless the run is running under p_executor_id. Answers the new run.';
+grant execute on function public.handoff_ai_run(text,uuid,text,text) to service_role;
+
+CREATE OR REPLACE FUNCTION public.handoff_ai_task(p_task_id uuid, p_to_agent_key text, p_note text)
+ RETURNS public.ai_runs
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_project_id uuid;
+begin
+  select t.project_id into v_project_id from public.tasks t where t.id = p_task_id;
+  if not found or not public.has_project_role(v_project_id) then
+    raise exception 'Task % not found', p_task_id using errcode = 'P0002';
+  end if;
+  if not public.has_project_role(v_project_id, array['owner', 'operator']) then
+    raise exception 'Only operators and owners of this project can hand tasks to agents'
+      using errcode = '42501', hint = 'Ask an owner to give you the operator role.';
+  end if;
+  if p_to_agent_key is null or p_to_agent_key !~ '^[a-z][a-z0-9_-]{0,31}$' then
+    raise exception 'Hand the task to an agent by its key (got "%")', p_to_agent_key
+      using errcode = '22023', hint = 'An agent key is lower-case letters, digits, _ or -, such as backend.';
+  end if;
+  if length(btrim(coalesce(p_note, ''))) > 5000 then
+    raise exception 'A hand-off note is at most 5000 characters' using errcode = '22023';
+  end if;
+  return public.hand_off_task(p_task_id, p_to_agent_key, p_note, auth.uid());
+end;
+$function$;
+comment on function public.handoff_ai_task(uuid,text,text) is 'Operators and owners: hands a task to another agent with a note: cancels the task''s active runs, reassigns the task, queues an implement run (origin handoff) whose constraints carry the note, and writes a handoff event {from, to, note} on the new run. Returns the new run.';
+grant execute on function public.handoff_ai_task(uuid,text,text) to authenticated, service_role;
+
 CREATE OR REPLACE FUNCTION public.has_project_role(target_project uuid, allowed_roles text[] DEFAULT ARRAY['owner'::text, 'operator'::text, 'viewer'::text])
  RETURNS boolean
  LANGUAGE sql
@@ -1858,6 +3288,215 @@ AS $function$
 $function$;
 comment on function public.has_project_role(uuid,text[]) is 'True when the signed-in user is a member of the project with one of the given roles. The one membership check every policy uses.';
 grant execute on function public.has_project_role(uuid,text[]) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.heartbeat_ai_runs(p_executor_id text, p_run_ids uuid[], p_lease_seconds integer DEFAULT 30)
+ RETURNS uuid[]
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_kept uuid[];
+begin
+  with kept as (
+    update public.ai_runs
+    set lease_expires_at = now() + make_interval(secs => greatest(5, least(coalesce(p_lease_seconds, 30), 3600))), heartbeat_at = now()
+    where id = any (coalesce(p_run_ids, '{}')) and status = 'running' and claimed_by = p_executor_id
+    returning id
+  )
+  select coalesce(array_agg(id), '{}') into v_kept from kept;
+  return coalesce((select array_agg(distinct x) from unnest(coalesce(p_run_ids, '{}')) x where not (x = any (v_kept))), '{}');
+end;
+$function$;
+comment on function public.heartbeat_ai_runs(text,uuid[],integer) is 'Executor only: extends by p_lease_seconds the leases of the given runs that are still running under p_executor_id, and answers the ids that are not (cancelled, finished, requeued or taken over): the executor aborts those.';
+grant execute on function public.heartbeat_ai_runs(text,uuid[],integer) to service_role;
+
+CREATE OR REPLACE FUNCTION public.held_spend(p_project_id uuid, p_agent_id uuid, p_unit text, p_since timestamp with time zone)
+ RETURNS numeric
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+begin
+  return coalesce((
+    select sum(case when p_unit = 'tokens' then h.reserved_tokens else coalesce(h.reserved_usd, 0) end)
+    from public.budget_holds h
+    where h.project_id = p_project_id and (p_agent_id is null or h.agent_id = p_agent_id)
+      and h.created_at >= p_since and h.created_at > now() - interval '2 hours'
+  ), 0);
+end;
+$function$;
+comment on function public.held_spend(uuid,uuid,text,timestamp with time zone) is 'What the calls in flight of a project (p_agent_id null) or one agent, started since p_since, hold in tokens or usd: their reservations, for two hours at most (a hold that old was left by a crashed executor). Security invoker.';
+grant execute on function public.held_spend(uuid,uuid,text,timestamp with time zone) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.hold_provider_calls(p_holds public.budget_holds[], p_settings jsonb[] DEFAULT NULL::jsonb[])
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_ids uuid[];
+  v_budget_ids uuid[];
+  -- What each locked budget has used in its unit (budget id -> amount), kept current through the batch.
+  v_spend jsonb;
+  v_fits boolean;
+  v_call record;
+  v_known record;
+  v_budget public.budgets;
+  v_start timestamptz;
+  v_spent numeric;
+  v_need numeric;
+  v_reason text;
+  v_exceeded uuid;
+  v_soft public.budgets[];
+  v_answers jsonb := '[]'::jsonb;
+begin
+  if coalesce(cardinality(p_holds), 0) = 0 then
+    return '[]'::jsonb;
+  end if;
+  -- Each call priced once: what it may use at most in US dollars (0 for builtin, null without a price).
+  select array_agg(row(h.call_id, h.project_id, h.agent_id, h.agent_key, h.delivery_id, h.provider, h.connection_id, h.model,
+      h.reserved_tokens, case when h.provider = 'builtin' then 0
+        else round(h.reserved_tokens * greatest(p.input_usd_per_mtok, p.output_usd_per_mtok) / 1000000, 6) end, now()
+    )::public.budget_holds order by h.ordinality), array_agg(h.call_id order by h.ordinality)
+  into p_holds, v_ids
+  from unnest(p_holds) with ordinality as h
+  left join public.model_prices p on p.project_id = h.project_id and p.model = h.model;
+
+  -- One lock order for every executor: provider_calls (what a budget's creation waits for: see
+  -- wait_for_provider_call_writers), then all the budgets the batch touches, by id. Another executor
+  -- reserving against one of them waits here and then sees this batch's holds.
+  lock table public.provider_calls in row exclusive mode;
+  select coalesce(array_agg(l.id), '{}') into v_budget_ids
+  from (
+    select b.id
+    from (select distinct h.project_id, h.agent_id from unnest(p_holds) h) k
+    join public.budgets b on b.project_id = k.project_id and (b.agent_id is null or b.agent_id = k.agent_id)
+    order by b.id
+    for no key update of b
+  ) l;
+  perform public.fold_budget_usage(v_budget_ids);
+  select coalesce(jsonb_object_agg(b.id, public.budget_used(b)), '{}'::jsonb) into v_spend
+  from public.budgets b where b.id = any (v_budget_ids);
+
+  -- The common case in one statement: no call of the batch is known yet and the whole batch stays
+  -- below every budget's soft threshold (below its hard limit when it has none), so every call is
+  -- held and no warning is due. Otherwise each call is checked in turn below.
+  if not exists (select 1 from public.budget_holds h where h.call_id = any (v_ids))
+    and not exists (select 1 from public.provider_calls c where c.id = any (v_ids)) then
+    select coalesce(bool_and(case
+      when b.soft_ratio is null then (v_spend ->> b.id::text)::numeric + n.need <= b.hard_limit
+      else (v_spend ->> b.id::text)::numeric + n.need < b.soft_ratio * b.hard_limit
+    end), true) into v_fits
+    from (
+      select b.id, sum(case when b.unit = 'tokens' then h.reserved_tokens else coalesce(h.reserved_usd, 0) end) as need
+      from unnest(p_holds) h
+      join public.budgets b on b.id = any (v_budget_ids) and b.project_id = h.project_id and (b.agent_id is null or b.agent_id = h.agent_id)
+      group by b.id
+    ) n
+    join public.budgets b on b.id = n.id;
+    if v_fits then
+      insert into public.budget_holds select * from unnest(p_holds);
+      return (
+        select jsonb_agg(jsonb_build_object('ok', true, 'call_id', h.call_id, 'outcome', 'pending', 'reason', null, 'budget_id', null)
+          order by h.ordinality)
+        from unnest(p_holds) with ordinality as h
+      );
+    end if;
+  end if;
+
+  for v_call in select * from unnest(p_holds) with ordinality as h order by h.ordinality loop
+    v_exceeded := null;
+    v_reason := null;
+    v_soft := '{}';
+
+    -- A call already held or recorded answers what was stored: a retry reserves nothing twice.
+    select 'pending' as outcome, null::text as error into v_known from public.budget_holds h where h.call_id = v_call.call_id;
+    if not found then
+      select c.outcome, c.error into v_known from public.provider_calls c where c.id = v_call.call_id;
+    end if;
+    if found then
+      v_answers := v_answers || jsonb_build_object('ok', v_known.outcome <> 'budget_exceeded', 'call_id', v_call.call_id,
+        'outcome', v_known.outcome, 'reason', case when v_known.outcome = 'budget_exceeded' then v_known.error end, 'budget_id', null);
+      continue;
+    end if;
+
+    for v_budget in
+      select * from public.budgets b
+      where b.id = any (v_budget_ids) and b.project_id = v_call.project_id and (b.agent_id is null or b.agent_id = v_call.agent_id)
+      order by b.agent_id nulls first, b.id
+    loop
+      v_start := public.budget_period_start(v_budget.period, now());
+      v_spent := (v_spend ->> v_budget.id::text)::numeric;
+      v_need := case when v_budget.unit = 'tokens' then v_call.reserved_tokens else coalesce(v_call.reserved_usd, 0) end;
+      if v_spent + v_need > v_budget.hard_limit then
+        v_exceeded := v_budget.id;
+        v_reason := format('Budget exceeded: %s (used %s; this call needs up to %s). Raise it in Usage → Budgets, then retry.',
+          public.describe_budget(v_budget, v_call.agent_key), public.format_budget_amount(v_budget.unit, v_spent),
+          public.format_budget_amount(v_budget.unit, v_need));
+        insert into public.budget_alerts (budget_id, period_start, level) values (v_budget.id, v_start, 'hard') on conflict do nothing;
+        if found then
+          insert into public.activities (project_id, actor_type, actor, kind, summary, ref)
+          values (v_call.project_id, 'system', 'budgets', 'budget.exceeded', left(v_reason, 1000),
+                  jsonb_strip_nulls(jsonb_build_object('budget_id', v_budget.id, 'call_id', v_call.call_id, 'agent_key', v_call.agent_key,
+                    'delivery_id', v_call.delivery_id, 'period_start', v_start)));
+        end if;
+        exit;
+      end if;
+      if v_budget.soft_ratio is not null and v_spent + v_need >= v_budget.soft_ratio * v_budget.hard_limit then
+        v_soft := v_soft || v_budget;
+      end if;
+    end loop;
+
+    if v_exceeded is not null then
+      -- A refused call holds nothing; its row is final at once.
+      insert into public.provider_calls (
+        id, project_id, agent_id, agent_key, delivery_id, provider, connection_id, model,
+        reserved_tokens, reserved_usd, outcome, error, settings, finished_at
+      )
+      values (
+        v_call.call_id, v_call.project_id, v_call.agent_id, v_call.agent_key, v_call.delivery_id, v_call.provider, v_call.connection_id,
+        v_call.model, v_call.reserved_tokens, v_call.reserved_usd, 'budget_exceeded', v_reason,
+        coalesce(p_settings[v_call.ordinality], '{}'::jsonb), now()
+      )
+      on conflict (id) do nothing;
+      v_answers := v_answers || jsonb_build_object('ok', false, 'call_id', v_call.call_id, 'outcome', 'budget_exceeded', 'reason', v_reason,
+        'budget_id', v_exceeded);
+      continue;
+    end if;
+
+    -- An accepted call holds its reservation in every budget that applies, for the next calls too.
+    insert into public.budget_holds (
+      call_id, project_id, agent_id, agent_key, delivery_id, provider, connection_id, model, reserved_tokens, reserved_usd
+    )
+    values (
+      v_call.call_id, v_call.project_id, v_call.agent_id, v_call.agent_key, v_call.delivery_id, v_call.provider, v_call.connection_id,
+      v_call.model, v_call.reserved_tokens, v_call.reserved_usd
+    );
+    select v_spend || coalesce(jsonb_object_agg(b.id, (v_spend ->> b.id::text)::numeric
+      + case when b.unit = 'tokens' then v_call.reserved_tokens else coalesce(v_call.reserved_usd, 0) end), '{}'::jsonb)
+    into v_spend
+    from public.budgets b
+    where b.id = any (v_budget_ids) and b.project_id = v_call.project_id and (b.agent_id is null or b.agent_id = v_call.agent_id);
+
+    foreach v_budget in array v_soft loop
+      v_start := public.budget_period_start(v_budget.period, now());
+      insert into public.budget_alerts (budget_id, period_start, level) values (v_budget.id, v_start, 'soft') on conflict do nothing;
+      if found then
+        insert into public.activities (project_id, actor_type, actor, kind, summary, ref)
+        values (v_call.project_id, 'system', 'budgets', 'budget.warning',
+                left(format('Budget warning: %s is %s%% used. Raise it in Usage → Budgets before it stops the agents.',
+                  public.describe_budget(v_budget, v_call.agent_key), round(v_budget.soft_ratio * 100)), 1000),
+                jsonb_strip_nulls(jsonb_build_object('budget_id', v_budget.id, 'call_id', v_call.call_id, 'agent_key', v_call.agent_key,
+                  'period_start', v_start)));
+      end if;
+    end loop;
+    v_answers := v_answers || jsonb_build_object('ok', true, 'call_id', v_call.call_id, 'outcome', 'pending', 'reason', null, 'budget_id', null);
+  end loop;
+  return v_answers;
+end;
+$function$;
+comment on function public.hold_provider_calls(public.budget_holds[],jsonb[]) is 'Executor only: what reserve_provider_calls does, for calls already read into budget_holds rows (their reserved_usd and created_at are set here) and their settings (p_settings, same order; {} when null), so a claim reserves without building JSON. Answers one {ok, call_id, outcome, reason, budget_id} per call, in order.';
+grant execute on function public.hold_provider_calls(public.budget_holds[],jsonb[]) to service_role;
 
 CREATE OR REPLACE FUNCTION public.int_or_null(p_text text)
  RETURNS integer
@@ -1914,6 +3553,44 @@ $function$;
 comment on function public.is_checklist(jsonb) is 'True when the document is a JSON array of {"text": non-empty string, "done": boolean} items (the definition-of-done checklist of a task).';
 grant execute on function public.is_checklist(jsonb) to anon, authenticated, public, service_role;
 
+CREATE OR REPLACE FUNCTION public.is_run_settings(doc jsonb)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select jsonb_typeof(doc) = 'object'
+    and not exists (
+      select 1 from jsonb_object_keys(doc) as k(key)
+      where k.key not in ('test_command', 'test_timeout_seconds', 'max_iterations', 'max_steps')
+    )
+    and case when doc ? 'test_command' then jsonb_typeof(doc -> 'test_command') = 'string' and length(doc ->> 'test_command') <= 500 else true end
+    and not exists (
+      select 1
+      from (values ('test_timeout_seconds', 5, 3600), ('max_iterations', 1, 10), ('max_steps', 1, 50)) as r(key, low, high)
+      where doc ? r.key
+        and case when jsonb_typeof(doc -> r.key) <> 'number' then true
+                 else (doc ->> r.key)::numeric <> trunc((doc ->> r.key)::numeric) or (doc ->> r.key)::numeric not between r.low and r.high end
+    )
+$function$;
+comment on function public.is_run_settings(jsonb) is 'True when the document has the shape of project_settings.runs (ZRunSettings): only test_command (a string of at most 500 characters), test_timeout_seconds (5..3600), max_iterations (1..10) and max_steps (1..50), each optional, numbers whole.';
+grant execute on function public.is_run_settings(jsonb) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.is_workspace_path(p_path text)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select length(p_path) between 1 and 500
+    and p_path !~ '^[/\\]'
+    and p_path !~ '^[A-Za-z]:'
+    and not ('..' = any (regexp_split_to_array(p_path, '[/\\]')))
+    and p_path !~ '^(\./)*\.mission-control([/\\]|$)'
+$function$;
+comment on function public.is_workspace_path(text) is 'True when the path is relative to the workspace and cannot leave it (no leading / or drive letter, no .. segment, at most 500 characters; ZWorkspacePath in shared) and is not under .mission-control/, the executor''s own state.';
+grant execute on function public.is_workspace_path(text) to authenticated, service_role;
+
 CREATE OR REPLACE FUNCTION public.labs_feature_enabled(target_project uuid, feature text)
  RETURNS boolean
  LANGUAGE sql
@@ -1928,6 +3605,146 @@ AS $function$
 $function$;
 comment on function public.labs_feature_enabled(uuid,text) is 'True when the project has turned the labs feature on in project_settings.labs_features.';
 grant execute on function public.labs_feature_enabled(uuid,text) to anon, authenticated, public, service_role;
+
+CREATE OR REPLACE FUNCTION public.load_ai_run_context(p_run_id uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+begin
+  return (
+    select jsonb_build_object(
+      'run', to_jsonb(r),
+      'agent', case when a.id is null then null else to_jsonb(a) end,
+      'agent_defaults', s.value,
+      'connections', case when coalesce(a.provider_connection_id, ids.from_defaults) is null then '[]'::jsonb else coalesce((
+        select jsonb_agg(to_jsonb(c) || jsonb_build_object('ciphertext', k.ciphertext) order by c.id)
+        from public.provider_connections c
+        left join public.provider_connection_secrets k on k.connection_id = c.id
+        where c.id in (a.provider_connection_id, ids.from_defaults) and c.project_id = r.project_id
+      ), '[]'::jsonb) end,
+      'budgets_apply', exists (
+        select 1 from public.budgets g
+        where g.project_id = r.project_id and (g.agent_id is null or g.agent_id = a.id)
+      ),
+      'task', case when t.id is null then null else to_jsonb(t) end,
+      'task_events', coalesce((
+        select jsonb_agg(to_jsonb(e) order by e.created_at, e.seq)
+        from (
+          select * from public.task_events x
+          where x.task_id = r.task_id
+          order by x.created_at desc, x.seq desc
+          limit 30
+        ) e
+      ), '[]'::jsonb),
+      'thread', case when th.id is null then null
+        else jsonb_build_object('id', th.id, 'kind', th.kind, 'thread_key', th.thread_key, 'title', th.title) end,
+      'thread_messages', coalesce((
+        select jsonb_agg(to_jsonb(m) order by m.created_at, m.seq)
+        from (
+          select * from public.project_chat_messages x
+          where x.thread_id = r.thread_id
+          order by x.created_at desc, x.seq desc
+          limit 20
+        ) m
+      ), '[]'::jsonb),
+      'mission', (
+        select to_jsonb(b) from public.brain_docs b
+        where b.project_id = r.project_id and b.agent_key is null and b.doc_type = 'mission'
+      ),
+      'agent_docs', coalesce((
+        select jsonb_agg(to_jsonb(b) order by b.created_at)
+        from public.brain_docs b
+        where b.project_id = r.project_id and b.agent_key = coalesce(a.agent_key, r.agent_key)
+      ), '[]'::jsonb),
+      'run_settings', public.ai_run_settings(r.project_id),
+      'parent', (
+        select jsonb_build_object(
+          'run', to_jsonb(p),
+          'changeset', to_jsonb(cs),
+          'files', coalesce((select jsonb_agg(to_jsonb(f) order by f.position) from public.changeset_files f where f.changeset_id = cs.id), '[]'::jsonb),
+          'reviews', coalesce((select jsonb_agg(to_jsonb(v) order by v.created_at, v.seq) from public.changeset_reviews v where v.changeset_id = cs.id), '[]'::jsonb),
+          -- The latest test result of the parent's applied changeset (what a fix has to make pass).
+          'test_result', (
+            select e.data from public.ai_run_events e
+            join public.ai_runs tr on tr.id = e.run_id
+            where tr.parent_run_id = p.id and tr.mode = 'test' and e.kind = 'test_result'
+            order by e.created_at desc, e.seq desc
+            limit 1
+          )
+        )
+        from public.ai_runs p
+        left join public.changesets cs on cs.run_id = p.id
+        where p.id = r.parent_run_id
+      ),
+      'handoff_note', (
+        select e.data from public.ai_run_events e
+        where e.run_id = r.id and e.kind = 'handoff'
+        order by e.created_at desc, e.seq desc
+        limit 1
+      ),
+      'project_tasks', coalesce((
+        select jsonb_agg(jsonb_build_object('id', x.id, 'title', x.title, 'status', x.status, 'assignee_agent_key', x.assignee_agent_key, 'priority', x.priority)
+                         order by x.open desc, x.updated_at desc)
+        from (
+          select pt.*, pt.status <> 'done' as open from public.tasks pt
+          where pt.project_id = r.project_id
+          order by pt.status <> 'done' desc, pt.updated_at desc
+          limit 100
+        ) x
+      ), '[]'::jsonb)
+    )
+    from public.ai_runs r
+    left join public.agents a on a.id = r.agent_id
+    left join public.tasks t on t.id = r.task_id
+    left join public.project_chat_threads th on th.id = r.thread_id
+    left join public.project_settings s on s.project_id = r.project_id and s.key = 'agent_defaults'
+    cross join lateral (
+      select case when s.value ->> 'provider_connection_id' ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+        then (s.value ->> 'provider_connection_id')::uuid end as from_defaults
+    ) ids
+    where r.id = p_run_id
+  );
+end;
+$function$;
+comment on function public.load_ai_run_context(uuid) is 'Executor only: everything a run needs, as one JSON document: run, agent (null when removed), agent_defaults, connections (the agent''s and the defaults'' provider connections, each with its ciphertext), budgets_apply, task (or null), task_events (the task''s last 30, oldest first), thread and thread_messages (the run''s chat thread and its last 20 messages, oldest first), mission, agent_docs, run_settings (ai_run_settings), parent (for revision and test runs: {run, changeset, files, reviews, test_result}), handoff_note (the data of the run''s latest handoff event) and project_tasks (id, title, status, assignee_agent_key, priority of up to 100 tasks, open ones first). Null when the run does not exist.';
+grant execute on function public.load_ai_run_context(uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION public.load_ai_run_contexts(p_run_ids uuid[])
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select coalesce(jsonb_agg(jsonb_build_object('run_id', r.id, 'context', public.load_ai_run_context(r.id)) order by r.created_at, r.id), '[]'::jsonb)
+  from public.ai_runs r
+  where r.id = any (coalesce(p_run_ids, '{}'))
+$function$;
+comment on function public.load_ai_run_contexts(uuid[]) is 'Executor only: load_ai_run_context of each run in p_run_ids, as [{run_id, context}] (runs that do not exist are left out).';
+grant execute on function public.load_ai_run_contexts(uuid[]) to service_role;
+
+CREATE OR REPLACE FUNCTION public.load_changeset_for_operator(p_changeset_id uuid)
+ RETURNS public.changesets
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_changeset public.changesets;
+begin
+  select * into v_changeset from public.changesets where id = p_changeset_id;
+  if not found or not public.has_project_role(v_changeset.project_id) then
+    raise exception 'Changeset % not found', p_changeset_id using errcode = 'P0002';
+  end if;
+  if not public.has_project_role(v_changeset.project_id, array['owner', 'operator']) then
+    raise exception 'Only operators and owners of this project can review changesets'
+      using errcode = '42501', hint = 'Ask an owner to give you the operator role.';
+  end if;
+  return v_changeset;
+end;
+$function$;
+comment on function public.load_changeset_for_operator(uuid) is 'Internal: reads a changeset for an operator''s review RPC: P0002 when it does not exist or the caller is not a member, 42501 for viewers. Takes no lock: callers lock in their own order.';
 
 CREATE OR REPLACE FUNCTION public.load_chat_delivery_context(p_delivery_id uuid, p_history_limit integer DEFAULT 20)
  RETURNS jsonb
@@ -1992,79 +3809,258 @@ $function$;
 comment on function public.load_chat_delivery_context(uuid,integer) is 'Executor only: the message of a delivery with its thread, the agent (null when it was removed), the project mission, the agent''s docs, the last p_history_limit messages before it (oldest first), the project''s agent_defaults (null when unset), connections (the provider_connections rows the settings resolution could pick: the agent''s, agent_defaults'' and the message''s settings_override''s, each with its ciphertext or null) and budgets_apply (a budget covers the project or this agent), as one JSON document. Null when the delivery or message is gone.';
 grant execute on function public.load_chat_delivery_context(uuid,integer) to service_role;
 
-CREATE OR REPLACE FUNCTION public.plan_claimed_provider_call(p_item jsonb)
- RETURNS jsonb
+CREATE OR REPLACE FUNCTION public.lock_running_ai_run(p_executor_id text, p_run_id uuid, p_allow_needs_approval boolean DEFAULT false)
+ RETURNS public.ai_runs
  LANGUAGE plpgsql
- STABLE
  SET search_path TO ''
 AS $function$
 declare
-  v_context jsonb := p_item -> 'context';
-  v_agent jsonb := p_item -> 'context' -> 'agent';
-  v_defaults jsonb := case when jsonb_typeof(p_item -> 'context' -> 'agent_defaults') = 'object'
-    then p_item -> 'context' -> 'agent_defaults' else '{}'::jsonb end;
-  v_override jsonb := case when jsonb_typeof(p_item -> 'context' -> 'message' -> 'metadata' -> 'settings_override') = 'object'
-    then p_item -> 'context' -> 'message' -> 'metadata' -> 'settings_override' else '{}'::jsonb end;
-  v_provider text;
-  v_connection_id text;
-  v_model text;
+  v_run public.ai_runs;
 begin
-  -- The order of resolveAgentSettings (the message's override, then the agent, then the project
-  -- defaults; the layer that sets the provider also names the connection). This is only the hold:
-  -- the executor resolves the settings itself and records what it really used.
-  select l.value ->> 'provider', l.value ->> 'provider_connection_id' into v_provider, v_connection_id
-  from (values (1, v_override), (2, v_agent), (3, v_defaults)) as l (rank, value)
-  where l.value ->> 'provider' in ('builtin', 'openai_compatible', 'anthropic', 'connection')
-  order by l.rank
-  limit 1;
-  v_provider := coalesce(v_provider, 'builtin');
-  v_connection_id := case when v_provider = 'connection' then (
-    select c ->> 'id' from jsonb_array_elements(v_context -> 'connections') c where c ->> 'id' = v_connection_id
-  ) end;
-  v_model := coalesce(
-    nullif(btrim(v_override ->> 'model'), ''),
-    nullif(btrim(v_agent ->> 'model'), ''),
-    nullif(btrim(v_defaults ->> 'model'), ''),
-    (select nullif(c ->> 'default_model', '') from jsonb_array_elements(v_context -> 'connections') c where c ->> 'id' = v_connection_id),
-    'builtin-offline'
-  );
-  return jsonb_build_object(
-    'id', extensions.gen_random_uuid(),
-    'project_id', p_item -> 'delivery' ->> 'project_id',
-    'agent_id', v_agent ->> 'id',
-    'agent_key', v_agent ->> 'agent_key',
-    'delivery_id', p_item -> 'delivery' ->> 'id',
-    'provider', v_provider,
-    'connection_id', v_connection_id,
-    'model', left(v_model, 200),
-    -- The context is cut to fit max_context_tokens, output included: the most a call can use.
-    'reserved_tokens', coalesce(
-      public.int_or_null(v_override ->> 'max_context_tokens'),
-      public.int_or_null(v_agent ->> 'max_context_tokens'),
-      public.int_or_null(v_defaults ->> 'max_context_tokens'),
-      8000
-    ),
-    'settings', '{}'::jsonb
-  );
+  select * into v_run from public.ai_runs where id = p_run_id for no key update;
+  if not found then
+    raise exception 'Run % does not exist', p_run_id using errcode = 'P0002', hint = 'Drop the run: it was removed.';
+  end if;
+  if v_run.claimed_by is distinct from p_executor_id
+     or not (v_run.status = 'running' or (p_allow_needs_approval and v_run.status = 'needs_approval')) then
+    raise exception 'Run % is %', p_run_id,
+      case when v_run.status = 'running' then 'running under executor ' || coalesce(v_run.claimed_by, 'none') || ', not ' || coalesce(p_executor_id, 'none')
+           else replace(v_run.status, '_', ' ') end
+      using errcode = '55000', hint = 'Abort the run: it was cancelled, finished, or taken over after its lease expired; record nothing more for it.';
+  end if;
+  return v_run;
 end;
 $function$;
-comment on function public.plan_claimed_provider_call(jsonb) is 'The provider call a claimed delivery ({delivery, context}) is about to make, as reserve_provider_calls takes it: a new call id, the provider, connection and model the settings name (message override, agent, project defaults) and reserved_tokens = the effective max_context_tokens, the most one call can use.';
-grant execute on function public.plan_claimed_provider_call(jsonb) to service_role;
+comment on function public.lock_running_ai_run(text,uuid,boolean) is 'Internal: locks a run the executor is writing for, refusing (55000, "run is cancelled" and the like) unless it is running (or, when allowed, waiting for approval) under that executor.';
+grant execute on function public.lock_running_ai_run(text,uuid,boolean) to service_role;
 
-CREATE OR REPLACE FUNCTION public.price_reservation(p_project_id uuid, p_provider text, p_model text, p_tokens integer)
- RETURNS numeric
- LANGUAGE sql
- STABLE
+CREATE OR REPLACE FUNCTION public.parse_run_command(p_text text)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ IMMUTABLE
  SET search_path TO ''
 AS $function$
-  select case when p_provider = 'builtin' then 0 else (
-    select round(p_tokens * greatest(p.input_usd_per_mtok, p.output_usd_per_mtok) / 1000000, 6)
-    from public.model_prices p
-    where p.project_id = p_project_id and p.model = coalesce(nullif(p_model, ''), 'unknown')
-  ) end
+declare
+  v_match text[];
+begin
+  -- "/plan @backend: add an index" -> {command: plan, agent_key: backend, text: "add an index"}.
+  -- "/planet" or "/deploy" is not a command: the message is an ordinary one.
+  v_match := regexp_match(coalesce(p_text, ''),
+    '^\s*/(plan|implement|test|cancel|handoff)(?:\s+@([a-z][a-z0-9_-]{0,31})[:,]?)?(?:\s+(.*))?\s*$');
+  if v_match is null then
+    return null;
+  end if;
+  return jsonb_build_object('command', v_match[1], 'agent_key', v_match[2], 'text', btrim(coalesce(v_match[3], '')));
+end;
 $function$;
-comment on function public.price_reservation(uuid,text,text,integer) is 'What reserving p_tokens of a call costs at most in USD: the tokens at the higher of the model''s input and output price (0 for the built-in model, null when the model has no price).';
-grant execute on function public.price_reservation(uuid,text,text,integer) to service_role;
+comment on function public.parse_run_command(text) is 'Parses a slash command: "/plan|/implement|/test [@agent] rest", "/cancel [@agent]", "/handoff @agent note" -> {command, agent_key (null when none is named), text}; null when the text is not a command (an unknown /word included).';
+grant execute on function public.parse_run_command(text) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.propose_run_action(p_executor_id text, p_run_id uuid, p_proposal jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_run public.ai_runs;
+  v_id uuid;
+  v_agent_key text;
+  v_type text;
+begin
+  if jsonb_typeof(p_proposal) is distinct from 'object' then
+    raise exception 'The proposal must be a JSON object {action_type, params, summary, risk, reversibility, ...}' using errcode = '22023';
+  end if;
+  if p_proposal ? 'id' then
+    if coalesce(p_proposal ->> 'id', '') !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
+      raise exception 'The proposal id must be a UUID' using errcode = '22023';
+    end if;
+    v_id := (p_proposal ->> 'id')::uuid;
+    -- A retry after a lost answer finds the proposal the first call made.
+    if exists (select 1 from public.action_proposals p where p.id = v_id and p.run_id = p_run_id) then
+      return jsonb_build_object('proposal_id', v_id);
+    end if;
+  end if;
+  v_run := public.lock_running_ai_run(p_executor_id, p_run_id);
+  v_type := p_proposal ->> 'action_type';
+  if v_type = 'apply_changeset' then
+    raise exception 'A changeset is proposed with propose_run_changeset, not as a plain action' using errcode = '22023';
+  end if;
+  if v_type is null or v_type not in ('create_task', 'schedule_job', 'edit_doc', 'send_message', 'api_call', 'file_write') then
+    raise exception 'Unknown action type "%"', v_type using errcode = '22023';
+  end if;
+  if jsonb_typeof(p_proposal -> 'params') is distinct from 'object' then
+    raise exception 'The params of a % proposal must be a JSON object', v_type using errcode = '22023';
+  end if;
+  if coalesce(p_proposal ->> 'risk', '') not in ('low', 'medium', 'high') then
+    raise exception 'Unknown risk "%"', p_proposal ->> 'risk' using errcode = '22023', hint = 'Use low, medium or high.';
+  end if;
+  if coalesce(p_proposal ->> 'reversibility', '') not in ('reversible', 'partial', 'irreversible') then
+    raise exception 'Unknown reversibility "%"', p_proposal ->> 'reversibility'
+      using errcode = '22023', hint = 'Use reversible, partial or irreversible.';
+  end if;
+  v_agent_key := coalesce((select a.agent_key from public.agents a where a.id = v_run.agent_id), v_run.agent_key);
+  insert into public.action_proposals (
+    id, project_id, action_type, params, summary, risk, blast_radius, reversibility, rollback_plan, expires_at,
+    proposed_by_agent_key, task_id, thread_id, revision_of, run_id
+  )
+  values (
+    coalesce(v_id, extensions.gen_random_uuid()), v_run.project_id, v_type, p_proposal -> 'params',
+    coalesce(p_proposal ->> 'summary', ''), p_proposal ->> 'risk', coalesce(p_proposal ->> 'blast_radius', ''),
+    p_proposal ->> 'reversibility', coalesce(p_proposal ->> 'rollback_plan', ''),
+    coalesce((p_proposal ->> 'expires_at')::timestamptz, now() + interval '24 hours'),
+    v_agent_key, v_run.task_id, v_run.thread_id, (p_proposal ->> 'revision_of')::uuid, v_run.id
+  )
+  returning id into v_id;
+  perform public.append_ai_run_events(v_run, jsonb_build_array(jsonb_build_object(
+    'kind', 'tool_call',
+    'summary', left('Proposed ' || v_type || coalesce(': ' || nullif(btrim(p_proposal ->> 'summary'), ''), ''), 500),
+    'data', jsonb_build_object('tool', v_type, 'arguments', p_proposal -> 'params', 'ok', true,
+                               'result_preview', 'Waiting for an operator''s approval', 'proposal_id', v_id))));
+  return jsonb_build_object('proposal_id', v_id);
+end;
+$function$;
+comment on function public.propose_run_action(text,uuid,jsonb) is 'Executor only: inserts an action an agent proposes during a run (any action type but apply_changeset: {id?, action_type, params, summary, risk, blast_radius, reversibility, rollback_plan, expires_at?, revision_of?}) with the run''s task, thread and run_id, and a tool_call event. Refused (55000) unless the run is running under p_executor_id; the agent''s tools and risk tolerance apply. Idempotent by the proposal id. Answers {proposal_id}.';
+grant execute on function public.propose_run_action(text,uuid,jsonb) to service_role;
+
+CREATE OR REPLACE FUNCTION public.propose_run_changeset(p_executor_id text, p_run_id uuid, p_changeset jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_run public.ai_runs;
+  v_existing public.changesets;
+  v_agent_key text;
+  v_summary text;
+  v_risk text;
+  v_file jsonb;
+  v_index integer := 0;
+  v_kind text;
+  v_path text;
+  v_paths text[] := '{}';
+  v_additions integer := 0;
+  v_deletions integer := 0;
+  v_changeset_id uuid := extensions.gen_random_uuid();
+  v_proposal_id uuid := extensions.gen_random_uuid();
+begin
+  -- A retry after a lost answer finds the changeset the first call made.
+  select * into v_existing from public.changesets c where c.run_id = p_run_id;
+  if found then
+    return jsonb_build_object('changeset_id', v_existing.id, 'proposal_id', v_existing.proposal_id);
+  end if;
+  v_run := public.lock_running_ai_run(p_executor_id, p_run_id);
+  select * into v_existing from public.changesets c where c.run_id = p_run_id;
+  if found then
+    return jsonb_build_object('changeset_id', v_existing.id, 'proposal_id', v_existing.proposal_id);
+  end if;
+  if v_run.mode <> 'implement' then
+    raise exception 'Only implement runs propose changesets; run % is a % run', p_run_id, v_run.mode
+      using errcode = '55000', hint = 'Start an implement run (/implement) to change files.';
+  end if;
+
+  if jsonb_typeof(p_changeset) is distinct from 'object' then
+    raise exception 'The changeset must be a JSON object {summary, risk, files}' using errcode = '22023';
+  end if;
+  v_summary := btrim(coalesce(p_changeset ->> 'summary', ''));
+  if v_summary = '' or length(v_summary) > 500 then
+    raise exception 'Say in one line (at most 500 characters) what the changeset does' using errcode = '22023';
+  end if;
+  v_risk := coalesce(p_changeset ->> 'risk', 'low');
+  if v_risk not in ('low', 'medium', 'high') then
+    raise exception 'Unknown risk "%"', v_risk using errcode = '22023', hint = 'Use low, medium or high.';
+  end if;
+  if jsonb_typeof(p_changeset -> 'files') is distinct from 'array' or jsonb_array_length(p_changeset -> 'files') = 0 then
+    raise exception 'A changeset changes at least one file (files: [...])' using errcode = '22023';
+  end if;
+  if jsonb_array_length(p_changeset -> 'files') > 50 then
+    raise exception 'A changeset changes at most 50 files (got %)', jsonb_array_length(p_changeset -> 'files')
+      using errcode = '22023', hint = 'Split the work into several runs.';
+  end if;
+  for v_file in select e from jsonb_array_elements(p_changeset -> 'files') e loop
+    v_index := v_index + 1;
+    if jsonb_typeof(v_file) is distinct from 'object' then
+      raise exception 'File % is not an object', v_index using errcode = '22023';
+    end if;
+    v_path := v_file ->> 'path';
+    if v_path is null or not public.is_workspace_path(v_path) then
+      raise exception 'File %: "%" is not a relative path inside the workspace', v_index, v_path
+        using errcode = '22023', hint = 'Use a path relative to the workspace, without .. and outside .mission-control/.';
+    end if;
+    if v_path = any (v_paths) then
+      raise exception 'File %: % is listed twice', v_index, v_path using errcode = '22023', hint = 'List each path at most once.';
+    end if;
+    v_paths := v_paths || v_path;
+    v_kind := v_file ->> 'change_kind';
+    if v_kind is null or v_kind not in ('add', 'modify', 'delete') then
+      raise exception 'File % (%): unknown change kind "%"', v_index, v_path, v_kind using errcode = '22023', hint = 'Use add, modify or delete.';
+    end if;
+    if (v_kind = 'add') <> (jsonb_typeof(v_file -> 'base_sha256') is distinct from 'string')
+       or (v_kind = 'add') <> (jsonb_typeof(v_file -> 'base_content') is distinct from 'string')
+       or (v_kind = 'delete') <> (jsonb_typeof(v_file -> 'new_content') is distinct from 'string')
+       or (v_kind = 'delete') <> (jsonb_typeof(v_file -> 'new_sha256') is distinct from 'string') then
+      raise exception 'File % (%): a % needs %', v_index, v_path, v_kind, case v_kind
+          when 'add' then 'new_content and new_sha256, and no base'
+          when 'modify' then 'base_content, base_sha256, new_content and new_sha256'
+          else 'base_content and base_sha256, and no new content' end
+        using errcode = '22023';
+    end if;
+    if coalesce(v_file ->> 'base_sha256', repeat('0', 64)) !~ '^[0-9a-f]{64}$' or coalesce(v_file ->> 'new_sha256', repeat('0', 64)) !~ '^[0-9a-f]{64}$' then
+      raise exception 'File % (%): a sha-256 is 64 lower-case hex digits', v_index, v_path using errcode = '22023';
+    end if;
+    if length(v_file ->> 'base_content') > 1000000 or length(v_file ->> 'new_content') > 1000000 then
+      raise exception 'File % (%): contents are at most 1000000 characters', v_index, v_path using errcode = '22023';
+    end if;
+    if jsonb_typeof(coalesce(v_file -> 'additions', '0')) <> 'number' or jsonb_typeof(coalesce(v_file -> 'deletions', '0')) <> 'number'
+       or (coalesce(v_file ->> 'additions', '0'))::numeric < 0 or (coalesce(v_file ->> 'deletions', '0'))::numeric < 0 then
+      raise exception 'File % (%): additions and deletions are counts of lines', v_index, v_path using errcode = '22023';
+    end if;
+    if length(coalesce(v_file ->> 'rationale', '')) > 500 or length(coalesce(v_file ->> 'risk_notes', '')) > 2000 then
+      raise exception 'File % (%): the rationale is one line (at most 500 characters), risk notes at most 2000', v_index, v_path using errcode = '22023';
+    end if;
+    v_additions := v_additions + (coalesce(v_file ->> 'additions', '0'))::numeric::integer;
+    v_deletions := v_deletions + (coalesce(v_file ->> 'deletions', '0'))::numeric::integer;
+  end loop;
+
+  v_agent_key := coalesce((select a.agent_key from public.agents a where a.id = v_run.agent_id), v_run.agent_key);
+  insert into public.changesets (id, project_id, run_id, task_id, agent_key, summary, risk, files_count, additions, deletions)
+  values (v_changeset_id, v_run.project_id, v_run.id, v_run.task_id, v_agent_key, v_summary, v_risk, v_index, v_additions, v_deletions);
+  insert into public.changeset_files (
+    project_id, changeset_id, position, path, change_kind, base_sha256, base_content, new_content, new_sha256,
+    unified_diff, rationale, risk_notes, additions, deletions
+  )
+  select v_run.project_id, v_changeset_id, (e.ord - 1)::integer, e.f ->> 'path', e.f ->> 'change_kind', e.f ->> 'base_sha256',
+         e.f ->> 'base_content', e.f ->> 'new_content', e.f ->> 'new_sha256', coalesce(e.f ->> 'unified_diff', ''),
+         btrim(coalesce(e.f ->> 'rationale', '')), btrim(coalesce(e.f ->> 'risk_notes', '')),
+         (coalesce(e.f ->> 'additions', '0'))::numeric::integer, (coalesce(e.f ->> 'deletions', '0'))::numeric::integer
+  from jsonb_array_elements(p_changeset -> 'files') with ordinality as e(f, ord);
+
+  -- The approval: the agent's profile must allow apply_changeset at this risk (the proposal triggers check it).
+  insert into public.action_proposals (
+    id, project_id, action_type, summary, params, risk, blast_radius, reversibility, rollback_plan,
+    proposed_by_agent_key, task_id, thread_id, run_id
+  )
+  values (
+    v_proposal_id, v_run.project_id, 'apply_changeset', v_summary,
+    jsonb_build_object('changeset_id', v_changeset_id, 'paths', to_jsonb(v_paths)), v_risk,
+    left(v_index || ' file' || case when v_index = 1 then '' else 's' end || ' (+' || v_additions || ' -' || v_deletions || '): '
+         || array_to_string(v_paths, ', '), 2000),
+    'reversible', 'Rollback restores every file''s previous content', v_agent_key, v_run.task_id, v_run.thread_id, v_run.id
+  );
+  update public.changesets set proposal_id = v_proposal_id where id = v_changeset_id;
+  update public.ai_runs set status = 'needs_approval', current_step = 'Waiting for approval' where id = v_run.id;
+  perform public.append_ai_run_events(v_run, jsonb_build_array(
+    jsonb_build_object('kind', 'propose_changeset',
+      'summary', 'Proposed a changeset of ' || v_index || ' file' || case when v_index = 1 then '' else 's' end || ': ' || v_summary,
+      'data', jsonb_build_object('changeset_id', v_changeset_id, 'proposal_id', v_proposal_id, 'files', v_index,
+                                 'additions', v_additions, 'deletions', v_deletions)),
+    jsonb_build_object('kind', 'needs_approval', 'summary', 'Waiting for an operator to review the changeset',
+      'data', jsonb_build_object('proposal_id', v_proposal_id))
+  ));
+  return jsonb_build_object('changeset_id', v_changeset_id, 'proposal_id', v_proposal_id);
+end;
+$function$;
+comment on function public.propose_run_changeset(text,uuid,jsonb) is 'Executor only: records the changeset an implement run proposes ({summary, risk, files: [{path, change_kind, base_sha256, base_content, new_content, new_sha256, unified_diff, rationale, risk_notes, additions, deletions}]}, position = order) with an apply_changeset proposal over all its paths (reversible; the agent''s tools and risk tolerance apply), moves the run to needs_approval and appends propose_changeset and needs_approval events. Refused (55000) unless the run is running under p_executor_id; 22023 naming the file that is wrong. Idempotent per run. Answers {changeset_id, proposal_id}.';
+grant execute on function public.propose_run_changeset(text,uuid,jsonb) to service_role;
 
 CREATE OR REPLACE FUNCTION public.provider_call_spend(p_project_id uuid, p_agent_id uuid, p_unit text, p_since timestamp with time zone)
  RETURNS numeric
@@ -2072,33 +4068,16 @@ CREATE OR REPLACE FUNCTION public.provider_call_spend(p_project_id uuid, p_agent
  STABLE
  SET search_path TO ''
 AS $function$
-declare
-  v_spent numeric;
 begin
-  -- Finished calls count what they used, pending ones what they reserved, refused ones nothing. A
-  -- reservation still pending after two hours (longer than any provider or CLI timeout) was left by a
-  -- crashed executor: it no longer counts.
-  if p_agent_id is null then
-    select coalesce(sum(case
-      when c.outcome = 'budget_exceeded' or (c.outcome = 'pending' and c.created_at < now() - interval '2 hours') then 0
-      when p_unit = 'tokens' then case when c.outcome = 'pending' then c.reserved_tokens else c.input_tokens + c.output_tokens end
-      else coalesce(case when c.outcome = 'pending' then c.reserved_usd else c.cost_usd end, 0)
-    end), 0) into v_spent
+  return coalesce((
+    select sum(case when p_unit = 'tokens' then c.input_tokens::bigint + c.output_tokens else coalesce(c.cost_usd, 0) end)
     from public.provider_calls c
-    where c.project_id = p_project_id and c.created_at >= p_since;
-  else
-    select coalesce(sum(case
-      when c.outcome = 'budget_exceeded' or (c.outcome = 'pending' and c.created_at < now() - interval '2 hours') then 0
-      when p_unit = 'tokens' then case when c.outcome = 'pending' then c.reserved_tokens else c.input_tokens + c.output_tokens end
-      else coalesce(case when c.outcome = 'pending' then c.reserved_usd else c.cost_usd end, 0)
-    end), 0) into v_spent
-    from public.provider_calls c
-    where c.agent_id = p_agent_id and c.project_id = p_project_id and c.created_at >= p_since;
-  end if;
-  return v_spent;
+    where c.project_id = p_project_id and (p_agent_id is null or c.agent_id = p_agent_id)
+      and c.created_at >= p_since and c.outcome in ('ok', 'error')
+  ), 0) + public.held_spend(p_project_id, p_agent_id, p_unit, p_since);
 end;
 $function$;
-comment on function public.provider_call_spend(uuid,uuid,text,timestamp with time zone) is 'What a project (p_agent_id null) or one agent spent since p_since, in tokens or usd: finished calls count their tokens / cost_usd, pending calls their reservation (for two hours at most), refused calls nothing. Security invoker: members see only their projects.';
+comment on function public.provider_call_spend(uuid,uuid,text,timestamp with time zone) is 'What a project (p_agent_id null) or one agent spent since p_since, in tokens or usd, summed over provider_calls: finished calls count their tokens / cost_usd, refused calls nothing, calls in flight their hold (held_spend). Reads every call of the period: budget checks use budget_used instead. Security invoker: members see only their projects.';
 grant execute on function public.provider_call_spend(uuid,uuid,text,timestamp with time zone) to authenticated, service_role;
 
 CREATE OR REPLACE FUNCTION public.provision_result(p_request public.agent_provision_requests)
@@ -2111,6 +4090,93 @@ AS $function$
 $function$;
 comment on function public.provision_result(public.agent_provision_requests) is 'The answer of apply_agent_provision_request for a request: {request_id, status, agent_id, error}.';
 grant execute on function public.provision_result(public.agent_provision_requests) to service_role;
+
+CREATE OR REPLACE FUNCTION public.queue_ai_run(p_project_id uuid, p_agent_key text, p_mode text, p_origin text, p_goal text, p_constraints text DEFAULT ''::text, p_task_id uuid DEFAULT NULL::uuid, p_thread_id uuid DEFAULT NULL::uuid, p_parent_run_id uuid DEFAULT NULL::uuid, p_iteration integer DEFAULT 1, p_participants text[] DEFAULT NULL::text[], p_source_message_id uuid DEFAULT NULL::uuid, p_source_task_event_id uuid DEFAULT NULL::uuid, p_run_id uuid DEFAULT NULL::uuid, p_requested_by uuid DEFAULT NULL::uuid)
+ RETURNS public.ai_runs
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_agent public.agents;
+  v_run public.ai_runs;
+begin
+  select * into v_agent from public.agents a where a.project_id = p_project_id and a.agent_key = p_agent_key;
+  if not found or not v_agent.enabled then
+    raise exception 'There is no enabled agent @% in this project', p_agent_key
+      using errcode = 'P0002', hint = 'Pick an agent from the roster, or enable it on the Agents page.';
+  end if;
+  insert into public.ai_runs (
+    id, project_id, agent_id, agent_key, mode, origin, goal, constraints, task_id, thread_id, parent_run_id, iteration,
+    participants, max_steps, requested_by, source_message_id, source_task_event_id
+  )
+  values (
+    coalesce(p_run_id, extensions.gen_random_uuid()), p_project_id, v_agent.id, v_agent.agent_key, p_mode, p_origin,
+    left(btrim(p_goal), 20000), left(coalesce(p_constraints, ''), 20000), p_task_id, p_thread_id, p_parent_run_id,
+    coalesce(p_iteration, 1), coalesce(p_participants, array[v_agent.agent_key]),
+    (public.ai_run_settings(p_project_id) ->> 'max_steps')::integer, coalesce(p_requested_by, auth.uid()),
+    p_source_message_id, p_source_task_event_id
+  )
+  returning * into v_run;
+  return v_run;
+end;
+$function$;
+comment on function public.queue_ai_run(uuid,text,text,text,text,text,uuid,uuid,uuid,integer,text[],uuid,uuid,uuid,uuid) is 'Internal: queues a run for an enabled agent of the project (P0002 otherwise), with max_steps from the project''s run settings. Every path that starts a run goes through it.';
+grant execute on function public.queue_ai_run(uuid,text,text,text,text,text,uuid,uuid,uuid,integer,text[],uuid,uuid,uuid,uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION public.read_changeset_reviews(p_changeset public.changesets, p_reviews jsonb)
+ RETURNS TABLE(kind text, path text, line integer, comment text)
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  v_item jsonb;
+  v_index integer := 0;
+  v_line numeric;
+begin
+  if jsonb_typeof(p_reviews) is distinct from 'array' or jsonb_array_length(p_reviews) = 0 then
+    raise exception 'Reviews must be a JSON array of at least one {kind, comment, path?, line?}' using errcode = '22023';
+  end if;
+  if jsonb_array_length(p_reviews) > 50 then
+    raise exception 'At most 50 review comments at a time (got %)', jsonb_array_length(p_reviews) using errcode = '22023';
+  end if;
+  for v_item in select e from jsonb_array_elements(p_reviews) e loop
+    v_index := v_index + 1;
+    if jsonb_typeof(v_item) is distinct from 'object' then
+      raise exception 'Review % is not an object', v_index using errcode = '22023';
+    end if;
+    kind := v_item ->> 'kind';
+    if kind is null or kind not in ('revise', 'question', 'nit', 'block') then
+      raise exception 'Review %: unknown kind "%"', v_index, kind using errcode = '22023', hint = 'Use revise, question, nit or block.';
+    end if;
+    comment := btrim(coalesce(v_item ->> 'comment', ''));
+    if length(comment) = 0 or length(comment) > 5000 then
+      raise exception 'Review %: write a comment of at most 5000 characters', v_index using errcode = '22023';
+    end if;
+    path := nullif(v_item ->> 'path', '');
+    if path is not null and not exists (select 1 from public.changeset_files f where f.changeset_id = p_changeset.id and f.path = read_changeset_reviews.path) then
+      raise exception 'Review %: % is not a file of this changeset', v_index, path
+        using errcode = '22023', hint = 'Comment on one of the changeset''s files, or leave the path out to comment on the whole changeset.';
+    end if;
+    line := null;
+    if jsonb_typeof(v_item -> 'line') = 'number' then
+      v_line := (v_item ->> 'line')::numeric;
+      if v_line <> trunc(v_line) or v_line < 1 or v_line > 10000000 then
+        raise exception 'Review %: a line is a whole number from 1', v_index using errcode = '22023';
+      end if;
+      line := v_line::integer;
+    elsif v_item ? 'line' and jsonb_typeof(v_item -> 'line') <> 'null' then
+      raise exception 'Review %: a line is a whole number from 1', v_index using errcode = '22023';
+    end if;
+    if line is not null and path is null then
+      raise exception 'Review %: a line comment needs the path of its file', v_index using errcode = '22023';
+    end if;
+    return next;
+  end loop;
+end;
+$function$;
+comment on function public.read_changeset_reviews(public.changesets,jsonb) is 'Internal: validates review comments (an array of ZChangesetReviewInput: kind, comment, path of one of the changeset''s files, line) and returns them as rows; 22023 naming the comment that is wrong.';
 
 CREATE OR REPLACE FUNCTION public.realtime_publication_status()
  RETURNS TABLE(schema_name text, table_name text, replica_identity text, has_primary_key boolean, rls_enabled boolean)
@@ -2184,66 +4250,200 @@ $function$;
 comment on function public.record_action_proposal_outcome() is 'Trigger on action_proposals: every outcome (approved, rejected with its comment, expired, executed, failed) writes an approval_resolved task_event when the proposal belongs to a task, and an activities row (kind approval.<status>) the executor uses to wake the proposing agent.';
 grant execute on function public.record_action_proposal_outcome() to service_role;
 
-CREATE OR REPLACE FUNCTION public.record_provider_call(p_call jsonb)
+CREATE OR REPLACE FUNCTION public.record_ai_run_progress(p_executor_id text, p_run_id uuid, p_events jsonb, p_progress jsonb DEFAULT '{}'::jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
  SET search_path TO ''
 AS $function$
 declare
-  v_id uuid := (p_call ->> 'id')::uuid;
-  v_project_id uuid := (p_call ->> 'project_id')::uuid;
-  v_model text := coalesce(nullif(p_call ->> 'model', ''), 'unknown');
-  v_provider text := p_call ->> 'provider';
-  v_input integer := greatest(coalesce((p_call ->> 'input_tokens')::integer, 0), 0);
-  v_output integer := greatest(coalesce((p_call ->> 'output_tokens')::integer, 0), 0);
-  v_outcome text := coalesce(p_call ->> 'outcome', 'ok');
-  v_cost numeric;
-  v_call public.provider_calls;
+  v_run public.ai_runs := public.lock_running_ai_run(p_executor_id, p_run_id);
+  v_progress jsonb := coalesce(p_progress, '{}'::jsonb);
+  v_ids uuid[];
+  v_key text;
 begin
-  if v_id is null or v_project_id is null then
-    raise exception 'A provider call needs its id and project_id' using errcode = '22023';
+  if jsonb_typeof(v_progress) <> 'object' then
+    raise exception 'Progress must be a JSON object' using errcode = '22023';
   end if;
-  if v_outcome not in ('ok', 'error') then
-    raise exception 'A finished provider call is ok or error (got %)', v_outcome
-      using errcode = '22023', hint = 'Reserve with reserve_provider_call; a refused call is recorded there.';
+  for v_key in select k from jsonb_object_keys(v_progress) k loop
+    if v_key not in ('current_step', 'step_count', 'input_tokens_delta', 'output_tokens_delta', 'cost_usd_delta', 'settings') then
+      raise exception 'Unknown progress field "%"', v_key
+        using errcode = '22023', hint = 'Use current_step, step_count, input_tokens_delta, output_tokens_delta, cost_usd_delta or settings.';
+    end if;
+    if v_key = 'current_step' and jsonb_typeof(v_progress -> v_key) <> 'string' then
+      raise exception 'current_step must be a string' using errcode = '22023';
+    end if;
+    if v_key = 'settings' and jsonb_typeof(v_progress -> v_key) <> 'object' then
+      raise exception 'settings must be a JSON object' using errcode = '22023';
+    end if;
+    if v_key in ('step_count', 'input_tokens_delta', 'output_tokens_delta', 'cost_usd_delta')
+       and (jsonb_typeof(v_progress -> v_key) <> 'number' or (v_progress ->> v_key)::numeric < 0
+            or (v_key <> 'cost_usd_delta' and (v_progress ->> v_key)::numeric <> trunc((v_progress ->> v_key)::numeric))) then
+      raise exception '% must be a number that is not negative%', v_key, case when v_key = 'cost_usd_delta' then '' else ' and whole' end
+        using errcode = '22023';
+    end if;
+  end loop;
+
+  v_ids := public.append_ai_run_events(v_run, p_events);
+  if v_progress <> '{}'::jsonb then
+    update public.ai_runs
+    set current_step = case when v_progress ? 'current_step' then left(v_progress ->> 'current_step', 300) else current_step end,
+        step_count = case when v_progress ? 'step_count' then (v_progress ->> 'step_count')::integer else step_count end,
+        input_tokens = input_tokens + coalesce((v_progress ->> 'input_tokens_delta')::bigint, 0),
+        output_tokens = output_tokens + coalesce((v_progress ->> 'output_tokens_delta')::bigint, 0),
+        cost_usd = case when v_progress ? 'cost_usd_delta' then coalesce(cost_usd, 0) + (v_progress ->> 'cost_usd_delta')::numeric else cost_usd end,
+        settings = case when v_progress ? 'settings' then v_progress -> 'settings' else settings end
+    where id = p_run_id
+    returning * into v_run;
   end if;
-  v_cost := case when v_provider = 'builtin' then 0 else (
-    select round((v_input * p.input_usd_per_mtok + v_output * p.output_usd_per_mtok) / 1000000, 6)
-    from public.model_prices p where p.project_id = v_project_id and p.model = v_model
-  ) end;
-  insert into public.provider_calls as c (
-    id, project_id, agent_id, agent_key, delivery_id, provider, connection_id, model, input_tokens, output_tokens, estimated,
-    latency_ms, cost_usd, reserved_tokens, outcome, error, settings, finished_at
-  )
-  values (
-    v_id, v_project_id, (p_call ->> 'agent_id')::uuid, p_call ->> 'agent_key', (p_call ->> 'delivery_id')::uuid, v_provider,
-    (p_call ->> 'connection_id')::uuid, v_model, v_input, v_output, coalesce((p_call ->> 'estimated')::boolean, false),
-    (p_call ->> 'latency_ms')::integer, v_cost, greatest(coalesce((p_call ->> 'reserved_tokens')::integer, 0), 0), v_outcome,
-    left(p_call ->> 'error', 2000), coalesce(p_call -> 'settings', '{}'::jsonb), now()
-  )
-  on conflict (id) do update set
-    provider = excluded.provider,
-    connection_id = excluded.connection_id,
-    model = excluded.model,
-    input_tokens = excluded.input_tokens,
-    output_tokens = excluded.output_tokens,
-    estimated = excluded.estimated,
-    latency_ms = excluded.latency_ms,
-    cost_usd = excluded.cost_usd,
-    outcome = excluded.outcome,
-    error = excluded.error,
-    settings = case when p_call ? 'settings' then excluded.settings else c.settings end,
-    finished_at = excluded.finished_at
-  where c.outcome = 'pending'
-  returning * into v_call;
-  if v_call.id is null then
-    select * into v_call from public.provider_calls where id = v_id;
-  end if;
-  return jsonb_build_object('call_id', v_call.id, 'outcome', v_call.outcome, 'cost_usd', v_call.cost_usd);
+  return jsonb_build_object('run', to_jsonb(v_run), 'event_ids', to_jsonb(v_ids));
 end;
 $function$;
-comment on function public.record_provider_call(jsonb) is 'Executor only, after a provider call: p_call = {id, project_id, agent_id, agent_key, delivery_id, provider, connection_id, model, reserved_tokens, settings, input_tokens, output_tokens, estimated, latency_ms, outcome: "ok" | "error", error}. Finishes the pending reservation with that id (with the provider, connection and model really used), or records the call when there was none; cost_usd is priced from model_prices (0 for builtin, null when the model has no price). A call already final is left as it is (a retry is a no-op). Answers {call_id, outcome, cost_usd}.';
+comment on function public.record_ai_run_progress(text,uuid,jsonb,jsonb) is 'Executor only: appends events [{kind, summary, data, agent_key?}] to a run and applies progress {current_step, step_count, input_tokens_delta, output_tokens_delta, cost_usd_delta, settings}, in one transaction. Refused (55000) unless the run is running and claimed by p_executor_id: a cancelled run records nothing more. Answers {run, event_ids}.';
+grant execute on function public.record_ai_run_progress(text,uuid,jsonb,jsonb) to service_role;
+
+CREATE OR REPLACE FUNCTION public.record_ai_run_status()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_from text := case when tg_op = 'UPDATE' then old.status end;
+  v_summary text;
+  v_data jsonb := jsonb_build_object('from', v_from, 'to', new.status);
+begin
+  v_summary := case
+    when tg_op = 'INSERT' then 'Queued: ' || public.describe_run_origin(new)
+    when new.status = 'running' and v_from = 'queued' then
+      'Claimed by ' || new.claimed_by || ' (attempt ' || new.attempts || ' of ' || public.ai_run_max_attempts() || ')'
+    when new.status = 'running' then 'Running again'
+    when new.status = 'queued' then 'The executor stopped; queued again'
+    when new.status = 'needs_approval' then 'Waiting for approval'
+    when new.status = 'completed' then 'Completed' || coalesce(': ' || nullif(btrim(new.result_summary), ''), '')
+    when new.status = 'failed' then 'Failed: ' || new.error
+    else 'Cancelled' || coalesce(': ' || nullif(btrim(new.result_summary), ''),
+                                 case when new.cancelled_by is not null then ' by an operator' else '' end)
+  end;
+  if tg_op = 'INSERT' then
+    v_data := v_data || jsonb_strip_nulls(jsonb_build_object(
+      'origin', new.origin, 'mode', new.mode, 'task_id', new.task_id, 'parent_run_id', new.parent_run_id,
+      'routed_reason', (select m.metadata ->> 'routed_reason' from public.project_chat_messages m where m.id = new.source_message_id)));
+  elsif new.status = 'running' then
+    v_data := v_data || jsonb_build_object('claimed_by', new.claimed_by, 'attempt', new.attempts);
+  elsif v_from = 'running' and new.status = 'queued' then
+    v_data := v_data || jsonb_build_object('claimed_by', old.claimed_by, 'attempt', old.attempts);
+  end if;
+  insert into public.ai_run_events (project_id, run_id, kind, agent_key, summary, data)
+  values (new.project_id, new.id, 'status', new.agent_key, left(v_summary, 500), v_data);
+  return null;
+end;
+$function$;
+comment on function public.record_ai_run_status() is 'Trigger on ai_runs: every new run and every status change appends a status event {from, to} to the run''s timeline, with a sentence saying why (what queued it, who claimed it, its result, error or cancel reason).';
+grant execute on function public.record_ai_run_status() to service_role;
+
+CREATE OR REPLACE FUNCTION public.record_provider_call(p_call jsonb)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  perform public.record_provider_calls(array[p_call]);
+  return (
+    select jsonb_build_object('call_id', c.id, 'outcome', c.outcome, 'cost_usd', c.cost_usd)
+    from public.provider_calls c where c.id = (p_call ->> 'id')::uuid
+  );
+end;
+$function$;
+comment on function public.record_provider_call(jsonb) is 'Executor only, after a provider call: p_call = {id, project_id, agent_id, agent_key, delivery_id, provider, connection_id, model, reserved_tokens, settings, input_tokens, output_tokens, estimated, latency_ms, outcome: "ok" | "error", error}. record_provider_calls for one call: its hold (if any) goes, its row is written with the provider, connection and model really used, and the budgets that cover it count what it used. A call already final is left as it is (a retry is a no-op). Answers {call_id, outcome, cost_usd}.';
 grant execute on function public.record_provider_call(jsonb) to service_role;
+
+CREATE OR REPLACE FUNCTION public.record_provider_calls(p_calls jsonb[])
+ RETURNS void
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_projects uuid[];
+  v_agents uuid[];
+  v_started timestamptz[];
+  v_tokens bigint[];
+  v_usd numeric[];
+begin
+  if exists (select 1 from unnest(p_calls) c where c ->> 'id' is null or c ->> 'project_id' is null) then
+    raise exception 'A provider call needs its id and project_id' using errcode = '22023';
+  end if;
+  if exists (select 1 from unnest(p_calls) c where coalesce(c ->> 'outcome', 'ok') not in ('ok', 'error')) then
+    raise exception 'A finished provider call is ok or error (got %)',
+      (select c ->> 'outcome' from unnest(p_calls) c where coalesce(c ->> 'outcome', 'ok') not in ('ok', 'error') limit 1)
+      using errcode = '22023', hint = 'Reserve with reserve_provider_call; a refused call is recorded there.';
+  end if;
+
+  -- Each call's hold goes and its row is written, once; it started when it was reserved. A call
+  -- listed twice keeps its first record; a call already final keeps its row (a retry is a no-op).
+  with calls as (
+    select distinct on ((c.value ->> 'id')::uuid) (c.value ->> 'id')::uuid as id, c.value as call
+    from unnest(p_calls) with ordinality as c (value, n)
+    order by (c.value ->> 'id')::uuid, c.n
+  ),
+  released as (
+    delete from public.budget_holds h using calls k where h.call_id = k.id
+    returning h.call_id, h.created_at, h.reserved_usd
+  ),
+  recorded as (
+    insert into public.provider_calls as c (
+      id, project_id, agent_id, agent_key, delivery_id, provider, connection_id, model, input_tokens, output_tokens, estimated,
+      latency_ms, cost_usd, reserved_tokens, reserved_usd, outcome, error, settings, created_at, finished_at
+    )
+    select k.id, (k.call ->> 'project_id')::uuid, (k.call ->> 'agent_id')::uuid, k.call ->> 'agent_key', (k.call ->> 'delivery_id')::uuid,
+      k.call ->> 'provider', (k.call ->> 'connection_id')::uuid, coalesce(nullif(k.call ->> 'model', ''), 'unknown'), u.input, u.output,
+      coalesce((k.call ->> 'estimated')::boolean, false), (k.call ->> 'latency_ms')::integer,
+      case when k.call ->> 'provider' = 'builtin' then 0
+        else round((u.input * p.input_usd_per_mtok + u.output * p.output_usd_per_mtok) / 1000000, 6) end,
+      greatest(coalesce((k.call ->> 'reserved_tokens')::integer, 0), 0), r.reserved_usd, coalesce(k.call ->> 'outcome', 'ok'),
+      left(k.call ->> 'error', 2000), coalesce(k.call -> 'settings', '{}'::jsonb), coalesce(r.created_at, now()), now()
+    from calls k
+    cross join lateral (
+      select greatest(coalesce((k.call ->> 'input_tokens')::integer, 0), 0) as input,
+             greatest(coalesce((k.call ->> 'output_tokens')::integer, 0), 0) as output
+    ) u
+    left join released r on r.call_id = k.id
+    left join public.model_prices p on p.project_id = (k.call ->> 'project_id')::uuid
+      and p.model = coalesce(nullif(k.call ->> 'model', ''), 'unknown')
+    -- A row still pending was reserved before budget_holds existed: it is finished like a hold.
+    on conflict (id) do update set
+      provider = excluded.provider,
+      connection_id = excluded.connection_id,
+      model = excluded.model,
+      input_tokens = excluded.input_tokens,
+      output_tokens = excluded.output_tokens,
+      estimated = excluded.estimated,
+      latency_ms = excluded.latency_ms,
+      cost_usd = excluded.cost_usd,
+      outcome = excluded.outcome,
+      error = excluded.error,
+      settings = excluded.settings,
+      finished_at = excluded.finished_at
+    where c.outcome = 'pending'
+    returning c.project_id, c.agent_id, c.created_at, c.input_tokens::bigint + c.output_tokens as used_tokens, coalesce(c.cost_usd, 0) as used_usd
+  )
+  select array_agg(r.project_id), array_agg(r.agent_id), array_agg(r.created_at), array_agg(r.used_tokens), array_agg(r.used_usd)
+  into v_projects, v_agents, v_started, v_tokens, v_usd
+  from recorded r;
+
+  -- What the calls used, per budget that covers them. Statements of their own, after the one above
+  -- took its lock on provider_calls: a budget created meanwhile is either seen here or waited for
+  -- these rows (wait_for_provider_call_writers).
+  if exists (select 1 from public.budgets b where b.project_id = any (v_projects)) then
+    insert into public.budget_usage_deltas (budget_id, project_id, period_start, used_tokens, used_usd)
+    select b.id, b.project_id, public.budget_period_start(b.period, r.created_at), sum(r.used_tokens), sum(r.used_usd)
+    from unnest(v_projects, v_agents, v_started, v_tokens, v_usd) as r (project_id, agent_id, created_at, used_tokens, used_usd)
+    join public.budgets b on b.project_id = r.project_id and (b.agent_id is null or b.agent_id = r.agent_id)
+    group by b.id, b.project_id, public.budget_period_start(b.period, r.created_at);
+  end if;
+end;
+$function$;
+comment on function public.record_provider_calls(jsonb[]) is 'Executor only, after provider calls: each element as record_provider_call takes it. Deletes each call''s hold and writes its provider_calls row once (started when it was held; cost_usd priced from model_prices: 0 for builtin, null without a price), and adds what the calls used to the deltas of the budgets that cover them, in one transaction. A call listed twice is recorded once; a call already final is left as it is.';
+grant execute on function public.record_provider_calls(jsonb[]) to service_role;
 
 CREATE OR REPLACE FUNCTION public.record_task_status_change()
  RETURNS trigger
@@ -2380,6 +4580,223 @@ $function$;
 comment on function public.request_agent_provision(uuid,uuid,text,text,jsonb) is 'Writes an agent provision request as the caller (RLS: operators; a delete needs an owner), idempotent on p_id (a resend returns the stored row). For update and delete it records the agent''s current id. The executor applies it (apply_agent_provision_request).';
 grant execute on function public.request_agent_provision(uuid,uuid,text,text,jsonb) to authenticated, service_role;
 
+CREATE OR REPLACE FUNCTION public.request_changeset_revision(p_changeset_id uuid, p_reviews jsonb)
+ RETURNS public.ai_runs
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_changeset public.changesets := public.load_changeset_for_operator(p_changeset_id);
+  v_parent public.ai_runs;
+  v_proposal public.action_proposals;
+  v_agent_key text;
+  v_text text;
+  v_run public.ai_runs;
+begin
+  -- Locks in the order an approval takes them (proposal, run, changeset), so a concurrent approval
+  -- or cancel waits for this one, or this one for it, instead of deadlocking.
+  if v_changeset.proposal_id is not null then
+    select * into v_proposal from public.action_proposals where id = v_changeset.proposal_id for no key update;
+  end if;
+  select * into v_parent from public.ai_runs where id = v_changeset.run_id for no key update;
+  select * into v_changeset from public.changesets where id = p_changeset_id for no key update;
+  if v_changeset.status = 'revision_requested' then
+    -- A repeated click returns the revision run the first one queued.
+    select * into v_run from public.ai_runs r
+    where r.parent_run_id = v_changeset.run_id and r.origin = 'revision' order by r.created_at desc limit 1;
+    if found then
+      return v_run;
+    end if;
+  end if;
+  if v_changeset.status <> 'proposed' then
+    raise exception 'Changeset % is already %: a revision can only be asked of a proposed changeset', p_changeset_id, replace(v_changeset.status, '_', ' ')
+      using errcode = '55000', hint = 'Reload the changeset; start a new run to change what was applied.';
+  end if;
+  if v_proposal.id is not null and v_proposal.status <> 'proposed' then
+    raise exception 'The changeset''s approval is already %', v_proposal.status
+      using errcode = '55000', hint = 'Reload the changeset: someone resolved it meanwhile.';
+  end if;
+  select a.agent_key into v_agent_key from public.agents a where a.id = v_parent.agent_id and a.enabled;
+  if v_agent_key is null then
+    raise exception 'The agent that proposed changeset % (@%) is removed or disabled', p_changeset_id, v_changeset.agent_key
+      using errcode = 'P0002', hint = 'Enable the agent on the Agents page, or reject the changeset and hand the task to another agent.';
+  end if;
+
+  with added as (
+    insert into public.changeset_reviews (project_id, changeset_id, kind, path, line, comment, author_user_id)
+    select v_changeset.project_id, v_changeset.id, x.kind, x.path, x.line, x.comment, auth.uid()
+    from public.read_changeset_reviews(v_changeset, p_reviews) x
+    returning *
+  )
+  select string_agg(coalesce(r.path || coalesce(':' || r.line, '') || ' ', '') || '[' || r.kind || '] ' || r.comment, E'\n' order by r.seq)
+  into v_text
+  from added r;
+
+  update public.changesets set status = 'revision_requested' where id = v_changeset.id;
+  if v_proposal.id is not null then
+    perform set_config('mission_control.resolving_proposal', v_proposal.id::text, true);
+    update public.action_proposals
+    set status = 'rejected', resolved_by = auth.uid(), resolved_at = now(), resolution_comment = left(E'Revision requested:\n' || v_text, 5000)
+    where id = v_proposal.id;
+    perform set_config('mission_control.resolving_proposal', '', true);
+  end if;
+
+  return public.queue_ai_run(
+    v_changeset.project_id, v_agent_key, 'implement', 'revision', v_parent.goal,
+    'Revise your changeset "' || v_changeset.summary || E'" after review:\n' || v_text,
+    coalesce(v_changeset.task_id, v_parent.task_id), v_parent.thread_id, v_parent.id, least(v_parent.iteration + 1, 100),
+    p_requested_by => auth.uid()
+  );
+end;
+$function$;
+comment on function public.request_changeset_revision(uuid,jsonb) is 'Operators and owners: review comments (a JSON array of ZChangesetReviewInput) on a proposed changeset send it back to its agent: the reviews are stored, the changeset becomes revision_requested, its proposal is rejected with the comments, and an implement run (origin revision, parent = the changeset''s run, iteration + 1, same task) is queued with the comments (path:line) as constraints. Returns that run; idempotent.';
+grant execute on function public.request_changeset_revision(uuid,jsonb) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.request_changeset_rollback(p_changeset_id uuid)
+ RETURNS public.changesets
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_changeset public.changesets := public.load_changeset_for_operator(p_changeset_id);
+begin
+  select * into v_changeset from public.changesets where id = p_changeset_id for no key update;
+  if v_changeset.status = 'rolled_back' or (v_changeset.status = 'applied' and v_changeset.rollback_requested_at is not null) then
+    return v_changeset;
+  end if;
+  if v_changeset.status <> 'applied' then
+    raise exception 'Only an applied changeset can be rolled back (this one is %)', replace(v_changeset.status, '_', ' ')
+      using errcode = '55000', hint = 'Nothing of it was written to the workspace.';
+  end if;
+  update public.changesets
+  set rollback_requested_at = now(), rollback_requested_by = auth.uid(), error = null
+  where id = p_changeset_id
+  returning * into v_changeset;
+  insert into public.ai_run_events (project_id, run_id, kind, agent_key, summary, data)
+  values (v_changeset.project_id, v_changeset.run_id, 'status', null,
+          'Rollback of ' || cardinality(v_changeset.applied_paths) || ' file' || case when cardinality(v_changeset.applied_paths) = 1 then '' else 's' end || ' requested',
+          jsonb_build_object('from', 'applied', 'to', 'rollback_requested', 'changeset_id', v_changeset.id));
+  return v_changeset;
+end;
+$function$;
+comment on function public.request_changeset_rollback(uuid) is 'Operators and owners: asks the executor to restore the previous contents of an applied changeset''s files (rollback_requested_at / by; the rollback worker does it). Idempotent; 55000 for a changeset that was not applied.';
+grant execute on function public.request_changeset_rollback(uuid) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.requeue_expired_ai_runs()
+ RETURNS integer
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_run public.ai_runs;
+  v_count integer := 0;
+begin
+  for v_run in
+    select * from public.ai_runs r
+    where r.status = 'running' and r.lease_expires_at < now()
+    order by r.lease_expires_at
+    for no key update skip locked
+  loop
+    if v_run.attempts < public.ai_run_max_attempts() then
+      update public.ai_runs set status = 'queued' where id = v_run.id;
+    else
+      update public.ai_runs
+      set status = 'failed', error = 'The executor stopped ' || v_run.attempts || ' times while working on this run'
+      where id = v_run.id;
+    end if;
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end;
+$function$;
+comment on function public.requeue_expired_ai_runs() is 'Watchdog (executor only): running runs whose lease expired (their executor stopped) are queued again while they have had fewer than ai_run_max_attempts() claims, else failed ("The executor stopped 3 times while working on this run"). Answers how many runs it moved.';
+grant execute on function public.requeue_expired_ai_runs() to service_role;
+
+CREATE OR REPLACE FUNCTION public.reroute_chat_message(p_message_id uuid, p_agent_key text)
+ RETURNS public.project_chat_messages
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_message public.project_chat_messages;
+  v_thread_kind text;
+  v_from text;
+begin
+  -- The row lock serialises two re-routes of one message (a double click, two operators).
+  select * into v_message from public.project_chat_messages where id = p_message_id for no key update;
+  if not found or not public.has_project_role(v_message.project_id) then
+    raise exception 'Message % not found', p_message_id
+      using errcode = 'P0002', hint = 'Re-route a message of the Team Room of a project you are a member of.';
+  end if;
+  if not public.has_project_role(v_message.project_id, array['owner', 'operator']) then
+    raise exception 'Only operators and owners of this project can re-route messages'
+      using errcode = '42501', hint = 'Ask an owner to give you the operator role.';
+  end if;
+  select t.kind into v_thread_kind from public.project_chat_threads t where t.id = v_message.thread_id;
+  if v_thread_kind is distinct from 'team_room' or v_message.author_type <> 'user' then
+    raise exception 'Only an operator''s message in the Team Room can be re-routed'
+      using errcode = '22023', hint = 'A DM already goes to its agent: to ask another agent, message it or mention it with @.';
+  end if;
+  if v_message.metadata ? 'command' then
+    raise exception 'This message is a /% command: it started a run, not a chat reply', v_message.metadata ->> 'command'
+      using errcode = '22023', hint = 'Hand the run over with /handoff @agent <note>, or from the task page.';
+  end if;
+  if p_agent_key is null or p_agent_key !~ '^[a-z][a-z0-9_-]{0,31}$' then
+    raise exception 'Re-route the message to an agent by its key (got "%")', p_agent_key
+      using errcode = '22023', hint = 'An agent key is lower-case letters, digits, _ or -, such as backend.';
+  end if;
+  if not exists (
+    select 1 from public.agents a where a.project_id = v_message.project_id and a.agent_key = p_agent_key and a.enabled
+  ) then
+    raise exception 'There is no enabled agent @% in this project', p_agent_key
+      using errcode = 'P0002', hint = 'Pick an agent from the roster, or enable it on the Agents page.';
+  end if;
+
+  -- Who answers it now: the agent of the last re-route, else its one recipient (a message that
+  -- named several agents has no single one to take it from: the new agent is added).
+  v_from := coalesce(
+    v_message.metadata #>> '{rerouted,to}',
+    case when cardinality(v_message.target_agent_keys) = 1 then v_message.target_agent_keys[1] end
+  );
+  -- Idempotent: the message already goes to that agent.
+  if v_from = p_agent_key
+     and exists (select 1 from public.chat_delivery_queue d where d.message_id = p_message_id and d.agent_key = p_agent_key) then
+    return v_message;
+  end if;
+
+  if v_from is not null then
+    update public.chat_delivery_queue
+    set status = 'failed', completed_at = now(),
+        error = 'Re-routed to @' || p_agent_key || ' before @' || v_from || ' started on it'
+    where message_id = p_message_id and agent_key = v_from and status = 'queued';
+  end if;
+
+  -- One delivery per (message, agent): a re-route back to an agent whose delivery was cancelled
+  -- (or failed) queues that delivery again, as a retry would.
+  insert into public.chat_delivery_queue (project_id, message_id, agent_key)
+  values (v_message.project_id, p_message_id, p_agent_key)
+  on conflict (message_id, agent_key) do nothing;
+  update public.chat_delivery_queue
+  set status = 'queued', attempts = 0, available_at = now(), error = null, claimed_by = null, picked_up_at = null, completed_at = null
+  where message_id = p_message_id and agent_key = p_agent_key and status = 'failed';
+
+  update public.project_chat_messages
+  set target_agent_keys = case when p_agent_key = any (target_agent_keys) then target_agent_keys else target_agent_keys || p_agent_key end,
+      metadata = metadata || jsonb_build_object(
+        'rerouted', jsonb_build_object('from', v_from, 'to', p_agent_key, 'by', auth.uid(), 'at', now())
+      ),
+      status = case when status = 'failed' then 'sent' else status end
+  where id = p_message_id
+  returning * into v_message;
+  return v_message;
+end;
+$function$;
+comment on function public.reroute_chat_message(uuid,text) is 'Operators and owners: sends an operator''s Team Room message (not a /command) to another enabled agent. Queues a delivery for that agent (re-queues it when it had failed or was cancelled), cancels the previous agent''s delivery while it is still queued (queued -> failed, "Re-routed to @x before @y started on it"; one already picked up is left to finish), appends the agent to target_agent_keys and records metadata.rerouted {from, to, by, at}. The previous agent is the last re-route''s, else the message''s only recipient. Idempotent: re-routing to the agent it already goes to changes nothing. Errors: 42501 not an operator, 22023 not an operator''s Team Room message or a command, P0002 no such message or enabled agent.';
+grant execute on function public.reroute_chat_message(uuid,text) to authenticated;
+
 CREATE OR REPLACE FUNCTION public.reserve_provider_call(p_call jsonb)
  RETURNS jsonb
  LANGUAGE sql
@@ -2387,7 +4804,7 @@ CREATE OR REPLACE FUNCTION public.reserve_provider_call(p_call jsonb)
 AS $function$
   select public.reserve_provider_calls(jsonb_build_array(p_call)) -> 0
 $function$;
-comment on function public.reserve_provider_call(jsonb) is 'Executor only, before a provider call: p_call = {id, project_id, agent_id, agent_key, delivery_id, provider, connection_id, model, reserved_tokens, settings}. Locks the budgets that apply (project-wide and this agent''s); when this period''s spend plus the reservation would pass a hard limit, records the call as budget_exceeded, posts one budget.exceeded activity per budget and period, and answers {ok: false, call_id, outcome, reason, budget_id}; otherwise records it pending (the reservation counts toward budgets until it finishes), posts one budget.warning per budget and period past its soft ratio, and answers {ok: true, call_id, outcome: "pending", reason: null, budget_id: null}. Idempotent on id. One call of reserve_provider_calls.';
+comment on function public.reserve_provider_call(jsonb) is 'Executor only, before a provider call: reserve_provider_calls for one call p_call = {id, project_id, agent_id, agent_key, delivery_id, provider, connection_id, model, reserved_tokens, settings}. Answers {ok: false, call_id, outcome: "budget_exceeded", reason, budget_id} when the call would pass a hard limit (it is recorded as refused), else {ok: true, call_id, outcome: "pending", reason: null, budget_id: null} (it is held until recorded). Idempotent on id.';
 grant execute on function public.reserve_provider_call(jsonb) to service_role;
 
 CREATE OR REPLACE FUNCTION public.reserve_provider_calls(p_calls jsonb)
@@ -2396,190 +4813,26 @@ CREATE OR REPLACE FUNCTION public.reserve_provider_calls(p_calls jsonb)
  SET search_path TO ''
 AS $function$
 declare
-  v_call jsonb;
-  v_id uuid;
-  v_project_id uuid;
-  v_agent_id uuid;
-  v_agent_key text;
-  v_model text;
-  v_provider text;
-  v_reserved integer;
-  v_reserved_usd numeric;
-  v_existing public.provider_calls;
-  v_budget public.budgets;
-  v_start timestamptz;
-  v_spent numeric;
-  v_need numeric;
-  v_reason text;
-  v_exceeded uuid;
-  v_soft public.budgets[];
-  -- Each budget's spend in this period, summed once when the batch first needs it and then kept
-  -- current as this batch reserves (budget id -> amount).
-  v_spend jsonb := '{}'::jsonb;
-  v_answers jsonb := '[]'::jsonb;
-  v_fits boolean;
+  v_holds public.budget_holds[];
+  v_settings jsonb[];
 begin
   if jsonb_typeof(p_calls) is distinct from 'array' then
     raise exception 'reserve_provider_calls takes a JSON array of calls' using errcode = '22023';
   end if;
-
-  -- One lock order for every executor: all the budgets the batch touches, by id. Another executor
-  -- reserving against one of them waits here and then sees this batch's reservations.
-  perform 1 from public.budgets b
-  where exists (
-    select 1 from jsonb_array_elements(p_calls) c
-    where b.project_id = (c ->> 'project_id')::uuid and (b.agent_id is null or b.agent_id = (c ->> 'agent_id')::uuid)
-  )
-  order by b.id
-  for update;
-
-  -- The common case in one statement: no call of the batch is known yet and the whole batch stays
-  -- below every budget's soft threshold (below its hard limit when it has none), so every call is
-  -- accepted and no warning is due. Otherwise each call is checked in turn below.
-  if not exists (
-    select 1 from public.provider_calls c where c.id in (select (e ->> 'id')::uuid from jsonb_array_elements(p_calls) e)
-  ) then
-    select coalesce(bool_and(case
-      when n.soft_ratio is null then s.spent + n.need <= n.hard_limit
-      else s.spent + n.need < n.soft_ratio * n.hard_limit
-    end), true) into v_fits
-    from (
-      select b.project_id, b.agent_id, b.unit, b.period, b.hard_limit, b.soft_ratio,
-        sum(case when b.unit = 'tokens' then greatest(coalesce((e ->> 'reserved_tokens')::integer, 0), 0)
-          else coalesce(public.price_reservation(b.project_id, e ->> 'provider', e ->> 'model',
-            greatest(coalesce((e ->> 'reserved_tokens')::integer, 0), 0)), 0) end) as need
-      from jsonb_array_elements(p_calls) e
-      join public.budgets b on b.project_id = (e ->> 'project_id')::uuid
-        and (b.agent_id is null or b.agent_id = (e ->> 'agent_id')::uuid)
-      group by b.id
-    ) n
-    cross join lateral (
-      select public.provider_call_spend(n.project_id, n.agent_id, n.unit, public.budget_period_start(n.period, now())) as spent
-    ) s;
-    if v_fits then
-      insert into public.provider_calls (
-        id, project_id, agent_id, agent_key, delivery_id, provider, connection_id, model, reserved_tokens, reserved_usd, outcome, settings
-      )
-      select (e ->> 'id')::uuid, (e ->> 'project_id')::uuid, (e ->> 'agent_id')::uuid, e ->> 'agent_key', (e ->> 'delivery_id')::uuid,
-        e ->> 'provider', (e ->> 'connection_id')::uuid, coalesce(nullif(e ->> 'model', ''), 'unknown'),
-        greatest(coalesce((e ->> 'reserved_tokens')::integer, 0), 0),
-        public.price_reservation((e ->> 'project_id')::uuid, e ->> 'provider', e ->> 'model',
-          greatest(coalesce((e ->> 'reserved_tokens')::integer, 0), 0)),
-        'pending', coalesce(e -> 'settings', '{}'::jsonb)
-      from jsonb_array_elements(p_calls) e;
-      return (
-        select coalesce(jsonb_agg(jsonb_build_object('ok', true, 'call_id', e.value ->> 'id', 'outcome', 'pending', 'reason', null,
-          'budget_id', null) order by e.n), '[]'::jsonb)
-        from jsonb_array_elements(p_calls) with ordinality as e (value, n)
-      );
-    end if;
+  if exists (select 1 from jsonb_array_elements(p_calls) e where e ->> 'id' is null or e ->> 'project_id' is null) then
+    raise exception 'A provider call needs its id and project_id' using errcode = '22023', hint = 'The executor picks the call id, so a retry is a no-op.';
   end if;
-
-  for v_call in select value from jsonb_array_elements(p_calls) loop
-    v_id := (v_call ->> 'id')::uuid;
-    v_project_id := (v_call ->> 'project_id')::uuid;
-    v_agent_id := (v_call ->> 'agent_id')::uuid;
-    v_agent_key := v_call ->> 'agent_key';
-    v_model := coalesce(nullif(v_call ->> 'model', ''), 'unknown');
-    v_provider := v_call ->> 'provider';
-    v_reserved := greatest(coalesce((v_call ->> 'reserved_tokens')::integer, 0), 0);
-    v_exceeded := null;
-    v_reason := null;
-    v_soft := '{}';
-    if v_id is null or v_project_id is null then
-      raise exception 'A provider call needs its id and project_id' using errcode = '22023', hint = 'The executor picks the call id, so a retry is a no-op.';
-    end if;
-
-    select * into v_existing from public.provider_calls where id = v_id;
-    if found then
-      v_answers := v_answers || jsonb_build_object('ok', v_existing.outcome <> 'budget_exceeded', 'call_id', v_id,
-        'outcome', v_existing.outcome, 'reason', case when v_existing.outcome = 'budget_exceeded' then v_existing.error end,
-        'budget_id', null);
-      continue;
-    end if;
-    v_reserved_usd := public.price_reservation(v_project_id, v_provider, v_model, v_reserved);
-
-    for v_budget in
-      select * from public.budgets b
-      where b.project_id = v_project_id and (b.agent_id is null or b.agent_id = v_agent_id)
-      order by b.agent_id nulls first, b.id
-    loop
-      v_start := public.budget_period_start(v_budget.period, now());
-      if v_spend ? v_budget.id::text then
-        v_spent := (v_spend ->> v_budget.id::text)::numeric;
-      else
-        v_spent := public.provider_call_spend(v_project_id, v_budget.agent_id, v_budget.unit, v_start);
-      end if;
-      v_need := case when v_budget.unit = 'tokens' then v_reserved else coalesce(v_reserved_usd, 0) end;
-      if v_spent + v_need > v_budget.hard_limit then
-        v_exceeded := v_budget.id;
-        v_reason := format('Budget exceeded: %s (used %s; this call needs up to %s). Raise it in Usage → Budgets, then retry.',
-          public.describe_budget(v_budget, v_agent_key), public.format_budget_amount(v_budget.unit, v_spent),
-          public.format_budget_amount(v_budget.unit, v_need));
-        insert into public.budget_alerts (budget_id, period_start, level) values (v_budget.id, v_start, 'hard') on conflict do nothing;
-        if found then
-          insert into public.activities (project_id, actor_type, actor, kind, summary, ref)
-          values (v_project_id, 'system', 'budgets', 'budget.exceeded', left(v_reason, 1000),
-                  jsonb_strip_nulls(jsonb_build_object('budget_id', v_budget.id, 'call_id', v_id, 'agent_key', v_agent_key,
-                    'delivery_id', v_call ->> 'delivery_id', 'period_start', v_start)));
-        end if;
-        exit;
-      end if;
-      if v_budget.soft_ratio is not null and v_spent + v_need >= v_budget.soft_ratio * v_budget.hard_limit then
-        v_soft := v_soft || v_budget;
-      end if;
-    end loop;
-
-    -- A refused call reserves nothing; an accepted one holds its reservation in every budget that applies.
-    for v_budget in
-      select * from public.budgets b
-      where b.project_id = v_project_id and (b.agent_id is null or b.agent_id = v_agent_id)
-    loop
-      if v_spend ? v_budget.id::text then
-        v_spent := (v_spend ->> v_budget.id::text)::numeric;
-      else
-        v_spent := public.provider_call_spend(v_project_id, v_budget.agent_id, v_budget.unit,
-          public.budget_period_start(v_budget.period, now()));
-      end if;
-      if v_exceeded is null then
-        v_spent := v_spent + case when v_budget.unit = 'tokens' then v_reserved else coalesce(v_reserved_usd, 0) end;
-      end if;
-      v_spend := v_spend || jsonb_build_object(v_budget.id::text, v_spent);
-    end loop;
-
-    insert into public.provider_calls (
-      id, project_id, agent_id, agent_key, delivery_id, provider, connection_id, model,
-      reserved_tokens, reserved_usd, outcome, error, settings, finished_at
-    )
-    values (
-      v_id, v_project_id, v_agent_id, v_agent_key, (v_call ->> 'delivery_id')::uuid, v_provider, (v_call ->> 'connection_id')::uuid,
-      v_model, v_reserved, v_reserved_usd, case when v_exceeded is null then 'pending' else 'budget_exceeded' end, v_reason,
-      coalesce(v_call -> 'settings', '{}'::jsonb), case when v_exceeded is not null then now() end
-    )
-    on conflict (id) do nothing;
-
-    if v_exceeded is not null then
-      v_answers := v_answers || jsonb_build_object('ok', false, 'call_id', v_id, 'outcome', 'budget_exceeded', 'reason', v_reason,
-        'budget_id', v_exceeded);
-      continue;
-    end if;
-    foreach v_budget in array v_soft loop
-      v_start := public.budget_period_start(v_budget.period, now());
-      insert into public.budget_alerts (budget_id, period_start, level) values (v_budget.id, v_start, 'soft') on conflict do nothing;
-      if found then
-        insert into public.activities (project_id, actor_type, actor, kind, summary, ref)
-        values (v_project_id, 'system', 'budgets', 'budget.warning',
-                left(format('Budget warning: %s is %s%% used. Raise it in Usage → Budgets before it stops the agents.',
-                  public.describe_budget(v_budget, v_agent_key), round(v_budget.soft_ratio * 100)), 1000),
-                jsonb_strip_nulls(jsonb_build_object('budget_id', v_budget.id, 'call_id', v_id, 'agent_key', v_agent_key, 'period_start', v_start)));
-      end if;
-    end loop;
-    v_answers := v_answers || jsonb_build_object('ok', true, 'call_id', v_id, 'outcome', 'pending', 'reason', null, 'budget_id', null);
-  end loop;
-  return v_answers;
+  -- The JSON is read once, into the rows the calls will be held as.
+  select array_agg(row((x.e ->> 'id')::uuid, (x.e ->> 'project_id')::uuid, (x.e ->> 'agent_id')::uuid, x.e ->> 'agent_key',
+      (x.e ->> 'delivery_id')::uuid, x.e ->> 'provider', (x.e ->> 'connection_id')::uuid, coalesce(nullif(x.e ->> 'model', ''), 'unknown'),
+      greatest(coalesce((x.e ->> 'reserved_tokens')::integer, 0), 0), null, null)::public.budget_holds order by x.n),
+    array_agg(coalesce(x.e -> 'settings', '{}'::jsonb) order by x.n)
+  into v_holds, v_settings
+  from jsonb_array_elements(p_calls) with ordinality as x (e, n);
+  return public.hold_provider_calls(v_holds, v_settings);
 end;
 $function$;
-comment on function public.reserve_provider_calls(jsonb) is 'Executor only, before provider calls: reserve_provider_call for each element of the array p_calls, in order, in one transaction. Locks every budget the batch touches once (by id), sums each budget''s period spend once and keeps it current through the batch. Answers an array of {ok, call_id, outcome, reason, budget_id}, one per call, in order.';
+comment on function public.reserve_provider_calls(jsonb) is 'Executor only, before provider calls: p_calls = [{id, project_id, agent_id, agent_key, delivery_id, provider, connection_id, model, reserved_tokens, settings}], checked in order in one transaction (hold_provider_calls). Locks every budget the batch touches (by id, after a row exclusive lock on provider_calls), brings their budget_usage up to date (fold_budget_usage) and reads what each has used once (budget_used), then keeps it current through the batch. A call that would pass a hard limit is recorded as budget_exceeded in provider_calls (one budget.exceeded activity per budget and period) and answered {ok: false, call_id, outcome: "budget_exceeded", reason, budget_id}; an accepted one is held in budget_holds until it is recorded (one budget.warning per budget and period past its soft ratio) and answered {ok: true, call_id, outcome: "pending", reason: null, budget_id: null}. A call id already held or recorded answers what was stored. Answers one element per call, in order.';
 grant execute on function public.reserve_provider_calls(jsonb) to service_role;
 
 CREATE OR REPLACE FUNCTION public.resolve_action_proposal(p_proposal_id uuid, p_decision text, p_comment text DEFAULT NULL::text, p_params jsonb DEFAULT NULL::jsonb)
@@ -2697,6 +4950,39 @@ $function$;
 comment on function public.return_orphaned_tasks_to_inbox() is 'Trigger on tasks: when an agent is removed, its assigned and in-progress cards go back to the inbox instead of blocking the removal.';
 grant execute on function public.return_orphaned_tasks_to_inbox() to anon, authenticated, public, service_role;
 
+CREATE OR REPLACE FUNCTION public.route_agent(p_project_id uuid, p_text text)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  with candidates as (
+    select a.agent_key, a.created_at,
+      array(
+        select u.tag from unnest(a.capabilities) with ordinality as u(tag, n)
+        -- A tag counts when it appears as a word: not inside a longer word (sql in "mysql" does not count).
+        where lower(coalesce(p_text, '')) ~ ('(^|[^a-z0-9_])' || regexp_replace(u.tag, '([.+-])', '\\\1', 'g') || '($|[^a-z0-9_])')
+        order by u.n
+      ) as matched
+    from public.agents a
+    where a.project_id = p_project_id and a.enabled
+  ),
+  best as (
+    select * from candidates
+    order by cardinality(matched) desc, (agent_key = 'lead') desc, created_at, agent_key
+    limit 1
+  )
+  select case
+    when b.agent_key is null then jsonb_build_object('agent_key', null, 'reason', 'no enabled agent: enable one on the Agents page')
+    when cardinality(b.matched) = 0 then jsonb_build_object('agent_key', b.agent_key, 'reason', 'no capability matched: the lead answers')
+    else jsonb_build_object('agent_key', b.agent_key, 'reason', 'routed to @' || b.agent_key || ': ' || array_to_string(b.matched, ', '))
+  end
+  from (select 1) as one
+  left join best b on true
+$function$;
+comment on function public.route_agent(uuid,text) is 'Deterministic routing: the enabled agent whose capability tags appear most as words in the text (ties: the agent keyed lead, then the oldest), with the reason in one line ("routed to @backend: sql, migrations"); when no tag matches, the lead (the agent keyed lead, else the oldest enabled one) with "no capability matched: the lead answers". Answers {agent_key, reason}; agent_key is null when the project has no enabled agent. Runs with the caller''s rights.';
+grant execute on function public.route_agent(uuid,text) to authenticated, service_role;
+
 CREATE OR REPLACE FUNCTION public.save_chat_reply(p_delivery_id uuid, p_executor_id text, p_reply text, p_metadata jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -2769,6 +5055,17 @@ declare
   v_kind text;
   v_agent_key text;
   v_targets text[];
+  v_command jsonb := public.parse_run_command(p_content);
+  v_name text := v_command ->> 'command';
+  v_route jsonb;
+  v_metadata jsonb := '{}'::jsonb;
+  v_run_agent text;
+  v_goal text;
+  v_run public.ai_runs;
+  v_last public.ai_runs;
+  v_from text;
+  v_run_id uuid;
+  v_cancelled uuid[] := '{}';
 begin
   if not public.has_project_role(p_project_id, array['owner', 'operator']) then
     raise exception 'Only operators and owners of this project can send messages'
@@ -2795,22 +5092,24 @@ begin
       raise exception 'The Team Room is a labs feature that is off in this project'
         using errcode = '42501', hint = 'Turn it on in Settings -> Labs.';
     end if;
-    if p_target_agent_keys is not null and cardinality(p_target_agent_keys) > 0 then
-      v_targets := p_target_agent_keys;
-    else
-      select array_agg(distinct m[1]) into v_targets
-      from regexp_matches(p_content, '@([a-z][a-z0-9_-]{0,31})', 'g') as m;
-    end if;
-    select array_agg(a.agent_key order by a.agent_key) into v_targets
-    from public.agents a
-    where a.project_id = p_project_id and a.enabled and a.agent_key = any (coalesce(v_targets, '{}'));
-    if v_targets is null then
-      -- Nobody mentioned: the lead answers (the agent keyed 'lead', else the oldest enabled agent).
-      select array[a.agent_key] into v_targets
+    if v_command is null then
+      if p_target_agent_keys is not null and cardinality(p_target_agent_keys) > 0 then
+        v_targets := p_target_agent_keys;
+      else
+        select array_agg(distinct m[1]) into v_targets
+        from regexp_matches(p_content, '@([a-z][a-z0-9_-]{0,31})', 'g') as m;
+      end if;
+      select array_agg(a.agent_key order by a.agent_key) into v_targets
       from public.agents a
-      where a.project_id = p_project_id and a.enabled
-      order by (a.agent_key = 'lead') desc, a.created_at
-      limit 1;
+      where a.project_id = p_project_id and a.enabled and a.agent_key = any (coalesce(v_targets, '{}'));
+      if v_targets is null then
+        -- Nobody mentioned: the agent whose capabilities match best answers, else the lead.
+        v_route := public.route_agent(p_project_id, p_content);
+        if v_route ->> 'agent_key' is not null then
+          v_targets := array[v_route ->> 'agent_key'];
+          v_metadata := jsonb_build_object('routed_reason', v_route ->> 'reason');
+        end if;
+      end if;
     end if;
   elsif p_thread_key like 'DM:%' then
     v_kind := 'dm';
@@ -2829,22 +5128,103 @@ begin
       using errcode = '22023', hint = 'Use team-room or DM:<agent_key>.';
   end if;
 
+  if v_command is not null then
+    -- A command runs an agent instead of chatting with it: the named agent, else the DM's, else the routed one.
+    v_run_agent := coalesce(v_command ->> 'agent_key', v_agent_key);
+    if v_run_agent is null and v_name in ('plan', 'implement', 'test') then
+      v_route := public.route_agent(p_project_id, coalesce(nullif(v_command ->> 'text', ''), p_content));
+      v_run_agent := v_route ->> 'agent_key';
+      if v_run_agent is null then
+        raise exception 'There is no enabled agent in this project to run /%', v_name
+          using errcode = 'P0002', hint = 'Enable an agent on the Agents page.';
+      end if;
+      v_metadata := jsonb_build_object('routed_reason', v_route ->> 'reason');
+    end if;
+    if v_run_agent is null and v_name = 'handoff' then
+      raise exception 'Name the agent to hand over to: /handoff @agent <note>' using errcode = '22023', hint = 'Say who takes the work over.';
+    end if;
+    if v_run_agent is not null
+       and not exists (select 1 from public.agents a where a.project_id = p_project_id and a.agent_key = v_run_agent and a.enabled) then
+      raise exception 'There is no enabled agent @% in this project', v_run_agent
+        using errcode = 'P0002', hint = 'Pick an agent from the roster, or enable it on the Agents page.';
+    end if;
+    if v_name in ('plan', 'implement') and v_command ->> 'text' = '' then
+      raise exception 'Say what to %: /% [@agent] <goal>', v_name, v_name using errcode = '22023';
+    end if;
+    v_targets := case when v_run_agent is null then '{}' else array[v_run_agent] end;
+    v_metadata := v_metadata || jsonb_build_object('command', v_name);
+  end if;
+
   insert into public.project_chat_threads (project_id, kind, thread_key, agent_key, title)
   values (p_project_id, v_kind, p_thread_key, v_agent_key, case when v_kind = 'team_room' then 'Team Room' else 'DM with ' || v_agent_key end)
   on conflict (project_id, thread_key) do nothing;
   select t.id into v_thread_id from public.project_chat_threads t where t.project_id = p_project_id and t.thread_key = p_thread_key;
 
-  insert into public.project_chat_messages (id, project_id, thread_id, author_type, author_user_id, target_agent_keys, content)
-  values (coalesce(p_message_id, extensions.gen_random_uuid()), p_project_id, v_thread_id, 'user', auth.uid(), coalesce(v_targets, '{}'), p_content)
+  insert into public.project_chat_messages (id, project_id, thread_id, author_type, author_user_id, target_agent_keys, content, metadata)
+  values (coalesce(p_message_id, extensions.gen_random_uuid()), p_project_id, v_thread_id, 'user', auth.uid(), coalesce(v_targets, '{}'), p_content, v_metadata)
   returning * into v_message;
 
-  insert into public.chat_delivery_queue (project_id, message_id, agent_key)
-  select p_project_id, v_message.id, t from unnest(coalesce(v_targets, '{}')) as t;
+  if v_command is null then
+    insert into public.chat_delivery_queue (project_id, message_id, agent_key)
+    select p_project_id, v_message.id, t from unnest(coalesce(v_targets, '{}')) as t;
+    return v_message;
+  end if;
 
+  if v_name in ('plan', 'implement', 'test') then
+    v_goal := coalesce(nullif(v_command ->> 'text', ''), 'Run the project''s tests');
+    v_run := public.queue_ai_run(p_project_id, v_run_agent, v_name, 'command', v_goal, '', null, v_thread_id,
+                                 p_source_message_id => v_message.id, p_requested_by => auth.uid());
+  elsif v_name = 'cancel' then
+    for v_run_id in
+      select r.id from public.ai_runs r
+      where r.thread_id = v_thread_id and r.status in ('queued', 'running', 'needs_approval') and (v_run_agent is null or r.agent_key = v_run_agent)
+      order by r.created_at
+    loop
+      perform public.stop_ai_run(v_run_id, 'Cancelled with /cancel in the chat', auth.uid());
+      v_cancelled := v_cancelled || v_run_id;
+    end loop;
+  else
+    -- /handoff: the work last started in this thread goes to the named agent, with the note.
+    select * into v_last from public.ai_runs r where r.thread_id = v_thread_id order by r.created_at desc limit 1;
+    if not found then
+      raise exception 'There is no run in this thread to hand over' using errcode = '55000',
+        hint = 'Start one with /plan or /implement, or hand a task over from its thread.';
+    end if;
+    if v_last.task_id is not null then
+      v_run := public.hand_off_task(v_last.task_id, v_run_agent, v_command ->> 'text', auth.uid());
+    else
+      v_from := v_last.agent_key;
+      for v_run_id in
+        select r.id from public.ai_runs r
+        where r.thread_id = v_thread_id and r.status in ('queued', 'running', 'needs_approval')
+        order by r.created_at
+      loop
+        perform public.stop_ai_run(v_run_id, 'Handed off to @' || v_run_agent, auth.uid());
+        v_cancelled := v_cancelled || v_run_id;
+      end loop;
+      v_run := public.queue_ai_run(
+        p_project_id, v_run_agent, v_last.mode, 'handoff', v_last.goal,
+        case when v_command ->> 'text' <> '' then 'Hand-off note from @' || v_from || ': ' || (v_command ->> 'text') else '' end,
+        null, v_thread_id,
+        p_participants => case when v_from <> v_run_agent then array[v_from, v_run_agent] else array[v_run_agent] end,
+        p_source_message_id => v_message.id, p_requested_by => auth.uid()
+      );
+      insert into public.ai_run_events (project_id, run_id, kind, agent_key, summary, data)
+      values (p_project_id, v_run.id, 'handoff', v_run_agent,
+              left('Handed off from @' || v_from || ' to @' || v_run_agent || coalesce(': ' || nullif(v_command ->> 'text', ''), ''), 500),
+              jsonb_build_object('from', v_from, 'to', v_run_agent, 'note', v_command ->> 'text'));
+    end if;
+  end if;
+
+  update public.project_chat_messages
+  set metadata = metadata || jsonb_strip_nulls(jsonb_build_object('run_id', v_run.id, 'agent_key', v_run_agent,
+                                                                  'cancelled_run_ids', case when v_name = 'cancel' then to_jsonb(v_cancelled) end))
+  where id = v_message.id
+  returning * into v_message;
   return v_message;
 end;
 $function$;
-comment on function public.send_chat_message(uuid,text,text,uuid,text[]) is 'Sends an operator message to the Team Room or a DM and queues one delivery per target agent, in one transaction. Idempotent by p_message_id.';
+comment on function public.send_chat_message(uuid,text,text,uuid,text[]) is 'Sends an operator message to the Team Room or a DM in one transaction, idempotent by p_message_id. An ordinary message queues one delivery per target agent: the mentioned ones (or p_target_agent_keys), else in the Team Room the agent route_agent picks (its reason in metadata.routed_reason), in a DM the DM''s agent. A slash command (parse_run_command) is stored the same way but runs instead of chatting: /plan, /implement, /test queue a run (origin command, this thread, source_message_id) for the named agent, else the DM''s, else the routed one; /cancel cancels the thread''s active runs; /handoff hands the thread''s last run (or its task) to the named agent. metadata carries command, run_id and agent_key.';
 grant execute on function public.send_chat_message(uuid,text,text,uuid,text[]) to authenticated, service_role;
 
 CREATE OR REPLACE FUNCTION public.stamp_live_row()
@@ -2859,6 +5239,210 @@ end;
 $function$;
 comment on function public.stamp_live_row() is 'Trigger for live tables: takes a new seq on every insert and update, so clients can catch up by seq after a missed realtime event.';
 grant execute on function public.stamp_live_row() to anon, authenticated, public, service_role;
+
+CREATE OR REPLACE FUNCTION public.start_ai_run(p_project_id uuid, p_agent_key text, p_mode text, p_goal text, p_constraints text DEFAULT ''::text, p_task_id uuid DEFAULT NULL::uuid, p_run_id uuid DEFAULT NULL::uuid)
+ RETURNS public.ai_runs
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_run public.ai_runs;
+begin
+  if not public.has_project_role(p_project_id, array['owner', 'operator']) then
+    raise exception 'Only operators and owners of this project can start runs'
+      using errcode = '42501', hint = 'Ask an owner to give you the operator role.';
+  end if;
+  -- The client picks the id, so a retry after a lost response returns the same run.
+  if p_run_id is not null then
+    select * into v_run from public.ai_runs where id = p_run_id;
+    if found then
+      if v_run.project_id <> p_project_id then
+        raise exception 'Run id % belongs to another project', p_run_id using errcode = '23505';
+      end if;
+      return v_run;
+    end if;
+  end if;
+  if p_mode is null or p_mode not in ('plan', 'implement', 'test') then
+    raise exception 'Unknown run mode "%"', p_mode using errcode = '22023', hint = 'Use plan, implement or test.';
+  end if;
+  if p_goal is null or length(btrim(p_goal)) = 0 then
+    raise exception 'A run needs a goal' using errcode = '22023', hint = 'Say what the agent should do.';
+  end if;
+  if length(btrim(p_goal)) > 20000 or length(coalesce(p_constraints, '')) > 20000 then
+    raise exception 'The goal and the constraints are at most 20000 characters each' using errcode = '22023';
+  end if;
+  if p_task_id is not null and not exists (select 1 from public.tasks t where t.id = p_task_id and t.project_id = p_project_id) then
+    raise exception 'Task % is not in this project', p_task_id using errcode = 'P0002', hint = 'Pick a task from this project''s board.';
+  end if;
+  return public.queue_ai_run(p_project_id, p_agent_key, p_mode, 'runs_page', p_goal, btrim(coalesce(p_constraints, '')), p_task_id,
+                             p_run_id => p_run_id, p_requested_by => auth.uid());
+end;
+$function$;
+comment on function public.start_ai_run(uuid,text,text,text,text,uuid,uuid) is 'Operators and owners: queues a run (origin runs_page) of mode plan / implement / test for an enabled agent, optionally on a task. Idempotent by p_run_id (the client picks it): a retry returns the same run.';
+grant execute on function public.start_ai_run(uuid,text,text,text,text,uuid,uuid) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.start_run_on_assignment()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_run_id uuid;
+begin
+  if new.assignee_agent_key is null
+     or coalesce(current_setting('mission_control.skip_assignment_run', true), '') = new.id::text then
+    return null;
+  end if;
+  -- Renaming an agent carries its tasks along (the foreign key's action): that is not a new assignment.
+  if tg_op = 'UPDATE' and old.assignee_agent_key is not null
+     and not exists (select 1 from public.agents a where a.project_id = old.project_id and a.agent_key = old.assignee_agent_key) then
+    return null;
+  end if;
+  if not exists (select 1 from public.agents a where a.project_id = new.project_id and a.agent_key = new.assignee_agent_key and a.enabled) then
+    return null;
+  end if;
+  if tg_op = 'UPDATE' and old.assignee_agent_key is not null then
+    for v_run_id in
+      select r.id from public.ai_runs r
+      where r.task_id = new.id and r.agent_key = old.assignee_agent_key and r.status = 'queued'
+      -- A run an executor is claiming right now is left to run (its claim locks it, then this task).
+      for no key update skip locked
+    loop
+      perform public.stop_ai_run(v_run_id, 'The task was reassigned to @' || new.assignee_agent_key, auth.uid());
+    end loop;
+  end if;
+  perform public.queue_ai_run(
+    new.project_id, new.assignee_agent_key, 'implement', 'assignment',
+    new.title || case when btrim(new.description) <> '' then E'\n\n' || new.description else '' end,
+    '', new.id
+  );
+  return null;
+end;
+$function$;
+comment on function public.start_run_on_assignment() is 'Trigger on tasks: a task created with an assignee, or assigned to another agent, queues an implement run (origin assignment, goal = title and description) for that agent when it is enabled, and cancels the previous assignee''s queued runs on the task. A rename carried along by the foreign key and a hand-off (which queues its own run) start nothing.';
+grant execute on function public.start_run_on_assignment() to service_role;
+
+CREATE OR REPLACE FUNCTION public.start_runs_from_task_comment()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_task public.tasks;
+  v_command jsonb := public.parse_run_command(new.content);
+  v_name text := v_command ->> 'command';
+  v_agent text;
+  v_goal text;
+  v_run_id uuid;
+  v_mentioned text[];
+begin
+  select * into v_task from public.tasks where id = new.task_id;
+  if v_command is not null then
+    v_agent := coalesce(v_command ->> 'agent_key', case when v_name in ('plan', 'implement', 'test') then v_task.assignee_agent_key end);
+    if v_name = 'cancel' then
+      for v_run_id in
+        select r.id from public.ai_runs r
+        where r.task_id = new.task_id and r.status in ('queued', 'running', 'needs_approval') and (v_agent is null or r.agent_key = v_agent)
+        order by r.created_at
+      loop
+        perform public.stop_ai_run(v_run_id, 'Cancelled with /cancel in the task thread', new.author_user_id);
+      end loop;
+      return null;
+    end if;
+    if v_agent is null then
+      raise exception 'Name the agent: /% @agent %', v_name, case when v_name = 'handoff' then '<note>' else '<goal>' end
+        using errcode = '22023', hint = case when v_name = 'handoff' then 'Say who takes the task over.' else 'Or assign the task to an agent first.' end;
+    end if;
+    if v_name = 'handoff' then
+      perform public.hand_off_task(new.task_id, v_agent, v_command ->> 'text', new.author_user_id);
+      return null;
+    end if;
+    v_goal := coalesce(nullif(v_command ->> 'text', ''), case when v_name = 'test' then 'Run the project''s tests' end,
+                       v_task.title || case when btrim(v_task.description) <> '' then E'\n\n' || v_task.description else '' end);
+    perform public.queue_ai_run(new.project_id, v_agent, v_name, 'command', v_goal, '', new.task_id,
+                                p_source_task_event_id => new.id, p_requested_by => new.author_user_id);
+    return null;
+  end if;
+
+  -- Each mentioned enabled agent (at most 3, in the order they are mentioned) plans; else the assignee does.
+  select array(
+    select m.agent_key
+    from (
+      select x.match[2] as agent_key, min(x.n) as first_at
+      from regexp_matches(new.content, '(^|[^A-Za-z0-9_.])@([a-z][a-z0-9_-]{0,31})', 'g') with ordinality as x(match, n)
+      group by x.match[2]
+    ) m
+    join public.agents a on a.project_id = new.project_id and a.agent_key = m.agent_key and a.enabled
+    order by m.first_at
+    limit 3
+  ) into v_mentioned;
+  if cardinality(v_mentioned) > 0 then
+    foreach v_agent in array v_mentioned loop
+      perform public.queue_ai_run(new.project_id, v_agent, 'plan', 'mention', new.content, '', new.task_id,
+                                  p_source_task_event_id => new.id, p_requested_by => new.author_user_id);
+    end loop;
+  elsif v_task.assignee_agent_key is not null
+        and exists (select 1 from public.agents a where a.project_id = new.project_id and a.agent_key = v_task.assignee_agent_key and a.enabled) then
+    perform public.queue_ai_run(new.project_id, v_task.assignee_agent_key, 'plan', 'comment', new.content, '', new.task_id,
+                                p_source_task_event_id => new.id, p_requested_by => new.author_user_id);
+  end if;
+  return null;
+end;
+$function$;
+comment on function public.start_runs_from_task_comment() is 'Trigger on task_events: a person''s comment in a task thread starts work. A slash command runs it (the named agent, else the assignee; /cancel cancels the task''s active runs, /handoff hands the task over); otherwise each mentioned enabled agent (at most 3) gets a plan run (origin mention), else the enabled assignee does (origin comment). The goal is the comment. A command naming no agent on an unassigned task, or an agent that is not enabled, refuses the comment with a sentence.';
+grant execute on function public.start_runs_from_task_comment() to service_role;
+
+CREATE OR REPLACE FUNCTION public.stop_ai_run(p_run_id uuid, p_reason text DEFAULT NULL::text, p_by uuid DEFAULT NULL::uuid)
+ RETURNS public.ai_runs
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_run public.ai_runs;
+  v_proposal public.action_proposals;
+begin
+  -- Locks are taken in the order an approval takes them (the proposal, then its run), so a cancel
+  -- and an approval of the same run wait for each other instead of deadlocking.
+  perform 1 from public.action_proposals p where p.run_id = p_run_id and p.status in ('proposed', 'approved') order by p.id for no key update;
+  update public.ai_runs
+  set status = 'cancelled', cancel_requested_at = now(), cancelled_by = p_by,
+      result_summary = coalesce(left(nullif(btrim(p_reason), ''), 20000), result_summary)
+  where id = p_run_id and status in ('queued', 'running', 'needs_approval')
+  returning * into v_run;
+  if not found then
+    select * into v_run from public.ai_runs where id = p_run_id;
+    return v_run;
+  end if;
+  -- Nothing of a cancelled run happens afterwards: its changeset expires, the proposals nobody
+  -- decided are withdrawn (expired), and those approved but not yet picked up by the executor fail.
+  -- A changeset the executor is applying at this moment is left to its outcome (the files are being written).
+  update public.changesets c set status = 'expired'
+  where c.run_id = p_run_id and c.status = 'proposed'
+    and not exists (select 1 from public.action_proposals p where p.id = c.proposal_id and p.status = 'executing');
+  for v_proposal in
+    select * from public.action_proposals p where p.run_id = p_run_id and p.status in ('proposed', 'approved') order by p.created_at
+  loop
+    if v_proposal.status = 'proposed' then
+      perform set_config('mission_control.withdrawing_proposal', v_proposal.id::text, true);
+      update public.action_proposals
+      set status = 'expired', resolved_at = now(), resolution_comment = 'Withdrawn: the run was cancelled'
+      where id = v_proposal.id;
+    else
+      update public.action_proposals
+      set status = 'failed', finished_at = now(), error = 'withdrawn: its run was cancelled before it ran'
+      where id = v_proposal.id;
+    end if;
+  end loop;
+  perform set_config('mission_control.withdrawing_proposal', '', true);
+  return v_run;
+end;
+$function$;
+comment on function public.stop_ai_run(uuid,text,uuid) is 'Internal: cancels a queued, running or needs_approval run at once (cancel_requested_at, cancelled_by = p_by, the reason in result_summary) so that nothing of it happens afterwards: its proposed changeset expires (unless the executor is applying it at that moment), its proposals nobody decided are withdrawn (expired), those approved but not yet executing fail ("withdrawn: its run was cancelled before it ran"). A run that is already final is returned unchanged. Callers should not lock the run first: the run''s proposals are locked before it.';
+grant execute on function public.stop_ai_run(uuid,text,uuid) to service_role;
 
 CREATE OR REPLACE FUNCTION public.touch_updated_at()
  RETURNS trigger
@@ -2892,6 +5476,23 @@ $function$;
 comment on function public.usage_by_day(uuid,integer,uuid) is 'Usage for the chart: per UTC day (the last p_days, today included), agent and model, the finished calls, input and output tokens and cost in USD (null when no call of the group had a price). Security invoker: members see their projects'' usage.';
 grant execute on function public.usage_by_day(uuid,integer,uuid) to authenticated, service_role;
 
+CREATE OR REPLACE FUNCTION public.wait_for_provider_call_writers()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  -- Waits for the transactions writing provider_calls right now, and keeps new ones out until this
+  -- one commits: a record that did not see this budget is committed before anyone counts the
+  -- budget's period from provider_calls, and every later record sees the budget.
+  lock table public.provider_calls in share mode;
+  return null;
+end;
+$function$;
+comment on function public.wait_for_provider_call_writers() is 'Statement trigger on budgets (insert, or update of project_id, agent_id or period): takes a share lock on provider_calls, so the records in flight commit first and the next ones see the budget as it will be. Without it, a call recorded while the budget was created could be in neither the period''s count nor a delta.';
+grant execute on function public.wait_for_provider_call_writers() to service_role;
+
 CREATE OR REPLACE FUNCTION public.wake_proposing_agent()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -2907,6 +5508,10 @@ declare
   v_quote text;
   v_text text;
 begin
+  -- A run's proposal moves the run on instead (follow_run_proposal): a revision is a new run.
+  if new.run_id is not null then
+    return null;
+  end if;
   -- Only enabled agents of the project can be woken; a removed agent's outcome stays in the feed.
   if not exists (select 1 from public.agents a where a.project_id = new.project_id and a.agent_key = v_agent and a.enabled) then
     return null;
@@ -2953,7 +5558,7 @@ begin
   return null;
 end;
 $function$;
-comment on function public.wake_proposing_agent() is 'Trigger on action_proposals: when a proposal ends (executed, rejected, expired, failed), posts a system message describing the outcome (with the proposal as JSON) to the proposing agent in the task thread, else its DM thread, and queues its delivery, so the agent is woken and can revise.';
+comment on function public.wake_proposing_agent() is 'Trigger on action_proposals: when a proposal ends (executed, rejected, expired, failed), posts a system message describing the outcome (with the proposal as JSON) to the proposing agent in the task thread, else its DM thread, and queues its delivery, so the agent is woken and can revise. Proposals made by a run (run_id) are skipped: follow_run_proposal moves their run on.';
 grant execute on function public.wake_proposing_agent() to service_role;
 
 -- Publications
@@ -2963,8 +5568,13 @@ alter publication supabase_realtime add table public.activities;
 alter publication supabase_realtime add table public.agent_provision_requests;
 alter publication supabase_realtime add table public.agent_status;
 alter publication supabase_realtime add table public.agents;
+alter publication supabase_realtime add table public.ai_run_events;
+alter publication supabase_realtime add table public.ai_runs;
 alter publication supabase_realtime add table public.brain_docs;
 alter publication supabase_realtime add table public.budgets;
+alter publication supabase_realtime add table public.changeset_files;
+alter publication supabase_realtime add table public.changeset_reviews;
+alter publication supabase_realtime add table public.changesets;
 alter publication supabase_realtime add table public.chat_delivery_queue;
 alter publication supabase_realtime add table public.cron_mirror;
 alter publication supabase_realtime add table public.executor_presence;

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { AppError } from "@mission-control/shared/errors";
+import { DEFAULT_RUN_TEST_ALLOWLIST } from "@mission-control/shared/schemas";
 import { z } from "zod";
 
 /** Repository root (executor/src sits two levels below it). */
@@ -70,6 +71,22 @@ export const ZExecutorEnv = z.object({
   DB_REQUEST_TIMEOUT_MS: int(15_000, 100, 600_000),
   /** Approved proposals executed in parallel. */
   APPROVAL_CONCURRENCY: int(4, 1, 64),
+  /** Runs (plan / implement / test) worked at once. */
+  RUN_CONCURRENCY: int(4, 1, 256),
+  /** A run's lease: another executor queues it again when its executor has not renewed it for this long. */
+  RUN_LEASE_SECONDS: int(30, 5, 600),
+  /** How often the leases of the runs in flight are renewed, which is also how soon a cancel lands without realtime. */
+  RUN_HEARTBEAT_MS: int(1_500, 100, 60_000),
+  /** Comma-separated project ids whose runs this executor works; empty means every project. */
+  RUN_PROJECT_IDS: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
   /** A proposal still executing after this is failed as "outcome unknown" (keep it above the longest api_call timeout). */
   APPROVAL_STUCK_AFTER_MS: int(120_000, 100, 86_400_000),
   /** Comma-separated project ids whose approvals this executor runs; empty means every project. */
@@ -89,6 +106,19 @@ export const ZExecutorEnv = z.object({
     .min(1)
     .default(path.join(repoRoot, ".local", "workspace"))
     .transform((dir) => path.resolve(repoRoot, dir)),
+  /**
+   * Programs a project's test command may start (comma-separated names, matched exactly against
+   * the command's first word; it runs without a shell in WORKSPACE_DIR).
+   */
+  RUN_TEST_ALLOWLIST: z
+    .string()
+    .default(DEFAULT_RUN_TEST_ALLOWLIST.join(","))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((program) => program.trim())
+        .filter(Boolean),
+    ),
   /** Default timeout of an api_call action (its params may set a shorter or longer one, up to 60 s). */
   API_CALL_TIMEOUT_MS: int(10_000, 100, 60_000),
   /** How much of an api_call response body is kept in the execution result. */

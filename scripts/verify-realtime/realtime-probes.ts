@@ -13,6 +13,8 @@ export interface TProbeFixture {
   threadId?: string;
   messageId?: string;
   taskId?: string;
+  runId?: string;
+  changesetId?: string;
 }
 
 /** Writes one valid probe row into a table as the service role (an insert, or an update where rows come from triggers). */
@@ -250,6 +252,77 @@ export const REALTIME_PROBES: Record<string, TProbe> = {
     await must(
       "insert into budgets",
       db.from("budgets").insert({ project_id: need(f.projectId, "projects"), period: "month", unit: "tokens", hard_limit: 1 }),
+    );
+  },
+  "public.ai_runs": async (db, f) => {
+    const row = await must(
+      "insert into ai_runs",
+      db
+        .from("ai_runs")
+        .insert({
+          project_id: need(f.projectId, "projects"),
+          agent_key: "probe",
+          mode: "plan",
+          origin: "runs_page",
+          goal: "Realtime probe",
+        })
+        .select("id")
+        .single(),
+    );
+    f.runId = (row as { id: string }).id;
+  },
+  "public.ai_run_events": async (db, f) => {
+    await must(
+      "insert into ai_run_events",
+      db.from("ai_run_events").insert({
+        project_id: need(f.projectId, "projects"),
+        run_id: need(f.runId, "ai_runs"),
+        kind: "message",
+        summary: "Realtime probe",
+      }),
+    );
+  },
+  "public.changesets": async (db, f) => {
+    const row = await must(
+      "insert into changesets",
+      db
+        .from("changesets")
+        .insert({
+          project_id: need(f.projectId, "projects"),
+          run_id: need(f.runId, "ai_runs"),
+          agent_key: "probe",
+          summary: "Realtime probe",
+        })
+        .select("id")
+        .single(),
+    );
+    f.changesetId = (row as { id: string }).id;
+  },
+  "public.changeset_files": async (db, f) => {
+    await must(
+      "insert into changeset_files",
+      db.from("changeset_files").insert({
+        project_id: need(f.projectId, "projects"),
+        changeset_id: need(f.changesetId, "changesets"),
+        position: 0,
+        path: "realtime-probe.txt",
+        change_kind: "add",
+        new_content: "probe\n",
+        new_sha256: crypto.createHash("sha256").update("probe\n").digest("hex"),
+        unified_diff: "@@ -0,0 +1 @@\n+probe\n",
+        additions: 1,
+      }),
+    );
+  },
+  "public.changeset_reviews": async (db, f) => {
+    await must(
+      "insert into changeset_reviews",
+      db.from("changeset_reviews").insert({
+        project_id: need(f.projectId, "projects"),
+        changeset_id: need(f.changesetId, "changesets"),
+        kind: "nit",
+        comment: "Realtime probe",
+      }),
     );
   },
 };

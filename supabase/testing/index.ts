@@ -10,4 +10,5 @@ export * from "./project-fixture.ts";
 export * from "./proposal-states.ts";
 export * from "./realtime-test-stack.ts";
 export * from "./rest-fixtures.ts";
+export * from "./run-fixtures.ts";
 export * from "./stack-clients.ts";

@@ -1,5 +1,6 @@
 import type {
   ZApiCallParams,
+  ZApplyChangesetParams,
   ZCreateTaskParams,
   ZEditDocParams,
   ZFileWriteParams,
@@ -20,3 +21,5 @@ export type TSendMessageParams = z.infer<typeof ZSendMessageParams>;
 export type TApiCallParams = z.infer<typeof ZApiCallParams>;
 /** Params of a file_write proposal. */
 export type TFileWriteParams = z.infer<typeof ZFileWriteParams>;
+/** Params of an apply_changeset proposal. */
+export type TApplyChangesetParams = z.infer<typeof ZApplyChangesetParams>;

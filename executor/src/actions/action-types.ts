@@ -19,10 +19,21 @@ export type TActionContext = {
 };
 
 /**
+ * How recording an executed action's outcome ended: `recorded`; `claim_lost` (the database refused
+ * the record: the proposal was failed meanwhile, it is not executed); `unknown` (the database
+ * could not be reached: the record may or may not have landed).
+ */
+export type TRecording = "recorded" | "claim_lost" | "unknown";
+
+/**
  * How an action ended: `executed` with a result (what changed, plus what a rollback needs), or
  * `failed` with a reason that says what to do and, when something was already learnt, a result.
+ * `afterRecorded` lets an executed action finish once its outcome was recorded (apply_changeset
+ * keeps its journal until then); the approval worker awaits it and logs what it throws.
  */
-export type TActionOutcome = { ok: true; result: Json } | { ok: false; error: string; result?: Json };
+export type TActionOutcome =
+  | { ok: true; result: Json; afterRecorded?: (recording: TRecording) => Promise<void> }
+  | { ok: false; error: string; result?: Json };
 
 /** The outcome of an action that was refused or went wrong before it changed anything. */
 export function refused(error: string, result?: Json): TActionOutcome {

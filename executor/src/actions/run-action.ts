@@ -2,6 +2,7 @@ import { assertNever } from "@mission-control/shared/errors";
 import { ZActionProposalParams } from "@mission-control/shared/schemas";
 import { refused, type TActionContext, type TActionOutcome } from "./action-types.ts";
 import { apiCall } from "./api-call.ts";
+import { applyChangeset } from "./apply-changeset.ts";
 import { createTask } from "./create-task.ts";
 import { editDoc } from "./edit-doc.ts";
 import { fileWrite } from "./file-write.ts";
@@ -34,6 +35,8 @@ export async function runAction(ctx: TActionContext): Promise<TActionOutcome> {
       return apiCall(ctx, action.params);
     case "file_write":
       return fileWrite(ctx, action.params);
+    case "apply_changeset":
+      return applyChangeset(ctx, action.params);
     default:
       return assertNever(action);
   }

@@ -70,6 +70,16 @@ export interface TAgentRuntime {
    * output while it runs (network providers answer in one piece).
    */
   complete(turn: TAgentTurn, options: { signal: AbortSignal; onOutput?: (line: string) => void }): Promise<TAgentReply>;
+  /**
+   * Resolves an agent's effective settings outside a delivery (a run) and the provider to call,
+   * from the same pool the deliveries use.
+   */
+  resolveAgent(input: {
+    agent: TDeliveryInput["agent"];
+    agentDefaults: unknown;
+    connections: TDeliveryInput["connections"];
+    override?: unknown;
+  }): { run: TModelRunConfig; provider: TProvider };
   /** Releases provider connection pools. */
   close(): Promise<void>;
 }
@@ -109,25 +119,45 @@ export function createAgentRuntime(options: {
     return provider;
   };
 
+  const resolve = (input: {
+    agent: TDeliveryInput["agent"];
+    agentDefaults: unknown;
+    connections: TDeliveryInput["connections"];
+    override?: unknown;
+  }): TModelRunConfig => {
+    const { agent } = input;
+    return resolveModelConfig({
+      agentKey: agent.agent_key,
+      project: input.agentDefaults,
+      agent: {
+        provider: agent.provider,
+        provider_connection_id: agent.provider_connection_id,
+        model: agent.model,
+        temperature: agent.temperature === null ? null : Number(agent.temperature),
+        max_context_tokens: agent.max_context_tokens,
+        max_output_tokens: agent.max_output_tokens,
+        verbosity: agent.verbosity,
+      },
+      run: input.override,
+      providers: options.providers,
+      connections: input.connections,
+      connectionConfig,
+    });
+  };
+
   return {
+    resolveAgent(input) {
+      const run = resolve(input);
+      return { run, provider: providerFor(run.providerConfig) };
+    },
+
     prepare(input) {
       const { agent } = input;
-      const run = resolveModelConfig({
-        agentKey: agent.agent_key,
-        project: input.agentDefaults,
-        agent: {
-          provider: agent.provider,
-          provider_connection_id: agent.provider_connection_id,
-          model: agent.model,
-          temperature: agent.temperature === null ? null : Number(agent.temperature),
-          max_context_tokens: agent.max_context_tokens,
-          max_output_tokens: agent.max_output_tokens,
-          verbosity: agent.verbosity,
-        },
-        run: readSettingsOverride(input.message.metadata),
-        providers: options.providers,
+      const run = resolve({
+        agent,
+        agentDefaults: input.agentDefaults,
         connections: input.connections,
-        connectionConfig,
+        override: readSettingsOverride(input.message.metadata),
       });
       const { values } = run.effective;
       const context = assembleContext({

@@ -47,7 +47,7 @@ async function noticesFor(proposalId: string) {
   const { data, error } = await project.db
     .from("project_chat_messages")
     .select(
-      "content, message_type, metadata, target_agent_keys, thread:project_chat_threads(thread_key), deliveries:chat_delivery_queue(agent_key)",
+      "content, message_type, metadata, target_agent_keys, thread:project_chat_threads!thread_id(thread_key), deliveries:chat_delivery_queue(agent_key)",
     )
     .eq("project_id", project.projectId)
     .eq("metadata->>proposal_id", proposalId)
@@ -217,7 +217,7 @@ describe("approval executor", () => {
     const replies = await waitFor("the reply carrying the revised proposal", async () => {
       const { data, error } = await project.db
         .from("project_chat_messages")
-        .select("content, author_agent_key, metadata, thread:project_chat_threads(thread_key)")
+        .select("content, author_agent_key, metadata, thread:project_chat_threads!thread_id(thread_key)")
         .eq("project_id", project.projectId)
         .eq("metadata->>proposal_id", revision.id)
         .eq("author_type", "agent");

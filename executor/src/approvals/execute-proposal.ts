@@ -1,6 +1,6 @@
 import { AppError, coerceError } from "@mission-control/shared/errors";
 import type { Logger } from "pino";
-import type { TProposalRow } from "../actions/action-types.ts";
+import type { TProposalRow, TRecording } from "../actions/action-types.ts";
 import { runAction } from "../actions/run-action.ts";
 import type { TDb } from "../db/executor-client.ts";
 import { finishProposal } from "./finish-proposal.ts";
@@ -45,6 +45,12 @@ export async function executeProposal(deps: TApprovalDeps, proposal: TProposalRo
     outcome = { ok: false, error: `The action failed unexpectedly: ${error.message}` };
   }
   const ms = Math.round(performance.now() - startedAt);
+  const settle = async (recording: TRecording) => {
+    if (!outcome.ok || !outcome.afterRecorded) return;
+    await outcome
+      .afterRecorded(recording)
+      .catch((err: unknown) => log.error({ err, recording }, "finishing the action after recording failed"));
+  };
   for (let attempt = 0; ; attempt++) {
     try {
       await finishProposal(deps.db, {
@@ -57,15 +63,18 @@ export async function executeProposal(deps: TApprovalDeps, proposal: TProposalRo
       });
       if (outcome.ok) log.info({ ms }, "proposal executed");
       else log.warn({ ms, reason: outcome.error }, "proposal failed");
+      await settle("recorded");
       return outcome.ok ? "executed" : "failed";
     } catch (err) {
       if (err instanceof AppError && err.code === "conflict") {
         log.warn({ reason: err.message, ok: outcome.ok }, "claim lost before the outcome was recorded; recording nothing");
+        await settle("claim_lost");
         return "claim_lost";
       }
       const delay = FINISH_RETRY_DELAYS_MS[attempt];
       if (delay === undefined) {
         log.error({ err, ok: outcome.ok }, "could not record the outcome; the watchdog will fail it as outcome unknown");
+        await settle("unknown");
         return "unrecorded";
       }
       log.warn({ err, attempt: attempt + 1, delay }, "recording the outcome failed; trying again");

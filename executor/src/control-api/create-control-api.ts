@@ -13,9 +13,11 @@ import { handleDeliver } from "./handle-deliver.ts";
 import { handleExecuteApproval } from "./handle-execute-approval.ts";
 import { handleHealth } from "./handle-health.ts";
 import { handleProvisionAgent } from "./handle-provision-agent.ts";
+import { handleReadChangesetCurrent } from "./handle-read-changeset-current.ts";
 import { handleSetProviderKey } from "./handle-set-provider-key.ts";
 import { handleTaskEvent } from "./handle-task-event.ts";
 import { handleTestProvider } from "./handle-test-provider.ts";
+import { handleWakeRun } from "./handle-wake-run.ts";
 import { sendError } from "./send-json.ts";
 
 /** The executor's HTTP API for the dashboard. */
@@ -32,7 +34,8 @@ export interface TControlApi {
  * (`@mission-control/shared/control-api`): GET /health, POST /api/chat/deliver, POST
  * /api/approvals/:proposalId/execute (operators), POST /api/tasks/:taskId/events (agents, service
  * role key), POST /api/agents/provision, /api/providers/:connectionId/key and
- * /api/providers/:connectionId/test (operators), with CORS for the dashboard's origins, JSON errors
+ * /api/providers/:connectionId/test, POST /api/runs/:runId/wake and GET
+ * /api/changesets/:changesetId/current (operators), with CORS for the dashboard's origins, JSON errors
  * `{error: {code, message}}` and 404 for anything else.
  */
 export function createControlApi(options: {
@@ -46,9 +49,13 @@ export function createControlApi(options: {
   claimProposal: (proposalId: string) => Promise<TProposalRow | null>;
   /** Applies a queued agent change now (the provisioning worker's apply). */
   applyProvision: (requestId: string) => Promise<TProvisionAnswer>;
+  /** Looks at one run now (the run worker's wakeRun): claims it when queued, aborts it when cancelled. */
+  wakeRun: (runId: string, status: string) => Promise<string>;
+  /** Rings the rollback worker. */
+  wakeRollbacks: () => void;
   /** Key-encryption keys, current first (empty: keys cannot be stored or used). */
   keks: TKeks;
-  /** Where CLI agents run when a connection is tested. */
+  /** The workspace: where CLI agents run when a connection is tested, and what changesets change. */
   workspaceDir: string;
   /** Agents authenticate task events with it. */
   serviceRoleKey: string;
@@ -59,7 +66,7 @@ export function createControlApi(options: {
   let accepting = true;
   let url: string | null = null;
 
-  const { db, claimMessage, claimProposal, applyProvision, keks, workspaceDir } = options;
+  const { db, claimMessage, claimProposal, applyProvision, wakeRun, wakeRollbacks, keks, workspaceDir } = options;
   const handlers: TRouteHandlers = {
     health: () => handleHealth(options.health),
     deliver: (input) => handleDeliver(input, { db, claimMessage, accepting: () => accepting, log }),
@@ -68,6 +75,8 @@ export function createControlApi(options: {
     provisionAgent: (input) => handleProvisionAgent(input, { db, applyProvision, accepting: () => accepting, log }),
     setProviderKey: (input) => handleSetProviderKey(input, { db, keks, log }),
     testProvider: (input) => handleTestProvider(input, { db, keks, workspaceDir, log }),
+    wakeRun: (input) => handleWakeRun(input, { db, wakeRun, wakeRollbacks, accepting: () => accepting, log }),
+    readChangesetCurrent: (input) => handleReadChangesetCurrent(input, { db, workspaceDir }),
   };
 
   const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {

@@ -11,7 +11,8 @@ export type TProviderCallPlan = {
   project_id: string;
   agent_id: string;
   agent_key: string;
-  delivery_id: string;
+  /** The delivery the call answers; null for a run's model step (the run counts its own tokens and cost). */
+  delivery_id: string | null;
   /** The provider actually called: the effective one, or `builtin` when it fell back. */
   provider: string;
   connection_id: string | null;
@@ -52,8 +53,9 @@ type TPending = { plan: TProviderCallPlan; resolve: () => void; reject: (err: un
  * Creates the reserver of one executor. Like saving replies, reservations are group-committed:
  * every reservation asked for on the same turn of the event loop, or while the previous batch is in
  * flight, goes in one `reserve_provider_calls` call (which locks the budgets that apply, so executors
- * check them one batch at a time, and sums each budget's spend once per batch). A batch the database
- * refuses rejects each of its reservations with that error.
+ * check them one batch at a time, reads what each has used once per batch from its running total,
+ * and holds each accepted call in budget_holds until it is recorded). A batch the database refuses
+ * rejects each of its reservations with that error.
  */
 export function createCallReserver(db: TDb): TCallReserver {
   let queue: TPending[] = [];

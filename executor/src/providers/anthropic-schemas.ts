@@ -37,3 +37,19 @@ export const ZAnthropicMessageDelta = z.object({
 
 /** `error`: a failure after the response started (e.g. `overloaded_error`). */
 export const ZAnthropicErrorEvent = z.object({ error: z.object({ type: z.string(), message: z.string() }) });
+
+/** A non-streamed reply to a request with `tools`: text blocks and `tool_use` blocks ({id, name, input}). */
+export const ZAnthropicToolMessage = z.object({
+  model: z.string().optional(),
+  content: z.array(
+    z.object({
+      type: z.string(),
+      text: z.string().optional(),
+      id: z.string().optional(),
+      name: z.string().optional(),
+      input: z.unknown().optional(),
+    }),
+  ),
+  stop_reason: z.string().nullish(),
+  usage: z.object({ input_tokens: ZCount, output_tokens: ZCount }).nullish(),
+});

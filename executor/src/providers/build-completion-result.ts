@@ -14,13 +14,22 @@ export type TRawCompletion = {
 
 /**
  * Turns an adapter's extraction into the result every caller sees: rejects an empty reply with
- * `provider_bad_response` and fills missing usage by counting tokens locally (`usage.estimated`).
+ * `provider_bad_response` (unless `allowEmptyText`) and fills missing usage by counting tokens
+ * locally (`usage.estimated`).
  */
 export function buildCompletionResult(
   raw: TRawCompletion,
-  call: { kind: TProviderKind; label: string; messages: readonly TChatMessage[]; startedAt: number; attempts: number },
+  call: {
+    kind: TProviderKind;
+    label: string;
+    messages: readonly TChatMessage[];
+    startedAt: number;
+    attempts: number;
+    /** A reply that only calls tools has no text, and that is fine. */
+    allowEmptyText?: boolean;
+  },
 ): TCompletionResult {
-  if (raw.text.length === 0) {
+  if (raw.text.length === 0 && !call.allowEmptyText) {
     const why = raw.providerFinishReason ? ` (finish reason "${raw.providerFinishReason}")` : "";
     const advice =
       raw.finishReason === "length"

@@ -29,16 +29,7 @@ export async function completeAnthropic(
   const startedAt = performance.now();
   const baseUrl = config.baseUrl.replace(/\/+$/, "");
   const stream = request.stream ?? request.onDelta !== undefined;
-  const ctx: TProviderCallContext = {
-    ...runtime,
-    kind: "anthropic",
-    label: config.name ?? `Anthropic at ${displayBaseUrl(baseUrl)}`,
-    baseUrl: displayBaseUrl(baseUrl),
-    model: request.model,
-    secrets: collectSecrets(config.apiKey, config.headers),
-    timeouts: config.timeouts,
-    retry: config.retry,
-  };
+  const ctx = anthropicCallContext(config, request.model, runtime);
   const { system, messages } = toAnthropicMessages(request.messages);
   const body: Record<string, unknown> = {
     model: request.model,
@@ -71,6 +62,21 @@ export async function completeAnthropic(
       response.body.destroy();
     }
   });
+}
+
+/** The call context of one request to the Messages API (label, limits, secrets to redact). */
+export function anthropicCallContext(config: TAnthropicConfig, model: string, runtime: TProviderRuntime): TProviderCallContext {
+  const baseUrl = config.baseUrl.replace(/\/+$/, "");
+  return {
+    ...runtime,
+    kind: "anthropic",
+    label: config.name ?? `Anthropic at ${displayBaseUrl(baseUrl)}`,
+    baseUrl: displayBaseUrl(baseUrl),
+    model,
+    secrets: collectSecrets(config.apiKey, config.headers),
+    timeouts: config.timeouts,
+    retry: config.retry,
+  };
 }
 
 /**
@@ -187,7 +193,8 @@ function codeForStreamError(type: string): TAppErrorCode {
   return "provider_bad_response";
 }
 
-function mapStopReason(reason: string | null): TFinishReason {
+/** Maps an Anthropic `stop_reason` to ours. */
+export function mapStopReason(reason: string | null): TFinishReason {
   switch (reason) {
     case "end_turn":
     case "stop_sequence":

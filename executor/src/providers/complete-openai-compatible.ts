@@ -22,16 +22,7 @@ export async function completeOpenAiCompatible(
   const startedAt = performance.now();
   const baseUrl = config.baseUrl.replace(/\/+$/, "");
   const stream = request.stream ?? request.onDelta !== undefined;
-  const ctx: TProviderCallContext = {
-    ...runtime,
-    kind: "openai_compatible",
-    label: config.name ?? `OpenAI-compatible server at ${displayBaseUrl(baseUrl)}`,
-    baseUrl: displayBaseUrl(baseUrl),
-    model: request.model,
-    secrets: collectSecrets(config.apiKey, config.headers),
-    timeouts: config.timeouts,
-    retry: config.retry,
-  };
+  const ctx = openAiCallContext(config, request.model, runtime);
   const body: Record<string, unknown> = { model: request.model, messages: request.messages, stream };
   if (stream && config.streamUsage) body.stream_options = { include_usage: true };
   if (request.temperature !== undefined) body.temperature = request.temperature;
@@ -55,6 +46,21 @@ export async function completeOpenAiCompatible(
       response.body.destroy();
     }
   });
+}
+
+/** The call context of one request to an OpenAI-compatible server (label, limits, secrets to redact). */
+export function openAiCallContext(config: TOpenAiCompatibleConfig, model: string, runtime: TProviderRuntime): TProviderCallContext {
+  const baseUrl = config.baseUrl.replace(/\/+$/, "");
+  return {
+    ...runtime,
+    kind: "openai_compatible",
+    label: config.name ?? `OpenAI-compatible server at ${displayBaseUrl(baseUrl)}`,
+    baseUrl: displayBaseUrl(baseUrl),
+    model,
+    secrets: collectSecrets(config.apiKey, config.headers),
+    timeouts: config.timeouts,
+    retry: config.retry,
+  };
 }
 
 async function readJsonReply(ctx: TProviderCallContext, response: TProviderResponse, request: TCompletionRequest): Promise<TRawCompletion> {
@@ -121,7 +127,8 @@ async function readStreamedReply(
   return { text, model, finishReason: mapFinishReason(providerFinishReason ?? "stop"), providerFinishReason, usage };
 }
 
-function mapFinishReason(reason: string | null): TFinishReason {
+/** Maps an OpenAI-compatible `finish_reason` to ours. */
+export function mapFinishReason(reason: string | null): TFinishReason {
   switch (reason) {
     case "stop":
     case "eos":

@@ -29,5 +29,22 @@ describe("createProvider", () => {
     await provider.close();
     await expect(provider.close()).resolves.toBeUndefined();
     await expect(provider.complete({ model: "m", messages: [] })).rejects.toThrow("was closed");
+    await expect(provider.completeWithTools?.({ model: "m", messages: [], tools: [] })).rejects.toThrow("was closed");
+  });
+
+  it("gives every kind but the CLI agent tool calls", async () => {
+    const kinds = [
+      createProvider({ kind: "builtin" }),
+      createProvider({ kind: "openai_compatible", baseUrl: "http://127.0.0.1:11434/v1", keyless: true }),
+      createProvider({ kind: "anthropic", apiKey: "sk-ant-test" }),
+      createProvider({ kind: "cli", command: "claude -p", cwd: "/tmp" }),
+    ];
+    expect(kinds.map((provider) => [provider.kind, typeof provider.completeWithTools])).toEqual([
+      ["builtin", "function"],
+      ["openai_compatible", "function"],
+      ["anthropic", "function"],
+      ["cli", "undefined"],
+    ]);
+    await Promise.all(kinds.map((provider) => provider.close()));
   });
 });

@@ -4,9 +4,12 @@ import pino from "pino";
 import { Agent } from "undici";
 import { readChildProcessEnv } from "../env.ts";
 import { completeAnthropic } from "./complete-anthropic.ts";
+import { completeAnthropicWithTools } from "./complete-anthropic-with-tools.ts";
 import { completeBuiltin } from "./complete-builtin.ts";
+import { completeBuiltinWithTools } from "./complete-builtin-with-tools.ts";
 import { completeCli } from "./complete-cli.ts";
 import { completeOpenAiCompatible } from "./complete-openai-compatible.ts";
+import { completeOpenAiCompatibleWithTools } from "./complete-openai-compatible-with-tools.ts";
 import {
   type TProvider,
   type TProviderConfig,
@@ -28,7 +31,8 @@ export const sleepWithTimer: TSleep = async (ms, signal) => {
  * Builds a provider from its configuration (validated here; an invalid one throws `config_invalid`
  * naming the field, never echoing the key). Network providers own an undici Agent sized by their
  * timeouts unless `deps.dispatcher` is given; `close()` releases it. A CLI agent spawns its program
- * per call with `deps.childEnv` (default: the executor's environment without its secrets).
+ * per call with `deps.childEnv` (default: the executor's environment without its secrets). Every
+ * kind but the CLI agent can also call tools (`completeWithTools`).
  */
 export function createProvider(config: TProviderConfigInput | TProviderConfig, deps: TProviderDeps = {}): TProvider {
   const parsed = ZProviderConfig.safeParse(config);
@@ -42,7 +46,12 @@ export function createProvider(config: TProviderConfigInput | TProviderConfig, d
   }
   const valid = parsed.data;
   if (valid.kind === "builtin") {
-    return { kind: "builtin", complete: (request) => completeBuiltin(request), close: async () => {} };
+    return {
+      kind: "builtin",
+      complete: (request) => completeBuiltin(request),
+      completeWithTools: (request) => completeBuiltinWithTools(request),
+      close: async () => {},
+    };
   }
   if (valid.kind === "cli") {
     const childEnv = deps.childEnv ?? readChildProcessEnv();
@@ -67,8 +76,8 @@ export function createProvider(config: TProviderConfigInput | TProviderConfig, d
     closed ??= ownAgent ? ownAgent.close().then(() => undefined) : Promise.resolve();
     return closed;
   };
-  const guarded = (complete: TProvider["complete"]): TProvider["complete"] => {
-    return (request) => {
+  const guarded = <TRequest, TResult>(complete: (request: TRequest) => Promise<TResult>) => {
+    return (request: TRequest): Promise<TResult> => {
       if (closed)
         return Promise.reject(new AppError("internal", { message: "This provider was closed: create a new one with createProvider()" }));
       return complete(request);
@@ -76,9 +85,19 @@ export function createProvider(config: TProviderConfigInput | TProviderConfig, d
   };
   switch (valid.kind) {
     case "openai_compatible":
-      return { kind: valid.kind, complete: guarded((request) => completeOpenAiCompatible(valid, request, runtime)), close };
+      return {
+        kind: valid.kind,
+        complete: guarded((request) => completeOpenAiCompatible(valid, request, runtime)),
+        completeWithTools: guarded((request) => completeOpenAiCompatibleWithTools(valid, request, runtime)),
+        close,
+      };
     case "anthropic":
-      return { kind: valid.kind, complete: guarded((request) => completeAnthropic(valid, request, runtime)), close };
+      return {
+        kind: valid.kind,
+        complete: guarded((request) => completeAnthropic(valid, request, runtime)),
+        completeWithTools: guarded((request) => completeAnthropicWithTools(valid, request, runtime)),
+        close,
+      };
     default:
       return assertNever(valid);
   }

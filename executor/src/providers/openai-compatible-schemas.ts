@@ -34,3 +34,32 @@ export const ZOpenAiChatChunk = z.object({
   usage: ZOpenAiUsage.nullish(),
   error: z.object({ message: z.string() }).optional(),
 });
+
+/**
+ * A non-streamed reply to a request with `tools`: the message may carry `tool_calls` (arguments as
+ * a JSON string; some local servers send an object, and some omit the call id).
+ */
+export const ZOpenAiToolChatResponse = z.object({
+  model: z.string().optional(),
+  choices: z
+    .array(
+      z.object({
+        message: z.object({
+          content: z.string().nullish(),
+          refusal: z.string().nullish(),
+          tool_calls: z
+            .array(
+              z.object({
+                id: z.string().nullish(),
+                type: z.string().nullish(),
+                function: z.object({ name: z.string().min(1), arguments: z.unknown().optional() }),
+              }),
+            )
+            .nullish(),
+        }),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .min(1, "no choices in the reply"),
+  usage: ZOpenAiUsage.nullish(),
+});

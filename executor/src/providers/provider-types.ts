@@ -49,10 +49,58 @@ export type TCompletionResult = {
   attempts: number;
 };
 
+/** A tool offered to the model: its name, what it does and its parameters as a JSON Schema object. */
+export type TToolDefinition = { name: string; description: string; parameters: Record<string, unknown> };
+
+/**
+ * A tool call the model made. `arguments` is the parsed JSON; when the model sent text that is not
+ * JSON, `arguments` is null, `argumentsError` says why and `rawArguments` keeps the text, so the
+ * caller can answer the call with an error instead of losing it.
+ */
+export type TToolCall = {
+  id: string;
+  name: string;
+  arguments: unknown;
+  rawArguments: string;
+  argumentsError: string | null;
+};
+
+/**
+ * One message of an agent loop, provider-neutral: the model's turns carry the tool calls they made,
+ * and each call is answered by a `tool` message with the same `toolCallId` (`isError` when the tool
+ * failed or refused, so the model can correct itself).
+ */
+export type TLoopMessage =
+  | { role: "system"; content: string }
+  | { role: "user"; content: string }
+  | { role: "assistant"; content: string; toolCalls: TToolCall[] }
+  | { role: "tool"; toolCallId: string; toolName: string; content: string; isError: boolean };
+
+/** What to ask a provider for in an agent loop: the transcript so far and the tools offered. Never streamed. */
+export type TToolCompletionRequest = {
+  model: string;
+  messages: TLoopMessage[];
+  /** The tools the model may call; empty means none (the model must answer in words). */
+  tools: TToolDefinition[];
+  temperature?: number;
+  maxOutputTokens?: number;
+  /** Cancels the call; the promise then rejects with `signal.reason` and nothing is retried. */
+  signal?: AbortSignal;
+};
+
+/** A reply in an agent loop: the usual result (its `text` may be empty when it only calls tools) and the tool calls, in order. */
+export type TToolCompletionResult = TCompletionResult & { toolCalls: TToolCall[] };
+
 /** A configured provider: send messages, get a reply. */
 export interface TProvider {
   readonly kind: TProviderKind;
   complete(request: TCompletionRequest): Promise<TCompletionResult>;
+  /**
+   * One step of an agent loop with tools (OpenAI-compatible `tools`, Anthropic `tool_use`, the
+   * built-in scripted agent). Absent for providers that cannot call tools (CLI agents): the loop
+   * then asks for one plain completion.
+   */
+  completeWithTools?(request: TToolCompletionRequest): Promise<TToolCompletionResult>;
   /** Releases pooled connections. Safe to call more than once. */
   close(): Promise<void>;
 }

@@ -11,6 +11,9 @@ import { markAgentsOnline } from "../agents/mark-agents-online.ts";
 import { createApprovalWorker, type TApprovalWorker } from "../approvals/create-approval-worker.ts";
 import { executeProposal } from "../approvals/execute-proposal.ts";
 import { subscribeApprovalWakeups } from "../approvals/subscribe-approval-wakeups.ts";
+import { createRollbackWorker } from "../changesets/create-rollback-worker.ts";
+import { recoverChangesetsAtStart } from "../changesets/recover-changesets-at-start.ts";
+import { subscribeRollbackWakeups } from "../changesets/subscribe-rollback-wakeups.ts";
 import { createControlApi } from "../control-api/create-control-api.ts";
 import { createExecutorClient, type TDb } from "../db/executor-client.ts";
 import { createDeliveryWorker, type TDeliveryWorker, type TWorkerStopReport } from "../delivery/create-delivery-worker.ts";
@@ -27,11 +30,15 @@ import { markPresenceStopped } from "../presence/mark-presence-stopped.ts";
 import { applyProvisionRequest } from "../provisioning/apply-provision-request.ts";
 import { createProvisionWorker } from "../provisioning/create-provision-worker.ts";
 import { subscribeProvisionWakeups } from "../provisioning/subscribe-provision-wakeups.ts";
+import { createRunMeter } from "../runs/create-run-meter.ts";
+import { createRunWorker, type TRunWorker } from "../runs/create-run-worker.ts";
+import { processRun } from "../runs/process-run.ts";
+import { subscribeRunWakeups } from "../runs/subscribe-run-wakeups.ts";
 import { createWatchdog } from "../watchdog/create-watchdog.ts";
 import type { TWorkerState } from "../worker/worker-state.ts";
 import { readVersion } from "./read-version.ts";
 
-/** A running executor: Control API, delivery worker, approval worker, watchdog and presence heartbeat. */
+/** A running executor: Control API, delivery, approval, run and rollback workers, watchdog and presence heartbeat. */
 export interface TExecutor {
   readonly executorId: string;
   readonly startedAt: Date;
@@ -42,6 +49,7 @@ export interface TExecutor {
   readonly db: TDb;
   readonly worker: TDeliveryWorker;
   readonly approvals: TApprovalWorker;
+  readonly runs: TRunWorker;
   health(): Promise<THealthReport>;
   /** Runs the watchdog now (tests). */
   runWatchdog(): void;
@@ -84,6 +92,10 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
 
   const statusWriter = createAgentStatusWriter(db, log);
   const operatorNames = createOperatorNames(db);
+  const reserver = createCallReserver(db);
+  // Agents post their task-thread updates to this executor's own Control API (known once it listens).
+  let agentsControlApiUrl = `http://127.0.0.1:${env.CONTROL_API_PORT}`;
+  const controlApiUrlForAgents = () => agentsControlApiUrl;
   const deliveryDeps: TDeliveryDeps = {
     db,
     executorId,
@@ -92,7 +104,7 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     statusWriter,
     retry: { baseMs: env.DELIVERY_RETRY_BASE_MS, maxMs: env.DELIVERY_RETRY_MAX_MS },
     agentLoad: createAgentLoad(),
-    reserver: createCallReserver(db),
+    reserver,
     log,
   };
   const worker = createDeliveryWorker({
@@ -133,6 +145,33 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     projectIds: overrides.provisionProjectIds ?? null,
     log,
   });
+  const runs = createRunWorker({
+    db,
+    executorId,
+    concurrency: env.RUN_CONCURRENCY,
+    pollIntervalMs: env.POLL_INTERVAL_MS,
+    leaseSeconds: env.RUN_LEASE_SECONDS,
+    heartbeatMs: env.RUN_HEARTBEAT_MS,
+    projectIds: env.RUN_PROJECT_IDS,
+    log,
+    process: (claimed, signal) =>
+      processRun(
+        {
+          db,
+          executorId,
+          workspaceDir: env.WORKSPACE_DIR,
+          runtime,
+          statusWriter,
+          meter: createRunMeter(db, reserver),
+          taskEvents: { controlApiUrl: controlApiUrlForAgents(), serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY },
+          testAllowlist: env.RUN_TEST_ALLOWLIST,
+          log,
+        },
+        claimed,
+        signal,
+      ),
+  });
+  const rollbacks = createRollbackWorker({ db, executorId, workspaceDir: env.WORKSPACE_DIR, pollIntervalMs: env.POLL_INTERVAL_MS, log });
   const watchdog = createWatchdog({
     db,
     intervalMs: env.WATCHDOG_INTERVAL_MS,
@@ -160,6 +199,8 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     claimMessage: (messageId) => worker.claimMessage(messageId),
     claimProposal: (proposalId) => approvals.claimProposal(proposalId),
     applyProvision: (requestId) => applyProvisionRequest({ db, executorId, log }, requestId),
+    wakeRun: (runId, status) => runs.wakeRun(runId, status),
+    wakeRollbacks: () => rollbacks.wake(),
     keks,
     workspaceDir: env.WORKSPACE_DIR,
     serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY,
@@ -167,6 +208,7 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
 
   const listenUrl = await api.listen();
   const controlApiUrl = env.CONTROL_API_PUBLIC_URL ?? listenUrl;
+  agentsControlApiUrl = listenUrl;
   try {
     await announcePresence(db, { executorId, version, controlApiUrl, startedAt });
   } catch (err) {
@@ -192,9 +234,24 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
   const provisionWakeups = env.REALTIME_WAKEUPS
     ? subscribeProvisionWakeups(db, { wake: () => provisioning.wake(), log, channelName: `executor-provisioning-${executorId}` })
     : null;
+  const runWakeups = env.REALTIME_WAKEUPS
+    ? subscribeRunWakeups(db, {
+        wake: () => runs.wake(),
+        cancelled: (runId) => runs.abortRun(runId),
+        log,
+        channelName: `executor-runs-${executorId}`,
+      })
+    : null;
+  const rollbackWakeups = env.REALTIME_WAKEUPS
+    ? subscribeRollbackWakeups(db, { wake: () => rollbacks.wake(), log, channelName: `executor-rollbacks-${executorId}` })
+    : null;
+  // A changeset apply or rollback cut short by a crash is finished or undone before anything else runs.
+  await recoverChangesetsAtStart({ db, workspaceDir: env.WORKSPACE_DIR, log });
   await markAgentsOnline(db).catch((err: unknown) => log.warn({ err }, "could not mark the agents online"));
   worker.start();
   approvals.start();
+  runs.start();
+  rollbacks.start();
   // Agent changes written while no executor ran (Backup mode) apply now.
   provisioning.start();
   watchdog.start();
@@ -213,11 +270,15 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     await wakeups?.close().catch(() => {});
     await approvalWakeups?.close().catch(() => {});
     await provisionWakeups?.close().catch(() => {});
+    await runWakeups?.close().catch(() => {});
+    await rollbackWakeups?.close().catch(() => {});
     await watchdog.stop();
     const [report] = await Promise.all([
       worker.stop({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }),
       approvals.stop({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }),
       provisioning.stop({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }),
+      runs.stop({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }),
+      rollbacks.stop({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }),
     ]);
     await heartbeat.stop();
     await statusWriter.flush();
@@ -241,6 +302,7 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     db,
     worker,
     approvals,
+    runs,
     get state() {
       return state;
     },

@@ -106,6 +106,9 @@ export function testEnv(overrides: Record<string, string> = {}): TExecutorEnv {
     DELIVERY_RETRY_BASE_MS: "50",
     DELIVERY_RETRY_MAX_MS: "200",
     LOG_LEVEL: explicitTestLogLevel ?? "silent",
+    // Database tests queue runs of their own at the same time: a test executor works only the runs
+    // of the projects its test names (RUN_PROJECT_IDS), none by default.
+    RUN_PROJECT_IDS: "00000000-0000-4000-8000-000000000000",
     ...overrides,
   });
 }

@@ -10,6 +10,7 @@ import {
   ZTestProviderAnswer,
   ZTestProviderBody,
 } from "./provider-connection.ts";
+import { ZChangesetCurrentAnswer, ZChangesetParams, ZRunParams, ZWakeRunAnswer } from "./run-control.ts";
 import { ZAgentTaskEvent, ZTaskEventAnswer, ZTaskEventParams } from "./task-event.ts";
 
 /** Who may call a route: anyone, an operator (Supabase access token) or the executor's agents (service role key), each as `Authorization: Bearer …`. */
@@ -90,6 +91,22 @@ export const CONTROL_API_ROUTES = {
     params: ZProviderConnectionParams,
     body: ZTestProviderBody,
     responses: { 200: ZTestProviderAnswer },
+  },
+  wakeRun: {
+    method: "POST",
+    path: "/api/runs/:runId/wake",
+    auth: "operator",
+    params: ZRunParams,
+    body: null,
+    responses: { 202: ZWakeRunAnswer },
+  },
+  readChangesetCurrent: {
+    method: "GET",
+    path: "/api/changesets/:changesetId/current",
+    auth: "operator",
+    params: ZChangesetParams,
+    body: null,
+    responses: { 200: ZChangesetCurrentAnswer },
   },
 } as const satisfies Record<string, TControlApiRoute>;
 

@@ -10,6 +10,7 @@ import { ZHealthReport } from "./health-report.ts";
 import { describeIssues, invalidRequestError } from "./invalid-request-error.ts";
 import type { TSetProviderKeyAnswer, TTestProviderAnswer } from "./provider-connection.ts";
 import { buildRoutePath } from "./route-path.ts";
+import type { TChangesetCurrentAnswer, TWakeRunAnswer } from "./run-control.ts";
 import type { TAgentTaskEvent } from "./task-event.ts";
 
 /** Where the Control API is and how to reach it. */
@@ -51,6 +52,10 @@ export interface TControlApiClient {
   setProviderKey(input: { accessToken: string; connectionId: string; apiKey: string | null }): Promise<TSetProviderKeyAnswer>;
   /** `POST /api/providers/:connectionId/test` with the operator's token: one small request with the stored key. */
   testProvider(input: { accessToken: string; connectionId: string; model?: string }): Promise<TTestProviderAnswer>;
+  /** `POST /api/runs/:runId/wake` with the operator's token: the executor looks at the run now (claim, abort, rollback). */
+  wakeRun(input: { accessToken: string; runId: string }): Promise<TWakeRunAnswer>;
+  /** `GET /api/changesets/:changesetId/current` with the operator's token: the changeset's files as they are in the workspace now. */
+  readChangesetCurrent(input: { accessToken: string; changesetId: string }): Promise<TChangesetCurrentAnswer>;
 }
 
 /** The HTTP status behind a Control API client error, or null when no answer came (unreachable, timed out, refused before sending). */
@@ -175,6 +180,15 @@ export function createControlApiClient(options: TControlApiClientOptions): TCont
         { bearer: accessToken, params: { connectionId }, body, timeoutMs: 60_000 },
         route.responses,
       );
+      return answer.body;
+    },
+    async wakeRun({ accessToken, runId }) {
+      const answer = await call("wakeRun", { bearer: accessToken, params: { runId } }, CONTROL_API_ROUTES.wakeRun.responses);
+      return answer.body;
+    },
+    async readChangesetCurrent({ accessToken, changesetId }) {
+      const route = CONTROL_API_ROUTES.readChangesetCurrent;
+      const answer = await call("readChangesetCurrent", { bearer: accessToken, params: { changesetId } }, route.responses);
       return answer.body;
     },
   };

@@ -41,6 +41,16 @@ export {
 } from "./provider-connection.ts";
 export { buildRoutePath, matchRoutePath } from "./route-path.ts";
 export {
+  type TChangesetCurrentAnswer,
+  type TChangesetParams,
+  type TRunParams,
+  type TWakeRunAnswer,
+  ZChangesetCurrentAnswer,
+  ZChangesetParams,
+  ZRunParams,
+  ZWakeRunAnswer,
+} from "./run-control.ts";
+export {
   type TAgentTaskEvent,
   type TTaskEventAnswer,
   type TTaskEventParams,

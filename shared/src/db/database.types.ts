@@ -29,6 +29,7 @@ export type Database = {
           revision_of: string | null;
           risk: string;
           rollback_plan: string;
+          run_id: string | null;
           seq: number;
           status: string;
           summary: string;
@@ -60,6 +61,7 @@ export type Database = {
           revision_of?: string | null;
           risk: string;
           rollback_plan?: string;
+          run_id?: string | null;
           seq?: number;
           status?: string;
           summary?: string;
@@ -90,6 +92,7 @@ export type Database = {
           revision_of?: string | null;
           risk?: string;
           rollback_plan?: string;
+          run_id?: string | null;
           seq?: number;
           status?: string;
           summary?: string;
@@ -110,6 +113,13 @@ export type Database = {
             columns: ["revision_of"];
             isOneToOne: false;
             referencedRelation: "action_proposals";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "action_proposals_run_id_fkey";
+            columns: ["run_id"];
+            isOneToOne: false;
+            referencedRelation: "ai_runs";
             referencedColumns: ["id"];
           },
           {
@@ -371,6 +381,223 @@ export type Database = {
           },
         ];
       };
+      ai_run_events: {
+        Row: {
+          agent_key: string | null;
+          created_at: string;
+          data: NonNullable<Json>;
+          id: string;
+          kind: string;
+          project_id: string;
+          run_id: string;
+          seq: number;
+          summary: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          agent_key?: string | null;
+          created_at?: string;
+          data?: NonNullable<Json>;
+          id?: string;
+          kind: string;
+          project_id: string;
+          run_id: string;
+          seq?: number;
+          summary: string;
+        };
+        Update: {
+          agent_key?: string | null;
+          created_at?: string;
+          data?: NonNullable<Json>;
+          id?: string;
+          kind?: string;
+          project_id?: string;
+          run_id?: string;
+          seq?: number;
+          summary?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "ai_run_events_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "ai_run_events_run_id_project_id_fkey";
+            columns: ["run_id", "project_id"];
+            isOneToOne: false;
+            referencedRelation: "ai_runs";
+            referencedColumns: ["id", "project_id"];
+          },
+        ];
+      };
+      ai_runs: {
+        Row: {
+          agent_id: string | null;
+          agent_key: string;
+          attempts: number;
+          cancel_requested_at: string | null;
+          cancelled_by: string | null;
+          claimed_by: string | null;
+          constraints: string;
+          cost_usd: number | null;
+          created_at: string;
+          current_step: string;
+          error: string | null;
+          finished_at: string | null;
+          goal: string;
+          heartbeat_at: string | null;
+          id: string;
+          input_tokens: number;
+          iteration: number;
+          lease_expires_at: string | null;
+          max_steps: number;
+          mode: string;
+          origin: string;
+          output_tokens: number;
+          parent_run_id: string | null;
+          participants: string[];
+          project_id: string;
+          requested_by: string | null;
+          result_summary: string | null;
+          seq: number;
+          settings: NonNullable<Json>;
+          source_message_id: string | null;
+          source_task_event_id: string | null;
+          started_at: string | null;
+          status: string;
+          step_count: number;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+          describe_run_origin: string | null;
+        };
+        ComputedFields: "describe_run_origin";
+        Insert: {
+          agent_id?: string | null;
+          agent_key: string;
+          attempts?: number;
+          cancel_requested_at?: string | null;
+          cancelled_by?: string | null;
+          claimed_by?: string | null;
+          constraints?: string;
+          cost_usd?: number | null;
+          created_at?: string;
+          current_step?: string;
+          error?: string | null;
+          finished_at?: string | null;
+          goal: string;
+          heartbeat_at?: string | null;
+          id?: string;
+          input_tokens?: number;
+          iteration?: number;
+          lease_expires_at?: string | null;
+          max_steps?: number;
+          mode: string;
+          origin: string;
+          output_tokens?: number;
+          parent_run_id?: string | null;
+          participants?: string[];
+          project_id: string;
+          requested_by?: string | null;
+          result_summary?: string | null;
+          seq?: number;
+          settings?: NonNullable<Json>;
+          source_message_id?: string | null;
+          source_task_event_id?: string | null;
+          started_at?: string | null;
+          status?: string;
+          step_count?: number;
+          task_id?: string | null;
+          thread_id?: string | null;
+          updated_at?: string;
+        };
+        Update: {
+          agent_id?: string | null;
+          agent_key?: string;
+          attempts?: number;
+          cancel_requested_at?: string | null;
+          cancelled_by?: string | null;
+          claimed_by?: string | null;
+          constraints?: string;
+          cost_usd?: number | null;
+          created_at?: string;
+          current_step?: string;
+          error?: string | null;
+          finished_at?: string | null;
+          goal?: string;
+          heartbeat_at?: string | null;
+          id?: string;
+          input_tokens?: number;
+          iteration?: number;
+          lease_expires_at?: string | null;
+          max_steps?: number;
+          mode?: string;
+          origin?: string;
+          output_tokens?: number;
+          parent_run_id?: string | null;
+          participants?: string[];
+          project_id?: string;
+          requested_by?: string | null;
+          result_summary?: string | null;
+          seq?: number;
+          settings?: NonNullable<Json>;
+          source_message_id?: string | null;
+          source_task_event_id?: string | null;
+          started_at?: string | null;
+          status?: string;
+          step_count?: number;
+          task_id?: string | null;
+          thread_id?: string | null;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "ai_runs_agent_id_project_id_fkey";
+            columns: ["agent_id", "project_id"];
+            isOneToOne: false;
+            referencedRelation: "agents";
+            referencedColumns: ["id", "project_id"];
+          },
+          {
+            foreignKeyName: "ai_runs_parent_run_id_fkey";
+            columns: ["parent_run_id"];
+            isOneToOne: false;
+            referencedRelation: "ai_runs";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "ai_runs_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "ai_runs_source_message_id_fkey";
+            columns: ["source_message_id"];
+            isOneToOne: false;
+            referencedRelation: "project_chat_messages";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "ai_runs_task_id_project_id_fkey";
+            columns: ["task_id", "project_id"];
+            isOneToOne: false;
+            referencedRelation: "tasks";
+            referencedColumns: ["id", "project_id"];
+          },
+          {
+            foreignKeyName: "ai_runs_thread_id_fkey";
+            columns: ["thread_id"];
+            isOneToOne: false;
+            referencedRelation: "project_chat_threads";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       brain_docs: {
         Row: {
           agent_key: string | null;
@@ -449,6 +676,127 @@ export type Database = {
           },
         ];
       };
+      budget_holds: {
+        Row: {
+          agent_id: string | null;
+          agent_key: string | null;
+          call_id: string;
+          connection_id: string | null;
+          created_at: string;
+          delivery_id: string | null;
+          model: string;
+          project_id: string;
+          provider: string;
+          reserved_tokens: number;
+          reserved_usd: number | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          agent_id?: string | null;
+          agent_key?: string | null;
+          call_id: string;
+          connection_id?: string | null;
+          created_at?: string;
+          delivery_id?: string | null;
+          model: string;
+          project_id: string;
+          provider: string;
+          reserved_tokens: number;
+          reserved_usd?: number | null;
+        };
+        Update: {
+          agent_id?: string | null;
+          agent_key?: string | null;
+          call_id?: string;
+          connection_id?: string | null;
+          created_at?: string;
+          delivery_id?: string | null;
+          model?: string;
+          project_id?: string;
+          provider?: string;
+          reserved_tokens?: number;
+          reserved_usd?: number | null;
+        };
+        Relationships: [];
+      };
+      budget_usage: {
+        Row: {
+          agent_id: string | null;
+          budget_id: string;
+          period_start: string;
+          project_id: string;
+          updated_at: string;
+          used_tokens: number;
+          used_usd: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          agent_id?: string | null;
+          budget_id: string;
+          period_start: string;
+          project_id: string;
+          updated_at?: string;
+          used_tokens: number;
+          used_usd: number;
+        };
+        Update: {
+          agent_id?: string | null;
+          budget_id?: string;
+          period_start?: string;
+          project_id?: string;
+          updated_at?: string;
+          used_tokens?: number;
+          used_usd?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "budget_usage_budget_id_fkey";
+            columns: ["budget_id"];
+            isOneToOne: true;
+            referencedRelation: "budgets";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      budget_usage_deltas: {
+        Row: {
+          budget_id: string;
+          created_at: string;
+          id: number;
+          period_start: string;
+          project_id: string;
+          used_tokens: number;
+          used_usd: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          budget_id: string;
+          created_at?: string;
+          id?: never;
+          period_start: string;
+          project_id: string;
+          used_tokens: number;
+          used_usd: number;
+        };
+        Update: {
+          budget_id?: string;
+          created_at?: string;
+          id?: never;
+          period_start?: string;
+          project_id?: string;
+          used_tokens?: number;
+          used_usd?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "budget_usage_deltas_budget_id_fkey";
+            columns: ["budget_id"];
+            isOneToOne: false;
+            referencedRelation: "budgets";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       budgets: {
         Row: {
           agent_id: string | null;
@@ -461,8 +809,9 @@ export type Database = {
           soft_ratio: number | null;
           unit: string;
           updated_at: string;
+          budget_used: number | null;
         };
-        ComputedFields: never;
+        ComputedFields: "budget_used";
         Insert: {
           agent_id?: string | null;
           created_at?: string;
@@ -501,6 +850,254 @@ export type Database = {
             isOneToOne: false;
             referencedRelation: "projects";
             referencedColumns: ["id"];
+          },
+        ];
+      };
+      changeset_files: {
+        Row: {
+          additions: number;
+          base_content: string | null;
+          base_sha256: string | null;
+          change_kind: string;
+          changeset_id: string;
+          created_at: string;
+          decision: string;
+          deletions: number;
+          id: string;
+          new_content: string | null;
+          new_sha256: string | null;
+          path: string;
+          position: number;
+          project_id: string;
+          rationale: string;
+          risk_notes: string;
+          seq: number;
+          unified_diff: string;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          additions?: number;
+          base_content?: string | null;
+          base_sha256?: string | null;
+          change_kind: string;
+          changeset_id: string;
+          created_at?: string;
+          decision?: string;
+          deletions?: number;
+          id?: string;
+          new_content?: string | null;
+          new_sha256?: string | null;
+          path: string;
+          position: number;
+          project_id: string;
+          rationale?: string;
+          risk_notes?: string;
+          seq?: number;
+          unified_diff?: string;
+          updated_at?: string;
+        };
+        Update: {
+          additions?: number;
+          base_content?: string | null;
+          base_sha256?: string | null;
+          change_kind?: string;
+          changeset_id?: string;
+          created_at?: string;
+          decision?: string;
+          deletions?: number;
+          id?: string;
+          new_content?: string | null;
+          new_sha256?: string | null;
+          path?: string;
+          position?: number;
+          project_id?: string;
+          rationale?: string;
+          risk_notes?: string;
+          seq?: number;
+          unified_diff?: string;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "changeset_files_changeset_id_project_id_fkey";
+            columns: ["changeset_id", "project_id"];
+            isOneToOne: false;
+            referencedRelation: "changesets";
+            referencedColumns: ["id", "project_id"];
+          },
+          {
+            foreignKeyName: "changeset_files_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      changeset_reviews: {
+        Row: {
+          author_user_id: string | null;
+          changeset_id: string;
+          comment: string;
+          created_at: string;
+          id: string;
+          kind: string;
+          line: number | null;
+          path: string | null;
+          project_id: string;
+          seq: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          author_user_id?: string | null;
+          changeset_id: string;
+          comment: string;
+          created_at?: string;
+          id?: string;
+          kind: string;
+          line?: number | null;
+          path?: string | null;
+          project_id: string;
+          seq?: number;
+        };
+        Update: {
+          author_user_id?: string | null;
+          changeset_id?: string;
+          comment?: string;
+          created_at?: string;
+          id?: string;
+          kind?: string;
+          line?: number | null;
+          path?: string | null;
+          project_id?: string;
+          seq?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "changeset_reviews_changeset_id_project_id_fkey";
+            columns: ["changeset_id", "project_id"];
+            isOneToOne: false;
+            referencedRelation: "changesets";
+            referencedColumns: ["id", "project_id"];
+          },
+          {
+            foreignKeyName: "changeset_reviews_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      changesets: {
+        Row: {
+          additions: number;
+          agent_key: string;
+          applied_at: string | null;
+          applied_paths: string[];
+          created_at: string;
+          deletions: number;
+          error: string | null;
+          files_count: number;
+          id: string;
+          project_id: string;
+          proposal_id: string | null;
+          risk: string;
+          rollback_claimed_at: string | null;
+          rollback_claimed_by: string | null;
+          rollback_requested_at: string | null;
+          rollback_requested_by: string | null;
+          rolled_back_at: string | null;
+          rolled_back_by: string | null;
+          run_id: string;
+          seq: number;
+          status: string;
+          summary: string;
+          task_id: string | null;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          additions?: number;
+          agent_key: string;
+          applied_at?: string | null;
+          applied_paths?: string[];
+          created_at?: string;
+          deletions?: number;
+          error?: string | null;
+          files_count?: number;
+          id?: string;
+          project_id: string;
+          proposal_id?: string | null;
+          risk?: string;
+          rollback_claimed_at?: string | null;
+          rollback_claimed_by?: string | null;
+          rollback_requested_at?: string | null;
+          rollback_requested_by?: string | null;
+          rolled_back_at?: string | null;
+          rolled_back_by?: string | null;
+          run_id: string;
+          seq?: number;
+          status?: string;
+          summary: string;
+          task_id?: string | null;
+          updated_at?: string;
+        };
+        Update: {
+          additions?: number;
+          agent_key?: string;
+          applied_at?: string | null;
+          applied_paths?: string[];
+          created_at?: string;
+          deletions?: number;
+          error?: string | null;
+          files_count?: number;
+          id?: string;
+          project_id?: string;
+          proposal_id?: string | null;
+          risk?: string;
+          rollback_claimed_at?: string | null;
+          rollback_claimed_by?: string | null;
+          rollback_requested_at?: string | null;
+          rollback_requested_by?: string | null;
+          rolled_back_at?: string | null;
+          rolled_back_by?: string | null;
+          run_id?: string;
+          seq?: number;
+          status?: string;
+          summary?: string;
+          task_id?: string | null;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "changesets_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "changesets_proposal_id_fkey";
+            columns: ["proposal_id"];
+            isOneToOne: true;
+            referencedRelation: "action_proposals";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "changesets_run_id_project_id_fkey";
+            columns: ["run_id", "project_id"];
+            isOneToOne: false;
+            referencedRelation: "ai_runs";
+            referencedColumns: ["id", "project_id"];
+          },
+          {
+            foreignKeyName: "changesets_task_id_project_id_fkey";
+            columns: ["task_id", "project_id"];
+            isOneToOne: false;
+            referencedRelation: "tasks";
+            referencedColumns: ["id", "project_id"];
           },
         ];
       };
@@ -1347,6 +1944,36 @@ export type Database = {
     };
     Functions: {
       action_params_hash: { Args: { params: Json }; Returns: string };
+      add_changeset_review: {
+        Args: { p_changeset_id: string; p_comment: string; p_kind: string; p_line?: number; p_path?: string };
+        Returns: {
+          author_user_id: string | null;
+          changeset_id: string;
+          comment: string;
+          created_at: string;
+          id: string;
+          kind: string;
+          line: number | null;
+          path: string | null;
+          project_id: string;
+          seq: number;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "changeset_reviews";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      ai_run_max_attempts: { Args: Record<PropertyKey, never>; Returns: number };
+      ai_run_settings: { Args: { p_project_id: string }; Returns: Json };
+      append_ai_run_events: {
+        Args: {
+          p_events: Json;
+          p_run: Omit<Database["public"]["Tables"]["ai_runs"]["Row"], Database["public"]["Tables"]["ai_runs"]["ComputedFields"]>;
+        };
+        Returns: string[];
+      };
       apply_agent_provision_request: { Args: { p_executor_id: string; p_id: string; p_profile: Json }; Returns: Json };
       backfill_legacy_task_events: { Args: Record<PropertyKey, never>; Returns: number };
       budget_period_start: { Args: { p_at?: string; p_period: string }; Returns: string };
@@ -1364,6 +1991,69 @@ export type Database = {
           spent: number;
           unit: string;
         }[];
+      };
+      budget_used: {
+        Args: { p_budget: Omit<Database["public"]["Tables"]["budgets"]["Row"], Database["public"]["Tables"]["budgets"]["ComputedFields"]> };
+        Returns: number;
+      };
+      cancel_ai_run: {
+        Args: { p_run_id: string };
+        Returns: {
+          agent_id: string | null;
+          agent_key: string;
+          attempts: number;
+          cancel_requested_at: string | null;
+          cancelled_by: string | null;
+          claimed_by: string | null;
+          constraints: string;
+          cost_usd: number | null;
+          created_at: string;
+          current_step: string;
+          error: string | null;
+          finished_at: string | null;
+          goal: string;
+          heartbeat_at: string | null;
+          id: string;
+          input_tokens: number;
+          iteration: number;
+          lease_expires_at: string | null;
+          max_steps: number;
+          mode: string;
+          origin: string;
+          output_tokens: number;
+          parent_run_id: string | null;
+          participants: string[];
+          project_id: string;
+          requested_by: string | null;
+          result_summary: string | null;
+          seq: number;
+          settings: NonNullable<Json>;
+          source_message_id: string | null;
+          source_task_event_id: string | null;
+          started_at: string | null;
+          status: string;
+          step_count: number;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "ai_runs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      claim_ai_runs: {
+        Args: {
+          p_executor_id: string;
+          p_lease_seconds?: number;
+          p_limit?: number;
+          p_project_ids?: string[];
+          p_run_id?: string;
+          p_with_context?: boolean;
+        };
+        Returns: Json;
       };
       claim_approved_proposals: {
         Args: { p_executor_id: string; p_limit?: number; p_proposal_id?: string };
@@ -1390,6 +2080,7 @@ export type Database = {
           revision_of: string | null;
           risk: string;
           rollback_plan: string;
+          run_id: string | null;
           seq: number;
           status: string;
           summary: string;
@@ -1404,6 +2095,7 @@ export type Database = {
           isSetofReturn: true;
         };
       };
+      claim_changeset_rollbacks: { Args: { p_executor_id: string; p_limit?: number }; Returns: Json };
       claim_chat_deliveries: {
         Args: { p_executor_id: string; p_limit?: number; p_message_id?: string };
         Returns: {
@@ -1451,6 +2143,10 @@ export type Database = {
         Args: { p_agent_key: string; p_constraint: string; p_message: string; p_profile: Json };
         Returns: string;
       };
+      describe_run_origin: {
+        Args: { p_run: Omit<Database["public"]["Tables"]["ai_runs"]["Row"], Database["public"]["Tables"]["ai_runs"]["ComputedFields"]> };
+        Returns: string;
+      };
       expire_action_proposals: {
         Args: Record<PropertyKey, never>;
         Returns: {
@@ -1476,6 +2172,7 @@ export type Database = {
           revision_of: string | null;
           risk: string;
           rollback_plan: string;
+          run_id: string | null;
           seq: number;
           status: string;
           summary: string;
@@ -1570,6 +2267,7 @@ export type Database = {
           revision_of: string | null;
           risk: string;
           rollback_plan: string;
+          run_id: string | null;
           seq: number;
           status: string;
           summary: string;
@@ -1609,6 +2307,7 @@ export type Database = {
           revision_of: string | null;
           risk: string;
           rollback_plan: string;
+          run_id: string | null;
           seq: number;
           status: string;
           summary: string;
@@ -1623,16 +2322,335 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      finish_ai_run: {
+        Args: { p_error?: string; p_executor_id: string; p_outcome: string; p_run_id: string; p_summary: string; p_test?: Json };
+        Returns: {
+          agent_id: string | null;
+          agent_key: string;
+          attempts: number;
+          cancel_requested_at: string | null;
+          cancelled_by: string | null;
+          claimed_by: string | null;
+          constraints: string;
+          cost_usd: number | null;
+          created_at: string;
+          current_step: string;
+          error: string | null;
+          finished_at: string | null;
+          goal: string;
+          heartbeat_at: string | null;
+          id: string;
+          input_tokens: number;
+          iteration: number;
+          lease_expires_at: string | null;
+          max_steps: number;
+          mode: string;
+          origin: string;
+          output_tokens: number;
+          parent_run_id: string | null;
+          participants: string[];
+          project_id: string;
+          requested_by: string | null;
+          result_summary: string | null;
+          seq: number;
+          settings: NonNullable<Json>;
+          source_message_id: string | null;
+          source_task_event_id: string | null;
+          started_at: string | null;
+          status: string;
+          step_count: number;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "ai_runs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      finish_changeset_rollback: {
+        Args: { p_changeset_id: string; p_error?: string; p_executor_id: string; p_ok: boolean };
+        Returns: {
+          additions: number;
+          agent_key: string;
+          applied_at: string | null;
+          applied_paths: string[];
+          created_at: string;
+          deletions: number;
+          error: string | null;
+          files_count: number;
+          id: string;
+          project_id: string;
+          proposal_id: string | null;
+          risk: string;
+          rollback_claimed_at: string | null;
+          rollback_claimed_by: string | null;
+          rollback_requested_at: string | null;
+          rollback_requested_by: string | null;
+          rolled_back_at: string | null;
+          rolled_back_by: string | null;
+          run_id: string;
+          seq: number;
+          status: string;
+          summary: string;
+          task_id: string | null;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "changesets";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      fold_budget_usage: { Args: { p_budget_ids: string[] }; Returns: undefined };
       format_budget_amount: { Args: { p_amount: number; p_unit: string }; Returns: string };
+      hand_off_task: {
+        Args: { p_by: string; p_note: string; p_task_id: string; p_to_agent_key: string };
+        Returns: {
+          agent_id: string | null;
+          agent_key: string;
+          attempts: number;
+          cancel_requested_at: string | null;
+          cancelled_by: string | null;
+          claimed_by: string | null;
+          constraints: string;
+          cost_usd: number | null;
+          created_at: string;
+          current_step: string;
+          error: string | null;
+          finished_at: string | null;
+          goal: string;
+          heartbeat_at: string | null;
+          id: string;
+          input_tokens: number;
+          iteration: number;
+          lease_expires_at: string | null;
+          max_steps: number;
+          mode: string;
+          origin: string;
+          output_tokens: number;
+          parent_run_id: string | null;
+          participants: string[];
+          project_id: string;
+          requested_by: string | null;
+          result_summary: string | null;
+          seq: number;
+          settings: NonNullable<Json>;
+          source_message_id: string | null;
+          source_task_event_id: string | null;
+          started_at: string | null;
+          status: string;
+          step_count: number;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "ai_runs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      handoff_ai_run: {
+        Args: { p_executor_id: string; p_note?: string; p_run_id: string; p_to_agent_key: string };
+        Returns: {
+          agent_id: string | null;
+          agent_key: string;
+          attempts: number;
+          cancel_requested_at: string | null;
+          cancelled_by: string | null;
+          claimed_by: string | null;
+          constraints: string;
+          cost_usd: number | null;
+          created_at: string;
+          current_step: string;
+          error: string | null;
+          finished_at: string | null;
+          goal: string;
+          heartbeat_at: string | null;
+          id: string;
+          input_tokens: number;
+          iteration: number;
+          lease_expires_at: string | null;
+          max_steps: number;
+          mode: string;
+          origin: string;
+          output_tokens: number;
+          parent_run_id: string | null;
+          participants: string[];
+          project_id: string;
+          requested_by: string | null;
+          result_summary: string | null;
+          seq: number;
+          settings: NonNullable<Json>;
+          source_message_id: string | null;
+          source_task_event_id: string | null;
+          started_at: string | null;
+          status: string;
+          step_count: number;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "ai_runs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      handoff_ai_task: {
+        Args: { p_note: string; p_task_id: string; p_to_agent_key: string };
+        Returns: {
+          agent_id: string | null;
+          agent_key: string;
+          attempts: number;
+          cancel_requested_at: string | null;
+          cancelled_by: string | null;
+          claimed_by: string | null;
+          constraints: string;
+          cost_usd: number | null;
+          created_at: string;
+          current_step: string;
+          error: string | null;
+          finished_at: string | null;
+          goal: string;
+          heartbeat_at: string | null;
+          id: string;
+          input_tokens: number;
+          iteration: number;
+          lease_expires_at: string | null;
+          max_steps: number;
+          mode: string;
+          origin: string;
+          output_tokens: number;
+          parent_run_id: string | null;
+          participants: string[];
+          project_id: string;
+          requested_by: string | null;
+          result_summary: string | null;
+          seq: number;
+          settings: NonNullable<Json>;
+          source_message_id: string | null;
+          source_task_event_id: string | null;
+          started_at: string | null;
+          status: string;
+          step_count: number;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "ai_runs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       has_project_role: { Args: { allowed_roles?: string[]; target_project: string }; Returns: boolean };
+      heartbeat_ai_runs: { Args: { p_executor_id: string; p_lease_seconds?: number; p_run_ids: string[] }; Returns: string[] };
+      held_spend: { Args: { p_agent_id: string; p_project_id: string; p_since: string; p_unit: string }; Returns: number };
+      hold_provider_calls: { Args: { p_holds: Database["public"]["Tables"]["budget_holds"]["Row"][]; p_settings?: Json[] }; Returns: Json };
       int_or_null: { Args: { p_text: string }; Returns: number };
       is_boolean_map: { Args: { doc: Json }; Returns: boolean };
       is_capability_list: { Args: { tags: string[] }; Returns: boolean };
       is_checklist: { Args: { doc: Json }; Returns: boolean };
+      is_run_settings: { Args: { doc: Json }; Returns: boolean };
+      is_workspace_path: { Args: { p_path: string }; Returns: boolean };
       labs_feature_enabled: { Args: { feature: string; target_project: string }; Returns: boolean };
+      load_ai_run_context: { Args: { p_run_id: string }; Returns: Json };
+      load_ai_run_contexts: { Args: { p_run_ids: string[] }; Returns: Json };
+      load_changeset_for_operator: {
+        Args: { p_changeset_id: string };
+        Returns: {
+          additions: number;
+          agent_key: string;
+          applied_at: string | null;
+          applied_paths: string[];
+          created_at: string;
+          deletions: number;
+          error: string | null;
+          files_count: number;
+          id: string;
+          project_id: string;
+          proposal_id: string | null;
+          risk: string;
+          rollback_claimed_at: string | null;
+          rollback_claimed_by: string | null;
+          rollback_requested_at: string | null;
+          rollback_requested_by: string | null;
+          rolled_back_at: string | null;
+          rolled_back_by: string | null;
+          run_id: string;
+          seq: number;
+          status: string;
+          summary: string;
+          task_id: string | null;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "changesets";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       load_chat_delivery_context: { Args: { p_delivery_id: string; p_history_limit?: number }; Returns: Json };
-      plan_claimed_provider_call: { Args: { p_item: Json }; Returns: Json };
-      price_reservation: { Args: { p_model: string; p_project_id: string; p_provider: string; p_tokens: number }; Returns: number };
+      lock_running_ai_run: {
+        Args: { p_allow_needs_approval?: boolean; p_executor_id: string; p_run_id: string };
+        Returns: {
+          agent_id: string | null;
+          agent_key: string;
+          attempts: number;
+          cancel_requested_at: string | null;
+          cancelled_by: string | null;
+          claimed_by: string | null;
+          constraints: string;
+          cost_usd: number | null;
+          created_at: string;
+          current_step: string;
+          error: string | null;
+          finished_at: string | null;
+          goal: string;
+          heartbeat_at: string | null;
+          id: string;
+          input_tokens: number;
+          iteration: number;
+          lease_expires_at: string | null;
+          max_steps: number;
+          mode: string;
+          origin: string;
+          output_tokens: number;
+          parent_run_id: string | null;
+          participants: string[];
+          project_id: string;
+          requested_by: string | null;
+          result_summary: string | null;
+          seq: number;
+          settings: NonNullable<Json>;
+          source_message_id: string | null;
+          source_task_event_id: string | null;
+          started_at: string | null;
+          status: string;
+          step_count: number;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "ai_runs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      parse_run_command: { Args: { p_text: string }; Returns: Json };
+      propose_run_action: { Args: { p_executor_id: string; p_proposal: Json; p_run_id: string }; Returns: Json };
+      propose_run_changeset: { Args: { p_changeset: Json; p_executor_id: string; p_run_id: string }; Returns: Json };
       provider_call_spend: { Args: { p_agent_id: string; p_project_id: string; p_since: string; p_unit: string }; Returns: number };
       provision_result: {
         Args: {
@@ -1642,6 +2660,85 @@ export type Database = {
           >;
         };
         Returns: Json;
+      };
+      queue_ai_run: {
+        Args: {
+          p_agent_key: string;
+          p_constraints?: string;
+          p_goal: string;
+          p_iteration?: number;
+          p_mode: string;
+          p_origin: string;
+          p_parent_run_id?: string;
+          p_participants?: string[];
+          p_project_id: string;
+          p_requested_by?: string;
+          p_run_id?: string;
+          p_source_message_id?: string;
+          p_source_task_event_id?: string;
+          p_task_id?: string;
+          p_thread_id?: string;
+        };
+        Returns: {
+          agent_id: string | null;
+          agent_key: string;
+          attempts: number;
+          cancel_requested_at: string | null;
+          cancelled_by: string | null;
+          claimed_by: string | null;
+          constraints: string;
+          cost_usd: number | null;
+          created_at: string;
+          current_step: string;
+          error: string | null;
+          finished_at: string | null;
+          goal: string;
+          heartbeat_at: string | null;
+          id: string;
+          input_tokens: number;
+          iteration: number;
+          lease_expires_at: string | null;
+          max_steps: number;
+          mode: string;
+          origin: string;
+          output_tokens: number;
+          parent_run_id: string | null;
+          participants: string[];
+          project_id: string;
+          requested_by: string | null;
+          result_summary: string | null;
+          seq: number;
+          settings: NonNullable<Json>;
+          source_message_id: string | null;
+          source_task_event_id: string | null;
+          started_at: string | null;
+          status: string;
+          step_count: number;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "ai_runs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      read_changeset_reviews: {
+        Args: {
+          p_changeset: Omit<
+            Database["public"]["Tables"]["changesets"]["Row"],
+            Database["public"]["Tables"]["changesets"]["ComputedFields"]
+          >;
+          p_reviews: Json;
+        };
+        Returns: {
+          comment: string;
+          kind: string;
+          line: number;
+          path: string;
+        }[];
       };
       realtime_publication_status: {
         Args: Record<PropertyKey, never>;
@@ -1653,7 +2750,9 @@ export type Database = {
           table_name: string;
         }[];
       };
+      record_ai_run_progress: { Args: { p_events: Json; p_executor_id: string; p_progress?: Json; p_run_id: string }; Returns: Json };
       record_provider_call: { Args: { p_call: Json }; Returns: Json };
+      record_provider_calls: { Args: { p_calls: Json[] }; Returns: undefined };
       release_chat_deliveries: { Args: { p_claimed_more_than_ms?: number; p_executor_id: string; p_running?: string[] }; Returns: number };
       request_agent_key: { Args: Record<PropertyKey, never>; Returns: string };
       request_agent_provision: {
@@ -1676,6 +2775,116 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "agent_provision_requests";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      request_changeset_revision: {
+        Args: { p_changeset_id: string; p_reviews: Json };
+        Returns: {
+          agent_id: string | null;
+          agent_key: string;
+          attempts: number;
+          cancel_requested_at: string | null;
+          cancelled_by: string | null;
+          claimed_by: string | null;
+          constraints: string;
+          cost_usd: number | null;
+          created_at: string;
+          current_step: string;
+          error: string | null;
+          finished_at: string | null;
+          goal: string;
+          heartbeat_at: string | null;
+          id: string;
+          input_tokens: number;
+          iteration: number;
+          lease_expires_at: string | null;
+          max_steps: number;
+          mode: string;
+          origin: string;
+          output_tokens: number;
+          parent_run_id: string | null;
+          participants: string[];
+          project_id: string;
+          requested_by: string | null;
+          result_summary: string | null;
+          seq: number;
+          settings: NonNullable<Json>;
+          source_message_id: string | null;
+          source_task_event_id: string | null;
+          started_at: string | null;
+          status: string;
+          step_count: number;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "ai_runs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      request_changeset_rollback: {
+        Args: { p_changeset_id: string };
+        Returns: {
+          additions: number;
+          agent_key: string;
+          applied_at: string | null;
+          applied_paths: string[];
+          created_at: string;
+          deletions: number;
+          error: string | null;
+          files_count: number;
+          id: string;
+          project_id: string;
+          proposal_id: string | null;
+          risk: string;
+          rollback_claimed_at: string | null;
+          rollback_claimed_by: string | null;
+          rollback_requested_at: string | null;
+          rollback_requested_by: string | null;
+          rolled_back_at: string | null;
+          rolled_back_by: string | null;
+          run_id: string;
+          seq: number;
+          status: string;
+          summary: string;
+          task_id: string | null;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "changesets";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      requeue_expired_ai_runs: { Args: Record<PropertyKey, never>; Returns: number };
+      reroute_chat_message: {
+        Args: { p_agent_key: string; p_message_id: string };
+        Returns: {
+          author_agent_key: string | null;
+          author_type: string;
+          author_user_id: string | null;
+          content: string;
+          created_at: string;
+          id: string;
+          message_type: string;
+          metadata: NonNullable<Json>;
+          project_id: string;
+          reply_to: string | null;
+          seq: number;
+          status: string;
+          target_agent_keys: string[];
+          thread_id: string;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "project_chat_messages";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -1707,6 +2916,7 @@ export type Database = {
           revision_of: string | null;
           risk: string;
           rollback_plan: string;
+          run_id: string | null;
           seq: number;
           status: string;
           summary: string;
@@ -1748,6 +2958,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      route_agent: { Args: { p_project_id: string; p_text: string }; Returns: Json };
       save_chat_reply: { Args: { p_delivery_id: string; p_executor_id: string; p_metadata: Json; p_reply: string }; Returns: Json };
       send_chat_message: {
         Args: { p_content: string; p_message_id?: string; p_project_id: string; p_target_agent_keys?: string[]; p_thread_key: string };
@@ -1771,6 +2982,110 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "project_chat_messages";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      start_ai_run: {
+        Args: {
+          p_agent_key: string;
+          p_constraints?: string;
+          p_goal: string;
+          p_mode: string;
+          p_project_id: string;
+          p_run_id?: string;
+          p_task_id?: string;
+        };
+        Returns: {
+          agent_id: string | null;
+          agent_key: string;
+          attempts: number;
+          cancel_requested_at: string | null;
+          cancelled_by: string | null;
+          claimed_by: string | null;
+          constraints: string;
+          cost_usd: number | null;
+          created_at: string;
+          current_step: string;
+          error: string | null;
+          finished_at: string | null;
+          goal: string;
+          heartbeat_at: string | null;
+          id: string;
+          input_tokens: number;
+          iteration: number;
+          lease_expires_at: string | null;
+          max_steps: number;
+          mode: string;
+          origin: string;
+          output_tokens: number;
+          parent_run_id: string | null;
+          participants: string[];
+          project_id: string;
+          requested_by: string | null;
+          result_summary: string | null;
+          seq: number;
+          settings: NonNullable<Json>;
+          source_message_id: string | null;
+          source_task_event_id: string | null;
+          started_at: string | null;
+          status: string;
+          step_count: number;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "ai_runs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      stop_ai_run: {
+        Args: { p_by?: string; p_reason?: string; p_run_id: string };
+        Returns: {
+          agent_id: string | null;
+          agent_key: string;
+          attempts: number;
+          cancel_requested_at: string | null;
+          cancelled_by: string | null;
+          claimed_by: string | null;
+          constraints: string;
+          cost_usd: number | null;
+          created_at: string;
+          current_step: string;
+          error: string | null;
+          finished_at: string | null;
+          goal: string;
+          heartbeat_at: string | null;
+          id: string;
+          input_tokens: number;
+          iteration: number;
+          lease_expires_at: string | null;
+          max_steps: number;
+          mode: string;
+          origin: string;
+          output_tokens: number;
+          parent_run_id: string | null;
+          participants: string[];
+          project_id: string;
+          requested_by: string | null;
+          result_summary: string | null;
+          seq: number;
+          settings: NonNullable<Json>;
+          source_message_id: string | null;
+          source_task_event_id: string | null;
+          started_at: string | null;
+          status: string;
+          step_count: number;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "ai_runs";
           isOneToOne: true;
           isSetofReturn: false;
         };

@@ -24,6 +24,11 @@ export const REALTIME_TABLES = [
   { schema: "public", table: "agent_provision_requests" },
   { schema: "public", table: "model_prices" },
   { schema: "public", table: "budgets" },
+  { schema: "public", table: "ai_runs" },
+  { schema: "public", table: "ai_run_events" },
+  { schema: "public", table: "changesets" },
+  { schema: "public", table: "changeset_files" },
+  { schema: "public", table: "changeset_reviews" },
 ] as const;
 
 /** One entry of the realtime registry. */

@@ -18,4 +18,16 @@ export {
 export { type TProject, type TProjectMember, type TProjectSetting, ZProject, ZProjectMember, ZProjectSetting } from "./project-rows.ts";
 export { type TProviderConnection, ZProviderConnection } from "./provider-connection-rows.ts";
 export { type TProvisionRequest, ZProvisionRequest } from "./provision-request-rows.ts";
+export {
+  type TChangeset,
+  type TChangesetFile,
+  type TChangesetReview,
+  type TRun,
+  type TRunEvent,
+  ZChangeset,
+  ZChangesetFile,
+  ZChangesetReview,
+  ZRun,
+  ZRunEvent,
+} from "./run-rows.ts";
 export { type TTask, type TTaskEvent, ZTask, ZTaskEvent } from "./task-rows.ts";

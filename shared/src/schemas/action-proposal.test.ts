@@ -8,6 +8,7 @@ const valid = {
   send_message: { thread_key: "DM:builder", content: "Done with the plan." },
   api_call: { method: "POST", url: "https://api.example.test/hooks", body: { ok: true }, timeout_ms: 5000 },
   file_write: { path: "docs/plan.md", content: "# Plan\n" },
+  apply_changeset: { changeset_id: "0f8fad5b-d9cb-469f-a165-70867728950e", paths: ["docs/plan.md", "CHANGELOG.md"] },
 } as const;
 
 describe("ZActionProposalParams", () => {

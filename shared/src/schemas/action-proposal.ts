@@ -63,18 +63,31 @@ export const ZApiCallParams = z.strictObject({
   timeout_ms: z.int().min(100).max(60_000).optional(),
 });
 
+/** A path relative to the workspace that cannot leave it (the executor resolves it again, symlinks included). */
+export const ZWorkspacePath = z
+  .string()
+  .min(1)
+  .max(500)
+  .refine(
+    (p) => !p.startsWith("/") && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes(".."),
+    "a relative path inside the workspace, without ..",
+  )
+  .refine((p) => !p.includes("\0"), "no NUL bytes");
+
 /** file_write: write a file inside the configured workspace; the path must stay inside it. */
 export const ZFileWriteParams = z.strictObject({
-  path: z
-    .string()
-    .min(1)
-    .max(500)
-    .refine(
-      (p) => !p.startsWith("/") && !/^[A-Za-z]:/.test(p) && !p.split(/[\\/]/).includes(".."),
-      "a relative path inside the workspace, without ..",
-    )
-    .refine((p) => !p.includes("\0"), "no NUL bytes"),
+  path: ZWorkspacePath,
   content: z.string().max(1_000_000),
+});
+
+/**
+ * apply_changeset: write the files of a changeset (changeset_files) listed in `paths`. The agent
+ * proposes every file; approving some files and rejecting others is an approval with `paths`
+ * narrowed to the accepted ones (the edited params the approval is bound to).
+ */
+export const ZApplyChangesetParams = z.strictObject({
+  changeset_id: z.uuid(),
+  paths: z.array(ZWorkspacePath).min(1, "approve at least one file, or reject the changeset").max(200),
 });
 
 /** The params of each action type, keyed by type. */
@@ -85,6 +98,7 @@ export const ACTION_PARAMS_SCHEMAS = {
   send_message: ZSendMessageParams,
   api_call: ZApiCallParams,
   file_write: ZFileWriteParams,
+  apply_changeset: ZApplyChangesetParams,
 } as const satisfies Record<(typeof ACTION_TYPES)[number], z.ZodType>;
 
 /** `{action_type, params}` validated per action type. */
@@ -95,6 +109,7 @@ export const ZActionProposalParams = z.discriminatedUnion("action_type", [
   z.object({ action_type: z.literal("send_message"), params: ZSendMessageParams }),
   z.object({ action_type: z.literal("api_call"), params: ZApiCallParams }),
   z.object({ action_type: z.literal("file_write"), params: ZFileWriteParams }),
+  z.object({ action_type: z.literal("apply_changeset"), params: ZApplyChangesetParams }),
 ]);
 export type TActionProposalParams = z.infer<typeof ZActionProposalParams>;
 export type TActionType = TActionProposalParams["action_type"];

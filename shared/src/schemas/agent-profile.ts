@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ZAgentKey } from "./action-proposal.ts";
-import { AGENT_PROVIDERS, AGENT_TOOLS, AGENT_VERBOSITIES, RISK_LEVELS } from "./column-enums.ts";
+import { AGENT_PROVIDERS, AGENT_TOOLS, AGENT_VERBOSITIES, READ_ONLY_TOOLS, RISK_LEVELS } from "./column-enums.ts";
 
 /** A capability tag such as `sql`, `react` or `research` (used to route work to the agent that fits). */
 export const ZCapability = z
@@ -57,9 +57,10 @@ export const ZAgentProfile = z
     role: z.string().trim().max(200, "must be at most 200 characters").default(""),
     enabled: z.boolean().default(true),
     system_prompt: z.string().max(20_000, "must be at most 20,000 characters").default(""),
+    // Reading the workspace and the board is harmless: a new agent may do it unless an operator says otherwise.
     tools_enabled: z
       .array(z.enum(AGENT_TOOLS))
-      .default([])
+      .default([...READ_ONLY_TOOLS])
       .transform((tools) => [...new Set(tools)]),
     risk_tolerance: z.enum(RISK_LEVELS).default("low"),
     capabilities: z

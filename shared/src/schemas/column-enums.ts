@@ -63,7 +63,15 @@ export const TASK_EVENT_LEGACY_SOURCES = ["task_comments", "task_outputs"] as co
 export const SCHEDULE_KINDS = ["every", "cron", "at"] as const;
 
 /** action_proposals.action_type: the actions an agent can propose; the database refuses any other. */
-export const ACTION_TYPES = ["create_task", "schedule_job", "edit_doc", "send_message", "api_call", "file_write"] as const;
+export const ACTION_TYPES = [
+  "create_task",
+  "schedule_job",
+  "edit_doc",
+  "send_message",
+  "api_call",
+  "file_write",
+  "apply_changeset",
+] as const;
 
 /** action_proposals.status: proposed -> approved | rejected | expired; approved -> executing -> executed | failed (enforced in SQL). */
 export const ACTION_PROPOSAL_STATUSES = ["proposed", "approved", "rejected", "expired", "executing", "executed", "failed"] as const;
@@ -80,10 +88,27 @@ export const PROVIDER_CONNECTION_KINDS = ["openai_compatible", "anthropic", "cli
 export type TProviderConnectionKind = (typeof PROVIDER_CONNECTION_KINDS)[number];
 
 /**
- * agents.tools_enabled (each element): the tools an agent may use. Today every tool is an action it
- * may propose; an action not listed here is refused with a reason, never shown as a card.
+ * agents.tools_enabled (each element): the tools an agent may use. READ_ONLY_TOOLS run directly in
+ * the workspace; every other tool is an action it may propose (apply_changeset is offered to the
+ * model as `propose_changeset`); hand_off passes the run's work to another agent with a note; an
+ * action not listed here is refused with a reason, never shown as a card, and a tool not listed is
+ * never offered to the model.
  */
-export const AGENT_TOOLS = ["create_task", "schedule_job", "edit_doc", "send_message", "api_call", "file_write"] as const;
+export const AGENT_TOOLS = [
+  "read_file",
+  "list_files",
+  "search_text",
+  "read_task",
+  "list_tasks",
+  "create_task",
+  "schedule_job",
+  "edit_doc",
+  "send_message",
+  "api_call",
+  "file_write",
+  "apply_changeset",
+  "hand_off",
+] as const;
 /** One of AGENT_TOOLS. */
 export type TAgentTool = (typeof AGENT_TOOLS)[number];
 
@@ -105,3 +130,71 @@ export const PROVIDER_CALL_OUTCOMES = ["pending", "ok", "error", "budget_exceede
 
 /** budget_alerts.level: the soft warning and the hard stop, each posted once per budget and period. */
 export const BUDGET_ALERT_LEVELS = ["soft", "hard"] as const;
+
+/** The tools that only read (the workspace or the task board) and so run without an approval. */
+export const READ_ONLY_TOOLS = ["read_file", "list_files", "search_text", "read_task", "list_tasks"] as const;
+/** One of READ_ONLY_TOOLS. */
+export type TReadOnlyTool = (typeof READ_ONLY_TOOLS)[number];
+
+/** ai_runs.mode: one piece of agent work. */
+export const RUN_MODES = ["plan", "implement", "test"] as const;
+/** One of RUN_MODES. */
+export type TRunMode = (typeof RUN_MODES)[number];
+
+/**
+ * ai_runs.status: queued -> running -> needs_approval -> completed | failed | cancelled (enforced
+ * in SQL; running -> queued only when its executor's lease expired).
+ */
+export const RUN_STATUSES = ["queued", "running", "needs_approval", "completed", "failed", "cancelled"] as const;
+/** One of RUN_STATUSES. */
+export type TRunStatus = (typeof RUN_STATUSES)[number];
+
+/** ai_runs.origin: what started a run. */
+export const RUN_ORIGINS = [
+  "assignment",
+  "mention",
+  "comment",
+  "command",
+  "dm",
+  "runs_page",
+  "revision",
+  "handoff",
+  "test_after_apply",
+] as const;
+/** One of RUN_ORIGINS. */
+export type TRunOrigin = (typeof RUN_ORIGINS)[number];
+
+/** ai_run_events.kind: the entries of a run's live timeline. */
+export const RUN_EVENT_KINDS = [
+  "status",
+  "message",
+  "read_file",
+  "tool_call",
+  "propose_changeset",
+  "test_start",
+  "test_result",
+  "needs_approval",
+  "handoff",
+  "error",
+] as const;
+/** One of RUN_EVENT_KINDS. */
+export type TRunEventKind = (typeof RUN_EVENT_KINDS)[number];
+
+/**
+ * changesets.status: proposed -> applied | rejected | revision_requested | failed | expired;
+ * applied -> rolled_back (enforced in SQL).
+ */
+export const CHANGESET_STATUSES = ["proposed", "applied", "rejected", "revision_requested", "failed", "expired", "rolled_back"] as const;
+/** One of CHANGESET_STATUSES. */
+export type TChangesetStatus = (typeof CHANGESET_STATUSES)[number];
+
+/** changeset_files.change_kind. */
+export const CHANGESET_FILE_KINDS = ["add", "modify", "delete"] as const;
+
+/** changeset_files.decision: set when the changeset is resolved (accepted files are the ones applied). */
+export const CHANGESET_FILE_DECISIONS = ["pending", "accepted", "rejected"] as const;
+
+/** changeset_reviews.kind: a review comment on a changeset, a file or a line. */
+export const CHANGESET_REVIEW_KINDS = ["revise", "question", "nit", "block"] as const;
+/** One of CHANGESET_REVIEW_KINDS. */
+export type TChangesetReviewKind = (typeof CHANGESET_REVIEW_KINDS)[number];

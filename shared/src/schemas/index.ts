@@ -9,12 +9,14 @@ export {
   ZActionProposalParams,
   ZAgentKey,
   ZApiCallParams,
+  ZApplyChangesetParams,
   ZChecklistItem,
   ZCreateTaskParams,
   ZEditDocParams,
   ZFileWriteParams,
   ZScheduleJobParams,
   ZSendMessageParams,
+  ZWorkspacePath,
 } from "./action-proposal.ts";
 export {
   BUILT_IN_SETTINGS,
@@ -41,3 +43,18 @@ export {
   ZProviderApiKey,
   ZProviderConnectionInput,
 } from "./provider-connection.ts";
+export {
+  CHANGESET_LIMITS,
+  DEFAULT_RUN_TEST_ALLOWLIST,
+  SLASH_COMMANDS,
+  type TChangesetFileInput,
+  type TChangesetInput,
+  type TChangesetReviewInput,
+  type TRunSettings,
+  type TRunStartInput,
+  ZChangesetFileInput,
+  ZChangesetInput,
+  ZChangesetReviewInput,
+  ZRunSettings,
+  ZRunStartInput,
+} from "./run.ts";

@@ -172,7 +172,8 @@ describe("tools and risk an agent may propose", () => {
 
   it("refuses an agent with no tools any action", async () => {
     const agentKey = key();
-    await insertAgent(sql, f.projectId, agentKey);
+    // New agents may read by default; this one was given no tools at all.
+    await insertAgent(sql, f.projectId, agentKey, { tools_enabled: [] });
     await expect(
       insertProposal(sql, f.projectId, {
         proposed_by_agent_key: agentKey,

@@ -3,7 +3,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimDeliveries, insertAgent, sendDm } from "../../testing/agent-fixtures.ts";
 import { createProjectFixture, dropProjectFixture, type TProjectFixture } from "../../testing/project-fixture.ts";
-import { serviceClient, sqlPool } from "../../testing/stack-clients.ts";
+import { anonClient, serviceClient, sqlPool } from "../../testing/stack-clients.ts";
 
 let sql: pg.Pool;
 let f: TProjectFixture;
@@ -74,7 +74,7 @@ function call(projectId: string, agentId: string | null, fields: Record<string, 
   };
 }
 
-async function reserve(pool: pg.Pool, payload: Record<string, unknown>): Promise<TReserveAnswer> {
+async function reserve(pool: pg.Pool | pg.PoolClient, payload: Record<string, unknown>): Promise<TReserveAnswer> {
   const { rows } = await pool.query<{ r: TReserveAnswer }>("select public.reserve_provider_call($1::jsonb) as r", [payload]);
   return rows[0]?.r as TReserveAnswer;
 }
@@ -93,6 +93,33 @@ async function callRow(id: string): Promise<Record<string, unknown> | undefined>
     [id],
   );
   return rows[0];
+}
+
+async function holdRow(callId: string): Promise<Record<string, unknown> | undefined> {
+  const { rows } = await sql.query(
+    "select project_id, agent_id, delivery_id, provider, connection_id, model, reserved_tokens, reserved_usd::float8 from public.budget_holds where call_id = $1",
+    [callId],
+  );
+  return rows[0];
+}
+
+/** What a budget has used (budget_used: its counted usage, the deltas not folded yet and its holds). */
+async function used(budgetId: string): Promise<number> {
+  const { rows } = await sql.query<{ s: number }>("select public.budget_used(b)::float8 as s from public.budgets b where b.id = $1", [
+    budgetId,
+  ]);
+  return rows[0]?.s ?? -1;
+}
+
+/** Polls `query` until its first row's `ok` is true (the state a test waits on), or fails after 5 s. */
+async function waitForRow(query: string, params: unknown[], what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const { rows } = await sql.query<{ ok: boolean }>(query, params);
+    if (rows[0]?.ok) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 async function activities(projectId: string, kind: string): Promise<string[]> {
@@ -136,7 +163,7 @@ describe("recording a provider call", () => {
     });
   });
 
-  it("finishes the pending reservation with the same id once, and keeps a final call as it is", async () => {
+  it("holds a reserved call apart until it is recorded, then writes its row once and keeps it as it is", async () => {
     const { projectId, agentId } = await budgetProject();
     await sql.query(
       "insert into public.model_prices (project_id, model, input_usd_per_mtok, output_usd_per_mtok) values ($1, 'gpt-4o-mini', 1, 4)",
@@ -145,24 +172,33 @@ describe("recording a provider call", () => {
     await addBudget(projectId, { hard_limit: 1_000_000 });
     const payload = call(projectId, agentId, { reserved_tokens: 1000 });
     expect(await reserve(sql, payload)).toMatchObject({ ok: true, outcome: "pending", reason: null });
-    expect(await callRow(String(payload.id))).toMatchObject({
-      outcome: "pending",
-      reserved_tokens: 1000,
-      reserved_usd: 0.004,
-      finished: false,
-    });
+    expect(await holdRow(String(payload.id))).toMatchObject({ reserved_tokens: 1000, reserved_usd: 0.004, model: "gpt-4o-mini" });
+    expect(await callRow(String(payload.id))).toBeUndefined();
     await record(sql, { ...payload, input_tokens: 600, output_tokens: 100, outcome: "ok" });
     await record(sql, { ...payload, input_tokens: 9999, output_tokens: 9999, outcome: "error", error: "late retry" });
+    expect(await holdRow(String(payload.id))).toBeUndefined();
     expect(await callRow(String(payload.id))).toMatchObject({
       outcome: "ok",
       input_tokens: 600,
       output_tokens: 100,
+      reserved_tokens: 1000,
+      reserved_usd: 0.004,
       cost_usd: 0.001,
       error: null,
+      finished: true,
     });
     const { error } = await serviceClient().from("provider_calls").update({ input_tokens: 1 }).eq("id", payload.id);
     expect(error?.code).toBe("42501");
     await expect(sql.query("delete from public.provider_calls where id = $1", [payload.id])).rejects.toThrow(/append-only/);
+  });
+
+  it("records a call listed twice in one batch once, with its first record", async () => {
+    const { projectId, agentId } = await budgetProject();
+    const payload = call(projectId, agentId, { input_tokens: 5, output_tokens: 1, outcome: "ok" });
+    await sql.query("select public.record_provider_calls($1::jsonb[])", [
+      [JSON.stringify(payload), JSON.stringify({ ...payload, input_tokens: 50, outcome: "error", error: "again" })],
+    ]);
+    expect(await callRow(String(payload.id))).toMatchObject({ outcome: "ok", input_tokens: 5, output_tokens: 1 });
   });
 
   it("records a failed call with its error", async () => {
@@ -314,7 +350,7 @@ describe("the delivery pipeline with usage and budgets", () => {
     const reservation = after?.context.reservation as TReserveAnswer;
     expect(reservation).toMatchObject({ ok: true, outcome: "pending", reason: null });
     const held = await sql.query(
-      "select provider, connection_id, model, reserved_tokens, outcome, delivery_id from public.provider_calls where id = $1",
+      "select provider, connection_id, model, reserved_tokens, delivery_id from public.budget_holds where call_id = $1",
       [reservation.call_id],
     );
     expect(held.rows[0]).toEqual({
@@ -322,9 +358,9 @@ describe("the delivery pipeline with usage and budgets", () => {
       connection_id: connectionId,
       model: "sonnet",
       reserved_tokens: 8000,
-      outcome: "pending",
       delivery_id: second.deliveryId,
     });
+    expect(await callRow(reservation.call_id)).toBeUndefined();
   });
 
   it("refuses at the claim a call that would pass a hard budget, and holds nothing for it", async () => {
@@ -343,7 +379,7 @@ describe("the delivery pipeline with usage and budgets", () => {
     expect(await spend(projectId)).toBe(4000);
   });
 
-  it("does not wait at the claim behind another executor holding the budget: it leaves the reservation to the executor", async () => {
+  it("does not wait long at the claim behind a transaction keeping the budget locked: it leaves the reservation to the executor", async () => {
     const { projectId, agentId } = await budgetProject("busy");
     const budgetId = await addBudget(projectId, { agent_id: agentId, hard_limit: 1_000_000 });
     const messageId = await queueDm(projectId, "busy", "hi");
@@ -361,23 +397,47 @@ describe("the delivery pipeline with usage and budgets", () => {
     expect(await spend(projectId)).toBe(0);
   });
 
-  it("stops counting a reservation still pending after two hours: its executor died", async () => {
+  it("waits at the claim for another executor's reservation to commit, then reserves against what it held", async () => {
+    const { projectId, agentId } = await budgetProject("queued");
+    const budgetId = await addBudget(projectId, { agent_id: agentId, hard_limit: 10_000, soft_ratio: null });
+    const messageId = await queueDm(projectId, "queued", "after you");
+    const holder = await sql.connect();
+    const claimer = await sql.connect();
+    try {
+      const { rows } = await claimer.query<{ pid: number }>("select pg_backend_pid() as pid");
+      await holder.query("begin");
+      expect((await reserve(holder, call(projectId, agentId, { agent_key: "queued", reserved_tokens: 5_000 }))).ok).toBe(true);
+      const claim = claimer.query<{ batch: Array<{ context: Record<string, unknown> }> }>(
+        "select public.claim_chat_delivery_batch('exec-queued', 10, $1) as batch",
+        [messageId],
+      );
+      await waitForRow("select wait_event_type = 'Lock' as ok from pg_stat_activity where pid = $1", [rows[0]?.pid], "the claim to wait");
+      await holder.query("commit");
+      const [claimed] = (await claim).rows[0]?.batch ?? [];
+      // 5,000 held by the other executor and 8,000 (max_context_tokens) for this call: over the limit.
+      expect(claimed?.context.reservation).toMatchObject({ ok: false, outcome: "budget_exceeded", budget_id: budgetId });
+    } finally {
+      // Closed, not pooled: a failure above may leave a transaction open.
+      holder.release(true);
+      claimer.release(true);
+    }
+    expect(await used(budgetId)).toBe(5_000);
+  });
+
+  it("stops counting a hold after two hours: its executor died", async () => {
     const { projectId, agentId } = await budgetProject();
+    const budgetId = await addBudget(projectId, { hard_limit: 1_000_000 });
     const stale = call(projectId, agentId, { reserved_tokens: 700 });
     await reserve(sql, stale);
     expect(await spend(projectId)).toBe(700);
-    // Back-date it in this session only (replica role skips the append-only trigger), as if made long ago.
-    const client = await sql.connect();
-    try {
-      await client.query("begin");
-      await client.query("set local session_replication_role = replica");
-      await client.query("update public.provider_calls set created_at = now() - interval '2 hours 1 minute' where id = $1", [stale.id]);
-      await client.query("commit");
-    } finally {
-      client.release();
-    }
+    expect(await used(budgetId)).toBe(700);
+    // As if it had been made long ago.
+    await sql.query("update public.budget_holds set created_at = now() - interval '2 hours 1 minute' where call_id = $1", [stale.id]);
     // Whether or not two hours ago is still today (UTC), it no longer counts.
     expect(await spend(projectId)).toBe(0);
+    expect(await used(budgetId)).toBe(0);
+    expect((await reserve(sql, call(projectId, agentId, { reserved_tokens: 300 }))).ok).toBe(true);
+    expect(await used(budgetId)).toBe(300);
   });
 
   it("records a reply's provider call in the same transaction, even when the reply itself is refused", async () => {
@@ -430,6 +490,7 @@ describe("the delivery pipeline with usage and budgets", () => {
     ]);
     const saved = rows[0]?.r.saved as Array<{ ok: boolean }>;
     expect(saved.map((s) => s.ok)).toEqual([true, false]);
+    expect(await holdRow(reserved.id)).toBeUndefined();
     const { rows: calls } = await sql.query(
       "select id, outcome, delivery_id, project_id, agent_key, input_tokens, output_tokens, latency_ms, cost_usd::float8 from public.provider_calls where id = any ($1) order by input_tokens desc",
       [[reserved.id, lost.id]],
@@ -517,11 +578,163 @@ describe("reserving a batch of calls", () => {
     ]);
     expect(rows[0]?.r).toEqual(calls.map((c) => ({ ok: true, call_id: c.id, outcome: "pending", reason: null, budget_id: null })));
     expect(await spend(projectId)).toBe(3_000);
-    expect(await callRow(String(calls[0]?.id))).toMatchObject({ outcome: "pending", reserved_tokens: 1_000, finished: false });
+    expect(await holdRow(String(calls[0]?.id))).toMatchObject({ project_id: projectId, agent_id: agentId, reserved_tokens: 1_000 });
+    expect(await callRow(String(calls[0]?.id))).toBeUndefined();
     expect(await activities(projectId, "budget.warning")).toEqual([]);
   });
 
   it("refuses anything but an array", async () => {
     await expect(sql.query("select public.reserve_provider_calls('{}'::jsonb)")).rejects.toThrow(/JSON array of calls/);
+  });
+});
+
+describe("counting what a budget used", () => {
+  /** The budget_usage row of a budget: its period and what it counted there. */
+  async function usageRow(budgetId: string): Promise<{ period_start: Date; used_tokens: number } | undefined> {
+    const { rows } = await sql.query("select period_start, used_tokens::int from public.budget_usage where budget_id = $1", [budgetId]);
+    return rows[0];
+  }
+
+  async function deltaCount(budgetId: string): Promise<number> {
+    const { rows } = await sql.query<{ c: number }>("select count(*)::int as c from public.budget_usage_deltas where budget_id = $1", [
+      budgetId,
+    ]);
+    return rows[0]?.c ?? -1;
+  }
+
+  it("adds each record to a delta, folds the deltas in at the next reservation, and agrees with the sum over provider_calls", async () => {
+    const { projectId, agentId } = await budgetProject();
+    const budgetId = await addBudget(projectId, { hard_limit: 1_000_000 });
+    const calls = [1, 2, 3].map(() => call(projectId, agentId, { reserved_tokens: 300 }));
+    for (const payload of calls) expect((await reserve(sql, payload)).ok).toBe(true);
+    expect(await usageRow(budgetId)).toMatchObject({ used_tokens: 0 });
+    for (const payload of calls.slice(0, 2)) await record(sql, { ...payload, input_tokens: 120, output_tokens: 30, outcome: "ok" });
+    expect(await deltaCount(budgetId)).toBe(2);
+    // Two finished calls (150 each) and one held (300).
+    expect(await used(budgetId)).toBe(600);
+    expect(await spend(projectId)).toBe(600);
+
+    expect((await reserve(sql, call(projectId, agentId, { reserved_tokens: 100 }))).ok).toBe(true);
+    expect(await deltaCount(budgetId)).toBe(0);
+    expect(await usageRow(budgetId)).toMatchObject({ used_tokens: 300 });
+    expect(await used(budgetId)).toBe(700);
+    expect(await spend(projectId)).toBe(700);
+  });
+
+  it("counts the calls recorded before the budget existed once, from provider_calls", async () => {
+    const { projectId, agentId } = await budgetProject();
+    await record(sql, call(projectId, agentId, { input_tokens: 300, output_tokens: 100 }));
+    const budgetId = await addBudget(projectId, { hard_limit: 1_000, soft_ratio: null });
+    const refused = await reserve(sql, call(projectId, agentId, { reserved_tokens: 700 }));
+    expect(refused.reason).toMatch(/\(used 400; this call needs up to 700\)/);
+    expect(await usageRow(budgetId)).toMatchObject({ used_tokens: 400 });
+    expect((await reserve(sql, call(projectId, agentId, { reserved_tokens: 600 }))).ok).toBe(true);
+    expect(await used(budgetId)).toBe(1_000);
+  });
+
+  it("makes a new budget wait for a call being recorded at that moment, so the call counts", async () => {
+    const { projectId, agentId } = await budgetProject();
+    const recorder = await sql.connect();
+    const creator = await sql.connect();
+    try {
+      const { rows } = await creator.query<{ pid: number }>("select pg_backend_pid() as pid");
+      await recorder.query("begin");
+      await recorder.query("select public.record_provider_call($1::jsonb)", [
+        call(projectId, agentId, { input_tokens: 400, output_tokens: 0 }),
+      ]);
+      const created = creator.query<{ id: string }>(
+        "insert into public.budgets (project_id, period, unit, hard_limit) values ($1, 'day', 'tokens', 1000) returning id",
+        [projectId],
+      );
+      await waitForRow(
+        "select wait_event_type = 'Lock' as ok from pg_stat_activity where pid = $1",
+        [rows[0]?.pid],
+        "the budget's insert to wait for the record",
+      );
+      await recorder.query("commit");
+      const budgetId = (await created).rows[0]?.id;
+      const refused = await reserve(sql, call(projectId, agentId, { reserved_tokens: 700 }));
+      expect(refused).toMatchObject({ ok: false, budget_id: budgetId });
+      expect(refused.reason).toMatch(/\(used 400; this call needs up to 700\)/);
+    } finally {
+      // Closed, not pooled: a failure above may leave a transaction open.
+      recorder.release(true);
+      creator.release(true);
+    }
+  });
+
+  it("counts a budget moved to another agent again, over that agent's calls only", async () => {
+    const { projectId, agentId } = await budgetProject();
+    const other = await insertAgent(sql, projectId, "other");
+    const budgetId = await addBudget(projectId, { agent_id: agentId, hard_limit: 10_000 });
+    await record(sql, call(projectId, agentId, { input_tokens: 300, output_tokens: 0 }));
+    await record(sql, call(projectId, other, { agent_key: "other", input_tokens: 500, output_tokens: 0 }));
+    expect((await reserve(sql, call(projectId, agentId, { reserved_tokens: 100 }))).ok).toBe(true);
+    expect(await used(budgetId)).toBe(400);
+    await sql.query("update public.budgets set agent_id = $2 where id = $1", [budgetId, other]);
+    expect(await used(budgetId)).toBe(500);
+    expect((await reserve(sql, call(projectId, other, { agent_key: "other", reserved_tokens: 100 }))).ok).toBe(true);
+    expect(await usageRow(budgetId)).toMatchObject({ used_tokens: 500 });
+    expect(await used(budgetId)).toBe(600);
+  });
+
+  it("starts a new period from that period's calls, and drops what an earlier period's calls used", async () => {
+    const { projectId, agentId } = await budgetProject();
+    const budgetId = await addBudget(projectId, { hard_limit: 1_000_000 });
+    await record(sql, call(projectId, agentId, { input_tokens: 200, output_tokens: 0 }));
+    expect((await reserve(sql, call(projectId, agentId, { reserved_tokens: 10 }))).ok).toBe(true);
+    const today = await usageRow(budgetId);
+    expect(today).toMatchObject({ used_tokens: 200 });
+    // As if the row had been counted yesterday, and a call started yesterday finished since.
+    await sql.query(
+      "update public.budget_usage set period_start = period_start - interval '1 day', used_tokens = 999999 where budget_id = $1",
+      [budgetId],
+    );
+    await sql.query(
+      `insert into public.budget_usage_deltas (budget_id, project_id, period_start, used_tokens, used_usd)
+       values ($1, $2, public.budget_period_start('day', now()) - interval '1 day', 5000, 0)`,
+      [budgetId, projectId],
+    );
+    expect((await reserve(sql, call(projectId, agentId, { reserved_tokens: 10 }))).ok).toBe(true);
+    expect(await usageRow(budgetId)).toEqual({ period_start: today?.period_start, used_tokens: 200 });
+    expect(await deltaCount(budgetId)).toBe(0);
+    expect(await used(budgetId)).toBe(220);
+  });
+
+  it("lets members read their project's holds and budget usage, outsiders nothing, and nobody write them through the API", async () => {
+    const agentKey = `rls${crypto.randomUUID().slice(0, 6)}`;
+    const agentId = await insertAgent(sql, f.projectId, agentKey);
+    const created = await f.operator.client
+      .from("budgets")
+      .insert({ project_id: f.projectId, agent_id: agentId, period: "day", unit: "tokens", hard_limit: 50_000 })
+      .select("id")
+      .single();
+    expect(created.error).toBeNull();
+    const budgetId = created.data?.id as string;
+    const finished = call(f.projectId, agentId, { agent_key: agentKey, reserved_tokens: 100 });
+    await reserve(sql, finished);
+    await record(sql, { ...finished, input_tokens: 10, output_tokens: 5 });
+    const inFlight = call(f.projectId, agentId, { agent_key: agentKey, reserved_tokens: 100 });
+    await reserve(sql, inFlight);
+    await record(sql, call(f.projectId, agentId, { agent_key: agentKey, input_tokens: 1, output_tokens: 1 }));
+
+    const reads = {
+      budget_holds: ["call_id", inFlight.id],
+      budget_usage: ["budget_id", budgetId],
+      budget_usage_deltas: ["budget_id", budgetId],
+    } as const;
+    for (const [table, [column, value]] of Object.entries(reads)) {
+      const seen = await f.viewer.client.from(table).select(column).eq(column, value);
+      expect(seen.data, `${table} for a viewer`).toHaveLength(1);
+      expect((await f.outsider.client.from(table).select(column).eq(column, value)).data, `${table} for an outsider`).toEqual([]);
+      expect((await anonClient().from(table).select(column).eq(column, value)).data ?? [], `${table} for anon`).toEqual([]);
+      const deleted = await f.owner.client.from(table).delete().eq(column, value);
+      expect(deleted.error?.code, `${table} deleted by the owner`).toBe("42501");
+    }
+    const written = await f.owner.client
+      .from("budget_holds")
+      .insert({ call_id: crypto.randomUUID(), project_id: f.projectId, provider: "builtin", model: "x", reserved_tokens: 1 });
+    expect(written.error?.code).toBe("42501");
+    expect(await holdRow(String(inFlight.id))).toMatchObject({ reserved_tokens: 100 });
   });
 });

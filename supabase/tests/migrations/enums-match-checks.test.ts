@@ -23,7 +23,7 @@ const CHECKED_COLUMNS = {
   SCHEDULE_KINDS: ["cron_mirror.schedule_kind"],
   ACTION_TYPES: ["action_proposals.action_type"],
   ACTION_PROPOSAL_STATUSES: ["action_proposals.status"],
-  RISK_LEVELS: ["action_proposals.risk", "agents.risk_tolerance"],
+  RISK_LEVELS: ["action_proposals.risk", "agents.risk_tolerance", "changesets.risk"],
   REVERSIBILITIES: ["action_proposals.reversibility"],
   PROVIDER_CONNECTION_KINDS: ["provider_connections.kind"],
   AGENT_TOOLS: ["agents.tools_enabled"],
@@ -33,12 +33,52 @@ const CHECKED_COLUMNS = {
   BUDGET_UNITS: ["budgets.unit"],
   PROVIDER_CALL_OUTCOMES: ["provider_calls.outcome"],
   BUDGET_ALERT_LEVELS: ["budget_alerts.level"],
+  RUN_MODES: ["ai_runs.mode"],
+  RUN_STATUSES: ["ai_runs.status"],
+  RUN_ORIGINS: ["ai_runs.origin"],
+  RUN_EVENT_KINDS: ["ai_run_events.kind"],
+  CHANGESET_STATUSES: ["changesets.status"],
+  CHANGESET_FILE_KINDS: ["changeset_files.change_kind"],
+  CHANGESET_FILE_DECISIONS: ["changeset_files.decision"],
+  CHANGESET_REVIEW_KINDS: ["changeset_reviews.kind"],
 } satisfies Partial<Record<keyof typeof schemas, string[]>>;
+
+/**
+ * The enums that no check lists but a column's default holds: the `table.column` whose default
+ * array is exactly the enum's values, in its order.
+ */
+const DEFAULTED_COLUMNS = {
+  // Reading changes nothing: every new agent may use the read-only tools.
+  READ_ONLY_TOOLS: "agents.tools_enabled",
+} satisfies Partial<Record<keyof typeof schemas, string>>;
+
+/**
+ * The arrays of strings shared exports that no column holds, each with the reason, so a new
+ * column enum cannot skip its check by accident.
+ */
+const NOT_COLUMN_ENUMS = {
+  DEFAULT_RUN_TEST_ALLOWLIST: "the programs a test command may start when the executor's RUN_TEST_ALLOWLIST is unset: stored nowhere",
+} satisfies Partial<Record<keyof typeof schemas, string>>;
 
 /** Every enum shared exports, by name. */
 const SHARED_ENUMS = Object.entries(schemas as Record<string, unknown>).filter(
   (entry): entry is [string, readonly string[]] => Array.isArray(entry[1]) && entry[1].every((value) => typeof value === "string"),
 );
+const CHECKED_ENUMS = SHARED_ENUMS.filter(([name]) => !Object.hasOwn(DEFAULTED_COLUMNS, name) && !Object.hasOwn(NOT_COLUMN_ENUMS, name));
+const DEFAULTED_ENUMS = SHARED_ENUMS.filter(([name]) => Object.hasOwn(DEFAULTED_COLUMNS, name));
+
+/** The value of a column's default, evaluated (null when it has none). */
+async function readColumnDefault(pool: ReturnType<typeof sqlPool>, column: string): Promise<unknown> {
+  const [table, name] = column.split(".");
+  const { rows } = await pool.query<{ expression: string | null }>(
+    "select column_default as expression from information_schema.columns where table_schema = 'public' and table_name = $1 and column_name = $2",
+    [table, name],
+  );
+  const expression = rows[0]?.expression;
+  if (!expression) return null;
+  const evaluated = await pool.query<{ value: unknown }>(`select ${expression} as value`);
+  return evaluated.rows[0]?.value ?? null;
+}
 
 // `check (role in ('owner', 'viewer'))` reads back as `CHECK ((role = ANY (ARRAY['owner'::text, 'viewer'::text])))`, and
 // an array column's `check (tools <@ array['a', 'b']::text[])` as `CHECK ((tools <@ ARRAY['a'::text, 'b'::text]))`.
@@ -84,7 +124,7 @@ describe("the enums in @mission-control/shared/schemas after all migrations", ()
     expect(checks.size).toBeGreaterThan(0);
   });
 
-  it.each(SHARED_ENUMS)("%s lists exactly the values of the SQL checks that enforce it", (name, values) => {
+  it.each(CHECKED_ENUMS)("%s lists exactly the values of the SQL checks that enforce it", (name, values) => {
     const columns: readonly string[] | undefined = Reflect.get(CHECKED_COLUMNS, name);
     expect(
       columns,
@@ -96,6 +136,11 @@ describe("the enums in @mission-control/shared/schemas after all migrations", ()
       const difference = describeDifference(column, values, sql ?? []);
       expect(difference, difference).toBe("");
     }
+  });
+
+  it.each(DEFAULTED_ENUMS)("%s lists exactly the values of the column default that holds it", async (name, values) => {
+    const column: string = Reflect.get(DEFAULTED_COLUMNS, name);
+    expect(await readColumnDefault(pool, column), `${name}: the default of ${column}`).toEqual([...values]);
   });
 
   it("has a shared enum for every check that lists the values of a column", () => {

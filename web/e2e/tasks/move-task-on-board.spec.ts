@@ -37,6 +37,9 @@ test.describe("kanban board", () => {
     shot,
   }) => {
     const project = await createTestProject(admin, { label: "board-keys" });
+    // Assigning a task to an enabled agent starts its run, which moves the card itself; this test moves it by hand.
+    const paused = await admin.from("agents").update({ enabled: false }).eq("project_id", project.id).eq("agent_key", "web");
+    expect(paused.error).toBeNull();
     const assigned = await insertTask(admin, project.id, { title: "Ship the table view", assignee_agent_key: "web", position: 1 });
     const loose = await insertTask(admin, project.id, { title: "Nobody owns this", position: 2 });
     await signIn();

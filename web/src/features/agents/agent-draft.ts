@@ -2,6 +2,7 @@ import type { TAgent } from "@mission-control/shared/rows";
 import {
   AGENT_PROVIDERS,
   type AGENT_VERBOSITIES,
+  READ_ONLY_TOOLS,
   type RISK_LEVELS,
   type TAgentProvider,
   type TAgentTool,
@@ -68,7 +69,8 @@ export function draftFromAgent(agent: TAgent | null): TAgentDraft {
       temperature: "",
       max_context_tokens: "",
       max_output_tokens: "",
-      tools_enabled: [],
+      // A new agent may read the workspace and the board; anything that changes something is opted into.
+      tools_enabled: [...READ_ONLY_TOOLS],
       risk_tolerance: "low",
       verbosity: "",
       capabilities: [],

@@ -331,7 +331,10 @@ export function AgentEditor({
               aria-describedby={issues.tools_enabled ? `${idOf("tools_enabled")}-issue` : undefined}
             >
               <legend className={styles.label}>{FIELD_LABELS.tools_enabled}</legend>
-              <p className={styles.hint}>The actions this agent may propose; a proposal for another one is refused with the reason.</p>
+              <p className={styles.hint}>
+                The tools this agent may use: read-only tools run directly, every other one is a proposal for approval; a tool not checked
+                is never offered to it.
+              </p>
               {AGENT_TOOLS.map((tool, i) => (
                 <label key={tool} className={styles.tool}>
                   <input

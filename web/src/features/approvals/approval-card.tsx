@@ -1,8 +1,10 @@
 "use client";
 
 import type { TProposal } from "@mission-control/shared/rows";
+import { ZApplyChangesetParams } from "@mission-control/shared/schemas";
 import dynamic from "next/dynamic";
 import { useState } from "react";
+import { ChangesetReview } from "../changesets/changeset-review.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { useNow } from "../ui/use-now.ts";
 import styles from "./approvals.module.css";
@@ -39,9 +41,16 @@ function formatWhen(iso: string): string {
   return new Date(iso).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 }
 
+/** The changeset an apply_changeset proposal decides, or null for any other proposal. */
+function changesetIdOf(proposal: TProposal): string | null {
+  if (proposal.action_type !== "apply_changeset") return null;
+  const params = ZApplyChangesetParams.safeParse(proposal.params);
+  return params.success ? params.data.changeset_id : null;
+}
+
 /**
- * An approval card: what the agent wants to do (a file_write as a diff, other actions as their
- * params), risk, blast radius, reversibility, rollback plan, age and expiry. Operators approve,
+ * An approval card: what the agent wants to do (a file_write as a diff, a changeset as its review
+ * with per-file approval, revisions and rollback, other actions as their params), risk, blast radius, reversibility, rollback plan, age and expiry. Operators approve,
  * edit the params (validated with the shared schema) and approve, or reject with a comment;
  * viewers see no buttons. A resolved card says who decided and when, and the execution's result
  * or error.
@@ -61,6 +70,7 @@ export function ApprovalCard({ proposal, agentName }: { proposal: TProposal; age
   const open = proposal.status === "proposed" && !expired;
   const status = expired ? "expired" : proposal.status;
   const diff = readFileWriteDiff(proposal);
+  const changesetId = changesetIdOf(proposal);
   const by = agentName ?? proposal.proposed_by_agent_key;
   const resolver = proposal.resolved_by
     ? proposal.resolved_by === session.user.id
@@ -115,7 +125,9 @@ export function ApprovalCard({ proposal, agentName }: { proposal: TProposal; age
         ) : null}
         {proposal.revision_of ? <span>revision of an earlier proposal</span> : null}
       </div>
-      {diff ? (
+      {changesetId ? (
+        <ChangesetReview changesetId={changesetId} embedded />
+      ) : diff ? (
         <FileWriteDiff diff={diff} written={!["rejected", "expired", "failed"].includes(status)} />
       ) : (
         <pre className={styles.params} data-testid="approval-params">
@@ -137,7 +149,8 @@ export function ApprovalCard({ proposal, agentName }: { proposal: TProposal; age
         <dd>{proposal.rollback_plan || "—"}</dd>
       </dl>
 
-      {open && canWrite ? (
+      {/* A changeset's review carries its own decisions (per-file approval, revisions). */}
+      {open && canWrite && !changesetId ? (
         <>
           {mode === "edit" ? (
             <div className={styles.editor}>
@@ -250,7 +263,8 @@ export function ApprovalCard({ proposal, agentName }: { proposal: TProposal; age
           {proposal.resolution_comment ? <span>“{proposal.resolution_comment}”</span> : null}
           {proposal.status === "executed" && proposal.finished_at ? <span>Executed {formatWhen(proposal.finished_at)}</span> : null}
           {proposal.status === "failed" ? <span className={styles.error}>{proposal.error}</span> : null}
-          {proposal.execution_result != null ? (
+          {/* A changeset's review above already shows each file's outcome. */}
+          {proposal.execution_result != null && proposal.action_type !== "apply_changeset" ? (
             <pre className={styles.result} data-testid="execution-result">
               {JSON.stringify(shownResult(proposal), null, 2)}
             </pre>

@@ -2,6 +2,7 @@
 
 import ReactDiffViewer, { DiffMethod } from "react-diff-viewer-continued";
 import styles from "./approvals.module.css";
+import { DIFF_VIEWER_STYLES } from "./diff-viewer-styles.ts";
 import type { TFileWriteDiff } from "./read-file-write-diff.ts";
 
 const LEFT_TITLE: Record<TFileWriteDiff["previousSource"], string> = {
@@ -29,28 +30,7 @@ export default function FileWriteDiff({ diff, written }: { diff: TFileWriteDiff;
           disableWorker
           hideSummary
           compareMethod={DiffMethod.LINES}
-          styles={{
-            variables: {
-              dark: {
-                diffViewerBackground: "#14171c",
-                gutterBackground: "#1a1e24",
-                addedBackground: "rgba(76, 195, 138, 0.12)",
-                addedGutterBackground: "rgba(76, 195, 138, 0.2)",
-                removedBackground: "rgba(239, 107, 107, 0.12)",
-                removedGutterBackground: "rgba(239, 107, 107, 0.2)",
-                wordAddedBackground: "rgba(76, 195, 138, 0.3)",
-                wordRemovedBackground: "rgba(239, 107, 107, 0.3)",
-                gutterColor: "#6d7480",
-                diffViewerColor: "#e6e8eb",
-                emptyLineBackground: "#14171c",
-                highlightBackground: "rgba(110, 155, 255, 0.14)",
-                highlightGutterBackground: "rgba(110, 155, 255, 0.2)",
-              },
-            },
-            contentText: { fontFamily: "var(--mono)", fontSize: 12, lineHeight: "18px" },
-            gutter: { minWidth: 32, padding: "0 6px" },
-            line: { fontSize: 12 },
-          }}
+          styles={DIFF_VIEWER_STYLES}
         />
       </div>
     </div>

@@ -2,6 +2,8 @@
 
 import type { TAgent } from "@mission-control/shared/rows";
 import { type KeyboardEvent, useId, useRef, useState } from "react";
+import { SlashSuggestionsList } from "../slash-commands/slash-suggestions-list.tsx";
+import { useSlashSuggestions } from "../slash-commands/use-slash-suggestions.ts";
 import styles from "./chat.module.css";
 import { useChatActions } from "./use-chat-actions.ts";
 
@@ -14,8 +16,9 @@ function mentionQuery(text: string, caret: number): { start: number; query: stri
 
 /**
  * The message box: Enter sends, Shift+Enter adds a line. With `mentionable` agents, typing @
- * offers them (ArrowUp/ArrowDown to pick, Enter or Tab to insert, Escape to close). A failed send
- * keeps the text and the message id, so sending again cannot make a duplicate.
+ * offers them (ArrowUp/ArrowDown to pick, Enter or Tab to insert, Escape to close); a "/" at the
+ * start offers the slash commands the same way. A failed send keeps the text and the message id,
+ * so sending again cannot make a duplicate.
  */
 export function ChatComposer({ threadKey, placeholder, mentionable }: { threadKey: string; placeholder: string; mentionable?: TAgent[] }) {
   const actions = useChatActions();
@@ -29,8 +32,13 @@ export function ChatComposer({ threadKey, placeholder, mentionable }: { threadKe
   const messageId = useRef<string>(crypto.randomUUID());
   const input = useRef<HTMLTextAreaElement>(null);
   const listId = useId();
+  const slash = useSlashSuggestions(text, caret, (next) => {
+    setText(next.text);
+    setCaret(next.caret);
+    requestAnimationFrame(() => input.current?.setSelectionRange(next.caret, next.caret));
+  });
 
-  const mention = mentionable && !dismissed ? mentionQuery(text, caret) : null;
+  const mention = mentionable && !dismissed && !slash.open ? mentionQuery(text, caret) : null;
   const options = mention ? (mentionable ?? []).filter((a) => a.agent_key.startsWith(mention.query) && a.enabled) : [];
   const showOptions = options.length > 0;
 
@@ -52,7 +60,8 @@ export function ChatComposer({ threadKey, placeholder, mentionable }: { threadKe
     try {
       const outcome = await actions.send({ threadKey, content, messageId: messageId.current });
       messageId.current = crypto.randomUUID();
-      setText("");
+      // Keep what was typed while the message was on its way: only the sent text is cleared.
+      setText((current) => (current.trim() === content ? "" : current));
       setNotice(outcome.notice);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
@@ -64,6 +73,7 @@ export function ChatComposer({ threadKey, placeholder, mentionable }: { threadKe
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.nativeEvent.isComposing) return;
+    if (slash.onKeyDown(event)) return;
     if (showOptions) {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
@@ -91,6 +101,7 @@ export function ChatComposer({ threadKey, placeholder, mentionable }: { threadKe
 
   return (
     <div className={styles.composer}>
+      <SlashSuggestionsList suggestions={slash} />
       {showOptions ? (
         <div className={styles.mentions} id={listId} role="listbox" aria-label="Mention an agent">
           {options.map((agent, i) => (
@@ -120,9 +131,15 @@ export function ChatComposer({ threadKey, placeholder, mentionable }: { threadKe
           value={text}
           placeholder={placeholder}
           aria-label={placeholder}
-          aria-autocomplete={mentionable ? "list" : undefined}
-          aria-controls={showOptions ? listId : undefined}
-          aria-activedescendant={showOptions && options[active] ? `${listId}-${options[active].agent_key}` : undefined}
+          aria-autocomplete="list"
+          aria-controls={slash.open ? slash.listId : showOptions ? listId : undefined}
+          aria-activedescendant={
+            slash.open
+              ? slash.inputProps["aria-activedescendant"]
+              : showOptions && options[active]
+                ? `${listId}-${options[active].agent_key}`
+                : undefined
+          }
           onChange={(e) => {
             setText(e.target.value);
             setCaret(e.target.selectionStart);
@@ -146,7 +163,9 @@ export function ChatComposer({ threadKey, placeholder, mentionable }: { threadKe
             {notice}
           </span>
         ) : (
-          <span className="muted">Enter to send · Shift+Enter for a new line{mentionable ? " · @ to mention an agent" : ""}</span>
+          <span className="muted">
+            Enter to send · Shift+Enter for a new line{mentionable ? " · @ to mention an agent" : ""} · / for commands
+          </span>
         )}
       </div>
     </div>

@@ -80,6 +80,7 @@ export function ChatThread({
             myUserId={session.user.id}
             canWrite={canWrite}
             place={label}
+            reroutable={threadKey === "team-room"}
           />
         ))}
       </div>

@@ -6,6 +6,7 @@ import { useState } from "react";
 import { QUEUED_NOTICE } from "../actions/execute-with-fallback.ts";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import styles from "./chat.module.css";
+import { isReroutedDelivery } from "./describe-routing.ts";
 import { useChatActions } from "./use-chat-actions.ts";
 
 function stateLabel(status: TChatDelivery["status"]): { label: string; tone: "ok" | "wait" | "bad" } {
@@ -23,13 +24,15 @@ function stateLabel(status: TChatDelivery["status"]): { label: string; tone: "ok
   }
 }
 
-/** One delivery of an operator message: Delivered / Queued / Failed with Retry. */
+/** One delivery of an operator message: Delivered / Queued / Failed with Retry / Re-routed. */
 function DeliveryState({ delivery, agentName, canWrite }: { delivery: TChatDelivery; agentName: string; canWrite: boolean }) {
   const mode = useLiveStore((s) => s.connection.mode);
   const actions = useChatActions();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const { label, tone } = stateLabel(delivery.status);
+  // A delivery the operator's re-route cancelled is not a failure: nothing to retry.
+  const rerouted = isReroutedDelivery(delivery);
+  const { label, tone } = rerouted ? { label: "Re-routed", tone: "muted" as const } : stateLabel(delivery.status);
   const retry = async () => {
     setBusy(true);
     setError(null);
@@ -42,7 +45,12 @@ function DeliveryState({ delivery, agentName, canWrite }: { delivery: TChatDeliv
     }
   };
   return (
-    <span className={styles.delivery} data-testid="delivery-state" data-status={delivery.status} data-agent={delivery.agent_key}>
+    <span
+      className={styles.delivery}
+      data-testid="delivery-state"
+      data-status={rerouted ? "rerouted" : delivery.status}
+      data-agent={delivery.agent_key}
+    >
       <span className={styles.deliveryAgent}>{agentName}</span>
       <span className={styles.deliveryLabel} data-tone={tone} title={delivery.error ?? undefined}>
         {label}
@@ -50,7 +58,7 @@ function DeliveryState({ delivery, agentName, canWrite }: { delivery: TChatDeliv
       {delivery.status === "queued" && mode !== "live" && mode !== "checking" ? (
         <span className={styles.deliveryNote}>{QUEUED_NOTICE.replace(/^Queued — /, "— ")}</span>
       ) : null}
-      {delivery.status === "failed" ? (
+      {delivery.status === "failed" && !rerouted ? (
         <>
           {delivery.error ? <span className={styles.deliveryError}>{delivery.error}</span> : null}
           {canWrite ? (

@@ -7,6 +7,7 @@ import { LIST_ITEM } from "../ui/use-list-keys.ts";
 import styles from "./chat.module.css";
 import { DeliveryStates } from "./delivery-states.tsx";
 import { PromoteToTaskButton } from "./promote-to-task-button.tsx";
+import { RoutingLine } from "./routing-line.tsx";
 
 function formatTime(iso: string): string {
   return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
@@ -51,6 +52,7 @@ export function MessageItem({
   myUserId,
   canWrite,
   place,
+  reroutable = false,
 }: {
   message: TChatMessage;
   deliveries: TChatDelivery[];
@@ -59,6 +61,8 @@ export function MessageItem({
   canWrite: boolean;
   /** Where the message is, in words ("the Team Room"), for a promoted task's description. */
   place: string;
+  /** The thread is the Team Room: an operator may send a routed message to another agent. */
+  reroutable?: boolean;
 }) {
   const author =
     message.author_type === "agent"
@@ -91,6 +95,9 @@ export function MessageItem({
       ) : (
         <div className={styles.body}>{message.content}</div>
       )}
+      {message.author_type === "user" ? (
+        <RoutingLine message={message} agentsByKey={agentsByKey} myUserId={myUserId} canReroute={canWrite && reroutable} />
+      ) : null}
       {message.author_type === "user" ? (
         <DeliveryStates message={message} deliveries={deliveries} agentsByKey={agentsByKey} canWrite={canWrite} />
       ) : null}

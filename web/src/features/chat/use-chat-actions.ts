@@ -8,6 +8,7 @@ import { useClientConfig } from "../config/client-config-provider.tsx";
 import { notifyControlApi } from "../connection/notify-control-api.ts";
 import { useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
+import { rerouteChatMessage } from "./reroute-chat-message.ts";
 import { retryChatDelivery } from "./retry-chat-delivery.ts";
 import { sendChatMessage } from "./send-chat-message.ts";
 
@@ -20,9 +21,11 @@ export interface TChatActions {
     targetAgentKeys?: string[];
   }): Promise<TFallbackOutcome<TChatMessage>>;
   retry(delivery: TChatDelivery): Promise<TFallbackOutcome<TChatDelivery>>;
+  /** Sends a Team Room message to another agent instead (the previous agent's queued delivery is cancelled). */
+  reroute(messageId: string, agentKey: string): Promise<TFallbackOutcome<TChatMessage>>;
 }
 
-/** Send and retry: write through the RPC, put the result in the store, then ask the executor to pick it up now. */
+/** Send, retry and re-route: write through the RPC, put the result in the store, then ask the executor to pick it up now. */
 export function useChatActions(): TChatActions {
   const { project, client, session } = useProject();
   const { controlApiUrl } = useClientConfig();
@@ -54,6 +57,19 @@ export function useChatActions(): TChatActions {
               return row;
             },
             notify: (row) => notify(row.message_id),
+          },
+          deps,
+        ),
+      reroute: (messageId, agentKey) =>
+        executeWithFallback(
+          {
+            write: async () => {
+              const { message, deliveries } = await rerouteChatMessage(client, { messageId, agentKey });
+              store.getState().applyRows("project_chat_messages", [message]);
+              store.getState().applyRows("chat_delivery_queue", deliveries);
+              return message;
+            },
+            notify: (message) => notify(message.id),
           },
           deps,
         ),

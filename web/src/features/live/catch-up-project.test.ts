@@ -193,12 +193,12 @@ describe("catchUpProject", () => {
       created_at: "2026-11-21T08:00:00Z",
       seq: 40,
     });
-    const close = store.getState().watchTask("task-a");
+    const close = store.getState().watch("task", "task-a");
     const db = { messages: [], deliveries: [], agents: [agent("lead", 2)], taskEvents: [event("e1", "task-a"), event("e2", "task-b")] };
     await catchUpProject(fakeDb(db), store, P);
     expect(Object.keys(store.getState().rows.task_events)).toEqual(["e1"]);
     close();
-    expect(store.getState().watchedTasks).toEqual({});
+    expect(store.getState().watched.task).toEqual({});
   });
 
   it("shows a decision made while realtime was not listening (the approvals inbox count goes down)", async () => {
@@ -216,7 +216,7 @@ describe("catchUpProject", () => {
 
   it("reads each table's window as its descriptor says, and nothing else", async () => {
     const store = storeWithScreen();
-    store.getState().watchTask("task-a");
+    store.getState().watch("task", "task-a");
     const { reader, reads } = memoryReader({ project_chat_threads: [thread], project_chat_messages: [msg("m1", 5)] });
     await catchUpProject(reader, store, P);
     const project = { project_id: P };
@@ -238,6 +238,11 @@ describe("catchUpProject", () => {
       { table: "model_prices", query: { eq: project } },
       { table: "agent_provision_requests", query: { eq: { project_id: P, status: "queued" } } },
       { table: "agent_provision_requests", query: { eq: project, newestFirstBy: "seq", limit: 50 } },
+      { table: "ai_runs", query: { eq: project, in: { column: "status", values: ["queued", "running", "needs_approval"] } } },
+      { table: "ai_runs", query: { eq: project, newestFirstBy: "seq", limit: 200 } },
+      { table: "ai_runs", query: { eq: { task_id: "task-a" }, newestFirstBy: "created_at", limit: 50 } },
+      { table: "changesets", query: { eq: { project_id: P, status: "proposed" } } },
+      { table: "changesets", query: { eq: project, newestFirstBy: "seq", limit: 100 } },
       { table: "project_chat_messages", query: { eq: { thread_id: "t1" }, newestFirstBy: "seq", limit: 200 } },
       { table: "chat_delivery_queue", query: { eq: {}, in: { column: "message_id", values: ["m1"] } } },
     ]);

@@ -1,5 +1,5 @@
 import { createStore } from "zustand/vanilla";
-import { LIVE_TABLE_NAMES, LIVE_TABLES, type TLiveRow, type TLiveTable } from "./live-tables.ts";
+import { LIVE_TABLE_NAMES, LIVE_TABLES, type TLiveRow, type TLiveTable, type TWatchKind } from "./live-tables.ts";
 import { mergeRows, reconcileRows, removeRows, type TRowMap } from "./merge-rows.ts";
 
 /** State of the realtime channel, as supabase-js reports it. */
@@ -29,10 +29,13 @@ export interface TLiveState {
   rows: TLiveRows;
   realtime: { status: TRealtimeStatus; catchUps: number; lastCatchUpAt: number | null };
   connection: TConnectionState;
-  /** Task threads open on screen (id → how many views hold it): catch-up re-reads their timelines. */
-  watchedTasks: Readonly<Record<string, number>>;
-  /** Marks a task thread as open; returns the function that closes it. */
-  watchTask(taskId: string): () => void;
+  /**
+   * What is open on screen, per kind (id → how many views hold it): catch-up re-reads the rows of
+   * each (a task thread's timeline and runs, a run's timeline and changeset, a changeset's files).
+   */
+  watched: Readonly<Record<TWatchKind, Readonly<Record<string, number>>>>;
+  /** Marks something as open on screen; returns the function that closes it. */
+  watch(kind: TWatchKind, id: string): () => void;
   /** Merges rows (from a read or an event), keeping the higher seq per key. */
   applyRows<K extends TLiveTable>(table: K, rows: readonly TLiveRow<K>[]): void;
   /** Removes rows by key (a DELETE event). */
@@ -62,15 +65,15 @@ export function createLiveStore() {
     rows: emptyRows(),
     realtime: { status: "idle", catchUps: 0, lastCatchUpAt: null },
     connection: { mode: "checking", lastCheckAt: null, lastLiveAt: null, lastReachableAt: null, detail: "" },
-    watchedTasks: {},
-    watchTask(taskId) {
-      set((state) => ({ watchedTasks: { ...state.watchedTasks, [taskId]: (state.watchedTasks[taskId] ?? 0) + 1 } }));
+    watched: { task: {}, run: {}, changeset: {} },
+    watch(kind, id) {
+      set((state) => ({ watched: { ...state.watched, [kind]: { ...state.watched[kind], [id]: (state.watched[kind][id] ?? 0) + 1 } } }));
       let open = true;
       return () => {
         if (!open) return;
         open = false;
-        const { [taskId]: count = 0, ...rest } = get().watchedTasks;
-        set({ watchedTasks: count > 1 ? { ...rest, [taskId]: count - 1 } : rest });
+        const { [id]: count = 0, ...rest } = get().watched[kind];
+        set((state) => ({ watched: { ...state.watched, [kind]: count > 1 ? { ...rest, [id]: count - 1 } : rest } }));
       };
     },
     applyRows(table, incoming) {

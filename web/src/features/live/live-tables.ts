@@ -5,6 +5,9 @@ import {
   ZAgentStatus,
   ZBrainDoc,
   ZBudget,
+  ZChangeset,
+  ZChangesetFile,
+  ZChangesetReview,
   ZChatDelivery,
   ZChatMessage,
   ZChatThread,
@@ -15,10 +18,13 @@ import {
   ZProposal,
   ZProviderConnection,
   ZProvisionRequest,
+  ZRun,
+  ZRunEvent,
   ZTask,
   ZTaskEvent,
 } from "@mission-control/shared/rows";
 import type { z } from "zod";
+import { ACTIVE_RUN_STATUSES } from "../runs/active-run-statuses.ts";
 import type { TSeqRow } from "./merge-rows.ts";
 
 /** Equality filters of a read: column → value. */
@@ -34,20 +40,45 @@ export type TLiveScope =
    */
   | { kind: "project"; catchUpWhere?: TColumnFilter };
 
-/** How catch-up re-reads a table, since realtime may have missed events (window sizes are rows). */
-export type TLiveCatchUp =
-  /** The whole scope; a held row of the scope missing from it was deleted meanwhile and goes. */
-  | { kind: "whole" }
+/**
+ * What a view can hold open on screen (a task thread, a run page, a changeset under review):
+ * catch-up re-reads the rows of every open one, whatever their age.
+ */
+export const WATCH_KINDS = ["task", "run", "changeset"] as const;
+/** One of WATCH_KINDS. */
+export type TWatchKind = (typeof WATCH_KINDS)[number];
+
+/** One way catch-up re-reads part of a table (window sizes are rows). */
+export type TLiveCatchUpPart =
   /** The latest `window` rows of the scope by seq. */
   | { kind: "latest"; window: number }
-  /** Every row of the scope matching `pendingWhere`, and the latest `window` others by seq. */
-  | { kind: "pending-and-latest"; pendingWhere: TColumnFilter; window: number }
+  /**
+   * Every row of the scope matching `pendingWhere` (and, with `pendingIn`, whose column holds one
+   * of those values), and the latest `window` others by seq.
+   */
+  | {
+      kind: "pending-and-latest";
+      pendingWhere: TColumnFilter;
+      pendingIn?: { column: string; values: readonly string[] };
+      window: number;
+    }
   /** For each chat thread of the project in the store, its latest `window` messages by seq. */
   | { kind: "thread-windows"; window: number }
   /** The deliveries of every operator message of the project in the store, `chunk` messages per read (short query strings). */
   | { kind: "operator-message-deliveries"; chunk: number }
-  /** For each task thread open on screen, the latest `window` entries of its timeline by created_at. */
-  | { kind: "watched-task-timelines"; window: number };
+  /**
+   * The rows whose `column` names something of kind `watch` open on screen: with a `window`, the
+   * latest `window` of each by `newestFirstBy`; without, all of them, 100 ids per read.
+   */
+  | { kind: "watched"; watch: TWatchKind; column: string; window?: number; newestFirstBy?: "seq" | "created_at" };
+
+/** How catch-up re-reads a table, since realtime may have missed events. */
+export type TLiveCatchUp =
+  /** The whole scope; a held row of the scope missing from it was deleted meanwhile and goes. */
+  | { kind: "whole" }
+  | TLiveCatchUpPart
+  /** Every row any of the parts reads (a table a list shows in part and pages open one by one). */
+  | { kind: "combined"; parts: readonly TLiveCatchUpPart[] };
 
 /** Everything the store, the subscription and catch-up know about one live table. */
 export interface TLiveTableDescriptor<Row extends TSeqRow> {
@@ -105,7 +136,7 @@ const DESCRIPTORS = {
     schema: ZTaskEvent,
     keyOf: (row) => row.id,
     scope: PROJECT,
-    catchUp: { kind: "watched-task-timelines", window: 500 },
+    catchUp: { kind: "watched", watch: "task", column: "task_id", window: 500, newestFirstBy: "created_at" },
   }),
   action_proposals: liveTable({
     schema: ZProposal,
@@ -122,6 +153,55 @@ const DESCRIPTORS = {
     keyOf: (row) => row.id,
     scope: PROJECT,
     catchUp: { kind: "pending-and-latest", pendingWhere: { status: "queued" }, window: 50 },
+  }),
+  // Runs: every active one and the latest others (the Runs page), the runs of the task threads open
+  // on screen, and the runs whose page is open.
+  ai_runs: liveTable({
+    schema: ZRun,
+    keyOf: (row) => row.id,
+    scope: PROJECT,
+    catchUp: {
+      kind: "combined",
+      parts: [
+        { kind: "pending-and-latest", pendingWhere: {}, pendingIn: { column: "status", values: ACTIVE_RUN_STATUSES }, window: 200 },
+        { kind: "watched", watch: "task", column: "task_id", window: 50, newestFirstBy: "created_at" },
+        { kind: "watched", watch: "run", column: "id" },
+      ],
+    },
+  }),
+  // A run's timeline only while its page is open: runs write many events.
+  ai_run_events: liveTable({
+    schema: ZRunEvent,
+    keyOf: (row) => row.id,
+    scope: PROJECT,
+    catchUp: { kind: "watched", watch: "run", column: "run_id", window: 1000, newestFirstBy: "seq" },
+  }),
+  // Changesets waiting for review (their approval cards), the latest others, and those of the runs and cards on screen.
+  changesets: liveTable({
+    schema: ZChangeset,
+    keyOf: (row) => row.id,
+    scope: PROJECT,
+    catchUp: {
+      kind: "combined",
+      parts: [
+        { kind: "pending-and-latest", pendingWhere: { status: "proposed" }, window: 100 },
+        { kind: "watched", watch: "run", column: "run_id" },
+        { kind: "watched", watch: "changeset", column: "id" },
+      ],
+    },
+  }),
+  // Files carry whole file contents: read only for the changesets on screen.
+  changeset_files: liveTable({
+    schema: ZChangesetFile,
+    keyOf: (row) => row.id,
+    scope: PROJECT,
+    catchUp: { kind: "watched", watch: "changeset", column: "changeset_id" },
+  }),
+  changeset_reviews: liveTable({
+    schema: ZChangesetReview,
+    keyOf: (row) => row.id,
+    scope: PROJECT,
+    catchUp: { kind: "watched", watch: "changeset", column: "changeset_id" },
   }),
 } satisfies { [K in TRealtimeTable["table"]]?: unknown };
 
@@ -144,6 +224,12 @@ export function isLiveTable(table: string): table is TLiveTable {
 
 /** Every live table name, in registry order. */
 export const LIVE_TABLE_NAMES: readonly TLiveTable[] = Object.keys(LIVE_TABLES).filter(isLiveTable);
+
+/** The parts of a table's catch-up (one, unless it is combined). */
+export function catchUpPartsOf(table: TLiveTable): readonly (TLiveCatchUpPart | { kind: "whole" })[] {
+  const { catchUp } = LIVE_TABLES[table];
+  return catchUp.kind === "combined" ? catchUp.parts : [catchUp];
+}
 
 /** Parses rows of `table`; rows that do not match the schema are dropped and reported. */
 export function parseLiveRows<K extends TLiveTable>(table: K, rows: readonly unknown[]): TLiveRow<K>[] {

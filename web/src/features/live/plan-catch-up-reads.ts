@@ -1,62 +1,108 @@
+import { assertNever } from "@mission-control/shared/errors";
 import type { TLiveQuery, TLiveReader } from "./live-reader.ts";
 import type { TLiveRows } from "./live-store.ts";
-import { catchUpFilterOf, LIVE_TABLE_NAMES, LIVE_TABLES, type TLiveCatchUp, type TLiveRow, type TLiveTable } from "./live-tables.ts";
+import {
+  catchUpFilterOf,
+  catchUpPartsOf,
+  LIVE_TABLE_NAMES,
+  type TLiveCatchUpPart,
+  type TLiveRow,
+  type TLiveTable,
+  type TWatchKind,
+} from "./live-tables.ts";
 
-/** What catch-up reads depend on: the project, the store as it is now, and the task threads open on screen. */
+/** What catch-up reads depend on: the project, the store as it is now, and what is open on screen. */
 export interface TCatchUpContext {
   projectId: string;
   rows: TLiveRows;
-  watchedTaskIds: readonly string[];
+  /** The ids of each kind of thing open on screen (task threads, run pages, changesets under review). */
+  watched: Readonly<Record<TWatchKind, readonly string[]>>;
 }
 
+/** Ids per read when a watched read lists them (short query strings). */
+const WATCHED_CHUNK = 100;
+
 // A thread's window needs the threads, and the deliveries need the messages: those read in later rounds.
-const ROUND_OF: Record<TLiveCatchUp["kind"], number> = {
+const ROUND_OF: Record<TLiveCatchUpPart["kind"] | "whole", number> = {
   whole: 0,
   latest: 0,
   "pending-and-latest": 0,
-  "watched-task-timelines": 0,
+  watched: 0,
   "thread-windows": 1,
   "operator-message-deliveries": 2,
 };
 
 /** The live tables in the rounds catch-up reads them in: each round's reads see the rows the rounds before merged. */
 export const CATCH_UP_ROUNDS: readonly (readonly TLiveTable[])[] = [0, 1, 2].map((round) =>
-  LIVE_TABLE_NAMES.filter((table) => ROUND_OF[LIVE_TABLES[table].catchUp.kind] === round),
+  LIVE_TABLE_NAMES.filter((table) => Math.max(...catchUpPartsOf(table).map((part) => ROUND_OF[part.kind])) === round),
 );
+
+/** The reads of one watched part for the given ids (of its kind). */
+function planWatchedPart(part: Extract<TLiveCatchUpPart, { kind: "watched" }>, ids: readonly string[]): TLiveQuery[] {
+  if (part.window !== undefined) {
+    const { window, column, newestFirstBy = "seq" } = part;
+    return ids.map((id) => ({ eq: { [column]: id }, newestFirstBy, limit: window }));
+  }
+  const reads: TLiveQuery[] = [];
+  for (let i = 0; i < ids.length; i += WATCHED_CHUNK) {
+    reads.push({ eq: {}, in: { column: part.column, values: ids.slice(i, i + WATCHED_CHUNK) } });
+  }
+  return reads;
+}
 
 /** The reads that re-read what the screen shows of `table`, from its descriptor. */
 export function planCatchUpReads(table: TLiveTable, context: TCatchUpContext): TLiveQuery[] {
-  const { catchUp } = LIVE_TABLES[table];
   const scope = catchUpFilterOf(table, context.projectId);
-  switch (catchUp.kind) {
-    case "whole":
-      return [{ eq: scope }];
-    case "latest":
-      return [{ eq: scope, newestFirstBy: "seq", limit: catchUp.window }];
-    case "pending-and-latest":
-      return [{ eq: { ...scope, ...catchUp.pendingWhere } }, { eq: scope, newestFirstBy: "seq", limit: catchUp.window }];
-    case "thread-windows":
-      return Object.values(context.rows.project_chat_threads)
-        .filter((thread) => thread.project_id === context.projectId)
-        .map((thread) => ({ eq: { thread_id: thread.id }, newestFirstBy: "seq", limit: catchUp.window }));
-    case "operator-message-deliveries": {
-      // Every operator message on screen, including ones that only came by realtime.
-      const ids = Object.values(context.rows.project_chat_messages)
-        .filter((message) => message.project_id === context.projectId && message.author_type === "user")
-        .map((message) => message.id);
-      const reads: TLiveQuery[] = [];
-      for (let i = 0; i < ids.length; i += catchUp.chunk) {
-        reads.push({ eq: {}, in: { column: "message_id", values: ids.slice(i, i + catchUp.chunk) } });
+  return catchUpPartsOf(table).flatMap((part): TLiveQuery[] => {
+    switch (part.kind) {
+      case "whole":
+        return [{ eq: scope }];
+      case "latest":
+        return [{ eq: scope, newestFirstBy: "seq", limit: part.window }];
+      case "pending-and-latest": {
+        const pending: TLiveQuery = { eq: { ...scope, ...part.pendingWhere } };
+        if (part.pendingIn) pending.in = part.pendingIn;
+        return [pending, { eq: scope, newestFirstBy: "seq", limit: part.window }];
       }
-      return reads;
+      case "thread-windows":
+        return Object.values(context.rows.project_chat_threads)
+          .filter((thread) => thread.project_id === context.projectId)
+          .map((thread) => ({ eq: { thread_id: thread.id }, newestFirstBy: "seq", limit: part.window }));
+      case "operator-message-deliveries": {
+        // Every operator message on screen, including ones that only came by realtime.
+        const ids = Object.values(context.rows.project_chat_messages)
+          .filter((message) => message.project_id === context.projectId && message.author_type === "user")
+          .map((message) => message.id);
+        const reads: TLiveQuery[] = [];
+        for (let i = 0; i < ids.length; i += part.chunk) {
+          reads.push({ eq: {}, in: { column: "message_id", values: ids.slice(i, i + part.chunk) } });
+        }
+        return reads;
+      }
+      case "watched":
+        return planWatchedPart(part, context.watched[part.watch]);
+      default:
+        return assertNever(part);
     }
-    case "watched-task-timelines":
-      return context.watchedTaskIds.map((taskId) => ({ eq: { task_id: taskId }, newestFirstBy: "created_at", limit: catchUp.window }));
-  }
+  });
+}
+
+/** The reads of `table` that concern things of kind `watch` with these ids (what a view that just opened needs at once). */
+export function planWatchedReads(table: TLiveTable, watch: TWatchKind, ids: readonly string[]): TLiveQuery[] {
+  return catchUpPartsOf(table).flatMap((part) => (part.kind === "watched" && part.watch === watch ? planWatchedPart(part, ids) : []));
+}
+
+/** Runs reads of `table` at once and returns every row they read. */
+export async function runReads<K extends TLiveTable>(
+  reader: TLiveReader,
+  table: K,
+  queries: readonly TLiveQuery[],
+): Promise<TLiveRow<K>[]> {
+  const reads = await Promise.all(queries.map((query) => reader.read(table, query)));
+  return reads.flat();
 }
 
 /** Runs the catch-up reads of `table` at once and returns every row they read. */
 export async function readCatchUp<K extends TLiveTable>(reader: TLiveReader, table: K, context: TCatchUpContext): Promise<TLiveRow<K>[]> {
-  const reads = await Promise.all(planCatchUpReads(table, context).map((query) => reader.read(table, query)));
-  return reads.flat();
+  return runReads(reader, table, planCatchUpReads(table, context));
 }

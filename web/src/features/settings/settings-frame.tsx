@@ -12,6 +12,7 @@ export const SETTINGS_PAGES = [
   { path: "", label: "General" },
   { path: "/providers", label: "Providers" },
   { path: "/agent-defaults", label: "Agent defaults" },
+  { path: "/runs", label: "Runs" },
 ] as const;
 
 /** The frame of every settings page: the title, a tab per settings page, and the viewer's read-only note. */

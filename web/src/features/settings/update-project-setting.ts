@@ -2,10 +2,12 @@ import type { Json } from "@mission-control/shared/db";
 import { AppError } from "@mission-control/shared/errors";
 import { type TProjectSetting, ZProjectSetting } from "@mission-control/shared/rows";
 import type { TBrowserClient } from "../auth/get-browser-client.ts";
+import { explainSettingRefusal } from "./explain-setting-refusal.ts";
 
 /**
  * Writes one project setting (upsert on project_id + key). RLS lets owners and operators do it;
- * anyone else gets an error that says so.
+ * anyone else gets an error that says so; a value a check constraint refuses (the database
+ * validates some keys, e.g. `runs`) is `invalid_input` with the rule it broke.
  */
 export async function updateProjectSetting(
   client: TBrowserClient,
@@ -19,6 +21,8 @@ export async function updateProjectSetting(
     .select()
     .single();
   if (error) {
+    const refused = explainSettingRefusal(key, error);
+    if (refused) throw new AppError("invalid_input", { message: refused, cause: error, details: { sqlstate: error.code } });
     const forbidden = error.code === "42501" || /row-level security/i.test(error.message);
     throw new AppError(forbidden ? "forbidden" : "database_unreachable", {
       message: forbidden

@@ -4,7 +4,10 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import approvalStyles from "../approvals/approvals.module.css";
 import { usePendingProposals } from "../approvals/use-pending-proposals.ts";
+import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
+import { isActiveRun } from "../runs/active-run-statuses.ts";
+import runStyles from "../runs/runs.module.css";
 import styles from "./app-shell.module.css";
 
 /** The product's sections, in sidebar order. */
@@ -15,6 +18,7 @@ export const SECTIONS = [
   { path: "team-room", label: "Team Room" },
   { path: "dms", label: "DMs" },
   { path: "agents", label: "Agents" },
+  { path: "runs", label: "Runs" },
   { path: "knowledge", label: "Knowledge" },
   { path: "schedule", label: "Schedule" },
   { path: "usage", label: "Usage" },
@@ -26,6 +30,7 @@ export function Sidebar({ slug }: { slug: string }) {
   const pathname = usePathname();
   const { project } = useProject();
   const pending = usePendingProposals(project.id).length;
+  const activeRuns = useLiveStore((s) => Object.values(s.rows.ai_runs).filter((r) => r.project_id === project.id && isActiveRun(r)).length);
   return (
     <nav className={styles.sidebar} aria-label="Sections">
       <div className={styles.brand}>
@@ -43,6 +48,11 @@ export function Sidebar({ slug }: { slug: string }) {
                 {section.path === "approvals" && pending > 0 ? (
                   <span className={approvalStyles.countBadge} data-testid="approvals-count" title={`${pending} waiting for a decision`}>
                     {pending}
+                  </span>
+                ) : null}
+                {section.path === "runs" && activeRuns > 0 ? (
+                  <span className={runStyles.navCount} data-testid="active-runs-badge" title={`${activeRuns} active`}>
+                    {activeRuns}
                   </span>
                 ) : null}
               </Link>

@@ -1,21 +1,34 @@
 "use client";
 
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
+import { SlashSuggestionsList } from "../slash-commands/slash-suggestions-list.tsx";
+import { useSlashSuggestions } from "../slash-commands/use-slash-suggestions.ts";
 import styles from "./task-detail.module.css";
 import { addTaskEvent } from "./task-writes.ts";
 
-/** The reply box of a task thread: a comment (Enter sends) or an output with an optional title and link. */
+/**
+ * The reply box of a task thread: a comment (Enter sends; a "/" at the start offers the slash
+ * commands, which the database turns into runs) or an output with an optional title and link.
+ */
 export function TaskComposer({ taskId }: { taskId: string }) {
   const { project, client, session } = useProject();
   const store = useLiveStoreApi();
   const [kind, setKind] = useState<"comment" | "output_added">("comment");
   const [text, setText] = useState("");
+  const [caret, setCaret] = useState(0);
+  const input = useRef<HTMLTextAreaElement>(null);
   const [title, setTitle] = useState("");
   const [url, setUrl] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+
+  const slash = useSlashSuggestions(kind === "comment" ? text : "", caret, (next) => {
+    setText(next.text);
+    setCaret(next.caret);
+    requestAnimationFrame(() => input.current?.setSelectionRange(next.caret, next.caret));
+  });
 
   const send = async () => {
     const content = text.trim();
@@ -40,6 +53,7 @@ export function TaskComposer({ taskId }: { taskId: string }) {
 
   return (
     <div className={styles.composer}>
+      <SlashSuggestionsList suggestions={slash} />
       <div style={{ display: "flex", gap: 6 }}>
         <button type="button" className="button small" aria-pressed={kind === "comment"} onClick={() => setKind("comment")}>
           Comment
@@ -68,12 +82,19 @@ export function TaskComposer({ taskId }: { taskId: string }) {
       ) : null}
       <div className={styles.composerRow}>
         <textarea
+          ref={input}
           rows={2}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          {...slash.inputProps}
+          onChange={(e) => {
+            setText(e.target.value);
+            setCaret(e.target.selectionStart);
+          }}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           placeholder={kind === "comment" ? "Reply to the thread" : "The output: a summary, a result, a path"}
           aria-label={kind === "comment" ? "Reply to the thread" : "Output"}
           onKeyDown={(e) => {
+            if (slash.onKeyDown(e)) return;
             if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing && kind === "comment") {
               e.preventDefault();
               void send();
@@ -90,7 +111,9 @@ export function TaskComposer({ taskId }: { taskId: string }) {
         </span>
       ) : (
         <span className="muted" style={{ fontSize: 11 }}>
-          {kind === "comment" ? "Enter to send · Shift+Enter for a new line" : "Outputs are listed in the thread with their title and link"}
+          {kind === "comment"
+            ? "Enter to send · Shift+Enter for a new line · / for commands"
+            : "Outputs are listed in the thread with their title and link"}
         </span>
       )}
     </div>

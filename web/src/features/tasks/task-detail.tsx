@@ -3,10 +3,13 @@
 import type { TTask } from "@mission-control/shared/rows";
 import { TASK_PRIORITIES, TASK_STATUSES, type TTaskStatus } from "@mission-control/shared/schemas";
 import Link from "next/link";
-import { useMemo, useState } from "react";
+import { type ReactNode, useMemo, useState } from "react";
 import { useProjectAgents } from "../agents/use-project-agents.ts";
 import { useLiveStore, useLiveStoreApi } from "../live/live-store-provider.tsx";
+import { useWatched } from "../live/use-watched.ts";
 import { useProject } from "../projects/project-context.tsx";
+import { TaskRunsList, TaskWorkLine } from "../runs/task-runs.tsx";
+import { useTaskRuns } from "../runs/use-project-runs.ts";
 import { onListKeyDown } from "../ui/use-list-keys.ts";
 import { planTaskMove, STATUS_LABELS } from "./plan-task-move.ts";
 import { TaskComposer } from "./task-composer.tsx";
@@ -17,7 +20,10 @@ import { useProjectTasks } from "./use-project-tasks.ts";
 import { useTaskMover } from "./use-task-mover.ts";
 import { useTaskThread } from "./use-task-thread.ts";
 
-/** A task's page: its one chronological thread (with approval cards) and, beside it, its fields. */
+/**
+ * A task's page: what an agent is doing on it now, its one chronological thread (with approval
+ * cards) and, beside it, its fields and its runs.
+ */
 export function TaskDetail({ taskId }: { taskId: string }) {
   const { project, canWrite, session } = useProject();
   const task = useLiveStore((s) => s.rows.tasks[taskId]);
@@ -25,6 +31,9 @@ export function TaskDetail({ taskId }: { taskId: string }) {
   const agents = useProjectAgents(project.id);
   const agentNames = useMemo(() => new Map(agents.map(({ agent }) => [agent.agent_key, agent.display_name])), [agents]);
   const { items, error } = useTaskThread(task, taskId);
+  // The thread already holds the task open; this reads its runs now (catch-up keeps them after).
+  useWatched("task", taskId, ["ai_runs"]);
+  const runs = useTaskRuns(taskId);
 
   if (!task) {
     return (
@@ -40,6 +49,7 @@ export function TaskDetail({ taskId }: { taskId: string }) {
           <Link href={`/p/${project.slug}/tasks`}>Tasks</Link> / {STATUS_LABELS[task.status]}
         </div>
         <h1 className={styles.title}>{task.title}</h1>
+        <TaskWorkLine runs={runs} />
         {error ? (
           <p role="alert" className={styles.error}>
             {error}
@@ -56,13 +66,23 @@ export function TaskDetail({ taskId }: { taskId: string }) {
           <p className="muted">You are a viewer in this project: you can read the thread, not add to it.</p>
         )}
       </div>
-      <TaskFields task={task} agents={agents.map(({ agent }) => agent)} />
+      <TaskFields task={task} agents={agents.map(({ agent }) => agent)}>
+        <TaskRunsList task={task} runs={runs} />
+      </TaskFields>
     </section>
   );
 }
 
-/** The task's fields beside the thread; operators change them in place. */
-function TaskFields({ task, agents }: { task: TTask; agents: { agent_key: string; display_name: string }[] }) {
+/** The task's fields beside the thread; operators change them in place. `children` follow the fields. */
+function TaskFields({
+  task,
+  agents,
+  children,
+}: {
+  task: TTask;
+  agents: { agent_key: string; display_name: string }[];
+  children?: ReactNode;
+}) {
   const { client, canWrite } = useProject();
   const store = useLiveStoreApi();
   const tasks = useProjectTasks(task.project_id);
@@ -162,6 +182,7 @@ function TaskFields({ task, agents }: { task: TTask; agents: { agent_key: string
           {error ?? mover.error}
         </p>
       ) : null}
+      {children}
     </aside>
   );
 }

@@ -1,7 +1,9 @@
 "use client";
 
 import { assertNever } from "@mission-control/shared/errors";
+import Link from "next/link";
 import { ApprovalCard } from "../approvals/approval-card.tsx";
+import { useProject } from "../projects/project-context.tsx";
 import { LIST_ITEM } from "../ui/use-list-keys.ts";
 import type { TThreadItem } from "./merge-task-thread.ts";
 import styles from "./task-detail.module.css";
@@ -34,6 +36,7 @@ export function TaskThreadItem({
   /** The first entry is the list's Tab stop; arrow keys move on from there. */
   first: boolean;
 }) {
+  const { project } = useProject();
   const common = { ...LIST_ITEM, tabIndex: first ? 0 : -1, className: styles.item, "data-testid": "thread-item", "data-kind": item.kind };
   switch (item.kind) {
     case "description":
@@ -111,13 +114,17 @@ export function TaskThreadItem({
       }
       const title = typeof event.metadata.title === "string" ? event.metadata.title : "";
       const url = typeof event.metadata.url === "string" ? event.metadata.url : "";
+      // A hand-off (handoff_ai_task, /handoff) is a system comment that names the run it queued.
+      const handOffRunId = event.kind === "comment" && event.metadata.kind === "handoff" ? String(event.metadata.run_id ?? "") : "";
       const kindLabel =
         event.kind === "output_added"
           ? "added an output"
           : event.kind === "agent_update"
             ? "progress"
             : event.kind === "comment"
-              ? ""
+              ? event.metadata.kind === "handoff"
+                ? "hand-off"
+                : ""
               : event.kind;
       return (
         <li {...common} data-event-kind={event.kind}>
@@ -141,7 +148,15 @@ export function TaskThreadItem({
               ) : null}
             </div>
           ) : (
-            <div className={styles.body}>{event.content}</div>
+            <div className={styles.body}>
+              {event.content}
+              {handOffRunId ? (
+                <>
+                  {" "}
+                  <Link href={`/p/${project.slug}/runs/${handOffRunId}`}>Open the run</Link>
+                </>
+              ) : null}
+            </div>
           )}
         </li>
       );

@@ -23,7 +23,7 @@ export function useTaskThread(task: TTask | undefined, taskId: string): { items:
   const [legacy, setLegacy] = useState<{ comments: TLegacyComment[]; outputs: TLegacyOutput[] }>({ comments: [], outputs: [] });
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => store.getState().watchTask(taskId), [store, taskId]);
+  useEffect(() => store.getState().watch("task", taskId), [store, taskId]);
 
   // Re-read after every catch-up (catchUps is the trigger).
   useEffect(() => {
@@ -32,7 +32,7 @@ export function useTaskThread(task: TTask | undefined, taskId: string): { items:
     const timeline = readCatchUp(createSupabaseLiveReader(client), "task_events", {
       projectId: project.id,
       rows: store.getState().rows,
-      watchedTaskIds: [taskId],
+      watched: { task: [taskId], run: [], changeset: [] },
     });
     Promise.all([timeline, readLegacyTaskNotes(client, taskId)])
       .then(([rows, notes]) => {

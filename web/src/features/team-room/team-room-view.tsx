@@ -29,7 +29,8 @@ function TeamRoom() {
         <header className={styles.header}>
           <h1 className={styles.title}>Team Room</h1>
           <span className="muted">
-            Mention agents with @ · unmentioned messages go to the lead · each agent may post {limit} times an hour
+            Mention agents with @ · other messages go to the agent whose capabilities match best, else the lead · each agent may post{" "}
+            {limit} times an hour
           </span>
         </header>
         <ChatThread

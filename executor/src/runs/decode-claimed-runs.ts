@@ -1,0 +1,158 @@
+import { AppError } from "@mission-control/shared/errors";
+import { type TRun, type TTask, type TTaskEvent, ZRun, ZTask, ZTaskEvent } from "@mission-control/shared/rows";
+import { type TRunSettings, ZRunSettings } from "@mission-control/shared/schemas";
+import { z } from "zod";
+import type { TAgentRow, TBrainDocRow, TMessageRow } from "../db/executor-client.ts";
+import { ZAgentRow, ZBrainDocRow, ZMessageRow } from "../delivery/delivery-row-schemas.ts";
+import { type TConnectionWithSecret, ZConnectionWithSecret } from "../providers/connection-to-provider-config.ts";
+
+/** A file of the parent run's changeset, as a revision run reads it. */
+const ZParentFile = z.object({
+  path: z.string(),
+  change_kind: z.string(),
+  new_content: z.string().nullable(),
+  decision: z.string(),
+});
+/** A review comment on the parent run's changeset. */
+const ZParentReview = z.object({
+  kind: z.string(),
+  path: z.string().nullable(),
+  line: z.number().nullable(),
+  comment: z.string(),
+});
+
+/** The shape load_ai_run_context() returns. */
+const ZRunContext = z.object({
+  run: ZRun,
+  agent: ZAgentRow.nullable(),
+  agent_defaults: z.unknown(),
+  connections: z.array(ZConnectionWithSecret).catch([]),
+  budgets_apply: z.boolean().catch(false),
+  task: ZTask.nullable().catch(null),
+  task_events: z.array(ZTaskEvent).catch([]),
+  thread_messages: z.array(ZMessageRow).catch([]),
+  mission: ZBrainDocRow.nullable().catch(null),
+  agent_docs: z.array(ZBrainDocRow).catch([]),
+  run_settings: z.unknown(),
+  parent: z
+    .object({
+      run: ZRun.nullable().catch(null),
+      changeset: z.object({ id: z.string(), summary: z.string(), status: z.string() }).nullable().catch(null),
+      files: z.array(ZParentFile).catch([]),
+      reviews: z.array(ZParentReview).catch([]),
+      /** The latest test result of the parent's applied changeset: what a fix has to make pass. */
+      test_result: z
+        .object({ command: z.string().catch(""), exit_code: z.number().nullable().catch(null), output_tail: z.string().catch("") })
+        .nullable()
+        .catch(null),
+    })
+    .nullable()
+    .catch(null),
+  handoff_note: z
+    .object({ from: z.string().nullable().catch(null), to: z.string().nullable().catch(null), note: z.string().catch("") })
+    .nullable()
+    .catch(null),
+  project_tasks: z
+    .array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        status: z.string(),
+        assignee_agent_key: z.string().nullable(),
+        priority: z.string(),
+      }),
+    )
+    .catch([]),
+});
+
+/** A task of the project, as list_tasks shows it. */
+export type TProjectTaskSummary = z.infer<typeof ZRunContext>["project_tasks"][number];
+
+/** Everything one run needs from the database before the agent can work. */
+export type TRunInput = {
+  run: TRun;
+  agent: TAgentRow;
+  /** The project's `agent_defaults` setting, unvalidated (the settings resolution checks it). */
+  agentDefaults: unknown;
+  connections: TConnectionWithSecret[];
+  budgetsApply: boolean;
+  task: TTask | null;
+  /** The task's timeline, oldest first (the last 30 events). */
+  taskEvents: TTaskEvent[];
+  /** The last messages of the run's chat thread, oldest first. */
+  threadMessages: TMessageRow[];
+  mission: TBrainDocRow | null;
+  agentDocs: TBrainDocRow[];
+  /** The project's run settings with defaults (an invalid setting reads as the defaults). */
+  settings: TRunSettings;
+  /** For a revision or a test run: the run before it and its changeset with files and reviews. */
+  parent: z.infer<typeof ZRunContext>["parent"];
+  /** The note of the hand-off that started this run, if one did. */
+  handoffNote: z.infer<typeof ZRunContext>["handoff_note"];
+  projectTasks: TProjectTaskSummary[];
+};
+
+/** A run this executor claimed: its row, and what it needs or why it cannot be worked. */
+export type TClaimedRun = { readonly id: string; readonly run: TRun; readonly input: TRunInput | AppError };
+
+const ZClaimed = z.object({ run: ZRun, context: z.unknown() });
+
+/**
+ * Decodes what claim_ai_runs returned: `[{run, context}]`. An item whose run row does not decode is
+ * left out and reported (its lease runs out and it is queued again); a context that does not decode,
+ * or whose agent is gone, becomes that run's error (the run fails with it).
+ */
+export function decodeClaimedRuns(raw: unknown, onMalformed: (problem: AppError) => void): TClaimedRun[] {
+  if (!Array.isArray(raw))
+    throw new AppError("internal", { message: "claim_ai_runs did not return a JSON array (are the migrations up to date?)" });
+  const claimed: TClaimedRun[] = [];
+  for (const item of raw) {
+    const parsed = ZClaimed.safeParse(item);
+    if (!parsed.success) {
+      onMalformed(new AppError("internal", { message: `claim_ai_runs returned a run that does not decode: ${parsed.error.message}` }));
+      continue;
+    }
+    const { run } = parsed.data;
+    claimed.push({ id: run.id, run, input: decodeRunContext(parsed.data.context) });
+  }
+  return claimed;
+}
+
+/** Decodes load_ai_run_context() for one run; an AppError when it cannot be worked. */
+export function decodeRunContext(raw: unknown): TRunInput | AppError {
+  const parsed = ZRunContext.safeParse(raw);
+  if (!parsed.success) {
+    return new AppError("internal", {
+      message: `The run's context has an unexpected shape (${parsed.error.issues[0]?.message ?? "invalid"})`,
+    });
+  }
+  const context = parsed.data;
+  if (!context.agent) {
+    return new AppError("not_found", {
+      message: `Agent @${context.run.agent_key} no longer exists: start the run again with another agent`,
+    });
+  }
+  if (!context.agent.enabled) {
+    return new AppError("not_found", {
+      message: `Agent @${context.run.agent_key} is disabled: enable it on the Agents page, then start the run again`,
+    });
+  }
+  // Unknown keys are dropped (a newer dashboard may write more), invalid values fall back to the defaults.
+  const settings = z.object(ZRunSettings.shape).safeParse(context.run_settings ?? {});
+  return {
+    run: context.run,
+    agent: context.agent,
+    agentDefaults: context.agent_defaults,
+    connections: context.connections,
+    budgetsApply: context.budgets_apply,
+    task: context.task,
+    taskEvents: context.task_events,
+    threadMessages: context.thread_messages,
+    mission: context.mission,
+    agentDocs: context.agent_docs,
+    settings: settings.success ? settings.data : ZRunSettings.parse({}),
+    parent: context.parent,
+    handoffNote: context.handoff_note,
+    projectTasks: context.project_tasks,
+  };
+}

@@ -1,0 +1,15 @@
+import { describe, expect, it } from "vitest";
+import { rpcWriteError } from "./rpc-write-error.ts";
+
+describe("rpcWriteError", () => {
+  it("keeps the database's words and its hint, with a code the screen can act on", () => {
+    const err = rpcWriteError("cancel the run", { code: "55000", message: "run is completed", hint: "only active runs can be cancelled" });
+    expect(err.code).toBe("conflict");
+    expect(err.message).toBe("Could not cancel the run: run is completed — only active runs can be cancelled");
+  });
+
+  it("maps a viewer's refusal to forbidden and anything unknown to the database being unreachable", () => {
+    expect(rpcWriteError("start a run", { code: "42501", message: "viewers cannot start runs" }).code).toBe("forbidden");
+    expect(rpcWriteError("start a run", { message: "fetch failed" }).code).toBe("database_unreachable");
+  });
+});

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import fs from "node:fs";
 import { parseExecutorEnv, startExecutor, type TExecutor } from "@mission-control/executor";
 import pg from "pg";
 import pino from "pino";
@@ -49,6 +50,10 @@ async function main() {
     );
     const insertTimes: number[] = [];
     const fromCommit: number[] = [];
+    const alone: number[] = [];
+    /** Wall-clock (epoch ms) of each measured task's commit and first sight, for the step breakdown. */
+    const wall = new Map<string, { committed: number; seen: number }>();
+    const wallAlone = new Map<string, { committed: number; seen: number }>();
     const assign = async (i: number): Promise<number> => {
       const taskId = crypto.randomUUID();
       const seen = new Promise<number>((resolve) => firstUpdate.set(taskId, resolve));
@@ -66,12 +71,20 @@ async function main() {
       firstUpdate.delete(taskId);
       // The update can arrive before the insert's answer: it then counts as 0 after the commit.
       if (i >= 0) fromCommit.push(Math.max(0, t1 - committed));
+      else alone.push(Math.max(0, t1 - committed));
+      (i >= 0 ? wall : wallAlone).set(taskId, { committed: performance.timeOrigin + committed, seen: performance.timeOrigin + t1 });
       return t1 - t0;
     };
     // A few one at a time first: connections and caches warm up.
     for (let i = 0; i < 10; i++) await assign(-i - 1);
+    // Then one at a time, measured: the latency of a lone assignment on a quiet system.
+    alone.length = 0;
+    wallAlone.clear();
+    for (let i = 0; i < 30; i++) await assign(-i - 11);
     await waitForRunsSettled(sql, projectId);
+    const cpuBefore = cpuByProcess();
     const latencies = await Promise.all(Array.from({ length: CONCURRENT_RUNS }, (_, i) => assign(i)));
+    const cpuDuring = cpuByProcess(cpuBefore);
     await waitForRunsSettled(sql, projectId);
     await watcher.client.removeChannel(channel);
     process.stdout.write(
@@ -96,11 +109,26 @@ async function main() {
             ms(percentile(fromCommit, 95)),
             ms(Math.max(...fromCommit)),
           ],
+          [
+            "one assignment at a time (30): committed -> seen",
+            ms(percentile(alone, 50)),
+            ms(percentile(alone, 95)),
+            ms(Math.max(...alone)),
+          ],
         ],
       )}\n`,
     );
     process.stdout.write(
       `goal: committed -> seen p95 <= 100 ms -> ${percentile(fromCommit, 95) <= 100 ? "met" : "NOT met"} (the sent -> seen row also counts the 100 REST writes queueing in the gateway)\n`,
+    );
+    await printSteps(sql, wall, `the same ${CONCURRENT_RUNS} tasks`);
+    await printSteps(sql, wallAlone, "the tasks assigned one at a time");
+    process.stdout.write(
+      `CPU used while the 100 assignments were sent and seen (seconds, by process): ${[...cpuDuring.entries()]
+        .sort((x, y) => y[1] - x[1])
+        .slice(0, 6)
+        .map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`)
+        .join(", ")}\n`,
     );
     await executors.pop()?.stop();
 
@@ -186,6 +214,70 @@ function startBenchExecutor(stack: TSeparateBenchStack, id: string, concurrency:
     }),
     { log: pino({ level: "warn" }) },
   );
+}
+
+/**
+ * Where the time goes, from the database's own clocks (same machine): the assignment's transaction
+ * start (the run's created_at), the claim's transaction start (the agent_update's created_at), and
+ * the client's commit and sight times.
+ */
+async function printSteps(sql: pg.Pool, wall: Map<string, { committed: number; seen: number }>, which: string): Promise<void> {
+  const { rows } = await sql.query<{ task_id: string; queued: string; claimed: string }>(
+    `select r.task_id,
+            (extract(epoch from r.created_at) * 1000)::float8 as queued,
+            (extract(epoch from min(e.created_at)) * 1000)::float8 as claimed
+     from public.ai_runs r
+     join public.task_events e on e.task_id = r.task_id and e.kind = 'agent_update'
+     where r.task_id = any ($1::uuid[])
+     group by r.task_id, r.created_at`,
+    [[...wall.keys()]],
+  );
+  const toClaim: number[] = [];
+  const claimToSeen: number[] = [];
+  const commitToClaim: number[] = [];
+  for (const row of rows) {
+    const w = wall.get(row.task_id);
+    if (!w) continue;
+    toClaim.push(Number(row.claimed) - Number(row.queued));
+    commitToClaim.push(Math.max(0, Number(row.claimed) - w.committed));
+    claimToSeen.push(w.seen - Number(row.claimed));
+  }
+  const line = (name: string, values: number[]) => [name, ms(percentile(values, 50)), ms(percentile(values, 95)), ms(Math.max(...values))];
+  process.stdout.write(
+    `\nSteps of ${which} (database clocks)\n${table(
+      ["step", "p50", "p95", "max"],
+      [
+        line("assignment transaction start -> claim transaction start", toClaim),
+        line("assignment committed (client) -> claim transaction start", commitToClaim),
+        line("claim transaction start -> agent_update seen (client)", claimToSeen),
+      ],
+    )}\n`,
+  );
+}
+
+/**
+ * CPU seconds (user + system) of every process on the machine, summed by command name; with
+ * `since`, the difference from that reading. Linux only (/proc).
+ */
+function cpuByProcess(since?: Map<string, number>): Map<string, number> {
+  const ticksPerSecond = 100;
+  const totals = new Map<string, number>();
+  for (const pid of fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const seconds = (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+    totals.set(name, (totals.get(name) ?? 0) + seconds);
+  }
+  if (!since) return totals;
+  const used = new Map<string, number>();
+  for (const [name, seconds] of totals) used.set(name, seconds - (since.get(name) ?? 0));
+  return used;
 }
 
 /** Waits until no run of the project is queued or running. */

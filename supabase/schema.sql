@@ -4983,6 +4983,58 @@ $function$;
 comment on function public.route_agent(uuid,text) is 'Deterministic routing: the enabled agent whose capability tags appear most as words in the text (ties: the agent keyed lead, then the oldest), with the reason in one line ("routed to @backend: sql, migrations"); when no tag matches, the lead (the agent keyed lead, else the oldest enabled one) with "no capability matched: the lead answers". Answers {agent_key, reason}; agent_key is null when the project has no enabled agent. Runs with the caller''s rights.';
 grant execute on function public.route_agent(uuid,text) to authenticated, service_role;
 
+CREATE OR REPLACE FUNCTION public.route_task(p_task_id uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_task public.tasks;
+  v_route jsonb;
+  v_agent text;
+  v_line text;
+begin
+  -- The row lock serialises two routes of one task (a double click, two operators): the second
+  -- finds it assigned. Nothing below locks a run, so this cannot deadlock with a claim.
+  select * into v_task from public.tasks where id = p_task_id for no key update;
+  if not found or not public.has_project_role(v_task.project_id) then
+    raise exception 'Task % not found', p_task_id
+      using errcode = '42501', hint = 'Route a task of a project you are a member of.';
+  end if;
+  if not public.has_project_role(v_task.project_id, array['owner', 'operator']) then
+    raise exception 'Only operators and owners of this project can route tasks'
+      using errcode = '42501', hint = 'Ask an owner to give you the operator role.';
+  end if;
+  if v_task.assignee_agent_key is not null then
+    raise exception 'This task is already assigned to @%: pick another agent in the Assignee field to re-route it', v_task.assignee_agent_key
+      using errcode = '22023';
+  end if;
+
+  v_route := public.route_agent(v_task.project_id, v_task.title || E'\n' || v_task.description);
+  v_agent := v_route ->> 'agent_key';
+  if v_agent is null then
+    raise exception 'There is no enabled agent in this project to route the task to: enable an agent on the Agents page'
+      using errcode = '22023';
+  end if;
+  -- "Routed to @backend: sql, migrations", or "Routed to @lead: no capability matched: the lead answers".
+  v_line := 'Routed to @' || v_agent || ': ' || regexp_replace(v_route ->> 'reason', '^routed to @[a-z0-9_-]+: ', '');
+
+  insert into public.task_events (project_id, task_id, kind, author_type, content, metadata)
+  values (v_task.project_id, p_task_id, 'comment', 'system', v_line,
+          jsonb_build_object('kind', 'routed', 'routed_reason', v_route ->> 'reason', 'agent_key', v_agent));
+  -- The assignment trigger queues the agent's implement run; a status change records its own event.
+  update public.tasks
+  set assignee_agent_key = v_agent,
+      status = case when status = 'inbox' then 'assigned' else status end
+  where id = p_task_id;
+
+  return jsonb_build_object('task_id', p_task_id, 'agent_key', v_agent, 'reason', v_line);
+end;
+$function$;
+comment on function public.route_task(uuid) is 'Operators and owners: assigns an unassigned task to the agent route_agent picks for its title and description (capability tags as words, else the lead), moving it from inbox to assigned, which queues that agent''s implement run (start_run_on_assignment), and writes the reason in the task thread as a system comment ("Routed to @backend: sql, migrations"; metadata {kind: routed, routed_reason, agent_key}). Answers {task_id, agent_key, reason} (reason = that line). Errors: 42501 not a member, unknown task or a viewer; 22023 the task is already assigned (re-route it with the Assignee field) or the project has no enabled agent.';
+grant execute on function public.route_task(uuid) to authenticated, service_role;
+
 CREATE OR REPLACE FUNCTION public.save_chat_reply(p_delivery_id uuid, p_executor_id text, p_reply text, p_metadata jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql

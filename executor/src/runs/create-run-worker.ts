@@ -4,7 +4,7 @@ import type { TDb } from "../db/executor-client.ts";
 import { createClaimLoop } from "../worker/create-claim-loop.ts";
 import { createIntervalLoop } from "../worker/create-interval-loop.ts";
 import type { TWorkerState } from "../worker/worker-state.ts";
-import type { TClaimedRun } from "./decode-claimed-runs.ts";
+import type { TClaimedRun, TPendingRun } from "./decode-claimed-runs.ts";
 import { claimRuns, heartbeatRuns, requeueExpiredRuns } from "./run-rpcs.ts";
 
 /** Why a run's work was stopped: the run was cancelled (or taken over), or the executor is stopping. */
@@ -79,7 +79,7 @@ export function createRunWorker(options: {
   const cancelled = (runId: string) =>
     abortRun(runId, new RunAbortedError("cancelled", "The run was cancelled (or is no longer this executor's to work)"));
 
-  const loop = createClaimLoop<TClaimedRun>({
+  const loop = createClaimLoop<TPendingRun>({
     what: "runs",
     concurrency: options.concurrency,
     pollIntervalMs: options.pollIntervalMs,
@@ -99,7 +99,9 @@ export function createRunWorker(options: {
       shutdown.addEventListener("abort", onShutdown, { once: true });
       heartbeat.runNow();
       try {
-        await options.process(claimed, controller.signal);
+        // The context was being read while the loop claimed more; a read that failed leaves the run to its lease.
+        const input = await claimed.input;
+        await options.process({ id: claimed.id, run: claimed.run, input }, controller.signal);
         if (controller.signal.aborted) counts.aborted += 1;
         else counts.finished += 1;
       } finally {

@@ -95,30 +95,34 @@ export type TRunInput = {
 /** A run this executor claimed: its row, and what it needs or why it cannot be worked. */
 export type TClaimedRun = { readonly id: string; readonly run: TRun; readonly input: TRunInput | AppError };
 
-const ZClaimed = z.object({ run: ZRun, context: z.unknown() });
+/** A run just claimed, its context still being read (rejects when it cannot be read now). */
+export type TPendingRun = { readonly id: string; readonly run: TRun; readonly input: Promise<TRunInput | AppError> };
+
+const ZClaimed = z.object({ run: ZRun });
 
 /**
- * Decodes what claim_ai_runs returned: `[{run, context}]`. An item whose run row does not decode is
- * left out and reported (its lease runs out and it is queued again); a context that does not decode,
- * or whose agent is gone, becomes that run's error (the run fails with it).
+ * Decodes the run rows claim_ai_runs returned: `[{run, context: null}]`. An item whose run row does
+ * not decode is left out and reported (its lease runs out and it is queued again).
  */
-export function decodeClaimedRuns(raw: unknown, onMalformed: (problem: AppError) => void): TClaimedRun[] {
+export function decodeClaimedRunRows(raw: unknown, onMalformed: (problem: AppError) => void): { id: string; run: TRun }[] {
   if (!Array.isArray(raw))
     throw new AppError("internal", { message: "claim_ai_runs did not return a JSON array (are the migrations up to date?)" });
-  const claimed: TClaimedRun[] = [];
+  const claimed: { id: string; run: TRun }[] = [];
   for (const item of raw) {
     const parsed = ZClaimed.safeParse(item);
     if (!parsed.success) {
       onMalformed(new AppError("internal", { message: `claim_ai_runs returned a run that does not decode: ${parsed.error.message}` }));
       continue;
     }
-    const { run } = parsed.data;
-    claimed.push({ id: run.id, run, input: decodeRunContext(parsed.data.context) });
+    claimed.push({ id: parsed.data.run.id, run: parsed.data.run });
   }
   return claimed;
 }
 
-/** Decodes load_ai_run_context() for one run; an AppError when it cannot be worked. */
+/**
+ * Decodes load_ai_run_context() for one run; an AppError when it cannot be worked (a context that
+ * does not decode, or whose agent is gone or disabled: the run fails with it).
+ */
 export function decodeRunContext(raw: unknown): TRunInput | AppError {
   const parsed = ZRunContext.safeParse(raw);
   if (!parsed.success) {

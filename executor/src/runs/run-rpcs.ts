@@ -4,7 +4,7 @@ import { type TRun, ZRun } from "@mission-control/shared/rows";
 import type { TRunEventKind } from "@mission-control/shared/schemas";
 import type { TDb } from "../db/executor-client.ts";
 import { readDbError } from "../db/read-db-error.ts";
-import { decodeClaimedRuns, type TClaimedRun } from "./decode-claimed-runs.ts";
+import { decodeClaimedRunRows, decodeRunContext, type TPendingRun } from "./decode-claimed-runs.ts";
 
 /** SQLSTATE the run RPCs answer when the run is no longer running under this executor (cancelled, finished, taken over). */
 export const RUN_NOT_RUNNING_SQLSTATE = "55000";
@@ -34,7 +34,13 @@ function refusal(error: { code?: string; message: string; hint?: string | null }
   return readDbError(error, what, error.code === "22023" || error.code === "23514" ? "invalid_input" : "internal");
 }
 
-/** Claims up to `limit` queued runs (or the one run `runId`) for this executor, with a lease. */
+/**
+ * Claims up to `limit` queued runs (or the one run `runId`) for this executor, with a lease. The
+ * claim commits without the contexts (its "Started …" updates are visible at once) and answers as
+ * soon as it has; one more call then reads every claimed run's context in the background, so the
+ * claim loop can take the next runs meanwhile. A context that cannot be read rejects that run's
+ * `input`: its lease expires and it is queued again.
+ */
 export async function claimRuns(
   db: TDb,
   options: {
@@ -46,9 +52,7 @@ export async function claimRuns(
     projectIds: readonly string[];
     onMalformed: (problem: AppError) => void;
   },
-): Promise<TClaimedRun[]> {
-  // The claim commits without the contexts (its "Started …" updates are visible at once), then one
-  // more call reads every claimed run's context.
+): Promise<TPendingRun[]> {
   const claimed = await db.rpc("claim_ai_runs", {
     p_executor_id: options.executorId,
     p_limit: options.limit,
@@ -58,19 +62,16 @@ export async function claimRuns(
     ...(options.projectIds.length > 0 ? { p_project_ids: [...options.projectIds] } : {}),
   });
   if (claimed.error) throw readDbError(claimed.error, "Could not claim runs", "database_unreachable");
-  const items = Array.isArray(claimed.data) ? (claimed.data as { run?: { id?: unknown } }[]) : [];
-  const runIds = items.map((item) => String(item.run?.id ?? "")).filter(Boolean);
-  if (runIds.length === 0) return decodeClaimedRuns(claimed.data, options.onMalformed);
-  const contexts = await db.rpc("load_ai_run_contexts", { p_run_ids: runIds });
-  // The runs are claimed: if their contexts cannot be read now, their leases expire and they are queued again.
-  if (contexts.error) throw readDbError(contexts.error, "Could not read the claimed runs' contexts", "database_unreachable");
-  const byRun = new Map(
-    (Array.isArray(contexts.data) ? (contexts.data as { run_id: string; context: unknown }[]) : []).map((c) => [c.run_id, c.context]),
-  );
-  return decodeClaimedRuns(
-    items.map((item) => ({ ...item, context: byRun.get(String(item.run?.id ?? "")) ?? null })),
-    options.onMalformed,
-  );
+  const runs = decodeClaimedRunRows(claimed.data, options.onMalformed);
+  if (runs.length === 0) return [];
+  const contexts = (async () => {
+    const { data, error } = await db.rpc("load_ai_run_contexts", { p_run_ids: runs.map((r) => r.id) });
+    if (error) throw readDbError(error, "Could not read the claimed runs' contexts", "database_unreachable");
+    return new Map((Array.isArray(data) ? (data as { run_id: string; context: unknown }[]) : []).map((c) => [c.run_id, c.context]));
+  })();
+  // Each run awaits its own entry; one rejection is reported once per run, there.
+  contexts.catch(() => {});
+  return runs.map(({ id, run }) => ({ id, run, input: contexts.then((byRun) => decodeRunContext(byRun.get(id) ?? null)) }));
 }
 
 /** Extends the leases of `runIds`; answers the ids that are no longer running here (to abort). */

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Logger } from "pino";
 import { createClaimPoller } from "./create-claim-poller.ts";
 import { moveWorkerState, type TWorkerState } from "./worker-state.ts";
@@ -43,6 +44,8 @@ export function createClaimLoop<TRow extends { id: string }>(options: {
 }): TClaimLoop<TRow> {
   const { log } = options;
   const jobsAbort = new AbortController();
+  // Every job in flight listens to this one signal: as many listeners as slots is expected, not a leak.
+  setMaxListeners(options.concurrency + 10, jobsAbort.signal);
   const inFlight = new Map<string, Promise<void>>();
   const idleWaiters = new Set<() => void>();
   let state: TWorkerState = "created";

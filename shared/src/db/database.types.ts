@@ -2959,6 +2959,7 @@ export type Database = {
         };
       };
       route_agent: { Args: { p_project_id: string; p_text: string }; Returns: Json };
+      route_task: { Args: { p_task_id: string }; Returns: Json };
       save_chat_reply: { Args: { p_delivery_id: string; p_executor_id: string; p_metadata: Json; p_reply: string }; Returns: Json };
       send_chat_message: {
         Args: { p_content: string; p_message_id?: string; p_project_id: string; p_target_agent_keys?: string[]; p_thread_key: string };

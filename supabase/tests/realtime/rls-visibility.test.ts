@@ -168,4 +168,66 @@ describe("row level security", () => {
     await sleep(100);
     expect(got.map((c) => (c.new as Record<string, unknown>).id)).toEqual([1, 3]);
   });
+
+  it("checks a burst of changes together, delivers each subscriber its rows in commit order, and survives a policy that raises", async () => {
+    await rt.sql.query(`
+      create table public.rt_burst (id int primary key, owner uuid not null, body text not null);
+      alter table public.rt_burst enable row level security;
+      -- 'boom' makes the policy raise: the batch fails, and only that row is left out.
+      create policy "Owners can read their rows" on public.rt_burst for select to authenticated
+        using (case when body = 'boom' then (1 / (length(body) - 4)) = 1 else owner = (select auth.uid()) end);
+      alter publication supabase_realtime add table public.rt_burst;
+    `);
+    const a: number[] = [];
+    const marks: number[] = [];
+    await subscribeChannel(
+      (await rt.userClient(() => userA.token))
+        .channel("burst-a")
+        .on("postgres_changes", { event: "INSERT", schema: "public", table: "rt_burst" }, (p) => a.push(Number(p.new.id)))
+        .on("postgres_changes", { event: "INSERT", schema: "public", table: "rt_marks" }, (p) => a.push(-Number(p.new.id))),
+    );
+    await subscribeChannel(
+      rt
+        .client()
+        .channel("burst-marks")
+        .on("postgres_changes", { event: "INSERT", schema: "public", table: "rt_marks" }, (p) => marks.push(Number(p.new.id))),
+    );
+    const { rows } = await rt.sql.query<{ next: number }>("select coalesce(max(id), 0) + 1 as next from public.rt_marks");
+    const firstMark = rows[0]?.next ?? 1;
+
+    // One connection, queries sent without waiting: they commit in the order written. Rows of A and
+    // B and RLS-free markers interleave; then one transaction of many rows, one of which makes the
+    // policy raise.
+    const client = await rt.sql.connect();
+    const expected: number[] = [];
+    try {
+      const writes: Promise<unknown>[] = [];
+      for (let i = 1; i <= 120; i++) {
+        const owner = i % 3 === 0 ? userB.id : userA.id;
+        writes.push(client.query("insert into public.rt_burst values ($1, $2, $3)", [i, owner, `row ${i}`]));
+        if (owner === userA.id) expected.push(i);
+        if (i % 20 === 0) {
+          const mark = firstMark + i / 20 - 1;
+          writes.push(client.query("insert into public.rt_marks values ($1)", [mark]));
+          expected.push(-mark);
+        }
+      }
+      writes.push(
+        client.query(
+          "insert into public.rt_burst select n, $1, case when n = 170 then 'boom' else 'bulk ' || n end from generate_series(121, 220) n",
+          [userA.id],
+        ),
+      );
+      for (let i = 121; i <= 220; i++) if (i !== 170) expected.push(i);
+      const lastMark = firstMark + 6;
+      writes.push(client.query("insert into public.rt_marks values ($1)", [lastMark]));
+      expected.push(-lastMark);
+      await Promise.all(writes);
+      await waitUntil(() => marks.includes(lastMark), "the last marker");
+      await waitUntil(() => a.includes(-lastMark), "A's last marker");
+    } finally {
+      client.release();
+    }
+    expect(a).toEqual(expected);
+  });
 });

@@ -82,10 +82,10 @@ test.describe("an agent works its task", () => {
     await review.getByRole("button", { name: "Approve 2 of 3 files" }).click();
 
     // The two accepted files are on disk, the rejected one is not, and the card says so.
-    await expect.poll(() => fs.existsSync(abs("a.md")), { timeout: 15_000 }).toBe(true);
-    await expect.poll(() => fs.readFileSync(abs("b.md"), "utf8")).toContain("From the goal");
+    await expect(review).toHaveAttribute("data-status", "applied", { timeout: 15_000 });
+    expect(fs.existsSync(abs("a.md"))).toBe(true);
+    expect(fs.readFileSync(abs("b.md"), "utf8")).toContain("From the goal");
     expect(fs.existsSync(abs("c.md"))).toBe(false);
-    await expect(review).toHaveAttribute("data-status", "applied");
     await expect(fileRow(page, `${dir}/c.md`)).toHaveAttribute("data-decision", "rejected");
 
     // The apply queued a test run; the configured command passes now that a.md exists.
@@ -102,9 +102,12 @@ test.describe("an agent works its task", () => {
     await page.goto(`/p/${project.slug}/tasks/${taskId}`);
     await page.getByTestId("task-thread").getByTestId("changeset-review").getByTestId("rollback").click();
     await page.getByTestId("confirm-rollback").click();
-    await expect.poll(() => fs.existsSync(abs("a.md")), { timeout: 15_000 }).toBe(false);
+    // The rollback restores its files one by one and marks the changeset rolled back after the last one.
+    await expect(page.getByTestId("task-thread").getByTestId("changeset-review")).toHaveAttribute("data-status", "rolled_back", {
+      timeout: 15_000,
+    });
+    expect(fs.existsSync(abs("a.md"))).toBe(false);
     expect(fs.readFileSync(abs("b.md"), "utf8")).toBe("# B\n\nWritten by hand.\n");
-    await expect(page.getByTestId("task-thread").getByTestId("changeset-review")).toHaveAttribute("data-status", "rolled_back");
     await shot("task-thread-rolled-back");
   });
 

@@ -51,6 +51,12 @@ async function checkBatch(apiPool: pg.Pool, identities: TRequestIdentity[], prob
 
 /** `select exists(...) as visible` for the row's primary key, with values as escaped literals. */
 function probeSql(info: TRelationInfo, tuple: TTupleValue[]): string | null {
+  const condition = rowConditionSql(info, tuple);
+  return condition === null ? null : `select exists (select 1 from ${info.qualified} where ${condition}) as visible;`;
+}
+
+/** The condition matching the row by its primary key (values as escaped literals); null without one. */
+export function rowConditionSql(info: TRelationInfo, tuple: TTupleValue[]): string | null {
   if (info.pkPositions.length === 0) return null;
   const conditions: string[] = [];
   for (const position of info.pkPositions) {
@@ -59,5 +65,5 @@ function probeSql(info: TRelationInfo, tuple: TTupleValue[]): string | null {
     if (!column || value === null || value === undefined) return null;
     conditions.push(`${quoteIdent(column.name)} = ${escapeLiteral(value)}::${column.sqlType}`);
   }
-  return `select exists (select 1 from ${info.qualified} where ${conditions.join(" and ")}) as visible;`;
+  return conditions.join(" and ");
 }

@@ -1,8 +1,7 @@
-import type pg from "pg";
 import type { Logger } from "pino";
 import { buildChangeData, filterTuple, lacksPrimaryKey, type TRowChange } from "./build-change-data.ts";
-import { checkRowVisibility } from "./check-row-visibility.ts";
 import type { TChannel, TChannelHub } from "./create-channel-hub.ts";
+import type { TCheckVisibility } from "./create-visibility-batcher.ts";
 import { encodeRawFrame } from "./encode-phoenix-frame.ts";
 import type { TApiRole } from "./load-relation-info.ts";
 import { matchesChangeFilter } from "./match-change-filter.ts";
@@ -10,17 +9,24 @@ import { matchesChangeFilter } from "./match-change-filter.ts";
 /** What dispatching a change needs. */
 export interface TDispatchDeps {
   hub: TChannelHub;
-  apiPool: pg.Pool;
   log: Logger;
+  /** Which identities may see the row (RLS), checked together with the other changes of the moment. */
+  checkVisibility: TCheckVisibility;
   /** Resolves once the change's transaction is visible to new snapshots (needed before RLS checks). */
   awaitVisible(): Promise<void>;
+  /**
+   * Delivers in WAL order: `deliver` runs once `visibility` (null: none needed) has resolved and
+   * every earlier change was delivered. May answer a promise to hold the stream back (backpressure).
+   */
+  inOrder<T>(visibility: Promise<T> | null, deliver: (visible: T | null) => void): undefined | Promise<void>;
 }
 
 /**
  * Sends one row change to every channel with a matching postgres_changes binding: event, filter,
  * SELECT privilege, and for INSERT/UPDATE on RLS tables the subscriber's own RLS (one check per
- * distinct role+claims). DELETE on RLS tables goes to every matching subscriber with only the
- * primary key, as hosted. Returns a promise only when RLS checks are needed.
+ * distinct role+claims, batched with the other changes arriving together). DELETE on RLS tables
+ * goes to every matching subscriber with only the primary key, as hosted. Changes reach each
+ * channel in WAL order.
  */
 export function dispatchChange(deps: TDispatchDeps, change: TRowChange): undefined | Promise<void> {
   const { info } = change;
@@ -47,39 +53,25 @@ export function dispatchChange(deps: TDispatchDeps, change: TRowChange): undefin
   if (targets.size === 0) return undefined;
 
   const needsRls = info.rls && !noPk && change.type !== "DELETE" && change.newTuple !== null;
-  if (!needsRls) {
-    send(targets, change, null);
-    return undefined;
-  }
   const checkers = new Map<string, TChannel>();
-  for (const channel of targets.keys()) {
-    if (channel.identity.role !== "service_role" && !checkers.has(channel.identityKey)) checkers.set(channel.identityKey, channel);
+  if (needsRls) {
+    for (const channel of targets.keys()) {
+      if (channel.identity.role !== "service_role" && !checkers.has(channel.identityKey)) checkers.set(channel.identityKey, channel);
+    }
   }
-  if (checkers.size === 0) {
-    send(targets, change, null);
-    return undefined;
-  }
-  const newTuple = change.newTuple as NonNullable<typeof change.newTuple>;
+  if (checkers.size === 0) return deps.inOrder(null, () => send(targets, change, null));
   const keys = [...checkers.keys()];
-  return deps
-    .awaitVisible()
-    .catch((err: unknown) => deps.log.warn({ err }, "realtime could not confirm the transaction is visible; checking RLS anyway"))
-    .then(() =>
-      checkRowVisibility(
-        deps.apiPool,
-        [...checkers.values()].map((c) => c.identity),
-        info,
-        newTuple,
-      ),
-    )
-    .catch((err: unknown) => {
-      deps.log.warn({ err, table: info.qualified }, "realtime RLS check failed; the change was not sent to RLS-checked subscribers");
-      return keys.map(() => false);
-    })
-    .then((results) => {
-      const visible = new Map(keys.map((k, i) => [k, results[i] === true]));
-      send(targets, change, visible);
-    });
+  const visibility = deps.checkVisibility(
+    [...checkers.values()].map((c) => c.identity),
+    keys,
+    info,
+    change.newTuple as NonNullable<typeof change.newTuple>,
+    deps.awaitVisible,
+  );
+  return deps.inOrder(visibility, (results) => {
+    const visible = new Map(keys.map((k, i) => [k, results?.[i] === true]));
+    send(targets, change, visible);
+  });
 }
 
 function send(targets: Map<TChannel, number[]>, change: TRowChange, visible: Map<string, boolean> | null): void {

@@ -2,8 +2,9 @@ import type pg from "pg";
 import type { Logger } from "pino";
 import type { TRowChange } from "./build-change-data.ts";
 import type { TChannelHub } from "./create-channel-hub.ts";
+import { createVisibilityBatcher } from "./create-visibility-batcher.ts";
 import type { TPgoutputMessage } from "./decode-pgoutput-message.ts";
-import { dispatchChange } from "./dispatch-change.ts";
+import { dispatchChange, type TDispatchDeps } from "./dispatch-change.ts";
 import { loadRelationInfo, type TRelationInfo } from "./load-relation-info.ts";
 import { waitForTransactionVisible } from "./wait-for-transaction-visible.ts";
 
@@ -27,23 +28,53 @@ export interface TReplicationProcessor {
 
 /** Catalog facts older than this are re-read in the background when the table changes again. */
 const INFO_MAX_AGE_MS = 5_000;
+/** Changes waiting for delivery before the stream is held back. */
+const MAX_WAITING_CHANGES = 2_000;
 
 /**
  * Keeps table metadata per relation (refreshed on each Relation message, which pgoutput resends
  * after DDL, GRANT or RLS changes) and turns Insert/Update/Delete messages into changes for
- * {@link dispatchChange}. Only messages that need a catalog read or an RLS check return a promise.
+ * {@link dispatchChange}. RLS checks run in batches while later changes are read; deliveries keep WAL
+ * order. Only a catalog read, or too many changes waiting, returns a promise (the stream waits).
  */
 export function createReplicationProcessor(deps: TReplicationProcessorDeps): TReplicationProcessor {
   const relations = new Map<number, { message: TRelationMessage; info: TRelationInfo | null; refreshing: boolean }>();
   let commitTimestamp = new Date().toISOString();
   let xid = 0;
-  let visible: Promise<void> | null = null;
-  const dispatchDeps = {
-    ...deps,
-    awaitVisible: () => {
-      visible ??= waitForTransactionVisible(deps.adminPool, xid);
+  // Deliveries still waiting (for their RLS check or an earlier change's), chained in WAL order.
+  let tail: Promise<void> | null = null;
+  let waiting = 0;
+  const inOrder = <T>(visibility: Promise<T> | null, deliver: (visible: T | null) => void): undefined | Promise<void> => {
+    if (tail === null && visibility === null) {
+      deliver(null);
+      return undefined;
+    }
+    waiting += 1;
+    const mine: Promise<void> = Promise.all([tail, visibility])
+      .then(([, visible]) => deliver(visible))
+      .catch((err: unknown) => deps.log.error({ err }, "realtime could not deliver a change"))
+      .then(() => {
+        waiting -= 1;
+        if (tail === mine) tail = null;
+      });
+    tail = mine;
+    // Hold the replication stream back while too many changes wait.
+    return waiting >= MAX_WAITING_CHANGES ? mine : undefined;
+  };
+  const dispatchDeps: TDispatchDeps = {
+    hub: deps.hub,
+    log: deps.log,
+    checkVisibility: createVisibilityBatcher(deps.apiPool, deps.log),
+    awaitVisible: () => Promise.resolve(),
+    inOrder,
+  };
+  /** One wait per transaction, shared by its changes' RLS checks. */
+  const visibleOnce = (pool: pg.Pool, id: number) => {
+    let visible: Promise<void> | null = null;
+    return () => {
+      visible ??= waitForTransactionVisible(pool, id);
       return visible;
-    },
+    };
   };
 
   const load = async (message: TRelationMessage) => {
@@ -83,7 +114,7 @@ export function createReplicationProcessor(deps: TReplicationProcessorDeps): TRe
         case "begin":
           commitTimestamp = new Date(message.commitTimeMs).toISOString();
           xid = message.xid;
-          visible = null;
+          dispatchDeps.awaitVisible = visibleOnce(deps.adminPool, xid);
           return undefined;
         case "relation":
           relations.set(message.oid, { message, info: null, refreshing: true });

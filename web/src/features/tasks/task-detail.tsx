@@ -15,7 +15,7 @@ import { planTaskMove, STATUS_LABELS } from "./plan-task-move.ts";
 import { TaskComposer } from "./task-composer.tsx";
 import styles from "./task-detail.module.css";
 import { TaskThreadItem } from "./task-thread-item.tsx";
-import { updateTask } from "./task-writes.ts";
+import { routeTask, updateTask } from "./task-writes.ts";
 import { useProjectTasks } from "./use-project-tasks.ts";
 import { useTaskMover } from "./use-task-mover.ts";
 import { useTaskThread } from "./use-task-thread.ts";
@@ -89,12 +89,27 @@ function TaskFields({
   const mover = useTaskMover();
   const [error, setError] = useState<string | null>(null);
 
+  const [routing, setRouting] = useState(false);
+
   const patch = async (change: Parameters<typeof updateTask>[2]) => {
     setError(null);
     try {
       store.getState().applyRows("tasks", [await updateTask(client, task.id, change)]);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  // Re-routing is picking another agent in the Assignee field; this routes a task nobody has yet.
+  const route = async () => {
+    setError(null);
+    setRouting(true);
+    try {
+      store.getState().applyRows("tasks", [(await routeTask(client, task.id)).task]);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setRouting(false);
     }
   };
 
@@ -114,21 +129,34 @@ function TaskFields({
           ))}
         </select>
       </label>
-      <label className={styles.field}>
-        Assignee
-        <select
-          value={task.assignee_agent_key ?? ""}
-          disabled={!canWrite}
-          onChange={(e) => void patch({ assignee_agent_key: e.target.value || null })}
-        >
-          <option value="">Nobody</option>
-          {agents.map((a) => (
-            <option key={a.agent_key} value={a.agent_key}>
-              {a.display_name} (@{a.agent_key})
-            </option>
-          ))}
-        </select>
-      </label>
+      <div className={styles.assigneeField}>
+        <label className={styles.field}>
+          Assignee
+          <select
+            value={task.assignee_agent_key ?? ""}
+            disabled={!canWrite || routing}
+            onChange={(e) => void patch({ assignee_agent_key: e.target.value || null })}
+          >
+            <option value="">Nobody</option>
+            {agents.map((a) => (
+              <option key={a.agent_key} value={a.agent_key}>
+                {a.display_name} (@{a.agent_key})
+              </option>
+            ))}
+          </select>
+        </label>
+        {canWrite && task.assignee_agent_key === null ? (
+          <button
+            type="button"
+            className="button small"
+            disabled={routing}
+            title="Assign the agent whose capabilities match the title and description best, else the lead"
+            onClick={() => void route()}
+          >
+            {routing ? "Routing…" : "Route to best match"}
+          </button>
+        ) : null}
+      </div>
       <label className={styles.field}>
         Priority
         <select value={task.priority} disabled={!canWrite} onChange={(e) => void patch({ priority: e.target.value as TTask["priority"] })}>

@@ -124,7 +124,9 @@ export function TaskThreadItem({
             : event.kind === "comment"
               ? event.metadata.kind === "handoff"
                 ? "hand-off"
-                : ""
+                : event.metadata.kind === "routed"
+                  ? "routing"
+                  : ""
               : event.kind;
       return (
         <li {...common} data-event-kind={event.kind}>

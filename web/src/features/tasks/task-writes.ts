@@ -1,6 +1,7 @@
 import { AppError } from "@mission-control/shared/errors";
 import { type TTask, type TTaskEvent, ZTask, ZTaskEvent } from "@mission-control/shared/rows";
 import type { TTaskStatus } from "@mission-control/shared/schemas";
+import { z } from "zod";
 import type { TBrowserClient } from "../auth/get-browser-client.ts";
 import type { TLegacyComment, TLegacyOutput } from "./merge-task-thread.ts";
 
@@ -72,6 +73,24 @@ export async function createTask(client: TBrowserClient, input: TNewTask): Promi
     .single();
   if (error) throw writeError("create the task", error);
   return ZTask.parse(data);
+}
+
+/** What route_task answers: the agent the task went to and the line it wrote in the task's thread. */
+const ZRouteTaskAnswer = z.object({ task_id: z.string(), agent_key: z.string(), reason: z.string() });
+
+/**
+ * Routes an unassigned task (`route_task`) to the agent whose capabilities match its title and
+ * description best, else the lead: the task is assigned (which queues that agent's run) and the
+ * reason is written in its thread ("Routed to @backend: sql, migrations"). Reads the task back so
+ * the screen shows it before realtime does.
+ */
+export async function routeTask(client: TBrowserClient, taskId: string): Promise<{ task: TTask; agentKey: string; reason: string }> {
+  const { data, error } = await client.rpc("route_task", { p_task_id: taskId });
+  if (error) throw writeError("route the task", error);
+  const answer = ZRouteTaskAnswer.parse(data);
+  const read = await client.from("tasks").select("*").eq("id", taskId).single();
+  if (read.error) throw writeError("read the routed task", read.error);
+  return { task: ZTask.parse(read.data), agentKey: answer.agent_key, reason: answer.reason };
 }
 
 /** Adds a comment or an output to a task's timeline, authored by the signed-in operator. */

@@ -11,6 +11,7 @@ const BENCHMARKS = [
   "delivery-roundtrip.ts",
   "approval-roundtrip.ts",
   "run-pickup.ts",
+  "schedule-tick.ts",
 ];
 
 /** `pnpm bench`: runs every benchmark in its own process, one after the other, and prints their numbers. */

@@ -254,6 +254,7 @@ CREATE INDEX agents_project_id_idx ON public.agents USING btree (project_id);
 CREATE INDEX agents_provider_connection_id_idx ON public.agents USING btree (provider_connection_id) WHERE (provider_connection_id IS NOT NULL);
 CREATE TRIGGER agents_create_status_row AFTER INSERT ON public.agents FOR EACH ROW EXECUTE FUNCTION public.create_agent_status_row();
 CREATE TRIGGER agents_stamp_live_row BEFORE INSERT OR UPDATE ON public.agents FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+CREATE TRIGGER agents_sync_heartbeat_job AFTER INSERT OR UPDATE OF heartbeat, enabled, agent_key ON public.agents FOR EACH ROW EXECUTE FUNCTION public.sync_agent_heartbeat_job();
 CREATE TRIGGER agents_touch_updated_at BEFORE UPDATE ON public.agents FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 create policy "Members can read their project's agents" on public.agents
   as permissive for select to authenticated
@@ -358,7 +359,7 @@ create table public.ai_runs (
   constraint ai_runs_iteration_check CHECK (((iteration >= 1) AND (iteration <= 100))),
   constraint ai_runs_max_steps_check CHECK (((max_steps >= 1) AND (max_steps <= 50))),
   constraint ai_runs_mode_check CHECK ((mode = ANY (ARRAY['plan'::text, 'implement'::text, 'test'::text]))),
-  constraint ai_runs_origin_check CHECK ((origin = ANY (ARRAY['assignment'::text, 'mention'::text, 'comment'::text, 'command'::text, 'dm'::text, 'runs_page'::text, 'revision'::text, 'handoff'::text, 'test_after_apply'::text]))),
+  constraint ai_runs_origin_check CHECK ((origin = ANY (ARRAY['assignment'::text, 'mention'::text, 'comment'::text, 'command'::text, 'dm'::text, 'runs_page'::text, 'revision'::text, 'handoff'::text, 'test_after_apply'::text, 'schedule'::text]))),
   constraint ai_runs_output_tokens_check CHECK ((output_tokens >= 0)),
   constraint ai_runs_participants_check CHECK ((((cardinality(participants) >= 1) AND (cardinality(participants) <= 20)) AND (array_position(participants, NULL::text) IS NULL))),
   constraint ai_runs_result_summary_check CHECK ((length(result_summary) <= 20000)),
@@ -396,6 +397,7 @@ CREATE INDEX ai_runs_task_idx ON public.ai_runs USING btree (task_id, created_at
 CREATE INDEX ai_runs_thread_idx ON public.ai_runs USING btree (thread_id, created_at) WHERE (thread_id IS NOT NULL);
 CREATE TRIGGER ai_runs_check_insert BEFORE INSERT ON public.ai_runs FOR EACH ROW EXECUTE FUNCTION public.check_ai_run_insert();
 CREATE TRIGGER ai_runs_check_update BEFORE UPDATE ON public.ai_runs FOR EACH ROW EXECUTE FUNCTION public.check_ai_run_update();
+CREATE TRIGGER ai_runs_finish_cron_job_run AFTER UPDATE OF status ON public.ai_runs FOR EACH ROW WHEN (((new.origin = 'schedule'::text) AND (new.status IS DISTINCT FROM old.status))) EXECUTE FUNCTION public.finish_cron_job_run_from_ai_run();
 CREATE TRIGGER ai_runs_record_status_change AFTER UPDATE ON public.ai_runs FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION public.record_ai_run_status();
 CREATE TRIGGER ai_runs_record_status_insert AFTER INSERT ON public.ai_runs FOR EACH ROW EXECUTE FUNCTION public.record_ai_run_status();
 CREATE TRIGGER ai_runs_stamp_live_row BEFORE INSERT OR UPDATE ON public.ai_runs FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
@@ -405,6 +407,33 @@ create policy "Members can read their project's runs" on public.ai_runs
   using (( SELECT public.has_project_role(ai_runs.project_id) AS has_project_role));
 grant all on table public.ai_runs to service_role;
 grant select, references, trigger, maintain on table public.ai_runs to authenticated;
+
+create table public.brain_doc_versions (
+  id uuid default extensions.gen_random_uuid() not null,
+  doc_id uuid not null,
+  project_id uuid not null,
+  version integer not null,
+  title text not null,
+  content text not null,
+  author_user_id uuid,
+  author_agent_key text,
+  created_at timestamp with time zone default now() not null,
+  constraint brain_doc_versions_pkey PRIMARY KEY (id),
+  constraint brain_doc_versions_one_per_number UNIQUE (doc_id, version),
+  constraint brain_doc_versions_version_check CHECK ((version >= 1)),
+  constraint brain_doc_versions_doc_id_fkey FOREIGN KEY (doc_id) REFERENCES public.brain_docs(id) ON DELETE CASCADE,
+  constraint brain_doc_versions_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE
+);
+comment on table public.brain_doc_versions is 'Append-only history of brain_docs: one row per version (1..n) of a doc with its title, text and author (an operator''s user id, or the agent whose approved edit_doc wrote it; both null for the seed and migrations). Written only by the trigger on brain_docs; members read it; removed only with its doc or project.';
+alter table public.brain_doc_versions enable row level security;
+CREATE INDEX brain_doc_versions_project_idx ON public.brain_doc_versions USING btree (project_id);
+CREATE TRIGGER brain_doc_versions_refuse_truncate BEFORE TRUNCATE ON public.brain_doc_versions FOR EACH STATEMENT EXECUTE FUNCTION public.refuse_append_only_change();
+CREATE TRIGGER brain_doc_versions_refuse_update_delete BEFORE DELETE OR UPDATE ON public.brain_doc_versions FOR EACH ROW EXECUTE FUNCTION public.refuse_append_only_change();
+create policy "Members can read their project's doc history" on public.brain_doc_versions
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(brain_doc_versions.project_id) AS has_project_role));
+grant all on table public.brain_doc_versions to service_role;
+grant select, references, trigger, maintain on table public.brain_doc_versions to authenticated;
 
 create table public.brain_docs (
   id uuid default extensions.gen_random_uuid() not null,
@@ -417,17 +446,22 @@ create table public.brain_docs (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   seq bigint default nextval('public.live_seq'::regclass) not null,
+  version integer default 1 not null,
   constraint brain_docs_pkey PRIMARY KEY (id),
   constraint brain_docs_one_per_kind UNIQUE NULLS NOT DISTINCT (project_id, agent_key, doc_type),
   constraint brain_docs_agent_key_check CHECK (((agent_key IS NULL) OR (agent_key ~ '^[a-z][a-z0-9_-]{0,31}$'::text))),
   constraint brain_docs_content_check CHECK ((length(content) <= 200000)),
   constraint brain_docs_doc_type_check CHECK ((doc_type ~ '^[a-z][a-z0-9_]{0,31}$'::text)),
   constraint brain_docs_title_check CHECK ((length(title) <= 200)),
+  constraint brain_docs_version_check CHECK ((version >= 1)),
   constraint brain_docs_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE,
   constraint brain_docs_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES auth.users(id) ON DELETE SET NULL
 );
 comment on table public.brain_docs is 'Knowledge documents, unique per (project, agent_key, doc_type). agent_key null means project-wide; doc_type mission is the project mission.';
+comment on column public.brain_docs.version is 'Number of the current version (brain_doc_versions.version): 1 on insert, +1 on every change of title or content (trigger brain_docs_count_version).';
 alter table public.brain_docs enable row level security;
+CREATE TRIGGER brain_docs_append_version AFTER INSERT OR UPDATE ON public.brain_docs FOR EACH ROW EXECUTE FUNCTION public.append_brain_doc_version();
+CREATE TRIGGER brain_docs_count_version BEFORE INSERT OR UPDATE ON public.brain_docs FOR EACH ROW EXECUTE FUNCTION public.count_brain_doc_version();
 CREATE TRIGGER brain_docs_stamp_live_row BEFORE INSERT OR UPDATE ON public.brain_docs FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
 CREATE TRIGGER brain_docs_touch_updated_at BEFORE UPDATE ON public.brain_docs FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 create policy "Members can read their project's docs" on public.brain_docs
@@ -435,10 +469,6 @@ create policy "Members can read their project's docs" on public.brain_docs
   using (( SELECT public.has_project_role(brain_docs.project_id) AS has_project_role));
 create policy "Operators can add docs to their project" on public.brain_docs
   as permissive for insert to authenticated
-  with check (( SELECT public.has_project_role(brain_docs.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role));
-create policy "Operators can edit their project's docs" on public.brain_docs
-  as permissive for update to authenticated
-  using (( SELECT public.has_project_role(brain_docs.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role))
   with check (( SELECT public.has_project_role(brain_docs.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role));
 create policy "Operators can remove their project's docs" on public.brain_docs
   as permissive for delete to authenticated
@@ -772,6 +802,172 @@ create policy "Members can read their project's deliveries" on public.chat_deliv
 grant all on table public.chat_delivery_queue to service_role;
 grant select, references, trigger, maintain on table public.chat_delivery_queue to authenticated;
 
+create table public.cron_create_requests (
+  id uuid default extensions.gen_random_uuid() not null,
+  project_id uuid not null,
+  job_id uuid default extensions.gen_random_uuid() not null,
+  name text not null,
+  schedule_kind text not null,
+  schedule_expr text not null,
+  time_zone text default 'UTC'::text not null,
+  missed_policy text default 'catch_up_once'::text not null,
+  job_intent text default 'task'::text not null,
+  instructions text default ''::text not null,
+  target_agent_key text,
+  enabled boolean default true not null,
+  status text default 'queued'::text not null,
+  error text,
+  requested_by uuid default auth.uid(),
+  created_at timestamp with time zone default now() not null,
+  applied_at timestamp with time zone,
+  applied_by text,
+  seq bigint default nextval('public.live_seq'::regclass) not null,
+  constraint cron_create_requests_pkey PRIMARY KEY (id),
+  constraint cron_create_requests_applied_by_check CHECK ((length(applied_by) <= 200)),
+  constraint cron_create_requests_check CHECK (((status <> 'failed'::text) OR (error IS NOT NULL))),
+  constraint cron_create_requests_error_check CHECK ((length(error) <= 2000)),
+  constraint cron_create_requests_instructions_check CHECK ((length(instructions) <= 20000)),
+  constraint cron_create_requests_job_intent_check CHECK ((job_intent ~ '^[a-z][a-z0-9_]{0,31}$'::text)),
+  constraint cron_create_requests_missed_policy_check CHECK ((missed_policy = ANY (ARRAY['catch_up_once'::text, 'skip'::text]))),
+  constraint cron_create_requests_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 120))),
+  constraint cron_create_requests_schedule_expr_check CHECK (((length(btrim(schedule_expr)) >= 1) AND (length(btrim(schedule_expr)) <= 200))),
+  constraint cron_create_requests_schedule_kind_check CHECK ((schedule_kind = ANY (ARRAY['every'::text, 'cron'::text, 'at'::text]))),
+  constraint cron_create_requests_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'applied'::text, 'failed'::text]))),
+  constraint cron_create_requests_target_agent_key_check CHECK (((target_agent_key IS NULL) OR (target_agent_key ~ '^[a-z][a-z0-9_-]{0,31}$'::text))),
+  constraint cron_create_requests_time_zone_check CHECK (((length(time_zone) >= 1) AND (length(time_zone) <= 64))),
+  constraint cron_create_requests_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE,
+  constraint cron_create_requests_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES auth.users(id) ON DELETE SET NULL
+);
+comment on table public.cron_create_requests is 'Requests to create a scheduled job (job_id is the id it gets), written by operators and applied once by the executor (apply_cron_requests): queued -> applied | failed with a reason in words.';
+alter table public.cron_create_requests enable row level security;
+CREATE INDEX cron_create_requests_project_seq_idx ON public.cron_create_requests USING btree (project_id, seq DESC);
+CREATE INDEX cron_create_requests_queued_idx ON public.cron_create_requests USING btree (seq) WHERE (status = 'queued'::text);
+CREATE TRIGGER cron_create_requests_stamp_live_row BEFORE INSERT OR UPDATE ON public.cron_create_requests FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+create policy "Members can read their project's schedule requests" on public.cron_create_requests
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(cron_create_requests.project_id) AS has_project_role));
+create policy "Operators can request schedule changes in their project" on public.cron_create_requests
+  as permissive for insert to authenticated
+  with check (((status = 'queued'::text) AND (error IS NULL) AND (applied_at IS NULL) AND (applied_by IS NULL) AND (requested_by = ( SELECT auth.uid() AS uid)) AND ( SELECT public.has_project_role(cron_create_requests.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role)));
+grant all on table public.cron_create_requests to service_role;
+grant insert, select, references, trigger, maintain on table public.cron_create_requests to authenticated;
+
+create table public.cron_delete_requests (
+  id uuid default extensions.gen_random_uuid() not null,
+  project_id uuid not null,
+  job_id uuid not null,
+  status text default 'queued'::text not null,
+  error text,
+  requested_by uuid default auth.uid(),
+  created_at timestamp with time zone default now() not null,
+  applied_at timestamp with time zone,
+  applied_by text,
+  seq bigint default nextval('public.live_seq'::regclass) not null,
+  constraint cron_delete_requests_pkey PRIMARY KEY (id),
+  constraint cron_delete_requests_applied_by_check CHECK ((length(applied_by) <= 200)),
+  constraint cron_delete_requests_check CHECK (((status <> 'failed'::text) OR (error IS NOT NULL))),
+  constraint cron_delete_requests_error_check CHECK ((length(error) <= 2000)),
+  constraint cron_delete_requests_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'applied'::text, 'failed'::text]))),
+  constraint cron_delete_requests_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE,
+  constraint cron_delete_requests_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES auth.users(id) ON DELETE SET NULL
+);
+comment on table public.cron_delete_requests is 'Requests to delete a scheduled job (and its history), applied once in order by the executor.';
+alter table public.cron_delete_requests enable row level security;
+CREATE INDEX cron_delete_requests_project_seq_idx ON public.cron_delete_requests USING btree (project_id, seq DESC);
+CREATE INDEX cron_delete_requests_queued_idx ON public.cron_delete_requests USING btree (seq) WHERE (status = 'queued'::text);
+CREATE TRIGGER cron_delete_requests_stamp_live_row BEFORE INSERT OR UPDATE ON public.cron_delete_requests FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+create policy "Members can read their project's schedule requests" on public.cron_delete_requests
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(cron_delete_requests.project_id) AS has_project_role));
+create policy "Operators can request schedule changes in their project" on public.cron_delete_requests
+  as permissive for insert to authenticated
+  with check (((status = 'queued'::text) AND (error IS NULL) AND (applied_at IS NULL) AND (applied_by IS NULL) AND (requested_by = ( SELECT auth.uid() AS uid)) AND ( SELECT public.has_project_role(cron_delete_requests.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role)));
+grant all on table public.cron_delete_requests to service_role;
+grant insert, select, references, trigger, maintain on table public.cron_delete_requests to authenticated;
+
+create table public.cron_job_patch_requests (
+  id uuid default extensions.gen_random_uuid() not null,
+  project_id uuid not null,
+  job_id uuid not null,
+  patch jsonb not null,
+  status text default 'queued'::text not null,
+  error text,
+  requested_by uuid default auth.uid(),
+  created_at timestamp with time zone default now() not null,
+  applied_at timestamp with time zone,
+  applied_by text,
+  seq bigint default nextval('public.live_seq'::regclass) not null,
+  constraint cron_job_patch_requests_pkey PRIMARY KEY (id),
+  constraint cron_job_patch_requests_applied_by_check CHECK ((length(applied_by) <= 200)),
+  constraint cron_job_patch_requests_check CHECK (((status <> 'failed'::text) OR (error IS NOT NULL))),
+  constraint cron_job_patch_requests_error_check CHECK ((length(error) <= 2000)),
+  constraint cron_job_patch_requests_patch_check CHECK (((jsonb_typeof(patch) = 'object'::text) AND (patch <> '{}'::jsonb) AND ((patch - ARRAY['name'::text, 'schedule_kind'::text, 'schedule_expr'::text, 'time_zone'::text, 'missed_policy'::text, 'instructions'::text, 'target_agent_key'::text, 'enabled'::text]) = '{}'::jsonb))),
+  constraint cron_job_patch_requests_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'applied'::text, 'failed'::text]))),
+  constraint cron_job_patch_requests_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE,
+  constraint cron_job_patch_requests_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES auth.users(id) ON DELETE SET NULL
+);
+comment on table public.cron_job_patch_requests is 'Requests to change a scheduled job (patch: name, schedule_kind, schedule_expr, time_zone, missed_policy, instructions, target_agent_key, enabled; enabled false pauses, true resumes), applied once in order by the executor.';
+alter table public.cron_job_patch_requests enable row level security;
+CREATE INDEX cron_job_patch_requests_project_seq_idx ON public.cron_job_patch_requests USING btree (project_id, seq DESC);
+CREATE INDEX cron_job_patch_requests_queued_idx ON public.cron_job_patch_requests USING btree (seq) WHERE (status = 'queued'::text);
+CREATE TRIGGER cron_job_patch_requests_stamp_live_row BEFORE INSERT OR UPDATE ON public.cron_job_patch_requests FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+create policy "Members can read their project's schedule requests" on public.cron_job_patch_requests
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(cron_job_patch_requests.project_id) AS has_project_role));
+create policy "Operators can request schedule changes in their project" on public.cron_job_patch_requests
+  as permissive for insert to authenticated
+  with check (((status = 'queued'::text) AND (error IS NULL) AND (applied_at IS NULL) AND (applied_by IS NULL) AND (requested_by = ( SELECT auth.uid() AS uid)) AND ( SELECT public.has_project_role(cron_job_patch_requests.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role)));
+grant all on table public.cron_job_patch_requests to service_role;
+grant insert, select, references, trigger, maintain on table public.cron_job_patch_requests to authenticated;
+
+create table public.cron_job_runs (
+  id uuid default extensions.gen_random_uuid() not null,
+  job_id uuid not null,
+  project_id uuid not null,
+  scheduled_for timestamp with time zone not null,
+  status text not null,
+  reason text,
+  missed_count integer default 0 not null,
+  started_at timestamp with time zone,
+  finished_at timestamp with time zone,
+  duration_ms bigint generated always as (((EXTRACT(epoch FROM (finished_at - started_at)) * (1000)::numeric))::bigint) stored,
+  tokens integer default 0 not null,
+  produced_kind text,
+  produced_id text,
+  claimed_by text,
+  lease_until timestamp with time zone,
+  checked_seq bigint,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  seq bigint default nextval('public.live_seq'::regclass) not null,
+  constraint cron_job_runs_pkey PRIMARY KEY (id),
+  constraint cron_job_runs_job_id_scheduled_for_key UNIQUE (job_id, scheduled_for),
+  constraint cron_job_runs_check CHECK (((produced_kind IS NULL) = (produced_id IS NULL))),
+  constraint cron_job_runs_missed_count_check CHECK ((missed_count >= 0)),
+  constraint cron_job_runs_produced_kind_check CHECK ((produced_kind = ANY (ARRAY['run'::text, 'delivery'::text, 'activity'::text]))),
+  constraint cron_job_runs_reason_check CHECK (((reason IS NULL) OR (length(reason) <= 2000))),
+  constraint cron_job_runs_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'succeeded'::text, 'failed'::text, 'skipped'::text, 'missed'::text]))),
+  constraint cron_job_runs_tokens_check CHECK ((tokens >= 0)),
+  constraint cron_job_runs_job_id_fkey FOREIGN KEY (job_id) REFERENCES public.cron_mirror(id) ON DELETE CASCADE,
+  constraint cron_job_runs_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE
+);
+comment on table public.cron_job_runs is 'One row per occurrence of a scheduled job (unique per job and scheduled time, so it fires once across executors): status queued -> running -> succeeded | failed | skipped, or missed; missed_count says how many earlier due times this row stands for; tokens and what it produced (run, delivery or activity). Members read; only the executor writes (cron RPCs); the state machine is enforced by trigger; final rows are frozen and rows are only removed with their job.';
+comment on column public.cron_job_runs.lease_until is 'While running and before it produced anything: when another executor may take the occurrence over.';
+comment on column public.cron_job_runs.checked_seq is 'Heartbeats: the live sequence when the change check ran; the next check looks at rows written after it.';
+alter table public.cron_job_runs enable row level security;
+CREATE INDEX cron_job_runs_job_scheduled_idx ON public.cron_job_runs USING btree (job_id, scheduled_for DESC);
+CREATE INDEX cron_job_runs_open_idx ON public.cron_job_runs USING btree (lease_until) WHERE ((status = ANY (ARRAY['queued'::text, 'running'::text])) AND (produced_id IS NULL));
+CREATE INDEX cron_job_runs_produced_idx ON public.cron_job_runs USING btree (produced_id) WHERE (produced_kind = 'run'::text);
+CREATE INDEX cron_job_runs_project_seq_idx ON public.cron_job_runs USING btree (project_id, seq DESC);
+CREATE TRIGGER cron_job_runs_check_write BEFORE INSERT OR DELETE OR UPDATE ON public.cron_job_runs FOR EACH ROW EXECUTE FUNCTION public.check_cron_job_run_write();
+CREATE TRIGGER cron_job_runs_refuse_truncate BEFORE TRUNCATE ON public.cron_job_runs FOR EACH STATEMENT EXECUTE FUNCTION public.refuse_append_only_change();
+CREATE TRIGGER cron_job_runs_stamp_live_row BEFORE INSERT OR UPDATE ON public.cron_job_runs FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+CREATE TRIGGER cron_job_runs_touch_updated_at BEFORE UPDATE ON public.cron_job_runs FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+create policy "Members can read their project's scheduled job runs" on public.cron_job_runs
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(cron_job_runs.project_id) AS has_project_role));
+grant all on table public.cron_job_runs to authenticated, service_role;
+
 create table public.cron_mirror (
   id uuid default extensions.gen_random_uuid() not null,
   project_id uuid not null,
@@ -787,20 +983,38 @@ create table public.cron_mirror (
   created_at timestamp with time zone default now() not null,
   updated_at timestamp with time zone default now() not null,
   seq bigint default nextval('public.live_seq'::regclass) not null,
+  time_zone text default 'UTC'::text not null,
+  missed_policy text default 'catch_up_once'::text not null,
+  schedule_rev integer default 1 not null,
+  scheduled_rev integer default 0 not null,
+  heartbeat_agent_id uuid,
   constraint cron_mirror_pkey PRIMARY KEY (id),
+  constraint cron_mirror_heartbeat_agent_id_key UNIQUE (heartbeat_agent_id),
   constraint cron_mirror_project_id_name_key UNIQUE (project_id, name),
   constraint cron_mirror_instructions_check CHECK ((length(instructions) <= 20000)),
   constraint cron_mirror_job_intent_check CHECK ((job_intent ~ '^[a-z][a-z0-9_]{0,31}$'::text)),
+  constraint cron_mirror_missed_policy_check CHECK ((missed_policy = ANY (ARRAY['catch_up_once'::text, 'skip'::text]))),
   constraint cron_mirror_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 120))),
   constraint cron_mirror_schedule_expr_check CHECK (((length(btrim(schedule_expr)) >= 1) AND (length(btrim(schedule_expr)) <= 200))),
   constraint cron_mirror_schedule_kind_check CHECK ((schedule_kind = ANY (ARRAY['every'::text, 'cron'::text, 'at'::text]))),
   constraint cron_mirror_target_agent_key_check CHECK (((target_agent_key IS NULL) OR (target_agent_key ~ '^[a-z][a-z0-9_-]{0,31}$'::text))),
+  constraint cron_mirror_time_zone_check CHECK (((length(time_zone) >= 1) AND (length(time_zone) <= 64))),
+  constraint cron_mirror_heartbeat_agent_id_fkey FOREIGN KEY (heartbeat_agent_id) REFERENCES public.agents(id) ON DELETE CASCADE,
   constraint cron_mirror_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE
 );
 comment on table public.cron_mirror is 'Scheduled jobs of a project: schedule_kind every / cron / at with its expression, job_intent (e.g. heartbeat), instructions, target agent, enabled, last and next run. Members read; operators and owners write.';
+comment on column public.cron_mirror.enabled is 'false: paused. A paused job keeps its history and has no next run; resuming schedules from the resume time (no catch-up for the paused time).';
 comment on column public.cron_mirror.seq is 'Live sequence (public.live_seq), renewed on every write.';
+comment on column public.cron_mirror.time_zone is 'IANA time zone the cron and at expressions are read in (default UTC); every intervals are absolute.';
+comment on column public.cron_mirror.missed_policy is 'When executors were down across due times: catch_up_once (run once, record how many were missed) or skip (record them as one missed row).';
+comment on column public.cron_mirror.schedule_rev is 'Bumped when the schedule (kind, expression, time zone) changes or the job is resumed; the executor recomputes next_run_at when scheduled_rev lags behind.';
+comment on column public.cron_mirror.scheduled_rev is 'The schedule_rev next_run_at was computed for (executor only).';
+comment on column public.cron_mirror.heartbeat_agent_id is 'Set on the heartbeat job that mirrors agents.heartbeat of this agent (kept in sync by trigger); null for other jobs.';
 alter table public.cron_mirror enable row level security;
+CREATE INDEX cron_mirror_due_idx ON public.cron_mirror USING btree (next_run_at) WHERE enabled;
 CREATE INDEX cron_mirror_project_seq_idx ON public.cron_mirror USING btree (project_id, seq DESC);
+CREATE INDEX cron_mirror_unscheduled_idx ON public.cron_mirror USING btree (id) WHERE (enabled AND (scheduled_rev <> schedule_rev));
+CREATE TRIGGER cron_mirror_check_write BEFORE INSERT OR UPDATE ON public.cron_mirror FOR EACH ROW EXECUTE FUNCTION public.check_cron_mirror_write();
 CREATE TRIGGER cron_mirror_stamp_live_row BEFORE INSERT OR UPDATE ON public.cron_mirror FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
 CREATE TRIGGER cron_mirror_touch_updated_at BEFORE UPDATE ON public.cron_mirror FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 create policy "Members can read their project's scheduled jobs" on public.cron_mirror
@@ -817,6 +1031,40 @@ create policy "Operators can remove their project's scheduled jobs" on public.cr
   as permissive for delete to authenticated
   using (( SELECT public.has_project_role(cron_mirror.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role));
 grant all on table public.cron_mirror to authenticated, service_role;
+
+create table public.cron_run_requests (
+  id uuid default extensions.gen_random_uuid() not null,
+  project_id uuid not null,
+  job_id uuid not null,
+  run_id uuid default extensions.gen_random_uuid() not null,
+  status text default 'queued'::text not null,
+  error text,
+  requested_by uuid default auth.uid(),
+  created_at timestamp with time zone default now() not null,
+  applied_at timestamp with time zone,
+  applied_by text,
+  seq bigint default nextval('public.live_seq'::regclass) not null,
+  constraint cron_run_requests_pkey PRIMARY KEY (id),
+  constraint cron_run_requests_applied_by_check CHECK ((length(applied_by) <= 200)),
+  constraint cron_run_requests_check CHECK (((status <> 'failed'::text) OR (error IS NOT NULL))),
+  constraint cron_run_requests_error_check CHECK ((length(error) <= 2000)),
+  constraint cron_run_requests_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'applied'::text, 'failed'::text]))),
+  constraint cron_run_requests_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE,
+  constraint cron_run_requests_requested_by_fkey FOREIGN KEY (requested_by) REFERENCES auth.users(id) ON DELETE SET NULL
+);
+comment on table public.cron_run_requests is '"Run now" requests: applying one queues an occurrence of the job (cron_job_runs, id run_id) that the scheduler fires at once.';
+alter table public.cron_run_requests enable row level security;
+CREATE INDEX cron_run_requests_project_seq_idx ON public.cron_run_requests USING btree (project_id, seq DESC);
+CREATE INDEX cron_run_requests_queued_idx ON public.cron_run_requests USING btree (seq) WHERE (status = 'queued'::text);
+CREATE TRIGGER cron_run_requests_stamp_live_row BEFORE INSERT OR UPDATE ON public.cron_run_requests FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+create policy "Members can read their project's schedule requests" on public.cron_run_requests
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(cron_run_requests.project_id) AS has_project_role));
+create policy "Operators can request schedule changes in their project" on public.cron_run_requests
+  as permissive for insert to authenticated
+  with check (((status = 'queued'::text) AND (error IS NULL) AND (applied_at IS NULL) AND (applied_by IS NULL) AND (requested_by = ( SELECT auth.uid() AS uid)) AND ( SELECT public.has_project_role(cron_run_requests.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role)));
+grant all on table public.cron_run_requests to service_role;
+grant insert, select, references, trigger, maintain on table public.cron_run_requests to authenticated;
 
 create table public.executor_presence (
   id text not null,
@@ -1021,6 +1269,7 @@ comment on table public.projects is 'A project: the unit of tenancy. Everything 
 comment on column public.projects.seq is 'Live sequence (public.live_seq), renewed on every write: clients catch up by it after a missed realtime event.';
 alter table public.projects enable row level security;
 alter table public.projects replica identity full;
+CREATE TRIGGER projects_seed_builtin_skills AFTER INSERT ON public.projects FOR EACH ROW EXECUTE FUNCTION public.seed_project_skills();
 CREATE TRIGGER projects_stamp_live_row BEFORE INSERT OR UPDATE ON public.projects FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
 CREATE TRIGGER projects_touch_updated_at BEFORE UPDATE ON public.projects FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 create policy "Members can read their projects" on public.projects
@@ -1161,6 +1410,82 @@ create policy "Owners can remove provider connections from their project" on pub
   as permissive for delete to authenticated
   using (( SELECT public.has_project_role(provider_connections.project_id, ARRAY['owner'::text]) AS has_project_role));
 grant all on table public.provider_connections to authenticated, service_role;
+
+create table public.skills (
+  id uuid default extensions.gen_random_uuid() not null,
+  project_id uuid not null,
+  key text not null,
+  name text not null,
+  description text default ''::text not null,
+  requirements jsonb default '[]'::jsonb not null,
+  setup_steps text[] default '{}'::text[] not null,
+  tools text[] default '{}'::text[] not null,
+  builtin boolean default false not null,
+  created_by uuid default auth.uid(),
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  seq bigint default nextval('public.live_seq'::regclass) not null,
+  constraint skills_pkey PRIMARY KEY (id),
+  constraint skills_id_project_id_key UNIQUE (id, project_id),
+  constraint skills_project_id_key_key UNIQUE (project_id, key),
+  constraint skills_description_check CHECK ((length(description) <= 2000)),
+  constraint skills_key_check CHECK ((key ~ '^[a-z][a-z0-9_]{0,62}$'::text)),
+  constraint skills_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 80))),
+  constraint skills_requirements_check CHECK (public.is_skill_requirements(requirements)),
+  constraint skills_setup_steps_check CHECK (((cardinality(setup_steps) <= 30) AND (array_position(setup_steps, NULL::text) IS NULL))),
+  constraint skills_tools_check CHECK ((tools <@ ARRAY['read_file'::text, 'list_files'::text, 'search_text'::text, 'read_task'::text, 'list_tasks'::text, 'create_task'::text, 'schedule_job'::text, 'edit_doc'::text, 'send_message'::text, 'api_call'::text, 'file_write'::text, 'apply_changeset'::text, 'hand_off'::text])),
+  constraint skills_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint skills_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE
+);
+comment on table public.skills is 'What agents of a project can do once it is set up: requirements (jsonb array of {kind: env | program | file | connection | setting, name, value?, description?}), setup steps (commands an operator runs, in order) and the agent tools it unlocks (an agent is not offered a tool while a skill listing it is not ready). Built-in skills are seeded per project by seed_builtin_skills and only the service role changes them; operators add, edit and remove their own.';
+comment on column public.skills.requirements is 'Each {kind, name, value?, description?}: env = an environment variable of the executor is set; program = a program found on PATH (name setting:<key>.<field> reads it from the first word of that setting; value allowlisted also needs it on RUN_TEST_ALLOWLIST); file = a file or folder inside the workspace (relative path) is readable; connection = a provider of that kind (openai_compatible, anthropic) has a key; setting = project_settings <key>[.<field>] is present and not empty.';
+comment on column public.skills.tools is 'The agent tools (AGENT_TOOLS) this skill unlocks: they are not offered in a run while this skill is not ready.';
+comment on column public.skills.seq is 'Live sequence (public.live_seq), renewed on every write.';
+alter table public.skills enable row level security;
+CREATE INDEX skills_project_seq_idx ON public.skills USING btree (project_id, seq DESC);
+CREATE TRIGGER skills_guard_identity BEFORE UPDATE ON public.skills FOR EACH ROW EXECUTE FUNCTION public.guard_skill_identity();
+CREATE TRIGGER skills_stamp_live_row BEFORE INSERT OR UPDATE ON public.skills FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+CREATE TRIGGER skills_touch_updated_at BEFORE UPDATE ON public.skills FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
+create policy "Members can read their project's skills" on public.skills
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(skills.project_id) AS has_project_role));
+create policy "Operators can add skills of their own to their project" on public.skills
+  as permissive for insert to authenticated
+  with check (((NOT builtin) AND ( SELECT public.has_project_role(skills.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role)));
+create policy "Operators can edit their project's own skills" on public.skills
+  as permissive for update to authenticated
+  using (((NOT builtin) AND ( SELECT public.has_project_role(skills.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role)))
+  with check (((NOT builtin) AND ( SELECT public.has_project_role(skills.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role)));
+create policy "Operators can remove their project's own skills" on public.skills
+  as permissive for delete to authenticated
+  using (((NOT builtin) AND ( SELECT public.has_project_role(skills.project_id, ARRAY['owner'::text, 'operator'::text]) AS has_project_role)));
+grant all on table public.skills to authenticated, service_role;
+
+create table public.skills_mirror (
+  skill_id uuid not null,
+  project_id uuid not null,
+  status text not null,
+  results jsonb default '[]'::jsonb not null,
+  reasons text[] default '{}'::text[] not null,
+  checked_at timestamp with time zone default now() not null,
+  checked_by text not null,
+  seq bigint default nextval('public.live_seq'::regclass) not null,
+  constraint skills_mirror_pkey PRIMARY KEY (skill_id),
+  constraint skills_mirror_checked_by_check CHECK (((length(checked_by) >= 1) AND (length(checked_by) <= 100))),
+  constraint skills_mirror_results_check CHECK ((jsonb_typeof(results) = 'array'::text)),
+  constraint skills_mirror_status_check CHECK ((status = ANY (ARRAY['ready'::text, 'needs_setup'::text, 'blocked'::text]))),
+  constraint skills_mirror_skill_id_project_id_fkey FOREIGN KEY (skill_id, project_id) REFERENCES public.skills(id, project_id) ON DELETE CASCADE
+);
+comment on table public.skills_mirror is 'The executor''s latest verdict on each skill: status ready (every requirement met) | needs_setup (something an operator can set up is missing) | blocked (a requirement can never be met on this executor), results per requirement [{kind, name, ok, reason}], the reasons in words, when and by which executor (executor id) it was checked. Written only by the executor (service role); members read it.';
+comment on column public.skills_mirror.seq is 'Live sequence (public.live_seq), renewed on every write.';
+alter table public.skills_mirror enable row level security;
+CREATE INDEX skills_mirror_project_seq_idx ON public.skills_mirror USING btree (project_id, seq DESC);
+CREATE TRIGGER skills_mirror_stamp_live_row BEFORE INSERT OR UPDATE ON public.skills_mirror FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+create policy "Members can read their project's skill checks" on public.skills_mirror
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(skills_mirror.project_id) AS has_project_role));
+grant all on table public.skills_mirror to service_role;
+grant select, references, trigger, maintain on table public.skills_mirror to authenticated;
 
 create table public.task_comments (
   id uuid default extensions.gen_random_uuid() not null,
@@ -1460,6 +1785,26 @@ $function$;
 comment on function public.append_ai_run_events(public.ai_runs,jsonb) is 'Internal: appends [{kind, summary, data, agent_key?}] to a run''s timeline in order (a summary longer than 500 characters is shortened; agent_key defaults to the run''s agent); 22023 naming the event that is wrong. Answers the new event ids.';
 grant execute on function public.append_ai_run_events(public.ai_runs,jsonb) to service_role;
 
+CREATE OR REPLACE FUNCTION public.append_brain_doc_version()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_op = 'INSERT' or new.version <> old.version then
+    insert into public.brain_doc_versions (doc_id, project_id, version, title, content, author_user_id, author_agent_key)
+    values (
+      new.id, new.project_id, new.version, new.title, new.content, auth.uid(),
+      nullif(current_setting('mission_control.doc_author_agent', true), '')
+    );
+  end if;
+  return null;
+end;
+$function$;
+comment on function public.append_brain_doc_version() is 'Trigger on brain_docs: appends the new version to brain_doc_versions, authored by auth.uid() or by the agent named in the transaction-local setting mission_control.doc_author_agent (set by save_brain_doc_as_agent).';
+grant execute on function public.append_brain_doc_version() to service_role;
+
 CREATE OR REPLACE FUNCTION public.apply_agent_provision_request(p_id uuid, p_profile jsonb, p_executor_id text)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -1600,6 +1945,121 @@ end;
 $function$;
 comment on function public.apply_agent_provision_request(uuid,jsonb,text) is 'Executor only: applies a queued agent provision request with p_profile (the profile the executor validated with ZAgentProfile; null: the stored one). create inserts the agent; update changes only the keys present (agent_key renames it, and its docs, DM thread and queued deliveries follow); delete removes it. Marks the request applied with an activity, or failed with a sentence when the database refuses it (duplicate key, foreign connection, a check). A request that is not queued is returned as is; one with an older queued request for the same agent stays queued. Answers {request_id, status, agent_id, error}.';
 grant execute on function public.apply_agent_provision_request(uuid,jsonb,text) to service_role;
+
+CREATE OR REPLACE FUNCTION public.apply_cron_requests(p_executor_id text, p_now timestamp with time zone, p_project_ids uuid[] DEFAULT NULL::uuid[], p_limit integer DEFAULT 100)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_next record;
+  v_done jsonb := '[]'::jsonb;
+  v_error text;
+  v_state text;
+  v_count integer;
+  v_create public.cron_create_requests;
+  v_patch public.cron_job_patch_requests;
+  v_run public.cron_run_requests;
+  v_job_project uuid;
+  v_job public.cron_mirror;
+  v_agent_id uuid;
+begin
+  -- One executor applies requests at a time, so they apply in order; the others find them applied.
+  if not pg_try_advisory_xact_lock(hashtext('public.apply_cron_requests')) then
+    return v_done;
+  end if;
+  for i in 1 .. greatest(1, least(coalesce(p_limit, 100), 1000)) loop
+    select * into v_next from (
+      select 'create' as kind, r.id, r.project_id, r.seq from public.cron_create_requests r where r.status = 'queued'
+      union all select 'patch', r.id, r.project_id, r.seq from public.cron_job_patch_requests r where r.status = 'queued'
+      union all select 'delete', r.id, r.project_id, r.seq from public.cron_delete_requests r where r.status = 'queued'
+      union all select 'run', r.id, r.project_id, r.seq from public.cron_run_requests r where r.status = 'queued'
+    ) q
+    where p_project_ids is null or q.project_id = any (p_project_ids)
+    order by q.seq
+    limit 1;
+    exit when not found;
+    v_error := null;
+    v_create := null;
+    v_patch := null;
+    v_job := null;
+    begin
+      case v_next.kind
+        when 'create' then
+          select * into v_create from public.cron_create_requests where id = v_next.id;
+          if v_create.job_intent = 'heartbeat' then
+            -- agents.heartbeat is the truth: turning it on creates (or updates) the agent's heartbeat job.
+            if v_create.schedule_kind <> 'every' or v_create.target_agent_key is null then
+              raise exception 'A heartbeat runs every N minutes for one agent: pick the agent and an interval such as 15m'
+                using errcode = '22023';
+            end if;
+            v_agent_id := public.set_agent_heartbeat(v_create.project_id, v_create.target_agent_key, v_create.enabled, v_create.schedule_expr);
+            update public.cron_mirror j
+              set instructions = v_create.instructions, missed_policy = v_create.missed_policy, time_zone = v_create.time_zone
+              where j.heartbeat_agent_id = v_agent_id;
+          else
+            insert into public.cron_mirror (id, project_id, name, schedule_kind, schedule_expr, time_zone, missed_policy, job_intent,
+                                            instructions, target_agent_key, enabled)
+            values (v_create.job_id, v_create.project_id, btrim(v_create.name), v_create.schedule_kind, btrim(v_create.schedule_expr),
+                    v_create.time_zone, v_create.missed_policy, v_create.job_intent, v_create.instructions, v_create.target_agent_key,
+                    v_create.enabled);
+          end if;
+        when 'patch' then
+          select * into v_patch from public.cron_job_patch_requests where id = v_next.id;
+          select * into v_job from public.cron_mirror j where j.id = v_patch.job_id and j.project_id = v_patch.project_id;
+          if v_job.id is null then
+            raise exception 'The scheduled job no longer exists: it was deleted' using errcode = '22023';
+          end if;
+          if v_job.heartbeat_agent_id is not null then
+            if v_patch.patch ?| array['name', 'target_agent_key'] or coalesce(v_patch.patch ->> 'schedule_kind', 'every') <> 'every' then
+              raise exception 'A heartbeat job keeps its name, agent and kind: change its interval, turn it on or off, or edit its instructions'
+                using errcode = '22023';
+            end if;
+            if v_patch.patch ?| array['enabled', 'schedule_expr'] then
+              perform public.set_agent_heartbeat(v_job.project_id, v_job.target_agent_key, (v_patch.patch ->> 'enabled')::boolean,
+                                                 v_patch.patch ->> 'schedule_expr');
+            end if;
+            v_patch.patch := v_patch.patch - array['enabled', 'schedule_expr', 'schedule_kind'];
+          end if;
+          update public.cron_mirror j set
+            name = coalesce(btrim(v_patch.patch ->> 'name'), j.name),
+            schedule_kind = coalesce(v_patch.patch ->> 'schedule_kind', j.schedule_kind),
+            schedule_expr = coalesce(btrim(v_patch.patch ->> 'schedule_expr'), j.schedule_expr),
+            time_zone = coalesce(v_patch.patch ->> 'time_zone', j.time_zone),
+            missed_policy = coalesce(v_patch.patch ->> 'missed_policy', j.missed_policy),
+            instructions = coalesce(v_patch.patch ->> 'instructions', j.instructions),
+            target_agent_key = case when v_patch.patch ? 'target_agent_key' then v_patch.patch ->> 'target_agent_key' else j.target_agent_key end,
+            enabled = coalesce((v_patch.patch ->> 'enabled')::boolean, j.enabled)
+          where j.id = v_job.id;
+        when 'delete' then
+          delete from public.cron_mirror j
+            where j.id = (select r.job_id from public.cron_delete_requests r where r.id = v_next.id) and j.project_id = v_next.project_id;
+        else
+          select * into v_run from public.cron_run_requests where id = v_next.id;
+          select j.project_id into v_job_project from public.cron_mirror j where j.id = v_run.job_id;
+          if v_job_project is distinct from v_run.project_id then
+            raise exception 'The scheduled job no longer exists: it was deleted' using errcode = '22023';
+          end if;
+          insert into public.cron_job_runs (id, job_id, project_id, scheduled_for, status, reason)
+          values (v_run.run_id, v_run.job_id, v_run.project_id, p_now, 'queued', 'Run now');
+      end case;
+    exception when others then
+      get stacked diagnostics v_state = returned_sqlstate;
+      v_error := left(public.describe_cron_request_error(v_state, sqlerrm, coalesce(v_create.name, v_patch.patch ->> 'name')), 2000);
+    end;
+    execute format('update public.%I set status = $1, error = $2, applied_at = $3, applied_by = $4 where id = $5',
+                   case v_next.kind when 'create' then 'cron_create_requests' when 'patch' then 'cron_job_patch_requests'
+                                    when 'delete' then 'cron_delete_requests' else 'cron_run_requests' end)
+      using case when v_error is null then 'applied' else 'failed' end, v_error, p_now, p_executor_id, v_next.id;
+    v_done := v_done || jsonb_build_object('kind', v_next.kind, 'request_id', v_next.id,
+                                           'status', case when v_error is null then 'applied' else 'failed' end, 'error', v_error);
+  end loop;
+  return v_done;
+end;
+$function$;
+comment on function public.apply_cron_requests(text,timestamp with time zone,uuid[],integer) is 'Executor only: applies queued schedule requests (create, patch, delete, run now; a heartbeat create or a patch of a heartbeat job''s interval or on/off writes agents.heartbeat, the truth its job follows) of p_project_ids (all when null) in the order they were made, each once (one executor at a time, by advisory lock; the others answer []). A request that cannot apply fails with a reason in words. Answers [{kind, request_id, status, error}].';
+grant execute on function public.apply_cron_requests(text,timestamp with time zone,uuid[],integer) to service_role;
 
 CREATE OR REPLACE FUNCTION public.backfill_legacy_task_events()
  RETURNS integer
@@ -2058,6 +2518,83 @@ $function$;
 comment on function public.check_changeset_update() is 'Trigger on changesets: enforces the changeset state machine for every role (signed-in users may not update at all), keeps its run, agent, summary, risk and totals, links its proposal once, records applied_paths only when it is applied, freezes final changesets, and stamps applied_at and rolled_back_at.';
 grant execute on function public.check_changeset_update() to service_role;
 
+CREATE OR REPLACE FUNCTION public.check_cron_job_run_write()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_op = 'DELETE' then
+    -- Only the job's own deletion (the cascade runs after the job row is gone) removes history.
+    if exists (select 1 from public.cron_mirror j where j.id = old.job_id) then
+      raise exception 'Scheduled job runs are history and cannot be deleted' using errcode = '42501',
+        hint = 'Delete the job to remove its history.';
+    end if;
+    return old;
+  end if;
+  if tg_op = 'INSERT' then
+    if new.status not in ('queued', 'running', 'missed') then
+      raise exception 'A scheduled job run starts queued, running or missed, not %', new.status using errcode = '23514';
+    end if;
+    if not exists (select 1 from public.cron_mirror j where j.id = new.job_id and j.project_id = new.project_id) then
+      raise exception 'Scheduled job % is not in project %', new.job_id, new.project_id using errcode = '23503';
+    end if;
+    return new;
+  end if;
+  if new.job_id <> old.job_id or new.project_id <> old.project_id or new.scheduled_for <> old.scheduled_for
+     or new.created_at <> old.created_at then
+    raise exception 'A scheduled job run keeps its job, project and scheduled time' using errcode = '23514';
+  end if;
+  if old.status in ('succeeded', 'failed', 'skipped', 'missed') then
+    raise exception 'Scheduled job run % is final (%) and cannot change', old.id, old.status using errcode = '23514';
+  end if;
+  if not (
+    (old.status = 'queued' and new.status in ('queued', 'running', 'failed', 'skipped'))
+    or (old.status = 'running' and new.status in ('running', 'succeeded', 'failed', 'skipped'))
+  ) then
+    raise exception 'A scheduled job run cannot go from % to %', old.status, new.status using errcode = '23514';
+  end if;
+  if old.produced_id is not null and new.produced_id is distinct from old.produced_id then
+    raise exception 'A scheduled job run keeps what it produced' using errcode = '23514';
+  end if;
+  if new.status in ('succeeded', 'failed', 'skipped') then
+    new.finished_at := coalesce(new.finished_at, now());
+    new.lease_until := null;
+  end if;
+  return new;
+end;
+$function$;
+comment on function public.check_cron_job_run_write() is 'Trigger on cron_job_runs: inserts start queued, running or missed; queued -> running | failed | skipped, running -> succeeded | failed | skipped (or running again when another executor takes over an expired lease); final rows are frozen; job, project, scheduled time and what a run produced never change; rows are deleted only with their job.';
+grant execute on function public.check_cron_job_run_write() to service_role;
+
+CREATE OR REPLACE FUNCTION public.check_cron_mirror_write()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  begin
+    perform now() at time zone new.time_zone;
+  exception when others then
+    raise exception 'Unknown time zone "%"', new.time_zone
+      using errcode = '22023', hint = 'Use an IANA time zone name such as UTC or Europe/Berlin.';
+  end;
+  if tg_op = 'UPDATE' then
+    if new.schedule_kind <> old.schedule_kind or new.schedule_expr <> old.schedule_expr or new.time_zone <> old.time_zone
+       or (new.enabled and not old.enabled) then
+      new.schedule_rev := old.schedule_rev + 1;
+      new.next_run_at := null;
+    end if;
+    if not new.enabled then
+      new.next_run_at := null;
+    end if;
+  end if;
+  return new;
+end;
+$function$;
+comment on function public.check_cron_mirror_write() is 'Trigger on cron_mirror: refuses an unknown time zone (22023); a changed schedule or a resume bumps schedule_rev and clears next_run_at (the executor recomputes it); a paused job has no next run.';
+grant execute on function public.check_cron_mirror_write() to service_role;
+
 CREATE OR REPLACE FUNCTION public.check_delivery_transition()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -2468,6 +3005,84 @@ $function$;
 comment on function public.claim_chat_delivery_batch(text,integer,uuid,integer) is 'Executor only: claim_chat_deliveries plus each claimed delivery''s load_chat_delivery_context, as a JSON array of {delivery, context}, in one transaction. A delivery a budget covers (context.budgets_apply, agent enabled) has its provider call planned from the tables (the provider, connection and model its settings name; reserved_tokens = the effective max_context_tokens) and reserved in the same transaction (hold_provider_calls) unless another transaction holds one of those budgets (then the executor reserves it itself): context.reservation = {ok, call_id, outcome, reason, budget_id}; ok false means the call would pass a hard limit and must not be made. Without a budget in the claimed deliveries'' projects, nothing of this runs.';
 grant execute on function public.claim_chat_delivery_batch(text,integer,uuid,integer) to service_role;
 
+CREATE OR REPLACE FUNCTION public.claim_cron_occurrences(p_executor_id text, p_now timestamp with time zone, p_items jsonb, p_lease_seconds integer DEFAULT 60, p_grace_seconds integer DEFAULT 120)
+ RETURNS SETOF public.cron_job_runs
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if p_executor_id is null or length(btrim(p_executor_id)) = 0 then
+    raise exception 'An executor id is required' using errcode = '22023';
+  end if;
+  return query
+  with items as (
+    select * from jsonb_to_recordset(coalesce(p_items, '[]'::jsonb)) as x(
+      job_id uuid, schedule_rev integer, expected_next_run_at timestamptz, next_run_at timestamptz,
+      due_count integer, first_due timestamptz, latest_due timestamptz
+    )
+  ),
+  -- Compare-and-set: only the executor that saw the job's current next run (and revision) moves it
+  -- on; a concurrent one waits for the row and then no longer matches.
+  moved as (
+    update public.cron_mirror j
+      set next_run_at = i.next_run_at,
+          scheduled_rev = i.schedule_rev,
+          last_run_at = case when coalesce(i.due_count, 0) > 0 then p_now else j.last_run_at end
+      from items i
+      where j.id = i.job_id and j.enabled and j.schedule_rev = i.schedule_rev
+        and j.next_run_at is not distinct from i.expected_next_run_at
+      returning j.id, j.project_id, j.missed_policy, coalesce(i.due_count, 0) as due, i.first_due, i.latest_due,
+                p_now - i.latest_due <= make_interval(secs => greatest(1, coalesce(p_grace_seconds, 120))) as on_time
+  ),
+  missed as (
+    insert into public.cron_job_runs (job_id, project_id, scheduled_for, status, reason, missed_count, started_at, finished_at)
+    select m.id, m.project_id, m.first_due, 'missed',
+           'Executors were down at the due time' || case when m.due - m.on_time::integer > 1 then 's' else '' end
+             || '; the job''s policy is skip',
+           m.due - m.on_time::integer, p_now, p_now
+    from moved m
+    where m.due > 0 and m.missed_policy = 'skip' and (m.due > 1 or not m.on_time)
+    on conflict (job_id, scheduled_for) do nothing
+  )
+  insert into public.cron_job_runs (job_id, project_id, scheduled_for, status, reason, missed_count, started_at, claimed_by, lease_until)
+  select m.id, m.project_id, m.latest_due, 'running',
+         case when m.missed_policy = 'catch_up_once' and m.due > 1
+              then 'Caught up once for ' || m.due - 1 || ' missed due time' || case when m.due > 2 then 's' else '' end end,
+         case when m.missed_policy = 'catch_up_once' then m.due - 1 else 0 end,
+         p_now, p_executor_id, p_now + make_interval(secs => p_lease_seconds)
+  from moved m
+  where m.due > 0 and (m.missed_policy = 'catch_up_once' or m.on_time)
+  on conflict (job_id, scheduled_for) do nothing
+  returning *;
+end;
+$function$;
+comment on function public.claim_cron_occurrences(text,timestamp with time zone,jsonb,integer,integer) is 'Executor only: p_items [{job_id, schedule_rev, expected_next_run_at, next_run_at, due_count, first_due, latest_due}] as computed from the schedule at p_now. Per job, a compare-and-set on next_run_at and schedule_rev (so exactly one executor wins), then the due occurrences: catch_up_once runs the latest once with missed_count = due_count - 1; skip runs it only when on time (within p_grace_seconds) and records the others as one missed row. Answers the running rows this executor now holds (lease p_lease_seconds).';
+grant execute on function public.claim_cron_occurrences(text,timestamp with time zone,jsonb,integer,integer) to service_role;
+
+CREATE OR REPLACE FUNCTION public.claim_open_cron_job_runs(p_executor_id text, p_now timestamp with time zone, p_lease_seconds integer DEFAULT 60, p_limit integer DEFAULT 50, p_project_ids uuid[] DEFAULT NULL::uuid[])
+ RETURNS SETOF public.cron_job_runs
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  update public.cron_job_runs r
+    set status = 'running', claimed_by = p_executor_id, started_at = coalesce(r.started_at, p_now),
+        lease_until = p_now + make_interval(secs => p_lease_seconds)
+    where r.id in (
+      select o.id from public.cron_job_runs o
+      where o.produced_id is null
+        and (o.status = 'queued' or (o.status = 'running' and o.lease_until < p_now))
+        and (p_project_ids is null or o.project_id = any (p_project_ids))
+      order by o.scheduled_for, o.id
+      limit greatest(1, least(coalesce(p_limit, 50), 500))
+      for update skip locked
+    )
+  returning r.*
+$function$;
+comment on function public.claim_open_cron_job_runs(text,timestamp with time zone,integer,integer,uuid[]) is 'Executor only: claims (skip locked) queued occurrences ("Run now") and running ones whose executor died before they produced anything (lease expired at p_now), oldest first.';
+grant execute on function public.claim_open_cron_job_runs(text,timestamp with time zone,integer,integer,uuid[]) to service_role;
+
 CREATE OR REPLACE FUNCTION public.claim_queued_provision_requests(p_limit integer DEFAULT 50)
  RETURNS SETOF uuid
  LANGUAGE sql
@@ -2552,6 +3167,25 @@ $function$;
 comment on function public.complete_chat_deliveries(text,jsonb,integer,integer) is 'Executor only: save_chat_reply for each {delivery_id, reply, metadata, call?} of p_replies, then claims up to p_claim_limit more (claim_chat_delivery_batch), in one transaction. The replies'' calls (the provider calls that produced them, as for record_provider_call; delivery_id, project_id and agent_key default to the delivery''s) are recorded in the same transaction with one record_provider_calls, even when a reply is refused. Answers {saved: [{delivery_id, ok, message | code, error, hint}], claimed: [{delivery, context}]}; a refused reply does not undo the others.';
 grant execute on function public.complete_chat_deliveries(text,jsonb,integer,integer) to service_role;
 
+CREATE OR REPLACE FUNCTION public.count_brain_doc_version()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  if tg_op = 'INSERT' then
+    new.version := 1;
+  elsif new.title is distinct from old.title or new.content is distinct from old.content then
+    new.version := old.version + 1;
+  else
+    new.version := old.version;
+  end if;
+  return new;
+end;
+$function$;
+comment on function public.count_brain_doc_version() is 'Trigger on brain_docs: version 1 on insert, the next number when title or content changes, unchanged otherwise (a client cannot set it).';
+grant execute on function public.count_brain_doc_version() to anon, authenticated, public, service_role;
+
 CREATE OR REPLACE FUNCTION public.create_agent_status_row()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -2566,6 +3200,43 @@ $function$;
 comment on function public.create_agent_status_row() is 'Gives every new agent its status row (offline until the executor reports).';
 grant execute on function public.create_agent_status_row() to anon, authenticated, public, service_role;
 
+CREATE OR REPLACE FUNCTION public.cron_heartbeat_changes(p_project_id uuid, p_agent_key text, p_since_seq bigint, p_since timestamp with time zone, p_now timestamp with time zone, p_approval_hours integer DEFAULT 4, p_due_hours integer DEFAULT 24)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select coalesce(jsonb_agg(jsonb_build_object('kind', c.kind, 'count', c.n, 'summary', c.summary) order by c.ord), '[]'::jsonb)
+  from (
+    select 1 as ord, 'messages' as kind, count(*) as n, count(*) || ' new message(s) to @' || p_agent_key as summary
+      from public.project_chat_messages m
+      where m.project_id = p_project_id and p_agent_key = any (m.target_agent_keys) and m.seq > p_since_seq
+        and m.author_agent_key is distinct from p_agent_key
+    union all
+    select 2, 'tasks', count(*), count(*) || ' of its task(s) changed'
+      from public.tasks t
+      where t.project_id = p_project_id and t.assignee_agent_key = p_agent_key and t.seq > p_since_seq
+    union all
+    select 3, 'deliveries_failed', count(*), count(*) || ' delivery(ies) to it failed'
+      from public.chat_delivery_queue d
+      where d.project_id = p_project_id and d.agent_key = p_agent_key and d.status = 'failed' and d.seq > p_since_seq
+    union all
+    select 4, 'approvals_waiting', count(*), count(*) || ' of its proposal(s) now waiting more than ' || p_approval_hours || ' hours'
+      from public.action_proposals a
+      where a.project_id = p_project_id and a.proposed_by_agent_key = p_agent_key and a.status = 'proposed'
+        and a.created_at + make_interval(hours => p_approval_hours) > p_since
+        and a.created_at + make_interval(hours => p_approval_hours) <= p_now
+    union all
+    select 5, 'due_soon', count(*), count(*) || ' of its task(s) now due within ' || p_due_hours || ' hours'
+      from public.tasks t
+      where t.project_id = p_project_id and t.assignee_agent_key = p_agent_key and t.status <> 'done'
+        and t.due_at > p_since + make_interval(hours => p_due_hours) and t.due_at <= p_now + make_interval(hours => p_due_hours)
+  ) c
+  where c.n > 0
+$function$;
+comment on function public.cron_heartbeat_changes(uuid,text,bigint,timestamp with time zone,timestamp with time zone,integer,integer) is 'Internal: what changed for an agent since its last heartbeat check, deterministically and without a model: new messages to it and its tasks or failed deliveries written after p_since_seq; its proposals that crossed p_approval_hours of waiting, and its tasks that came within p_due_hours of their due date, between p_since and p_now. An empty array means nothing changed.';
+grant execute on function public.cron_heartbeat_changes(uuid,text,bigint,timestamp with time zone,timestamp with time zone,integer,integer) to service_role;
+
 CREATE OR REPLACE FUNCTION public.describe_budget(p_budget public.budgets, p_agent_key text)
  RETURNS text
  LANGUAGE sql
@@ -2579,6 +3250,22 @@ AS $function$
 $function$;
 comment on function public.describe_budget(public.budgets,text) is 'A budget in words: "project daily token budget 1,000" or "agent @backend monthly USD budget $5.00".';
 grant execute on function public.describe_budget(public.budgets,text) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.describe_cron_request_error(p_state text, p_message text, p_name text)
+ RETURNS text
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select case
+    when p_state = '23505' then 'A scheduled job named "' || coalesce(p_name, '') || '" already exists in this project: pick another name'
+    when p_state = '22023' then p_message
+    when p_state = '23514' then 'The job was refused by a check (' || p_message || '): fix the field and try again'
+    else p_message
+  end
+$function$;
+comment on function public.describe_cron_request_error(text,text,text) is 'Internal: a failed schedule request''s reason, in words that say what to do.';
+grant execute on function public.describe_cron_request_error(text,text,text) to service_role;
 
 CREATE OR REPLACE FUNCTION public.describe_provision_error(p_constraint text, p_message text, p_profile jsonb, p_agent_key text)
  RETURNS text
@@ -2625,6 +3312,7 @@ AS $function$
     when 'runs_page' then 'started by an operator'
     when 'revision' then 'a revision (iteration ' || p_run.iteration || ')'
     when 'handoff' then 'a hand-off to @' || p_run.agent_key
+    when 'schedule' then 'a scheduled job'
     else 'testing the applied changeset'
   end
 $function$;
@@ -2928,6 +3616,120 @@ $function$;
 comment on function public.finish_changeset_rollback(text,uuid,boolean,text) is 'Executor only: records the outcome of a rollback it claimed: ok -> rolled_back (rolled_back_by = who asked) with a status event "Rolled back N files" on the run; not ok -> stays applied with the error, the request cleared (the operator can ask again), and an error event on the run. Idempotent after success; 55000 when the claim is not this executor''s.';
 grant execute on function public.finish_changeset_rollback(text,uuid,boolean,text) to service_role;
 
+CREATE OR REPLACE FUNCTION public.finish_cron_job_run_from_ai_run()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if new.status in ('completed', 'needs_approval', 'failed', 'cancelled') then
+    update public.cron_job_runs r
+      set status = case when new.status in ('completed', 'needs_approval') then 'succeeded' else 'failed' end,
+          tokens = coalesce(new.input_tokens, 0) + coalesce(new.output_tokens, 0),
+          reason = case when new.status in ('failed', 'cancelled') then left(coalesce(new.error, 'The run was ' || new.status), 2000) else r.reason end,
+          finished_at = coalesce(new.finished_at, now())
+      where r.produced_kind = 'run' and r.produced_id = new.id::text and r.status = 'running';
+  end if;
+  return null;
+end;
+$function$;
+comment on function public.finish_cron_job_run_from_ai_run() is 'Trigger on ai_runs (origin schedule): when the run completes or waits for approval its occurrence succeeds, when it fails or is cancelled the occurrence fails; tokens are the run''s input plus output tokens.';
+grant execute on function public.finish_cron_job_run_from_ai_run() to service_role;
+
+CREATE OR REPLACE FUNCTION public.fire_cron_job_run(p_executor_id text, p_run_id uuid, p_now timestamp with time zone)
+ RETURNS public.cron_job_runs
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_run public.cron_job_runs;
+  v_job public.cron_mirror;
+  v_prev public.cron_job_runs;
+  v_seq bigint;
+  v_changes jsonb;
+  v_goal text;
+  v_ai public.ai_runs;
+  v_activity bigint;
+begin
+  select * into v_run from public.cron_job_runs r
+    where r.id = p_run_id and r.status = 'running' and r.claimed_by = p_executor_id and r.produced_id is null
+    for update;
+  if not found then
+    return null;
+  end if;
+  select * into v_job from public.cron_mirror j where j.id = v_run.job_id;
+  begin
+    if v_job.job_intent = 'heartbeat' then
+      if v_job.target_agent_key is null then
+        raise exception 'A heartbeat needs a target agent' using errcode = '22023';
+      end if;
+      select * into v_prev from public.cron_job_runs r
+        where r.job_id = v_job.id and r.id <> v_run.id and r.checked_seq is not null
+        order by r.checked_seq desc limit 1;
+      v_seq := public.live_seq_now();
+      v_changes := public.cron_heartbeat_changes(v_job.project_id, v_job.target_agent_key, coalesce(v_prev.checked_seq, 0),
+                                                 coalesce(v_prev.started_at, v_job.created_at), p_now);
+      if jsonb_array_length(v_changes) = 0 then
+        update public.cron_job_runs set status = 'skipped', reason = 'nothing changed', tokens = 0, checked_seq = v_seq, finished_at = p_now
+          where id = v_run.id returning * into v_run;
+        return v_run;
+      end if;
+      v_goal := 'Periodic check for @' || v_job.target_agent_key || '. What changed since the last check: '
+        || (select string_agg(c ->> 'summary', '; ') from jsonb_array_elements(v_changes) c) || '.'
+        || case when length(btrim(v_job.instructions)) > 0 then E'\n\n' || btrim(v_job.instructions) else '' end;
+      v_ai := public.queue_ai_run(v_job.project_id, v_job.target_agent_key, 'plan', 'schedule', v_goal,
+        'This is a periodic check. Do NOT take external actions. Report findings to the activity feed. If action is needed, propose it for approval.',
+        p_run_id => v_run.id);
+      update public.cron_job_runs set produced_kind = 'run', produced_id = v_ai.id::text, checked_seq = v_seq, lease_until = null,
+          reason = left(v_changes::text, 2000)
+        where id = v_run.id returning * into v_run;
+    elsif v_job.target_agent_key is not null then
+      v_ai := public.queue_ai_run(v_job.project_id, v_job.target_agent_key, 'plan', 'schedule',
+        coalesce(nullif(btrim(v_job.instructions), ''), v_job.name), p_run_id => v_run.id);
+      update public.cron_job_runs set produced_kind = 'run', produced_id = v_ai.id::text, lease_until = null
+        where id = v_run.id returning * into v_run;
+    else
+      insert into public.activities (project_id, actor_type, actor, kind, summary, ref)
+      values (v_job.project_id, 'system', 'scheduler', 'schedule.fired',
+              left('Scheduled job "' || v_job.name || '"' || case when length(btrim(v_job.instructions)) > 0 then ': ' || btrim(v_job.instructions) else '' end, 1000),
+              jsonb_build_object('job_id', v_job.id, 'cron_job_run_id', v_run.id, 'scheduled_for', v_run.scheduled_for))
+      returning id into v_activity;
+      update public.cron_job_runs set status = 'succeeded', produced_kind = 'activity', produced_id = v_activity::text, finished_at = p_now
+        where id = v_run.id returning * into v_run;
+    end if;
+  exception when others then
+    update public.cron_job_runs set status = 'failed', reason = left(sqlerrm, 2000), finished_at = p_now
+      where id = v_run.id returning * into v_run;
+  end;
+  return v_run;
+end;
+$function$;
+comment on function public.fire_cron_job_run(text,uuid,timestamp with time zone) is 'Executor only: does the work of an occurrence this executor holds, in one transaction. A heartbeat first checks what changed for its agent (cron_heartbeat_changes): nothing -> skipped "nothing changed" with 0 tokens and no run; otherwise a plan run (origin schedule) whose constraints carry the periodic-check safety instruction (runs only propose). Another job with a target agent queues a plan run with the instructions as goal; without one it posts to the activity feed. The run id is the occurrence id, so a retry after a crash queues nothing twice. Answers null when the occurrence is not (or no longer) this executor''s.';
+grant execute on function public.fire_cron_job_run(text,uuid,timestamp with time zone) to service_role;
+
+CREATE OR REPLACE FUNCTION public.fire_cron_job_runs(p_executor_id text, p_run_ids uuid[], p_now timestamp with time zone)
+ RETURNS SETOF public.cron_job_runs
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_id uuid;
+  v_run public.cron_job_runs;
+begin
+  foreach v_id in array coalesce(p_run_ids, '{}'::uuid[]) loop
+    v_run := public.fire_cron_job_run(p_executor_id, v_id, p_now);
+    if v_run.id is not null then
+      return next v_run;
+    end if;
+  end loop;
+end;
+$function$;
+comment on function public.fire_cron_job_runs(text,uuid[],timestamp with time zone) is 'Executor only: fire_cron_job_run for each of p_run_ids (one round trip for a batch); answers the occurrences it fired.';
+grant execute on function public.fire_cron_job_runs(text,uuid[],timestamp with time zone) to service_role;
+
 CREATE OR REPLACE FUNCTION public.fold_budget_usage(p_budget_ids uuid[])
  RETURNS void
  LANGUAGE plpgsql
@@ -3127,6 +3929,25 @@ end;
 $function$;
 comment on function public.guard_provider_key_fields() is 'Trigger on provider_connections: signed-in users can neither set key_last4 / key_updated_at (only the executor does, when it stores an encrypted key) nor move a connection to another project.';
 grant execute on function public.guard_provider_key_fields() to service_role;
+
+CREATE OR REPLACE FUNCTION public.guard_skill_identity()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  if current_user not in ('anon', 'authenticated') then
+    return new;
+  end if;
+  if new.project_id <> old.project_id or new.key <> old.key then
+    raise exception 'Skill % keeps its project and key', old.key
+      using errcode = '22023', hint = 'Add a new skill with the other key instead, then remove this one.';
+  end if;
+  return new;
+end;
+$function$;
+comment on function public.guard_skill_identity() is 'Trigger on skills: members cannot move a skill to another project or change its key (its verdict and the tools it gates follow the key).';
+grant execute on function public.guard_skill_identity() to anon, authenticated, public, service_role;
 
 CREATE OR REPLACE FUNCTION public.hand_off_task(p_task_id uuid, p_to_agent_key text, p_note text, p_by uuid)
  RETURNS public.ai_runs
@@ -3576,6 +4397,29 @@ $function$;
 comment on function public.is_run_settings(jsonb) is 'True when the document has the shape of project_settings.runs (ZRunSettings): only test_command (a string of at most 500 characters), test_timeout_seconds (5..3600), max_iterations (1..10) and max_steps (1..50), each optional, numbers whole.';
 grant execute on function public.is_run_settings(jsonb) to authenticated, service_role;
 
+CREATE OR REPLACE FUNCTION public.is_skill_requirements(doc jsonb)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select jsonb_typeof(doc) = 'array'
+    and jsonb_array_length(doc) <= 20
+    and not exists (
+      select 1
+      from jsonb_array_elements(doc) as r(item)
+      where jsonb_typeof(r.item) <> 'object'
+        or exists (select 1 from jsonb_object_keys(r.item) as k(key) where k.key not in ('kind', 'name', 'value', 'description'))
+        or coalesce(r.item ->> 'kind', '') not in ('env', 'program', 'file', 'connection', 'setting')
+        or jsonb_typeof(r.item -> 'name') is distinct from 'string'
+        or length(btrim(r.item ->> 'name')) not between 1 and 300
+        or (r.item ? 'value' and (jsonb_typeof(r.item -> 'value') <> 'string' or length(r.item ->> 'value') > 300))
+        or (r.item ? 'description' and (jsonb_typeof(r.item -> 'description') <> 'string' or length(r.item ->> 'description') > 500))
+    )
+$function$;
+comment on function public.is_skill_requirements(jsonb) is 'True when the document is an array of at most 20 requirements {kind, name, value?, description?} (ZSkillRequirement in shared): kind env | program | file | connection | setting, name 1..300 characters, value up to 300, description up to 500.';
+grant execute on function public.is_skill_requirements(jsonb) to authenticated, service_role;
+
 CREATE OR REPLACE FUNCTION public.is_workspace_path(p_path text)
  RETURNS boolean
  LANGUAGE sql
@@ -3605,6 +4449,32 @@ AS $function$
 $function$;
 comment on function public.labs_feature_enabled(uuid,text) is 'True when the project has turned the labs feature on in project_settings.labs_features.';
 grant execute on function public.labs_feature_enabled(uuid,text) to anon, authenticated, public, service_role;
+
+CREATE OR REPLACE FUNCTION public.list_due_cron_jobs(p_now timestamp with time zone, p_project_ids uuid[] DEFAULT NULL::uuid[], p_limit integer DEFAULT 1000)
+ RETURNS SETOF public.cron_mirror
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select j.* from public.cron_mirror j
+  where j.enabled and (j.scheduled_rev <> j.schedule_rev or j.next_run_at <= p_now)
+    and (p_project_ids is null or j.project_id = any (p_project_ids))
+  order by j.next_run_at nulls first, j.id
+  limit greatest(1, least(coalesce(p_limit, 1000), 10000))
+$function$;
+comment on function public.list_due_cron_jobs(timestamp with time zone,uuid[],integer) is 'Executor only: enabled jobs whose next run is due at p_now or whose schedule changed since next_run_at was computed (optionally only of p_project_ids).';
+grant execute on function public.list_due_cron_jobs(timestamp with time zone,uuid[],integer) to service_role;
+
+CREATE OR REPLACE FUNCTION public.live_seq_now()
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select last_value from public.live_seq
+$function$;
+comment on function public.live_seq_now() is 'Internal: the last live sequence value handed out (a row written later has a higher seq).';
+grant execute on function public.live_seq_now() to service_role;
 
 CREATE OR REPLACE FUNCTION public.load_ai_run_context(p_run_id uuid)
  RETURNS jsonb
@@ -5035,6 +5905,38 @@ $function$;
 comment on function public.route_task(uuid) is 'Operators and owners: assigns an unassigned task to the agent route_agent picks for its title and description (capability tags as words, else the lead), moving it from inbox to assigned, which queues that agent''s implement run (start_run_on_assignment), and writes the reason in the task thread as a system comment ("Routed to @backend: sql, migrations"; metadata {kind: routed, routed_reason, agent_key}). Answers {task_id, agent_key, reason} (reason = that line). Errors: 42501 not a member, unknown task or a viewer; 22023 the task is already assigned (re-route it with the Assignee field) or the project has no enabled agent.';
 grant execute on function public.route_task(uuid) to authenticated, service_role;
 
+CREATE OR REPLACE FUNCTION public.save_brain_doc(p_project_id uuid, p_doc_type text, p_title text, p_content text, p_base_version integer, p_agent_key text DEFAULT NULL::text)
+ RETURNS public.brain_docs
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not public.has_project_role(p_project_id, array['owner', 'operator']) then
+    raise exception 'Only owners and operators can change docs'
+      using errcode = '42501', hint = 'Ask an owner of the project for the operator role.';
+  end if;
+  perform set_config('mission_control.doc_author_agent', '', true);
+  return public.write_brain_doc(p_project_id, p_agent_key, p_doc_type, p_title, p_content, p_base_version, true);
+end;
+$function$;
+comment on function public.save_brain_doc(uuid,text,text,text,integer,text) is 'Operators save a brain doc (project-wide when p_agent_key is null): created when missing (p_base_version 0), else updated only when p_base_version is the version they loaded; otherwise PT412 (HTTP 412) with the current version, title and content as JSON in the error detail. Each change appends a version authored by the caller.';
+grant execute on function public.save_brain_doc(uuid,text,text,text,integer,text) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.save_brain_doc_as_agent(p_project_id uuid, p_doc_type text, p_content text, p_author_agent_key text, p_agent_key text DEFAULT NULL::text, p_title text DEFAULT NULL::text)
+ RETURNS public.brain_docs
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform set_config('mission_control.doc_author_agent', coalesce(p_author_agent_key, ''), true);
+  return public.write_brain_doc(p_project_id, p_agent_key, p_doc_type, p_title, p_content, null, false);
+end;
+$function$;
+comment on function public.save_brain_doc_as_agent(uuid,text,text,text,text,text) is 'Executor only (approved edit_doc): creates or replaces the brain doc; the version it appends is authored by p_author_agent_key. p_title null keeps the current title.';
+grant execute on function public.save_brain_doc_as_agent(uuid,text,text,text,text,text) to service_role;
+
 CREATE OR REPLACE FUNCTION public.save_chat_reply(p_delivery_id uuid, p_executor_id text, p_reply text, p_metadata jsonb)
  RETURNS jsonb
  LANGUAGE plpgsql
@@ -5094,6 +5996,98 @@ end;
 $function$;
 comment on function public.save_chat_reply(uuid,text,text,jsonb) is 'Executor only: writes one reply (the reply message, the delivery marked processed, the source message marked read, a chat.replied activity) and answers {ok, message}; a reply it refuses (delivery gone, claim lost, Team Room posting limit reached) answers {ok: false, code, error, hint} instead of raising.';
 grant execute on function public.save_chat_reply(uuid,text,text,jsonb) to service_role;
+
+CREATE OR REPLACE FUNCTION public.seed_builtin_skills(p_project_id uuid)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  insert into public.skills (project_id, key, name, description, requirements, setup_steps, tools, builtin, created_by)
+  select p_project_id, s.key, s.name, s.description, s.requirements, s.setup_steps, s.tools, true, null
+  from (values
+    (
+      'workspace_reading',
+      'Read the workspace',
+      'Agents read, list and search the files of the executor''s workspace (WORKSPACE_DIR).',
+      '[{"kind": "file", "name": ".", "description": "The workspace folder exists and the executor can read it"}]'::jsonb,
+      array['mkdir -p "$WORKSPACE_DIR"', 'git clone <your repository> "$WORKSPACE_DIR"'],
+      array['read_file', 'list_files', 'search_text']
+    ),
+    (
+      'test_command',
+      'Run the test command',
+      'Test runs start the project''s test command in the workspace after a changeset is applied.',
+      '[{"kind": "setting", "name": "runs.test_command", "description": "Settings → Runs has a test command"},
+        {"kind": "program", "name": "setting:runs.test_command", "value": "allowlisted", "description": "The test command''s program is on PATH and on RUN_TEST_ALLOWLIST"}]'::jsonb,
+      array['Set a test command in Settings → Runs, e.g. pnpm test', 'Install its program on the executor''s machine (e.g. corepack enable)', 'Add the program to RUN_TEST_ALLOWLIST in the executor''s environment and restart it'],
+      array[]::text[]
+    ),
+    (
+      'git',
+      'Git',
+      'The workspace is a git checkout the executor can read history from.',
+      '[{"kind": "program", "name": "git", "description": "git is installed on the executor''s PATH"}]'::jsonb,
+      array['sudo apt-get install -y git', 'git --version'],
+      array[]::text[]
+    ),
+    (
+      'api_call_hosts',
+      'Call HTTP APIs',
+      'Agents propose api_call requests, sent only to the hosts the project allows.',
+      '[{"kind": "setting", "name": "api_allowlist.hosts", "description": "project_settings api_allowlist lists at least one host"}]'::jsonb,
+      array['Add the project setting api_allowlist with {"hosts": ["api.example.com"]}'],
+      array['api_call']
+    ),
+    (
+      'provider_openai_compatible',
+      'OpenAI-compatible models',
+      'Agents run on an OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, LM Studio…).',
+      '[{"kind": "connection", "name": "openai_compatible", "description": "An OpenAI-compatible connection with a key (or keyless), or OPENAI_API_KEY on the executor"}]'::jsonb,
+      array['Add a connection in Settings → Providers and set its key', 'or export OPENAI_BASE_URL and OPENAI_API_KEY for the executor and restart it'],
+      array[]::text[]
+    ),
+    (
+      'provider_anthropic',
+      'Anthropic models',
+      'Agents run on Anthropic''s Claude models.',
+      '[{"kind": "connection", "name": "anthropic", "description": "An Anthropic connection with a key, or ANTHROPIC_API_KEY on the executor"}]'::jsonb,
+      array['Add an Anthropic connection in Settings → Providers and set its key', 'or export ANTHROPIC_API_KEY for the executor and restart it'],
+      array[]::text[]
+    ),
+    (
+      'provider_builtin',
+      'Built-in model',
+      'The offline built-in model every executor ships with: always available, no setup.',
+      '[]'::jsonb,
+      array[]::text[],
+      array[]::text[]
+    )
+  ) as s(key, name, description, requirements, setup_steps, tools)
+  on conflict (project_id, key) do update
+    set name = excluded.name,
+        description = excluded.description,
+        requirements = excluded.requirements,
+        setup_steps = excluded.setup_steps,
+        tools = excluded.tools
+    where public.skills.builtin
+$function$;
+comment on function public.seed_builtin_skills(uuid) is 'Writes (or refreshes) the built-in skills of a project: workspace_reading, test_command, git, api_call_hosts and one per provider kind (provider_openai_compatible, provider_anthropic, provider_builtin). Called when a project is created and once for every existing project by the migration that created skills; a skill of the same key that an operator added is left alone.';
+grant execute on function public.seed_builtin_skills(uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION public.seed_project_skills()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform public.seed_builtin_skills(new.id);
+  return new;
+end;
+$function$;
+comment on function public.seed_project_skills() is 'Trigger on projects: every new project gets the built-in skills.';
+grant execute on function public.seed_project_skills() to service_role;
 
 CREATE OR REPLACE FUNCTION public.send_chat_message(p_project_id uuid, p_thread_key text, p_content text, p_message_id uuid DEFAULT NULL::uuid, p_target_agent_keys text[] DEFAULT NULL::text[])
  RETURNS public.project_chat_messages
@@ -5278,6 +6272,37 @@ end;
 $function$;
 comment on function public.send_chat_message(uuid,text,text,uuid,text[]) is 'Sends an operator message to the Team Room or a DM in one transaction, idempotent by p_message_id. An ordinary message queues one delivery per target agent: the mentioned ones (or p_target_agent_keys), else in the Team Room the agent route_agent picks (its reason in metadata.routed_reason), in a DM the DM''s agent. A slash command (parse_run_command) is stored the same way but runs instead of chatting: /plan, /implement, /test queue a run (origin command, this thread, source_message_id) for the named agent, else the DM''s, else the routed one; /cancel cancels the thread''s active runs; /handoff hands the thread''s last run (or its task) to the named agent. metadata carries command, run_id and agent_key.';
 grant execute on function public.send_chat_message(uuid,text,text,uuid,text[]) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.set_agent_heartbeat(p_project_id uuid, p_agent_key text, p_enabled boolean, p_interval text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_minutes integer;
+  v_agent_id uuid;
+begin
+  if p_interval is not null then
+    if btrim(p_interval) !~ '^[0-9]{1,4}m$' or left(btrim(p_interval), -1)::integer not between 1 and 1440 then
+      raise exception 'A heartbeat runs every 1 to 1440 minutes, not "%": write the interval like 15m', p_interval using errcode = '22023';
+    end if;
+    v_minutes := left(btrim(p_interval), -1)::integer;
+  end if;
+  update public.agents a
+    set heartbeat = a.heartbeat
+      || case when p_enabled is null then '{}'::jsonb else jsonb_build_object('enabled', p_enabled) end
+      || case when v_minutes is null then '{}'::jsonb else jsonb_build_object('interval_minutes', v_minutes) end
+    where a.project_id = p_project_id and a.agent_key = p_agent_key
+    returning a.id into v_agent_id;
+  if v_agent_id is null then
+    raise exception 'There is no agent @% in this project', p_agent_key using errcode = '22023', hint = 'Pick an agent from the roster.';
+  end if;
+  return v_agent_id;
+end;
+$function$;
+comment on function public.set_agent_heartbeat(uuid,text,boolean,text) is 'Internal: turns an agent''s heartbeat on or off (p_enabled null: unchanged) and sets its interval ("15m"; null: unchanged) in agents.heartbeat, which keeps the heartbeat job in step. Answers the agent id.';
+grant execute on function public.set_agent_heartbeat(uuid,text,boolean,text) to service_role;
 
 CREATE OR REPLACE FUNCTION public.stamp_live_row()
  RETURNS trigger
@@ -5496,6 +6521,36 @@ $function$;
 comment on function public.stop_ai_run(uuid,text,uuid) is 'Internal: cancels a queued, running or needs_approval run at once (cancel_requested_at, cancelled_by = p_by, the reason in result_summary) so that nothing of it happens afterwards: its proposed changeset expires (unless the executor is applying it at that moment), its proposals nobody decided are withdrawn (expired), those approved but not yet executing fail ("withdrawn: its run was cancelled before it ran"). A run that is already final is returned unchanged. Callers should not lock the run first: the run''s proposals are locked before it.';
 grant execute on function public.stop_ai_run(uuid,text,uuid) to service_role;
 
+CREATE OR REPLACE FUNCTION public.sync_agent_heartbeat_job()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_minutes integer;
+  v_enabled boolean;
+begin
+  v_minutes := greatest(1, least(1440, coalesce(case when jsonb_typeof(new.heartbeat -> 'interval_minutes') = 'number'
+                                                     then (new.heartbeat ->> 'interval_minutes')::numeric::integer end, 30)));
+  v_enabled := new.enabled and coalesce(case when jsonb_typeof(new.heartbeat -> 'enabled') = 'boolean'
+                                             then (new.heartbeat ->> 'enabled')::boolean end, false);
+  if not v_enabled and not exists (select 1 from public.cron_mirror j where j.heartbeat_agent_id = new.id) then
+    return new;
+  end if;
+  insert into public.cron_mirror (project_id, name, schedule_kind, schedule_expr, job_intent, target_agent_key, enabled, heartbeat_agent_id)
+  values (new.project_id, 'Heartbeat @' || new.agent_key, 'every', v_minutes || 'm', 'heartbeat', new.agent_key, v_enabled, new.id)
+  on conflict (heartbeat_agent_id) do update
+    set name = excluded.name, schedule_expr = excluded.schedule_expr, target_agent_key = excluded.target_agent_key,
+        enabled = excluded.enabled
+    where (public.cron_mirror.name, public.cron_mirror.schedule_expr, public.cron_mirror.target_agent_key, public.cron_mirror.enabled)
+          is distinct from (excluded.name, excluded.schedule_expr, excluded.target_agent_key, excluded.enabled);
+  return new;
+end;
+$function$;
+comment on function public.sync_agent_heartbeat_job() is 'Trigger on agents: keeps the agent''s heartbeat job (cron_mirror, job_intent heartbeat, every <interval_minutes>m, enabled when the agent and its heartbeat are) in step with agents.heartbeat. agents.heartbeat is the source of truth; the job is created the first time the heartbeat is enabled.';
+grant execute on function public.sync_agent_heartbeat_job() to service_role;
+
 CREATE OR REPLACE FUNCTION public.touch_updated_at()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -5613,6 +6668,65 @@ $function$;
 comment on function public.wake_proposing_agent() is 'Trigger on action_proposals: when a proposal ends (executed, rejected, expired, failed), posts a system message describing the outcome (with the proposal as JSON) to the proposing agent in the task thread, else its DM thread, and queues its delivery, so the agent is woken and can revise. Proposals made by a run (run_id) are skipped: follow_run_proposal moves their run on.';
 grant execute on function public.wake_proposing_agent() to service_role;
 
+CREATE OR REPLACE FUNCTION public.write_brain_doc(p_project_id uuid, p_agent_key text, p_doc_type text, p_title text, p_content text, p_base_version integer, p_check_base boolean)
+ RETURNS public.brain_docs
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_doc public.brain_docs;
+  v_name text := coalesce(nullif(btrim(p_title), ''), p_doc_type);
+begin
+  if p_agent_key is not null
+    and not exists (select 1 from public.agents a where a.project_id = p_project_id and a.agent_key = p_agent_key) then
+    raise exception 'There is no agent @% in this project', p_agent_key
+      using errcode = '22023', hint = 'Pick an agent from the roster, or leave the agent empty for a project-wide doc.';
+  end if;
+  select * into v_doc from public.brain_docs b
+  where b.project_id = p_project_id and b.agent_key is not distinct from p_agent_key and b.doc_type = p_doc_type
+  for update;
+
+  if not found then
+    if p_check_base and coalesce(p_base_version, 0) <> 0 then
+      raise exception 'The doc "%" was removed after you opened it', v_name
+        using errcode = 'PT412',
+          detail = jsonb_build_object('current_version', 0, 'title', null, 'content', null, 'updated_at', null)::text,
+          hint = 'Save again to create it anew with your text, or discard your changes.';
+    end if;
+    insert into public.brain_docs (project_id, agent_key, doc_type, title, content, updated_by)
+    values (p_project_id, p_agent_key, p_doc_type, btrim(coalesce(p_title, '')), coalesce(p_content, ''), auth.uid())
+    returning * into v_doc;
+    return v_doc;
+  end if;
+
+  if p_check_base and coalesce(p_base_version, 0) = 0 then
+    raise exception 'A "%" doc exists here already (version %): yours would replace it', p_doc_type, v_doc.version
+      using errcode = 'PT412',
+        detail = jsonb_build_object(
+          'current_version', v_doc.version, 'title', v_doc.title, 'content', v_doc.content, 'updated_at', v_doc.updated_at
+        )::text,
+        hint = 'Compare both texts, then open theirs or save yours over it knowingly.';
+  end if;
+  if p_check_base and p_base_version <> v_doc.version then
+    raise exception 'Someone saved "%" after you opened it: version % is current, yours was based on %',
+      v_name, v_doc.version, p_base_version
+      using errcode = 'PT412',
+        detail = jsonb_build_object(
+          'current_version', v_doc.version, 'title', v_doc.title, 'content', v_doc.content, 'updated_at', v_doc.updated_at
+        )::text,
+        hint = 'Compare both texts, then reload theirs or save yours over it knowingly.';
+  end if;
+  update public.brain_docs
+  set title = btrim(coalesce(p_title, v_doc.title)), content = coalesce(p_content, v_doc.content), updated_by = auth.uid()
+  where id = v_doc.id
+  returning * into v_doc;
+  return v_doc;
+end;
+$function$;
+comment on function public.write_brain_doc(uuid,text,text,text,text,integer,boolean) is 'Internal: creates or updates the brain doc (project, agent_key, doc_type) in one transaction; with p_check_base it refuses (PT412, current version and text as JSON in detail) unless p_base_version is the current version (0 or null: the doc must not exist yet). The triggers append the version.';
+grant execute on function public.write_brain_doc(uuid,text,text,text,text,integer,boolean) to service_role;
+
 -- Publications
 
 alter publication supabase_realtime add table public.action_proposals;
@@ -5628,7 +6742,12 @@ alter publication supabase_realtime add table public.changeset_files;
 alter publication supabase_realtime add table public.changeset_reviews;
 alter publication supabase_realtime add table public.changesets;
 alter publication supabase_realtime add table public.chat_delivery_queue;
+alter publication supabase_realtime add table public.cron_create_requests;
+alter publication supabase_realtime add table public.cron_delete_requests;
+alter publication supabase_realtime add table public.cron_job_patch_requests;
+alter publication supabase_realtime add table public.cron_job_runs;
 alter publication supabase_realtime add table public.cron_mirror;
+alter publication supabase_realtime add table public.cron_run_requests;
 alter publication supabase_realtime add table public.executor_presence;
 alter publication supabase_realtime add table public.model_prices;
 alter publication supabase_realtime add table public.project_chat_messages;
@@ -5637,5 +6756,7 @@ alter publication supabase_realtime add table public.project_members;
 alter publication supabase_realtime add table public.project_settings;
 alter publication supabase_realtime add table public.projects;
 alter publication supabase_realtime add table public.provider_connections;
+alter publication supabase_realtime add table public.skills;
+alter publication supabase_realtime add table public.skills_mirror;
 alter publication supabase_realtime add table public.task_events;
 alter publication supabase_realtime add table public.tasks;

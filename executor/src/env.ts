@@ -77,6 +77,10 @@ export const ZExecutorEnv = z.object({
   RUN_LEASE_SECONDS: int(30, 5, 600),
   /** How often the leases of the runs in flight are renewed, which is also how soon a cancel lands without realtime. */
   RUN_HEARTBEAT_MS: int(1_500, 100, 60_000),
+  /** How often the scheduler looks for due scheduled jobs (0 turns the scheduler off; scheduled jobs of RUN_PROJECT_IDS only). */
+  SCHEDULER_TICK_MS: int(1_000, 0, 3_600_000),
+  /** A due time older than this when the scheduler sees it counts as missed (the job's missed_policy decides). */
+  SCHEDULER_MISSED_AFTER_SECONDS: int(120, 1, 86_400),
   /** Comma-separated project ids whose runs this executor works; empty means every project. */
   RUN_PROJECT_IDS: z
     .string()
@@ -123,6 +127,8 @@ export const ZExecutorEnv = z.object({
   API_CALL_TIMEOUT_MS: int(10_000, 100, 60_000),
   /** How much of an api_call response body is kept in the execution result. */
   API_CALL_MAX_BODY_CHARS: int(4_000, 0, 100_000),
+  /** How often the executor checks every skill's requirements (it also checks at start and on POST /api/skills/:id/check). */
+  SKILLS_CHECK_INTERVAL_MS: int(300_000, 1_000, 86_400_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   OPENAI_BASE_URL: optionalText.pipe(z.url({ message: "must be an http(s) URL such as https://api.openai.com/v1" }).optional()),
   OPENAI_API_KEY: optionalText,

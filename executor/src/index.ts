@@ -3,3 +3,5 @@
 export { createExecutorClient, type TDb } from "./db/executor-client.ts";
 export { parseExecutorEnv, type TExecutorEnv } from "./env.ts";
 export { startExecutor, type TExecutor, type TExecutorOverrides } from "./runtime/start-executor.ts";
+export { runSchedulerTick, type TSchedulerDeps, type TTickReport } from "./schedule/run-scheduler-tick.ts";
+export { fireRuns } from "./schedule/schedule-rpcs.ts";

@@ -211,6 +211,55 @@ export const REALTIME_PROBES: Record<string, TProbe> = {
       }),
     );
   },
+  "public.cron_job_runs": async (db, f) => {
+    const projectId = need(f.projectId, "projects");
+    const job = await must(
+      "insert into cron_mirror (for cron_job_runs)",
+      db
+        .from("cron_mirror")
+        .insert({ project_id: projectId, name: "Realtime probe history", schedule_kind: "every", schedule_expr: "30m", enabled: false })
+        .select("id")
+        .single(),
+    );
+    await must(
+      "insert into cron_job_runs",
+      db
+        .from("cron_job_runs")
+        .insert({ job_id: need(job?.id, "cron_mirror"), project_id: projectId, scheduled_for: new Date().toISOString(), status: "missed" }),
+    );
+  },
+  "public.cron_create_requests": async (db, f) => {
+    await must(
+      "insert into cron_create_requests",
+      db.from("cron_create_requests").insert({
+        project_id: need(f.projectId, "projects"),
+        name: "Realtime probe request",
+        schedule_kind: "every",
+        schedule_expr: "30m",
+        enabled: false,
+      }),
+    );
+  },
+  "public.cron_job_patch_requests": async (db, f) => {
+    await must(
+      "insert into cron_job_patch_requests",
+      db
+        .from("cron_job_patch_requests")
+        .insert({ project_id: need(f.projectId, "projects"), job_id: crypto.randomUUID(), patch: { enabled: false } }),
+    );
+  },
+  "public.cron_delete_requests": async (db, f) => {
+    await must(
+      "insert into cron_delete_requests",
+      db.from("cron_delete_requests").insert({ project_id: need(f.projectId, "projects"), job_id: crypto.randomUUID() }),
+    );
+  },
+  "public.cron_run_requests": async (db, f) => {
+    await must(
+      "insert into cron_run_requests",
+      db.from("cron_run_requests").insert({ project_id: need(f.projectId, "projects"), job_id: crypto.randomUUID() }),
+    );
+  },
   "public.provider_connections": async (db, f) => {
     await must(
       "insert into provider_connections",
@@ -323,6 +372,26 @@ export const REALTIME_PROBES: Record<string, TProbe> = {
         kind: "nit",
         comment: "Realtime probe",
       }),
+    );
+  },
+  "public.skills": async (db, f) => {
+    await must(
+      "insert into skills",
+      db.from("skills").insert({ project_id: need(f.projectId, "projects"), key: "realtime_probe", name: "Realtime probe" }),
+    );
+  },
+  "public.skills_mirror": async (db, f) => {
+    const projectId = need(f.projectId, "projects");
+    // Every project has the built-in skills: the probe writes a verdict on one of them.
+    const skill = await must(
+      "read the built-in git skill (for skills_mirror)",
+      db.from("skills").select("id").eq("project_id", projectId).eq("key", "git").single(),
+    );
+    await must(
+      "insert into skills_mirror",
+      db
+        .from("skills_mirror")
+        .upsert({ skill_id: (skill as { id: string }).id, project_id: projectId, status: "ready", checked_by: "realtime-probe" }),
     );
   },
 };

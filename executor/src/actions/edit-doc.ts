@@ -3,8 +3,8 @@ import { refused, type TActionContext, type TActionOutcome } from "./action-type
 
 /**
  * edit_doc: replaces the content (and title, when given) of the brain doc with this doc_type
- * (project-wide when agent_key is null), creating it when missing. The result keeps the previous
- * title and content, so a rollback can restore them.
+ * (project-wide when agent_key is null), creating it when missing, as a new version authored by the
+ * proposing agent. The result keeps the previous title and content, so a rollback can restore them.
  */
 export async function editDoc(ctx: TActionContext, params: TEditDocParams): Promise<TActionOutcome> {
   const agentKey = params.agent_key ?? null;
@@ -17,47 +17,29 @@ export async function editDoc(ctx: TActionContext, params: TEditDocParams): Prom
   const existing = await query.maybeSingle();
   if (existing.error) return refused(`Could not read the doc "${params.doc_type}": ${existing.error.message}`);
 
-  if (existing.data) {
-    const updated = await ctx.db
-      .from("brain_docs")
-      .update({ content: params.content, ...(params.title !== undefined ? { title: params.title } : {}) })
-      .eq("id", existing.data.id)
-      .select("id")
-      .single();
-    if (updated.error) return refused(`Could not update the doc "${params.doc_type}": ${updated.error.message}`);
-    return {
-      ok: true,
-      result: {
-        doc_id: existing.data.id,
-        doc_type: params.doc_type,
-        agent_key: agentKey,
-        created: false,
-        previous: { title: existing.data.title, content: existing.data.content },
-        rollback: "restore previous.title and previous.content",
-      },
-    };
+  // One path for every doc write: save_brain_doc_as_agent creates or replaces the doc in one
+  // transaction and appends a version authored by the proposing agent.
+  const saved = await ctx.db.rpc("save_brain_doc_as_agent", {
+    p_project_id: ctx.proposal.project_id,
+    p_doc_type: params.doc_type,
+    p_content: params.content,
+    p_author_agent_key: ctx.proposal.proposed_by_agent_key,
+    ...(agentKey === null ? {} : { p_agent_key: agentKey }),
+    ...(params.title === undefined ? {} : { p_title: params.title }),
+  });
+  if (saved.error || !saved.data) {
+    return refused(`Could not save the doc "${params.doc_type}": ${saved.error?.message ?? "the database returned no doc"}`);
   }
-  const inserted = await ctx.db
-    .from("brain_docs")
-    .insert({
-      project_id: ctx.proposal.project_id,
-      agent_key: agentKey,
-      doc_type: params.doc_type,
-      title: params.title ?? "",
-      content: params.content,
-    })
-    .select("id")
-    .single();
-  if (inserted.error) return refused(`Could not create the doc "${params.doc_type}": ${inserted.error.message}`);
   return {
     ok: true,
     result: {
-      doc_id: inserted.data.id,
+      doc_id: saved.data.id,
       doc_type: params.doc_type,
       agent_key: agentKey,
-      created: true,
-      previous: null,
-      rollback: "delete the doc (it did not exist before)",
+      version: saved.data.version,
+      created: !existing.data,
+      previous: existing.data ? { title: existing.data.title, content: existing.data.content } : null,
+      rollback: existing.data ? "restore previous.title and previous.content" : "delete the doc (it did not exist before)",
     },
   };
 }

@@ -77,6 +77,15 @@ describe("runAction", () => {
       .eq("project_id", project.projectId)
       .eq("doc_type", "runbook");
     expect(data).toEqual([{ title: "Runbook", content: "v2" }]);
+    const versions = await project.db
+      .from("brain_doc_versions")
+      .select("version, content, author_agent_key")
+      .eq("project_id", project.projectId)
+      .order("version");
+    expect(versions.data).toEqual([
+      { version: 1, content: "v1", author_agent_key: "builder" },
+      { version: 2, content: "v2", author_agent_key: "builder" },
+    ]);
   });
 
   it("send_message posts as the proposing agent into the Team Room", async () => {

@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { THealthReport, TProvisionAnswer } from "@mission-control/shared/control-api";
+import type { TApplyScheduleAnswer, TCheckSkillAnswer, THealthReport, TProvisionAnswer } from "@mission-control/shared/control-api";
 import { AppError } from "@mission-control/shared/errors";
 import type { Logger } from "pino";
 import type { TProposalRow } from "../actions/action-types.ts";
@@ -9,6 +9,8 @@ import type { TKeks } from "../keys/provider-keks.ts";
 import { applyCors } from "./apply-cors.ts";
 import { createTokenVerifier, type TTokenVerifier } from "./create-token-verifier.ts";
 import { dispatchRoute, type TRouteHandlers } from "./dispatch-route.ts";
+import { handleApplySchedule } from "./handle-apply-schedule.ts";
+import { handleCheckSkill } from "./handle-check-skill.ts";
 import { handleDeliver } from "./handle-deliver.ts";
 import { handleExecuteApproval } from "./handle-execute-approval.ts";
 import { handleHealth } from "./handle-health.ts";
@@ -35,7 +37,7 @@ export interface TControlApi {
  * /api/approvals/:proposalId/execute (operators), POST /api/tasks/:taskId/events (agents, service
  * role key), POST /api/agents/provision, /api/providers/:connectionId/key and
  * /api/providers/:connectionId/test, POST /api/runs/:runId/wake and GET
- * /api/changesets/:changesetId/current (operators), with CORS for the dashboard's origins, JSON errors
+ * /api/changesets/:changesetId/current, POST /api/skills/:skillId/check (operators), with CORS for the dashboard's origins, JSON errors
  * `{error: {code, message}}` and 404 for anything else.
  */
 export function createControlApi(options: {
@@ -53,6 +55,10 @@ export function createControlApi(options: {
   wakeRun: (runId: string, status: string) => Promise<string>;
   /** Rings the rollback worker. */
   wakeRollbacks: () => void;
+  /** Checks one skill now and returns the verdict it wrote (the skills checker's checkSkill). */
+  checkSkill: (skillId: string) => Promise<TCheckSkillAnswer>;
+  /** Applies a project's queued schedule requests now and rings the scheduler. */
+  applySchedule: (projectId: string) => Promise<TApplyScheduleAnswer>;
   /** Key-encryption keys, current first (empty: keys cannot be stored or used). */
   keks: TKeks;
   /** The workspace: where CLI agents run when a connection is tested, and what changesets change. */
@@ -66,7 +72,7 @@ export function createControlApi(options: {
   let accepting = true;
   let url: string | null = null;
 
-  const { db, claimMessage, claimProposal, applyProvision, wakeRun, wakeRollbacks, keks, workspaceDir } = options;
+  const { db, claimMessage, claimProposal, applyProvision, wakeRun, wakeRollbacks, checkSkill, keks, workspaceDir } = options;
   const handlers: TRouteHandlers = {
     health: () => handleHealth(options.health),
     deliver: (input) => handleDeliver(input, { db, claimMessage, accepting: () => accepting, log }),
@@ -77,6 +83,8 @@ export function createControlApi(options: {
     testProvider: (input) => handleTestProvider(input, { db, keks, workspaceDir, log }),
     wakeRun: (input) => handleWakeRun(input, { db, wakeRun, wakeRollbacks, accepting: () => accepting, log }),
     readChangesetCurrent: (input) => handleReadChangesetCurrent(input, { db, workspaceDir }),
+    checkSkill: (input) => handleCheckSkill(input, { db, checkSkill, accepting: () => accepting, log }),
+    applySchedule: (input) => handleApplySchedule(input, { db, applySchedule: options.applySchedule, accepting: () => accepting, log }),
   };
 
   const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {

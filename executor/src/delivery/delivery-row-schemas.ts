@@ -83,6 +83,7 @@ export const ZBrainDocRow = z.object({
   title: z.string(),
   content: z.string(),
   updated_by: z.string().nullable(),
+  version: z.number(),
   seq: z.number(),
   created_at: z.string(),
   updated_at: z.string(),

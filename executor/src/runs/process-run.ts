@@ -8,6 +8,7 @@ import { computeChangesetFiles } from "../changesets/compute-changeset-files.ts"
 import { runTestCommand } from "../changesets/run-test-command.ts";
 import { appendVerbosity } from "../context/describe-verbosity.ts";
 import type { TDb } from "../db/executor-client.ts";
+import { appendSkillNotes, applySkillGate, readSkillGate } from "../skills/read-skill-gate.ts";
 import { postTaskEvent } from "../tasks/post-task-event.ts";
 import { buildRunBrief } from "./build-run-brief.ts";
 import { createRunRecorder, type TRunRecorder } from "./create-run-recorder.ts";
@@ -143,13 +144,13 @@ async function workModelRun(deps: TRunDeps, input: TRunInput, recorder: TRunReco
   const { run, agent } = input;
   const resolved = deps.runtime.resolveAgent({ agent, agentDefaults: input.agentDefaults, connections: input.connections });
   const { values } = resolved.run.effective;
-  const tools = buildRunTools(agent.tools_enabled, { mode: run.mode });
-  const system = buildRunSystemPrompt({
-    agentPrompt: describeAgentForRun(input, values.verbosity),
-    mode: run.mode,
-    tools,
-    maxSteps: run.max_steps,
-  });
+  // A tool whose skill is not ready is not offered; the prompt says which skill is missing and why.
+  const gated = applySkillGate(buildRunTools(agent.tools_enabled, { mode: run.mode }), await readSkillGate(deps.db, run.project_id));
+  const tools = gated.tools;
+  const system = appendSkillNotes(
+    buildRunSystemPrompt({ agentPrompt: describeAgentForRun(input, values.verbosity), mode: run.mode, tools, maxSteps: run.max_steps }),
+    gated.notes,
+  );
   recorder.progress({
     current_step: resolved.run.offline && resolved.run.fallbackReason ? oneLine(resolved.run.fallbackReason, 300) : "Thinking",
     settings: { effective: resolved.run.effective, model: resolved.run.model, offline: resolved.run.offline, notes: resolved.run.notes },

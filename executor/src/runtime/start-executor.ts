@@ -20,7 +20,7 @@ import { createDeliveryWorker, type TDeliveryWorker, type TWorkerStopReport } fr
 import { processDelivery, type TDeliveryDeps } from "../delivery/process-delivery.ts";
 import { createCallReserver } from "../delivery/reserve-provider-call.ts";
 import { subscribeDeliveryWakeups } from "../delivery/subscribe-delivery-wakeups.ts";
-import type { TExecutorEnv } from "../env.ts";
+import { readChildProcessEnv, type TExecutorEnv } from "../env.ts";
 import { checkHealth } from "../health/check-health.ts";
 import { readProviderKeks } from "../keys/provider-keks.ts";
 import { createLogger } from "../log/create-logger.ts";
@@ -34,6 +34,10 @@ import { createRunMeter } from "../runs/create-run-meter.ts";
 import { createRunWorker, type TRunWorker } from "../runs/create-run-worker.ts";
 import { processRun } from "../runs/process-run.ts";
 import { subscribeRunWakeups } from "../runs/subscribe-run-wakeups.ts";
+import { createScheduler } from "../schedule/create-scheduler.ts";
+import { applyScheduleRequests } from "../schedule/schedule-rpcs.ts";
+import { createSkillsChecker } from "../skills/create-skills-checker.ts";
+import { subscribeSkillWakeups } from "../skills/subscribe-skill-wakeups.ts";
 import { createWatchdog } from "../watchdog/create-watchdog.ts";
 import type { TWorkerState } from "../worker/worker-state.ts";
 import { readVersion } from "./read-version.ts";
@@ -69,6 +73,8 @@ export type TExecutorOverrides = {
   runtime?: TAgentRuntime;
   /** Only apply agent provision requests of these projects (tests that share one database); default every project. */
   provisionProjectIds?: readonly string[];
+  /** The environment skill requirements are checked against; default the executor's own, without its secrets. */
+  skillsEnv?: () => NodeJS.ProcessEnv;
 };
 
 /** Starts every part of the executor in order and returns when it is claiming work. */
@@ -171,7 +177,35 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
         signal,
       ),
   });
+  const skills = createSkillsChecker({
+    db,
+    executorId,
+    workspaceDir: env.WORKSPACE_DIR,
+    testAllowlist: env.RUN_TEST_ALLOWLIST,
+    globalProviders: new Set(
+      [env.OPENAI_API_KEY ? "openai_compatible" : null, env.ANTHROPIC_API_KEY ? "anthropic" : null].filter((kind) => kind !== null),
+    ),
+    readEnv: overrides.skillsEnv ?? (() => readChildProcessEnv()),
+    intervalMs: env.SKILLS_CHECK_INTERVAL_MS,
+    // Its verdicts gate the tools of the runs it works.
+    projectIds: env.RUN_PROJECT_IDS.length > 0 ? env.RUN_PROJECT_IDS : null,
+    log,
+  });
   const rollbacks = createRollbackWorker({ db, executorId, workspaceDir: env.WORKSPACE_DIR, pollIntervalMs: env.POLL_INTERVAL_MS, log });
+  const scheduler =
+    env.SCHEDULER_TICK_MS > 0
+      ? createScheduler({
+          db,
+          executorId,
+          now: () => new Date(),
+          tickMs: env.SCHEDULER_TICK_MS,
+          leaseSeconds: 60,
+          graceSeconds: env.SCHEDULER_MISSED_AFTER_SECONDS,
+          projectIds: env.RUN_PROJECT_IDS,
+          batchSize: 1_000,
+          log,
+        })
+      : null;
   const watchdog = createWatchdog({
     db,
     intervalMs: env.WATCHDOG_INTERVAL_MS,
@@ -201,6 +235,12 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     applyProvision: (requestId) => applyProvisionRequest({ db, executorId, log }, requestId),
     wakeRun: (runId, status) => runs.wakeRun(runId, status),
     wakeRollbacks: () => rollbacks.wake(),
+    checkSkill: (skillId) => skills.checkSkill(skillId),
+    applySchedule: async (projectId) => {
+      const applied = await applyScheduleRequests(db, { executorId, now: new Date(), projectIds: [projectId] });
+      scheduler?.runNow();
+      return { applied };
+    },
     keks,
     workspaceDir: env.WORKSPACE_DIR,
     serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY,
@@ -245,13 +285,19 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
   const rollbackWakeups = env.REALTIME_WAKEUPS
     ? subscribeRollbackWakeups(db, { wake: () => rollbacks.wake(), log, channelName: `executor-rollbacks-${executorId}` })
     : null;
+  const skillWakeups = env.REALTIME_WAKEUPS
+    ? subscribeSkillWakeups(db, { wake: () => skills.runNow(), log, channelName: `executor-skills-${executorId}` })
+    : null;
   // A changeset apply or rollback cut short by a crash is finished or undone before anything else runs.
   await recoverChangesetsAtStart({ db, workspaceDir: env.WORKSPACE_DIR, log });
   await markAgentsOnline(db).catch((err: unknown) => log.warn({ err }, "could not mark the agents online"));
+  // The first check starts now, with the workers: a run that starts before it ends sees the last verdicts.
+  skills.start();
   worker.start();
   approvals.start();
   runs.start();
   rollbacks.start();
+  scheduler?.start();
   // Agent changes written while no executor ran (Backup mode) apply now.
   provisioning.start();
   watchdog.start();
@@ -273,6 +319,9 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     await runWakeups?.close().catch(() => {});
     await rollbackWakeups?.close().catch(() => {});
     await watchdog.stop();
+    await scheduler?.stop();
+    await skillWakeups?.close().catch(() => {});
+    await skills.stop();
     const [report] = await Promise.all([
       worker.stop({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }),
       approvals.stop({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }),

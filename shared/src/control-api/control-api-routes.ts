@@ -11,6 +11,8 @@ import {
   ZTestProviderBody,
 } from "./provider-connection.ts";
 import { ZChangesetCurrentAnswer, ZChangesetParams, ZRunParams, ZWakeRunAnswer } from "./run-control.ts";
+import { ZApplyScheduleAnswer, ZApplyScheduleRequest } from "./schedule-control.ts";
+import { ZCheckSkillAnswer, ZSkillParams } from "./skill-check.ts";
 import { ZAgentTaskEvent, ZTaskEventAnswer, ZTaskEventParams } from "./task-event.ts";
 
 /** Who may call a route: anyone, an operator (Supabase access token) or the executor's agents (service role key), each as `Authorization: Bearer …`. */
@@ -107,6 +109,22 @@ export const CONTROL_API_ROUTES = {
     params: ZChangesetParams,
     body: null,
     responses: { 200: ZChangesetCurrentAnswer },
+  },
+  checkSkill: {
+    method: "POST",
+    path: "/api/skills/:skillId/check",
+    auth: "operator",
+    params: ZSkillParams,
+    body: null,
+    responses: { 200: ZCheckSkillAnswer },
+  },
+  applySchedule: {
+    method: "POST",
+    path: "/api/schedule/apply",
+    auth: "operator",
+    params: null,
+    body: ZApplyScheduleRequest,
+    responses: { 200: ZApplyScheduleAnswer },
   },
 } as const satisfies Record<string, TControlApiRoute>;
 

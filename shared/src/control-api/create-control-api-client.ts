@@ -11,6 +11,8 @@ import { describeIssues, invalidRequestError } from "./invalid-request-error.ts"
 import type { TSetProviderKeyAnswer, TTestProviderAnswer } from "./provider-connection.ts";
 import { buildRoutePath } from "./route-path.ts";
 import type { TChangesetCurrentAnswer, TWakeRunAnswer } from "./run-control.ts";
+import type { TApplyScheduleAnswer } from "./schedule-control.ts";
+import type { TCheckSkillAnswer } from "./skill-check.ts";
 import type { TAgentTaskEvent } from "./task-event.ts";
 
 /** Where the Control API is and how to reach it. */
@@ -56,6 +58,10 @@ export interface TControlApiClient {
   wakeRun(input: { accessToken: string; runId: string }): Promise<TWakeRunAnswer>;
   /** `GET /api/changesets/:changesetId/current` with the operator's token: the changeset's files as they are in the workspace now. */
   readChangesetCurrent(input: { accessToken: string; changesetId: string }): Promise<TChangesetCurrentAnswer>;
+  /** `POST /api/skills/:skillId/check` with the operator's token: the executor checks the skill now and answers its verdict. */
+  checkSkill(input: { accessToken: string; skillId: string }): Promise<TCheckSkillAnswer>;
+  /** `POST /api/schedule/apply` with the operator's token: the executor applies the project's queued schedule requests now. */
+  applySchedule(input: { accessToken: string; projectId: string }): Promise<TApplyScheduleAnswer>;
 }
 
 /** The HTTP status behind a Control API client error, or null when no answer came (unreachable, timed out, refused before sending). */
@@ -189,6 +195,15 @@ export function createControlApiClient(options: TControlApiClientOptions): TCont
     async readChangesetCurrent({ accessToken, changesetId }) {
       const route = CONTROL_API_ROUTES.readChangesetCurrent;
       const answer = await call("readChangesetCurrent", { bearer: accessToken, params: { changesetId } }, route.responses);
+      return answer.body;
+    },
+    async checkSkill({ accessToken, skillId }) {
+      const answer = await call("checkSkill", { bearer: accessToken, params: { skillId } }, CONTROL_API_ROUTES.checkSkill.responses);
+      return answer.body;
+    },
+    async applySchedule({ accessToken, projectId }) {
+      const route = CONTROL_API_ROUTES.applySchedule;
+      const answer = await call("applySchedule", { bearer: accessToken, body: { project_id: projectId } }, route.responses);
       return answer.body;
     },
   };

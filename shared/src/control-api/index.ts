@@ -51,6 +51,15 @@ export {
   ZWakeRunAnswer,
 } from "./run-control.ts";
 export {
+  type TApplyScheduleAnswer,
+  type TApplyScheduleRequest,
+  type TScheduleRequestOutcome,
+  ZApplyScheduleAnswer,
+  ZApplyScheduleRequest,
+  ZScheduleRequestOutcome,
+} from "./schedule-control.ts";
+export { type TCheckSkillAnswer, type TSkillParams, ZCheckSkillAnswer, ZSkillParams } from "./skill-check.ts";
+export {
   type TAgentTaskEvent,
   type TTaskEventAnswer,
   type TTaskEventParams,

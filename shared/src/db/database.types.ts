@@ -598,6 +598,58 @@ export type Database = {
           },
         ];
       };
+      brain_doc_versions: {
+        Row: {
+          author_agent_key: string | null;
+          author_user_id: string | null;
+          content: string;
+          created_at: string;
+          doc_id: string;
+          id: string;
+          project_id: string;
+          title: string;
+          version: number;
+        };
+        ComputedFields: never;
+        Insert: {
+          author_agent_key?: string | null;
+          author_user_id?: string | null;
+          content: string;
+          created_at?: string;
+          doc_id: string;
+          id?: string;
+          project_id: string;
+          title: string;
+          version: number;
+        };
+        Update: {
+          author_agent_key?: string | null;
+          author_user_id?: string | null;
+          content?: string;
+          created_at?: string;
+          doc_id?: string;
+          id?: string;
+          project_id?: string;
+          title?: string;
+          version?: number;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "brain_doc_versions_doc_id_fkey";
+            columns: ["doc_id"];
+            isOneToOne: false;
+            referencedRelation: "brain_docs";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "brain_doc_versions_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       brain_docs: {
         Row: {
           agent_key: string | null;
@@ -610,6 +662,7 @@ export type Database = {
           title: string;
           updated_at: string;
           updated_by: string | null;
+          version: number;
         };
         ComputedFields: never;
         Insert: {
@@ -623,6 +676,7 @@ export type Database = {
           title?: string;
           updated_at?: string;
           updated_by?: string | null;
+          version?: number;
         };
         Update: {
           agent_key?: string | null;
@@ -635,6 +689,7 @@ export type Database = {
           title?: string;
           updated_at?: string;
           updated_by?: string | null;
+          version?: number;
         };
         Relationships: [
           {
@@ -1174,59 +1229,388 @@ export type Database = {
           },
         ];
       };
+      cron_create_requests: {
+        Row: {
+          applied_at: string | null;
+          applied_by: string | null;
+          created_at: string;
+          enabled: boolean;
+          error: string | null;
+          id: string;
+          instructions: string;
+          job_id: string;
+          job_intent: string;
+          missed_policy: string;
+          name: string;
+          project_id: string;
+          requested_by: string | null;
+          schedule_expr: string;
+          schedule_kind: string;
+          seq: number;
+          status: string;
+          target_agent_key: string | null;
+          time_zone: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          applied_at?: string | null;
+          applied_by?: string | null;
+          created_at?: string;
+          enabled?: boolean;
+          error?: string | null;
+          id?: string;
+          instructions?: string;
+          job_id?: string;
+          job_intent?: string;
+          missed_policy?: string;
+          name: string;
+          project_id: string;
+          requested_by?: string | null;
+          schedule_expr: string;
+          schedule_kind: string;
+          seq?: number;
+          status?: string;
+          target_agent_key?: string | null;
+          time_zone?: string;
+        };
+        Update: {
+          applied_at?: string | null;
+          applied_by?: string | null;
+          created_at?: string;
+          enabled?: boolean;
+          error?: string | null;
+          id?: string;
+          instructions?: string;
+          job_id?: string;
+          job_intent?: string;
+          missed_policy?: string;
+          name?: string;
+          project_id?: string;
+          requested_by?: string | null;
+          schedule_expr?: string;
+          schedule_kind?: string;
+          seq?: number;
+          status?: string;
+          target_agent_key?: string | null;
+          time_zone?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "cron_create_requests_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      cron_delete_requests: {
+        Row: {
+          applied_at: string | null;
+          applied_by: string | null;
+          created_at: string;
+          error: string | null;
+          id: string;
+          job_id: string;
+          project_id: string;
+          requested_by: string | null;
+          seq: number;
+          status: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          applied_at?: string | null;
+          applied_by?: string | null;
+          created_at?: string;
+          error?: string | null;
+          id?: string;
+          job_id: string;
+          project_id: string;
+          requested_by?: string | null;
+          seq?: number;
+          status?: string;
+        };
+        Update: {
+          applied_at?: string | null;
+          applied_by?: string | null;
+          created_at?: string;
+          error?: string | null;
+          id?: string;
+          job_id?: string;
+          project_id?: string;
+          requested_by?: string | null;
+          seq?: number;
+          status?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "cron_delete_requests_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      cron_job_patch_requests: {
+        Row: {
+          applied_at: string | null;
+          applied_by: string | null;
+          created_at: string;
+          error: string | null;
+          id: string;
+          job_id: string;
+          patch: NonNullable<Json>;
+          project_id: string;
+          requested_by: string | null;
+          seq: number;
+          status: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          applied_at?: string | null;
+          applied_by?: string | null;
+          created_at?: string;
+          error?: string | null;
+          id?: string;
+          job_id: string;
+          patch: NonNullable<Json>;
+          project_id: string;
+          requested_by?: string | null;
+          seq?: number;
+          status?: string;
+        };
+        Update: {
+          applied_at?: string | null;
+          applied_by?: string | null;
+          created_at?: string;
+          error?: string | null;
+          id?: string;
+          job_id?: string;
+          patch?: NonNullable<Json>;
+          project_id?: string;
+          requested_by?: string | null;
+          seq?: number;
+          status?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "cron_job_patch_requests_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      cron_job_runs: {
+        Row: {
+          checked_seq: number | null;
+          claimed_by: string | null;
+          created_at: string;
+          duration_ms: number | null;
+          finished_at: string | null;
+          id: string;
+          job_id: string;
+          lease_until: string | null;
+          missed_count: number;
+          produced_id: string | null;
+          produced_kind: string | null;
+          project_id: string;
+          reason: string | null;
+          scheduled_for: string;
+          seq: number;
+          started_at: string | null;
+          status: string;
+          tokens: number;
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          checked_seq?: number | null;
+          claimed_by?: string | null;
+          created_at?: string;
+          duration_ms?: never;
+          finished_at?: string | null;
+          id?: string;
+          job_id: string;
+          lease_until?: string | null;
+          missed_count?: number;
+          produced_id?: string | null;
+          produced_kind?: string | null;
+          project_id: string;
+          reason?: string | null;
+          scheduled_for: string;
+          seq?: number;
+          started_at?: string | null;
+          status: string;
+          tokens?: number;
+          updated_at?: string;
+        };
+        Update: {
+          checked_seq?: number | null;
+          claimed_by?: string | null;
+          created_at?: string;
+          duration_ms?: never;
+          finished_at?: string | null;
+          id?: string;
+          job_id?: string;
+          lease_until?: string | null;
+          missed_count?: number;
+          produced_id?: string | null;
+          produced_kind?: string | null;
+          project_id?: string;
+          reason?: string | null;
+          scheduled_for?: string;
+          seq?: number;
+          started_at?: string | null;
+          status?: string;
+          tokens?: number;
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "cron_job_runs_job_id_fkey";
+            columns: ["job_id"];
+            isOneToOne: false;
+            referencedRelation: "cron_mirror";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "cron_job_runs_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       cron_mirror: {
         Row: {
           created_at: string;
           enabled: boolean;
+          heartbeat_agent_id: string | null;
           id: string;
           instructions: string;
           job_intent: string;
           last_run_at: string | null;
+          missed_policy: string;
           name: string;
           next_run_at: string | null;
           project_id: string;
           schedule_expr: string;
           schedule_kind: string;
+          schedule_rev: number;
+          scheduled_rev: number;
           seq: number;
           target_agent_key: string | null;
+          time_zone: string;
           updated_at: string;
         };
         ComputedFields: never;
         Insert: {
           created_at?: string;
           enabled?: boolean;
+          heartbeat_agent_id?: string | null;
           id?: string;
           instructions?: string;
           job_intent?: string;
           last_run_at?: string | null;
+          missed_policy?: string;
           name: string;
           next_run_at?: string | null;
           project_id: string;
           schedule_expr: string;
           schedule_kind: string;
+          schedule_rev?: number;
+          scheduled_rev?: number;
           seq?: number;
           target_agent_key?: string | null;
+          time_zone?: string;
           updated_at?: string;
         };
         Update: {
           created_at?: string;
           enabled?: boolean;
+          heartbeat_agent_id?: string | null;
           id?: string;
           instructions?: string;
           job_intent?: string;
           last_run_at?: string | null;
+          missed_policy?: string;
           name?: string;
           next_run_at?: string | null;
           project_id?: string;
           schedule_expr?: string;
           schedule_kind?: string;
+          schedule_rev?: number;
+          scheduled_rev?: number;
           seq?: number;
           target_agent_key?: string | null;
+          time_zone?: string;
           updated_at?: string;
         };
         Relationships: [
           {
+            foreignKeyName: "cron_mirror_heartbeat_agent_id_fkey";
+            columns: ["heartbeat_agent_id"];
+            isOneToOne: true;
+            referencedRelation: "agents";
+            referencedColumns: ["id"];
+          },
+          {
             foreignKeyName: "cron_mirror_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      cron_run_requests: {
+        Row: {
+          applied_at: string | null;
+          applied_by: string | null;
+          created_at: string;
+          error: string | null;
+          id: string;
+          job_id: string;
+          project_id: string;
+          requested_by: string | null;
+          run_id: string;
+          seq: number;
+          status: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          applied_at?: string | null;
+          applied_by?: string | null;
+          created_at?: string;
+          error?: string | null;
+          id?: string;
+          job_id: string;
+          project_id: string;
+          requested_by?: string | null;
+          run_id?: string;
+          seq?: number;
+          status?: string;
+        };
+        Update: {
+          applied_at?: string | null;
+          applied_by?: string | null;
+          created_at?: string;
+          error?: string | null;
+          id?: string;
+          job_id?: string;
+          project_id?: string;
+          requested_by?: string | null;
+          run_id?: string;
+          seq?: number;
+          status?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "cron_run_requests_project_id_fkey";
             columns: ["project_id"];
             isOneToOne: false;
             referencedRelation: "projects";
@@ -1722,6 +2106,105 @@ export type Database = {
           },
         ];
       };
+      skills: {
+        Row: {
+          builtin: boolean;
+          created_at: string;
+          created_by: string | null;
+          description: string;
+          id: string;
+          key: string;
+          name: string;
+          project_id: string;
+          requirements: NonNullable<Json>;
+          seq: number;
+          setup_steps: string[];
+          tools: string[];
+          updated_at: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          builtin?: boolean;
+          created_at?: string;
+          created_by?: string | null;
+          description?: string;
+          id?: string;
+          key: string;
+          name: string;
+          project_id: string;
+          requirements?: NonNullable<Json>;
+          seq?: number;
+          setup_steps?: string[];
+          tools?: string[];
+          updated_at?: string;
+        };
+        Update: {
+          builtin?: boolean;
+          created_at?: string;
+          created_by?: string | null;
+          description?: string;
+          id?: string;
+          key?: string;
+          name?: string;
+          project_id?: string;
+          requirements?: NonNullable<Json>;
+          seq?: number;
+          setup_steps?: string[];
+          tools?: string[];
+          updated_at?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "skills_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      skills_mirror: {
+        Row: {
+          checked_at: string;
+          checked_by: string;
+          project_id: string;
+          reasons: string[];
+          results: NonNullable<Json>;
+          seq: number;
+          skill_id: string;
+          status: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          checked_at?: string;
+          checked_by: string;
+          project_id: string;
+          reasons?: string[];
+          results?: NonNullable<Json>;
+          seq?: number;
+          skill_id: string;
+          status: string;
+        };
+        Update: {
+          checked_at?: string;
+          checked_by?: string;
+          project_id?: string;
+          reasons?: string[];
+          results?: NonNullable<Json>;
+          seq?: number;
+          skill_id?: string;
+          status?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "skills_mirror_skill_id_project_id_fkey";
+            columns: ["skill_id", "project_id"];
+            isOneToOne: false;
+            referencedRelation: "skills";
+            referencedColumns: ["id", "project_id"];
+          },
+        ];
+      };
       task_comments: {
         Row: {
           author: string;
@@ -1975,6 +2458,7 @@ export type Database = {
         Returns: string[];
       };
       apply_agent_provision_request: { Args: { p_executor_id: string; p_id: string; p_profile: Json }; Returns: Json };
+      apply_cron_requests: { Args: { p_executor_id: string; p_limit?: number; p_now: string; p_project_ids?: string[] }; Returns: Json };
       backfill_legacy_task_events: { Args: Record<PropertyKey, never>; Returns: number };
       budget_period_start: { Args: { p_at?: string; p_period: string }; Returns: string };
       budget_status: {
@@ -2127,9 +2611,81 @@ export type Database = {
         Args: { p_executor_id: string; p_history_limit?: number; p_limit?: number; p_message_id?: string };
         Returns: Json;
       };
+      claim_cron_occurrences: {
+        Args: { p_executor_id: string; p_grace_seconds?: number; p_items: Json; p_lease_seconds?: number; p_now: string };
+        Returns: {
+          checked_seq: number | null;
+          claimed_by: string | null;
+          created_at: string;
+          duration_ms: number | null;
+          finished_at: string | null;
+          id: string;
+          job_id: string;
+          lease_until: string | null;
+          missed_count: number;
+          produced_id: string | null;
+          produced_kind: string | null;
+          project_id: string;
+          reason: string | null;
+          scheduled_for: string;
+          seq: number;
+          started_at: string | null;
+          status: string;
+          tokens: number;
+          updated_at: string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "cron_job_runs";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      claim_open_cron_job_runs: {
+        Args: { p_executor_id: string; p_lease_seconds?: number; p_limit?: number; p_now: string; p_project_ids?: string[] };
+        Returns: {
+          checked_seq: number | null;
+          claimed_by: string | null;
+          created_at: string;
+          duration_ms: number | null;
+          finished_at: string | null;
+          id: string;
+          job_id: string;
+          lease_until: string | null;
+          missed_count: number;
+          produced_id: string | null;
+          produced_kind: string | null;
+          project_id: string;
+          reason: string | null;
+          scheduled_for: string;
+          seq: number;
+          started_at: string | null;
+          status: string;
+          tokens: number;
+          updated_at: string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "cron_job_runs";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       claim_queued_provision_requests: { Args: { p_limit?: number }; Returns: string[] };
       complete_chat_deliveries: {
         Args: { p_claim_limit?: number; p_executor_id: string; p_history_limit?: number; p_replies: Json };
+        Returns: Json;
+      };
+      cron_heartbeat_changes: {
+        Args: {
+          p_agent_key: string;
+          p_approval_hours?: number;
+          p_due_hours?: number;
+          p_now: string;
+          p_project_id: string;
+          p_since: string;
+          p_since_seq: number;
+        };
         Returns: Json;
       };
       describe_budget: {
@@ -2139,6 +2695,7 @@ export type Database = {
         };
         Returns: string;
       };
+      describe_cron_request_error: { Args: { p_message: string; p_name: string; p_state: string }; Returns: string };
       describe_provision_error: {
         Args: { p_agent_key: string; p_constraint: string; p_message: string; p_profile: Json };
         Returns: string;
@@ -2405,6 +2962,66 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      fire_cron_job_run: {
+        Args: { p_executor_id: string; p_now: string; p_run_id: string };
+        Returns: {
+          checked_seq: number | null;
+          claimed_by: string | null;
+          created_at: string;
+          duration_ms: number | null;
+          finished_at: string | null;
+          id: string;
+          job_id: string;
+          lease_until: string | null;
+          missed_count: number;
+          produced_id: string | null;
+          produced_kind: string | null;
+          project_id: string;
+          reason: string | null;
+          scheduled_for: string;
+          seq: number;
+          started_at: string | null;
+          status: string;
+          tokens: number;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "cron_job_runs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      fire_cron_job_runs: {
+        Args: { p_executor_id: string; p_now: string; p_run_ids: string[] };
+        Returns: {
+          checked_seq: number | null;
+          claimed_by: string | null;
+          created_at: string;
+          duration_ms: number | null;
+          finished_at: string | null;
+          id: string;
+          job_id: string;
+          lease_until: string | null;
+          missed_count: number;
+          produced_id: string | null;
+          produced_kind: string | null;
+          project_id: string;
+          reason: string | null;
+          scheduled_for: string;
+          seq: number;
+          started_at: string | null;
+          status: string;
+          tokens: number;
+          updated_at: string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "cron_job_runs";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       fold_budget_usage: { Args: { p_budget_ids: string[] }; Returns: undefined };
       format_budget_amount: { Args: { p_amount: number; p_unit: string }; Returns: string };
       hand_off_task: {
@@ -2560,8 +3177,40 @@ export type Database = {
       is_capability_list: { Args: { tags: string[] }; Returns: boolean };
       is_checklist: { Args: { doc: Json }; Returns: boolean };
       is_run_settings: { Args: { doc: Json }; Returns: boolean };
+      is_skill_requirements: { Args: { doc: Json }; Returns: boolean };
       is_workspace_path: { Args: { p_path: string }; Returns: boolean };
       labs_feature_enabled: { Args: { feature: string; target_project: string }; Returns: boolean };
+      list_due_cron_jobs: {
+        Args: { p_limit?: number; p_now: string; p_project_ids?: string[] };
+        Returns: {
+          created_at: string;
+          enabled: boolean;
+          heartbeat_agent_id: string | null;
+          id: string;
+          instructions: string;
+          job_intent: string;
+          last_run_at: string | null;
+          missed_policy: string;
+          name: string;
+          next_run_at: string | null;
+          project_id: string;
+          schedule_expr: string;
+          schedule_kind: string;
+          schedule_rev: number;
+          scheduled_rev: number;
+          seq: number;
+          target_agent_key: string | null;
+          time_zone: string;
+          updated_at: string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "cron_mirror";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      live_seq_now: { Args: Record<PropertyKey, never>; Returns: number };
       load_ai_run_context: { Args: { p_run_id: string }; Returns: Json };
       load_ai_run_contexts: { Args: { p_run_ids: string[] }; Returns: Json };
       load_changeset_for_operator: {
@@ -2960,7 +3609,66 @@ export type Database = {
       };
       route_agent: { Args: { p_project_id: string; p_text: string }; Returns: Json };
       route_task: { Args: { p_task_id: string }; Returns: Json };
+      save_brain_doc: {
+        Args: {
+          p_agent_key?: string;
+          p_base_version: number;
+          p_content: string;
+          p_doc_type: string;
+          p_project_id: string;
+          p_title: string;
+        };
+        Returns: {
+          agent_key: string | null;
+          content: string;
+          created_at: string;
+          doc_type: string;
+          id: string;
+          project_id: string;
+          seq: number;
+          title: string;
+          updated_at: string;
+          updated_by: string | null;
+          version: number;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "brain_docs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      save_brain_doc_as_agent: {
+        Args: {
+          p_agent_key?: string;
+          p_author_agent_key: string;
+          p_content: string;
+          p_doc_type: string;
+          p_project_id: string;
+          p_title?: string;
+        };
+        Returns: {
+          agent_key: string | null;
+          content: string;
+          created_at: string;
+          doc_type: string;
+          id: string;
+          project_id: string;
+          seq: number;
+          title: string;
+          updated_at: string;
+          updated_by: string | null;
+          version: number;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "brain_docs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       save_chat_reply: { Args: { p_delivery_id: string; p_executor_id: string; p_metadata: Json; p_reply: string }; Returns: Json };
+      seed_builtin_skills: { Args: { p_project_id: string }; Returns: undefined };
       send_chat_message: {
         Args: { p_content: string; p_message_id?: string; p_project_id: string; p_target_agent_keys?: string[]; p_thread_key: string };
         Returns: {
@@ -2987,6 +3695,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      set_agent_heartbeat: { Args: { p_agent_key: string; p_enabled: boolean; p_interval: string; p_project_id: string }; Returns: string };
       start_ai_run: {
         Args: {
           p_agent_key: string;
@@ -3102,6 +3811,36 @@ export type Database = {
           model: string;
           output_tokens: number;
         }[];
+      };
+      write_brain_doc: {
+        Args: {
+          p_agent_key: string;
+          p_base_version: number;
+          p_check_base: boolean;
+          p_content: string;
+          p_doc_type: string;
+          p_project_id: string;
+          p_title: string;
+        };
+        Returns: {
+          agent_key: string | null;
+          content: string;
+          created_at: string;
+          doc_type: string;
+          id: string;
+          project_id: string;
+          seq: number;
+          title: string;
+          updated_at: string;
+          updated_by: string | null;
+          version: number;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "brain_docs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
       };
     };
     Enums: {

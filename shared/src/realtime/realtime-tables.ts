@@ -20,6 +20,11 @@ export const REALTIME_TABLES = [
   { schema: "public", table: "task_events" },
   { schema: "public", table: "action_proposals" },
   { schema: "public", table: "cron_mirror" },
+  { schema: "public", table: "cron_job_runs" },
+  { schema: "public", table: "cron_create_requests" },
+  { schema: "public", table: "cron_job_patch_requests" },
+  { schema: "public", table: "cron_delete_requests" },
+  { schema: "public", table: "cron_run_requests" },
   { schema: "public", table: "provider_connections" },
   { schema: "public", table: "agent_provision_requests" },
   { schema: "public", table: "model_prices" },
@@ -29,6 +34,8 @@ export const REALTIME_TABLES = [
   { schema: "public", table: "changesets" },
   { schema: "public", table: "changeset_files" },
   { schema: "public", table: "changeset_reviews" },
+  { schema: "public", table: "skills" },
+  { schema: "public", table: "skills_mirror" },
 ] as const;
 
 /** One entry of the realtime registry. */

@@ -3,7 +3,7 @@
 export { type TProposal, ZProposal } from "./action-proposal-rows.ts";
 export { type TActivity, ZActivity } from "./activity-rows.ts";
 export { type TAgent, type TAgentStatus, ZAgent, ZAgentStatus } from "./agent-rows.ts";
-export { type TBrainDoc, ZBrainDoc } from "./brain-doc-rows.ts";
+export { type TBrainDoc, type TBrainDocVersion, ZBrainDoc, ZBrainDocVersion } from "./brain-doc-rows.ts";
 export { type TBudget, type TModelPrice, ZBudget, ZModelPrice } from "./budget-rows.ts";
 export {
   type TChatDelivery,
@@ -15,6 +15,7 @@ export {
   ZChatThread,
   ZReplyMetadata,
 } from "./chat-rows.ts";
+export { type TCronJob, type TCronJobRun, ZCronJob, ZCronJobRun } from "./cron-rows.ts";
 export { type TProject, type TProjectMember, type TProjectSetting, ZProject, ZProjectMember, ZProjectSetting } from "./project-rows.ts";
 export { type TProviderConnection, ZProviderConnection } from "./provider-connection-rows.ts";
 export { type TProvisionRequest, ZProvisionRequest } from "./provision-request-rows.ts";
@@ -30,4 +31,5 @@ export {
   ZRun,
   ZRunEvent,
 } from "./run-rows.ts";
+export { type TSkill, type TSkillMirror, ZSkill, ZSkillMirror } from "./skill-rows.ts";
 export { type TTask, type TTaskEvent, ZTask, ZTaskEvent } from "./task-rows.ts";

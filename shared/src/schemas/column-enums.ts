@@ -61,6 +61,28 @@ export const TASK_EVENT_LEGACY_SOURCES = ["task_comments", "task_outputs"] as co
 
 /** cron_mirror.schedule_kind: every <interval>, a cron expression, or once at a time. */
 export const SCHEDULE_KINDS = ["every", "cron", "at"] as const;
+/** One of SCHEDULE_KINDS. */
+export type TScheduleKind = (typeof SCHEDULE_KINDS)[number];
+
+/** cron_mirror.missed_policy: what happens to due times that passed while no executor ran. */
+export const MISSED_POLICIES = ["catch_up_once", "skip"] as const;
+/** One of MISSED_POLICIES. */
+export type TMissedPolicy = (typeof MISSED_POLICIES)[number];
+
+/** cron_job_runs.status: one occurrence of a scheduled job (queued -> running -> final, or missed). */
+export const CRON_JOB_RUN_STATUSES = ["queued", "running", "succeeded", "failed", "skipped", "missed"] as const;
+/** One of CRON_JOB_RUN_STATUSES. */
+export type TCronJobRunStatus = (typeof CRON_JOB_RUN_STATUSES)[number];
+
+/** Status of a schedule request (cron_create / _job_patch / _delete / _run_requests): queued until an executor applies it, once. */
+export const CRON_REQUEST_STATUSES = ["queued", "applied", "failed"] as const;
+/** One of CRON_REQUEST_STATUSES. */
+export type TCronRequestStatus = (typeof CRON_REQUEST_STATUSES)[number];
+
+/** cron_job_runs.produced_kind: what an occurrence produced (an ai_run, a chat delivery, an activity). */
+export const CRON_PRODUCED_KINDS = ["run", "delivery", "activity"] as const;
+/** One of CRON_PRODUCED_KINDS. */
+export type TCronProducedKind = (typeof CRON_PRODUCED_KINDS)[number];
 
 /** action_proposals.action_type: the actions an agent can propose; the database refuses any other. */
 export const ACTION_TYPES = [
@@ -160,6 +182,7 @@ export const RUN_ORIGINS = [
   "revision",
   "handoff",
   "test_after_apply",
+  "schedule",
 ] as const;
 /** One of RUN_ORIGINS. */
 export type TRunOrigin = (typeof RUN_ORIGINS)[number];
@@ -198,3 +221,13 @@ export const CHANGESET_FILE_DECISIONS = ["pending", "accepted", "rejected"] as c
 export const CHANGESET_REVIEW_KINDS = ["revise", "question", "nit", "block"] as const;
 /** One of CHANGESET_REVIEW_KINDS. */
 export type TChangesetReviewKind = (typeof CHANGESET_REVIEW_KINDS)[number];
+
+/** skills_mirror.status: every requirement met, something an operator can set up is missing, or a requirement this executor can never meet. */
+export const SKILL_STATUSES = ["ready", "needs_setup", "blocked"] as const;
+/** One of SKILL_STATUSES. */
+export type TSkillStatus = (typeof SKILL_STATUSES)[number];
+
+/** The kind of each element of skills.requirements (checked inside the jsonb by public.is_skill_requirements). */
+export const SKILL_REQUIREMENT_KINDS = ["env", "program", "file", "connection", "setting"] as const;
+/** One of SKILL_REQUIREMENT_KINDS. */
+export type TSkillRequirementKind = (typeof SKILL_REQUIREMENT_KINDS)[number];

@@ -1,4 +1,14 @@
 export {
+  collectDueFireTimes,
+  describeScheduleProblem,
+  EVERY_LIMITS_MS,
+  isTimeZone,
+  nextFireTimes,
+  parseEvery,
+  type TDueFireTimes,
+  type TScheduleSpec,
+} from "../schedule/compute-fire-times.ts";
+export {
   ACTION_PARAMS_SCHEMAS,
   type TActionProposal,
   type TActionProposalInput,
@@ -58,3 +68,12 @@ export {
   ZRunSettings,
   ZRunStartInput,
 } from "./run.ts";
+export {
+  skillKeyFromName,
+  type TSkillInput,
+  type TSkillRequirement,
+  type TSkillRequirementResult,
+  ZSkillInput,
+  ZSkillRequirement,
+  ZSkillRequirementResult,
+} from "./skill.ts";

@@ -20,13 +20,22 @@ const CHECKED_COLUMNS = {
   TASK_PRIORITIES: ["tasks.priority"],
   TASK_EVENT_KINDS: ["task_events.kind"],
   TASK_EVENT_LEGACY_SOURCES: ["task_events.legacy_source"],
-  SCHEDULE_KINDS: ["cron_mirror.schedule_kind"],
+  SCHEDULE_KINDS: ["cron_mirror.schedule_kind", "cron_create_requests.schedule_kind"],
+  MISSED_POLICIES: ["cron_mirror.missed_policy", "cron_create_requests.missed_policy"],
+  CRON_JOB_RUN_STATUSES: ["cron_job_runs.status"],
+  CRON_PRODUCED_KINDS: ["cron_job_runs.produced_kind"],
+  CRON_REQUEST_STATUSES: [
+    "cron_create_requests.status",
+    "cron_job_patch_requests.status",
+    "cron_delete_requests.status",
+    "cron_run_requests.status",
+  ],
   ACTION_TYPES: ["action_proposals.action_type"],
   ACTION_PROPOSAL_STATUSES: ["action_proposals.status"],
   RISK_LEVELS: ["action_proposals.risk", "agents.risk_tolerance", "changesets.risk"],
   REVERSIBILITIES: ["action_proposals.reversibility"],
   PROVIDER_CONNECTION_KINDS: ["provider_connections.kind"],
-  AGENT_TOOLS: ["agents.tools_enabled"],
+  AGENT_TOOLS: ["agents.tools_enabled", "skills.tools"],
   PROVISION_ACTIONS: ["agent_provision_requests.action"],
   PROVISION_STATUSES: ["agent_provision_requests.status"],
   BUDGET_PERIODS: ["budgets.period"],
@@ -41,6 +50,7 @@ const CHECKED_COLUMNS = {
   CHANGESET_FILE_KINDS: ["changeset_files.change_kind"],
   CHANGESET_FILE_DECISIONS: ["changeset_files.decision"],
   CHANGESET_REVIEW_KINDS: ["changeset_reviews.kind"],
+  SKILL_STATUSES: ["skills_mirror.status"],
 } satisfies Partial<Record<keyof typeof schemas, string[]>>;
 
 /**
@@ -58,6 +68,7 @@ const DEFAULTED_COLUMNS = {
  */
 const NOT_COLUMN_ENUMS = {
   DEFAULT_RUN_TEST_ALLOWLIST: "the programs a test command may start when the executor's RUN_TEST_ALLOWLIST is unset: stored nowhere",
+  SKILL_REQUIREMENT_KINDS: "the kind of each element of skills.requirements: checked inside the jsonb by public.is_skill_requirements",
 } satisfies Partial<Record<keyof typeof schemas, string>>;
 
 /** Every enum shared exports, by name. */

@@ -3,6 +3,8 @@ import { HttpError } from "../http/http-helpers.ts";
 
 /** PostgREST's HTTP status for a SQLSTATE (https://postgrest.org/en/v12/references/errors.html). */
 export function statusForSqlState(code: string, role: string): number {
+  // Custom status: a function raising SQLSTATE PT412 answers HTTP 412, as PostgREST does.
+  if (/^PT[1-5]\d\d$/.test(code)) return Number(code.slice(2));
   if (code === "42501") return role === "anon" ? 401 : 403;
   if (code === "23503" || code === "23505") return 409;
   if (code === "25006") return 405;

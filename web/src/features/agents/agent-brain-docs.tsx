@@ -141,7 +141,7 @@ function DocEditor({ doc, onDeleted }: { doc: TBrainDoc; onDeleted: () => void }
   const titleId = useId();
   const [title, setTitle] = useState(doc.title);
   const [content, setContent] = useState(doc.content);
-  const [base, setBase] = useState({ title: doc.title, content: doc.content });
+  const [base, setBase] = useState({ title: doc.title, content: doc.content, version: doc.version });
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [status, setStatus] = useState<{ tone: "ok" | "bad"; text: string } | null>(null);
@@ -153,17 +153,17 @@ function DocEditor({ doc, onDeleted }: { doc: TBrainDoc; onDeleted: () => void }
     if (!changedElsewhere || dirty) return;
     setTitle(doc.title);
     setContent(doc.content);
-    setBase({ title: doc.title, content: doc.content });
-  }, [changedElsewhere, dirty, doc.title, doc.content]);
+    setBase({ title: doc.title, content: doc.content, version: doc.version });
+  }, [changedElsewhere, dirty, doc.title, doc.content, doc.version]);
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setStatus(null);
     try {
-      const saved = await run(() => updateBrainDoc(client, doc.id, { title, content }));
+      const saved = await run(() => updateBrainDoc(client, doc, { title, content, baseVersion: base.version }));
       store.getState().applyRows("brain_docs", [saved]);
-      setBase({ title: saved.title, content: saved.content });
+      setBase({ title: saved.title, content: saved.content, version: saved.version });
       setTitle(saved.title);
       setStatus({ tone: "ok", text: "Saved. The next delivery uses it." });
     } catch (err) {
@@ -204,7 +204,8 @@ function DocEditor({ doc, onDeleted }: { doc: TBrainDoc; onDeleted: () => void }
       </div>
       {changedElsewhere && dirty ? (
         <p className={styles.warning} role="status">
-          This doc was changed elsewhere since you opened it: saving replaces that version with yours.
+          This doc was changed elsewhere since you opened it: saving is refused. Compare both texts on the Knowledge page, or discard your
+          changes.
         </p>
       ) : null}
       <MarkdownEditor label="Content" value={content} onChange={setContent} maxLength={200_000} rows={16} />

@@ -25,7 +25,7 @@ describe("an agent's brain docs (against the local stack)", () => {
       content: "- ships on Fridays",
     });
     expect(doc).toMatchObject({ agent_key: f.agentKey, doc_type: "memory", title: "Memory" });
-    const edited = await updateBrainDoc(as(f.operator), doc.id, { title: "Memory", content: "- ships on Mondays" });
+    const edited = await updateBrainDoc(as(f.operator), doc, { title: "Memory", content: "- ships on Mondays", baseVersion: doc.version });
     expect(edited.content).toBe("- ships on Mondays");
     const read = await readAgentBrainDocs(as(f.viewer), f.projectId, f.agentKey);
     expect(read.map((d) => d.content)).toEqual(["- ships on Mondays"]);

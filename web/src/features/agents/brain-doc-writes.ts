@@ -1,6 +1,7 @@
 import { AppError } from "@mission-control/shared/errors";
 import { type TBrainDoc, ZBrainDoc } from "@mission-control/shared/rows";
 import type { TBrowserClient } from "../auth/get-browser-client.ts";
+import { docConflictOf, saveBrainDoc } from "../knowledge/save-brain-doc.ts";
 
 /** A doc type as the database accepts it (brain_docs.doc_type check). */
 export const DOC_TYPE_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
@@ -58,16 +59,32 @@ export async function createBrainDoc(
   return ZBrainDoc.parse(data);
 }
 
-/** Replaces a doc's title and text. */
-export async function updateBrainDoc(client: TBrowserClient, docId: string, patch: { title: string; content: string }): Promise<TBrainDoc> {
-  const { data, error } = await client
-    .from("brain_docs")
-    .update({ title: patch.title.trim(), content: patch.content })
-    .eq("id", docId)
-    .select("*")
-    .single();
-  if (error) throw docError("save the doc", error, {});
-  return ZBrainDoc.parse(data);
+/**
+ * Replaces a doc's title and text through save_brain_doc, based on the version the editor loaded:
+ * a save over a newer version is refused (conflict) instead of overwriting it.
+ */
+export async function updateBrainDoc(
+  client: TBrowserClient,
+  doc: Pick<TBrainDoc, "project_id" | "agent_key" | "doc_type">,
+  patch: { title: string; content: string; baseVersion: number },
+): Promise<TBrainDoc> {
+  try {
+    return await saveBrainDoc(client, {
+      projectId: doc.project_id,
+      agentKey: doc.agent_key,
+      docType: doc.doc_type,
+      title: patch.title,
+      content: patch.content,
+      baseVersion: patch.baseVersion,
+    });
+  } catch (err) {
+    if (!docConflictOf(err)) throw err;
+    throw new AppError("conflict", {
+      message: `${(err as Error).message} Open the doc on the Knowledge page to compare both texts.`,
+      cause: err,
+      details: (err as AppError).details,
+    });
+  }
 }
 
 /** Removes a doc. */

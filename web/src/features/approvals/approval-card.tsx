@@ -1,10 +1,11 @@
 "use client";
 
 import type { TProposal } from "@mission-control/shared/rows";
-import { ZApplyChangesetParams } from "@mission-control/shared/schemas";
+import { ZApplyChangesetParams, ZEditDocParams } from "@mission-control/shared/schemas";
 import dynamic from "next/dynamic";
 import { useState } from "react";
 import { ChangesetReview } from "../changesets/changeset-review.tsx";
+import { EditDocDiff } from "../knowledge/edit-doc-diff.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { useNow } from "../ui/use-now.ts";
 import styles from "./approvals.module.css";
@@ -29,12 +30,19 @@ const STATUS_LABELS: Record<TProposal["status"], string> = {
   failed: "Failed",
 };
 
-/** The execution result as the card lists it: a file_write's previous content is in the diff already. */
+/** The execution result as the card lists it: a file_write's or edit_doc's previous content is in the diff already. */
 function shownResult(proposal: TProposal): unknown {
   const result = proposal.execution_result;
-  if (proposal.action_type !== "file_write" || !result || typeof result !== "object" || Array.isArray(result)) return result;
-  const { previous_content: _inDiff, ...rest } = result as Record<string, unknown>;
-  return rest;
+  if (!result || typeof result !== "object" || Array.isArray(result)) return result;
+  if (proposal.action_type === "file_write") {
+    const { previous_content: _inDiff, ...rest } = result as Record<string, unknown>;
+    return rest;
+  }
+  if (proposal.action_type === "edit_doc") {
+    const { previous: _inDiff, ...rest } = result as Record<string, unknown>;
+    return rest;
+  }
+  return result;
 }
 
 function formatWhen(iso: string): string {
@@ -71,6 +79,7 @@ export function ApprovalCard({ proposal, agentName }: { proposal: TProposal; age
   const status = expired ? "expired" : proposal.status;
   const diff = readFileWriteDiff(proposal);
   const changesetId = changesetIdOf(proposal);
+  const editsDoc = proposal.action_type === "edit_doc" && ZEditDocParams.safeParse(proposal.params).success;
   const by = agentName ?? proposal.proposed_by_agent_key;
   const resolver = proposal.resolved_by
     ? proposal.resolved_by === session.user.id
@@ -127,6 +136,8 @@ export function ApprovalCard({ proposal, agentName }: { proposal: TProposal; age
       </div>
       {changesetId ? (
         <ChangesetReview changesetId={changesetId} embedded />
+      ) : editsDoc ? (
+        <EditDocDiff proposal={proposal} />
       ) : diff ? (
         <FileWriteDiff diff={diff} written={!["rejected", "expired", "failed"].includes(status)} />
       ) : (

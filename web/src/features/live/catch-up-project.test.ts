@@ -243,6 +243,10 @@ describe("catchUpProject", () => {
       { table: "ai_runs", query: { eq: { task_id: "task-a" }, newestFirstBy: "created_at", limit: 50 } },
       { table: "changesets", query: { eq: { project_id: P, status: "proposed" } } },
       { table: "changesets", query: { eq: project, newestFirstBy: "seq", limit: 100 } },
+      { table: "skills", query: { eq: project } },
+      { table: "skills_mirror", query: { eq: project } },
+      { table: "cron_mirror", query: { eq: project } },
+      { table: "cron_job_runs", query: { eq: project, newestFirstBy: "seq", limit: 500 } },
       { table: "project_chat_messages", query: { eq: { thread_id: "t1" }, newestFirstBy: "seq", limit: 200 } },
       { table: "chat_delivery_queue", query: { eq: {}, in: { column: "message_id", values: ["m1"] } } },
     ]);
@@ -267,6 +271,8 @@ describe("catchUpProject", () => {
       doc_type: docType,
       title: id,
       content: id,
+      version: 1,
+      updated_at: "2026-12-01T00:00:00Z",
       seq: 1,
     });
     store.getState().applyRows("brain_docs", [doc("mission", P, "mission"), doc("notes", P, "notes"), doc("other", "p2", "mission")]);

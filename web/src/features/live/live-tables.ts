@@ -11,6 +11,8 @@ import {
   ZChatDelivery,
   ZChatMessage,
   ZChatThread,
+  ZCronJob,
+  ZCronJobRun,
   ZModelPrice,
   ZProject,
   ZProjectMember,
@@ -20,6 +22,8 @@ import {
   ZProvisionRequest,
   ZRun,
   ZRunEvent,
+  ZSkill,
+  ZSkillMirror,
   ZTask,
   ZTaskEvent,
 } from "@mission-control/shared/rows";
@@ -203,6 +207,11 @@ const DESCRIPTORS = {
     scope: PROJECT,
     catchUp: { kind: "watched", watch: "changeset", column: "changeset_id" },
   }),
+  skills: liveTable({ schema: ZSkill, keyOf: (row) => row.id, scope: PROJECT, catchUp: WHOLE }),
+  // The executor's latest verdict per skill (one row each).
+  skills_mirror: liveTable({ schema: ZSkillMirror, keyOf: (row) => row.skill_id, scope: PROJECT, catchUp: WHOLE }),
+  cron_mirror: liveTable({ schema: ZCronJob, keyOf: (row) => row.id, scope: PROJECT, catchUp: WHOLE }),
+  cron_job_runs: liveTable({ schema: ZCronJobRun, keyOf: (row) => row.id, scope: PROJECT, catchUp: { kind: "latest", window: 500 } }),
 } satisfies { [K in TRealtimeTable["table"]]?: unknown };
 
 /** Name of a live table the store holds. */

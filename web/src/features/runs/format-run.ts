@@ -22,6 +22,7 @@ export const RUN_ORIGIN_LABELS: Record<TRunOrigin, string> = {
   revision: "revision requested",
   handoff: "hand-off",
   test_after_apply: "test after apply",
+  schedule: "scheduled job",
 };
 
 /** A duration for a ticking clock: "8 s", "3 min 05 s", "1 h 02 min", "2 d 4 h". */

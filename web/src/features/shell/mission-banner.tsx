@@ -1,11 +1,14 @@
 "use client";
 
+import Link from "next/link";
 import { useMemo } from "react";
 import { useLiveStore } from "../live/live-store-provider.tsx";
+import { useProject } from "../projects/project-context.tsx";
 import styles from "./app-shell.module.css";
 
-/** The project mission (brain_docs, doc_type 'mission', no agent), live. */
+/** The project mission (brain_docs, doc_type 'mission', no agent), live; operators get an Edit link to it on the Knowledge page. */
 export function MissionBanner({ projectId }: { projectId: string }) {
+  const { project, canWrite } = useProject();
   const docs = useLiveStore((s) => s.rows.brain_docs);
   const mission = useMemo(
     () => Object.values(docs).find((d) => d.project_id === projectId && d.doc_type === "mission" && d.agent_key === null),
@@ -15,7 +18,14 @@ export function MissionBanner({ projectId }: { projectId: string }) {
   return (
     <section className={styles.mission} aria-label="Mission">
       <span className={styles.missionLabel}>Mission</span>
-      <span className={styles.missionText}>{mission.content}</span>
+      <span className={styles.missionText} data-testid="mission-text">
+        {mission.content}
+      </span>
+      {canWrite ? (
+        <Link className={styles.missionEdit} href={`/p/${project.slug}/knowledge?doc=mission`} aria-label="Edit the mission">
+          Edit
+        </Link>
+      ) : null}
     </section>
   );
 }

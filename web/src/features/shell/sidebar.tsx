@@ -20,6 +20,7 @@ export const SECTIONS = [
   { path: "agents", label: "Agents" },
   { path: "runs", label: "Runs" },
   { path: "knowledge", label: "Knowledge" },
+  { path: "skills", label: "Skills" },
   { path: "schedule", label: "Schedule" },
   { path: "usage", label: "Usage" },
   { path: "settings", label: "Settings" },

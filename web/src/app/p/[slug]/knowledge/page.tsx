@@ -1,11 +1,12 @@
-import { NotBuilt } from "@/features/ui/not-built.tsx";
+import { Suspense } from "react";
+import { KnowledgeView } from "@/features/knowledge/knowledge-view.tsx";
 
-/** Knowledge: not built yet. */
+/** Knowledge: the project's and each agent's brain docs, with versions and diffs. */
 export default function KnowledgePage() {
+  // The open doc is in the query string (?doc=…), read on the client.
   return (
-    <NotBuilt
-      title="Knowledge"
-      note="Knowledge arrives in a later release: the brain docs each agent reads. The mission is already shown above every page."
-    />
+    <Suspense fallback={<p className="muted">Loading docs…</p>}>
+      <KnowledgeView />
+    </Suspense>
   );
 }

@@ -1,6 +1,6 @@
-import { NotBuilt } from "@/features/ui/not-built.tsx";
+import { ScheduleView } from "@/features/schedule/schedule-view.tsx";
 
-/** Schedule: not built yet. */
+/** Schedule: heartbeats and scheduled jobs with their run history. */
 export default function SchedulePage() {
-  return <NotBuilt title="Schedule" note="Schedule arrives in a later release: heartbeats and scheduled jobs with their run history." />;
+  return <ScheduleView />;
 }

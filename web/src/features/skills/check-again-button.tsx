@@ -1,7 +1,7 @@
 "use client";
 
-import { useId, useState } from "react";
-import { useLiveStore } from "../live/live-store-provider.tsx";
+import { useState } from "react";
+import { ExecutorButton } from "../providers/executor-button.tsx";
 import { CHECK_REQUIRES_EXECUTOR } from "./check-skill.ts";
 
 /**
@@ -18,10 +18,7 @@ export function CheckAgainButton({
   onError: (message: string | null) => void;
   className?: string;
 }) {
-  const mode = useLiveStore((s) => s.connection.mode);
   const [busy, setBusy] = useState(false);
-  const reasonId = useId();
-  const reason = mode === "live" ? null : CHECK_REQUIRES_EXECUTOR;
   const click = async () => {
     setBusy(true);
     onError(null);
@@ -33,24 +30,9 @@ export function CheckAgainButton({
       setBusy(false);
     }
   };
-  // The wrapper carries the tooltip too: some browsers show none over a disabled button.
   return (
-    <span title={reason ?? undefined} style={{ display: "inline-flex" }}>
-      <button
-        type="button"
-        className={className}
-        disabled={busy || reason !== null}
-        title={reason ?? undefined}
-        aria-describedby={reason ? reasonId : undefined}
-        onClick={click}
-      >
-        {busy ? "Checking…" : "Check again"}
-      </button>
-      {reason ? (
-        <span id={reasonId} className="visually-hidden">
-          {reason}
-        </span>
-      ) : null}
-    </span>
+    <ExecutorButton type="button" className={className} disabled={busy} offlineReason={CHECK_REQUIRES_EXECUTOR} onClick={click}>
+      {busy ? "Checking…" : "Check again"}
+    </ExecutorButton>
   );
 }

@@ -7,6 +7,7 @@ import type { TProposalRow } from "../actions/action-types.ts";
 import type { TDb, TDeliveryRow } from "../db/executor-client.ts";
 import type { TKeks } from "../keys/provider-keks.ts";
 import { applyCors } from "./apply-cors.ts";
+import { createPresenceStreams } from "./create-presence-stream.ts";
 import { createTokenVerifier, type TTokenVerifier } from "./create-token-verifier.ts";
 import { dispatchRoute, type TRouteHandlers } from "./dispatch-route.ts";
 import { handleApplySchedule } from "./handle-apply-schedule.ts";
@@ -32,7 +33,7 @@ export interface TControlApi {
 }
 
 /**
- * Creates the Control API (node:http) serving the routes of `CONTROL_API_ROUTES`
+ * Creates the Control API (node:http) serving the routes of `CONTROL_API_ROUTES` and the presence stream (GET /health/stream)
  * (`@mission-control/shared/control-api`): GET /health, POST /api/chat/deliver, POST
  * /api/approvals/:proposalId/execute (operators), POST /api/tasks/:taskId/events (agents, service
  * role key), POST /api/agents/provision, /api/providers/:connectionId/key and
@@ -87,8 +88,10 @@ export function createControlApi(options: {
     applySchedule: (input) => handleApplySchedule(input, { db, applySchedule: options.applySchedule, accepting: () => accepting, log }),
   };
 
+  const presence = createPresenceStreams();
   const route = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (applyCors(req, res, options.allowedOrigins)) return;
+    if (presence.handle(req, res)) return;
     await dispatchRoute(req, res, { handlers, verifier, serviceRoleKey: options.serviceRoleKey });
   };
 
@@ -126,6 +129,7 @@ export function createControlApi(options: {
     },
     close() {
       accepting = false;
+      presence.endAll();
       if (!server.listening) return Promise.resolve();
       return new Promise((resolve) => {
         server.close(() => resolve());

@@ -30,3 +30,9 @@ export type THealthReport = z.infer<typeof ZHealthReport>;
 export const ZHealthSummary = ZHealthReport.pick({ status: true, publication: true }).partial();
 /** The part of the report the dashboard decides on. */
 export type THealthSummary = z.infer<typeof ZHealthSummary>;
+
+/**
+ * GET this path for the executor's presence as server-sent events (no auth, like /health): it says
+ * nothing but "up" and drops when the executor goes, so a dashboard knows at once when to re-check.
+ */
+export const PRESENCE_STREAM_PATH = "/health/stream";

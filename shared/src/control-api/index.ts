@@ -25,7 +25,14 @@ export {
   type TControlApiClientOptions,
 } from "./create-control-api-client.ts";
 export { type TErrorEnvelope, ZAppErrorCode, ZErrorEnvelope } from "./error-envelope.ts";
-export { type THealthReport, type THealthSummary, ZHealthReport, ZHealthSummary, ZWorkerHealth } from "./health-report.ts";
+export {
+  PRESENCE_STREAM_PATH,
+  type THealthReport,
+  type THealthSummary,
+  ZHealthReport,
+  ZHealthSummary,
+  ZWorkerHealth,
+} from "./health-report.ts";
 export { describeIssues, invalidRequestError } from "./invalid-request-error.ts";
 export {
   type TProviderConnectionParams,

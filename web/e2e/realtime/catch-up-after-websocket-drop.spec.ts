@@ -1,36 +1,8 @@
-import type { Page, WebSocketRoute } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { dmPane } from "../testing/chat-helpers.ts";
+import { controlRealtime } from "../testing/control-realtime.ts";
 import { badge, expect, test } from "../testing/fixtures.ts";
 import { createTestProject, ensureDmThread, insertAgentMessage } from "../testing/test-data.ts";
-
-/**
- * Routes the page's realtime websocket through Playwright so a spec can cut it: `drop()` closes
- * every open socket and refuses reconnects until `restore()`.
- */
-async function controlRealtime(page: Page) {
-  let blocked = false;
-  const open = new Set<WebSocketRoute>();
-  await page.routeWebSocket(/\/realtime\/v1\/websocket/, (ws) => {
-    if (blocked) {
-      void ws.close({ code: 4000, reason: "blocked by the test" });
-      return;
-    }
-    ws.connectToServer();
-    open.add(ws);
-    ws.onClose(() => open.delete(ws));
-  });
-  return {
-    connections: () => open.size,
-    drop: async () => {
-      blocked = true;
-      await Promise.all([...open].map((ws) => ws.close({ code: 4000, reason: "dropped by the test" })));
-      open.clear();
-    },
-    restore: () => {
-      blocked = false;
-    },
-  };
-}
 
 /** Waits until the channel is subscribed and the catch-ups of the first load (at once, then on SUBSCRIBED) are done. */
 async function waitUntilLive(page: Page) {

@@ -65,4 +65,30 @@ describe("checkConnection", () => {
     expect(result.mode).toBe("live");
     expect(result.detail).toContain("public.tasks");
   });
+
+  it("is Offline when the gateway answers but the database does not, even with a healthy executor", async () => {
+    const result = await checkConnection({
+      ...base,
+      fetch: fakeFetch({ supabase: 200, executor: 200 }),
+      probeDatabase: async () => false,
+    });
+    expect(result.mode).toBe("offline");
+    expect(result.supabaseReachable).toBe(false);
+    expect(result.detail).toContain("its database does not");
+  });
+
+  it("counts a database probe that never answers as unreachable", async () => {
+    const result = await checkConnection({
+      ...base,
+      timeoutMs: 20,
+      fetch: fakeFetch({ supabase: 200, executor: 200 }),
+      probeDatabase: () => new Promise<boolean>(() => {}),
+    });
+    expect(result.mode).toBe("offline");
+  });
+
+  it("is Live when the database probe answers", async () => {
+    const result = await checkConnection({ ...base, fetch: fakeFetch({ supabase: 200, executor: 200 }), probeDatabase: async () => true });
+    expect(result.mode).toBe("live");
+  });
 });

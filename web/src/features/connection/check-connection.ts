@@ -7,6 +7,11 @@ export interface TConnectionCheckDeps {
   supabaseAnonKey: string;
   controlApiUrl: string;
   fetch: typeof fetch;
+  /**
+   * Asks the database itself (a signed-in read through the REST API): true when it answered.
+   * Without it, Supabase counts as reachable when its gateway answers.
+   */
+  probeDatabase?: () => Promise<boolean>;
   timeoutMs?: number;
 }
 
@@ -45,20 +50,37 @@ async function probeExecutor(deps: TConnectionCheckDeps, timeoutMs: number): Pro
   }
 }
 
+async function probeDatabase(deps: TConnectionCheckDeps, timeoutMs: number): Promise<boolean> {
+  if (!deps.probeDatabase) return true;
+  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs));
+  return Promise.race([deps.probeDatabase().catch(() => false), timeout]);
+}
+
 /**
- * Checks Supabase (auth health: any HTTP answer means reachable) and the executor's Control API
- * (`GET /health` must answer 2xx). Live: both; Backup: Supabase only; Offline: Supabase unreachable.
+ * Checks Supabase (auth health: any HTTP answer means reachable; and the database itself when
+ * `probeDatabase` is given) and the executor's Control API (`GET /health` must answer 2xx). Live:
+ * both; Backup: Supabase only (an executor that cannot reach the database is no use); Offline:
+ * Supabase or its database unreachable.
  */
 export async function checkConnection(deps: TConnectionCheckDeps): Promise<TConnectionCheck> {
   const timeoutMs = deps.timeoutMs ?? 4000;
-  const [supabase, executor] = await Promise.all([
+  const [supabase, database, executor] = await Promise.all([
     probe(deps.fetch, `${deps.supabaseUrl}/auth/v1/health`, { headers: { apikey: deps.supabaseAnonKey } }, timeoutMs),
+    probeDatabase(deps, timeoutMs),
     probeExecutor(deps, timeoutMs),
   ]);
-  const supabaseReachable = !(supabase instanceof Error);
   const executorOk = executor.answered && executor.httpStatus >= 200 && executor.httpStatus < 300;
   const health = executorOk ? executor.health : null;
   const executorHealthy = executorOk && health?.status !== "down";
+  const supabaseReachable = !(supabase instanceof Error) && database;
+  if (!(supabase instanceof Error) && !supabaseReachable) {
+    return {
+      mode: "offline",
+      supabaseReachable,
+      executorHealthy: false,
+      detail: `Supabase answers at ${deps.supabaseUrl} but its database does not: check the stack (pnpm stack) or your project's database. Nothing can be saved until it is back.`,
+    };
+  }
   if (!supabaseReachable) {
     return {
       mode: "offline",

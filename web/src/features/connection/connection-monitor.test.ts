@@ -40,16 +40,59 @@ describe("startConnectionMonitor", () => {
     stop();
   });
 
-  it("polls on its interval", async () => {
+  it("polls every 30 s while Live and every 2 s while degraded", async () => {
     vi.useFakeTimers();
     const calls: string[] = [];
+    const answers = { supabase: true, executor: true };
     const store = createLiveStore();
-    const stop = startConnectionMonitor(store, deps({ supabase: true, executor: false }, calls), 30_000);
+    const stop = startConnectionMonitor(store, deps(answers, calls), 30_000, 2_000);
     await vi.advanceTimersByTimeAsync(0);
+    expect(store.getState().connection.mode).toBe("live");
     const first = calls.length;
-    await vi.advanceTimersByTimeAsync(30_000);
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(calls.length).toBe(first);
+    answers.executor = false;
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(calls.length).toBe(first * 2);
     expect(store.getState().connection.mode).toBe("backup");
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(calls.length).toBe(first * 3);
+    stop();
+  });
+
+  it("re-checks at once when the realtime channel changes state", async () => {
+    const calls: string[] = [];
+    const answers = { supabase: true, executor: true };
+    const store = createLiveStore();
+    const stop = startConnectionMonitor(store, deps(answers, calls), 60_000, 60_000);
+    await vi.waitFor(() => expect(store.getState().connection.mode).toBe("live"));
+    answers.supabase = false;
+    answers.executor = false;
+    store.getState().setRealtimeStatus("reconnecting");
+    await vi.waitFor(() => expect(store.getState().connection.mode).toBe("offline"));
+    stop();
+  });
+
+  it("re-checks at once when the roster's count of offline agents changes", async () => {
+    const answers = { supabase: true, executor: true };
+    const store = createLiveStore();
+    const stop = startConnectionMonitor(store, deps(answers, []), 60_000, 60_000);
+    await vi.waitFor(() => expect(store.getState().connection.mode).toBe("live"));
+    answers.executor = false;
+    store.getState().applyRows("agent_status", [
+      {
+        agent_id: "a1",
+        project_id: "p1",
+        status: "offline",
+        current_action: "No executor is running: messages wait in the queue",
+        last_seen_at: null,
+        context_usage: {},
+        last_model: null,
+        updated_at: new Date().toISOString(),
+        seq: 1,
+      },
+    ]);
+    await vi.waitFor(() => expect(store.getState().connection.mode).toBe("backup"));
     stop();
   });
 

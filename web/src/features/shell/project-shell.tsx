@@ -54,7 +54,19 @@ export function ProjectShell({ slug, children }: { slug: string; children: React
       });
   }, [client, store, userId, slug]);
 
-  useEffect(() => startConnectionMonitor(store, { ...config, fetch: (input, init) => fetch(input, init) }), [store, config]);
+  useEffect(
+    () =>
+      startConnectionMonitor(store, {
+        ...config,
+        fetch: (input, init) => fetch(input, init),
+        // A read that reaches Postgres: the gateway alone answering is not the database being up.
+        probeDatabase: async () => {
+          const { status } = await client.from("projects").select("id", { head: true }).limit(1);
+          return status >= 200 && status < 500;
+        },
+      }),
+    [store, config, client],
+  );
 
   // Resubscribe only when the project or the user changes; supabase-js follows token refreshes itself.
   const tokenRef = accessToken;

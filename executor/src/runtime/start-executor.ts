@@ -210,6 +210,7 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     db,
     intervalMs: env.WATCHDOG_INTERVAL_MS,
     stuckAfterMs: env.WATCHDOG_STUCK_AFTER_MS,
+    deadAfterMs: env.PRESENCE_INTERVAL_MS * 3,
     proposalStuckAfterMs: env.APPROVAL_STUCK_AFTER_MS,
     executorStartedAt: startedAt,
     log,

@@ -3511,6 +3511,18 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      requeue_deliveries_of_dead_executors: {
+        Args: { p_dead_after: string };
+        Returns: {
+          agent_key: string;
+          attempts: number;
+          claimed_by: string;
+          error: string;
+          id: string;
+          message_id: string;
+          status: string;
+        }[];
+      };
       requeue_expired_ai_runs: { Args: Record<PropertyKey, never>; Returns: number };
       reroute_chat_message: {
         Args: { p_agent_key: string; p_message_id: string };

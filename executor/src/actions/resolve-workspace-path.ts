@@ -14,10 +14,16 @@ export type TWorkspaceTarget = {
 /** Thrown when a path would leave the workspace; the message says why. */
 export class WorkspaceEscapeError extends Error {}
 
-const inside = (root: string, candidate: string) => {
+/**
+ * True when `candidate` lies strictly below `root`. Compares path segments, not characters: a
+ * file or folder named `....` or `..x` is inside; only a first segment that is exactly `..` leaves.
+ */
+export function isInsideWorkspace(root: string, candidate: string): boolean {
   const rel = path.relative(root, candidate);
-  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
-};
+  return rel !== "" && rel.split(path.sep)[0] !== ".." && !path.isAbsolute(rel);
+}
+
+const inside = isInsideWorkspace;
 
 /**
  * Resolves `relativePath` inside `workspaceDir` and refuses anything that escapes it: absolute

@@ -5,6 +5,7 @@ import { resolveModelConfig, type TConnectionConfig, type TModelRunConfig } from
 import { assembleContext, type TAssembledContext, type TThreadMessage } from "../context/assemble-context.ts";
 import { describeTools } from "../context/describe-tools.ts";
 import { appendVerbosity } from "../context/describe-verbosity.ts";
+import type { TReferencedDocUse } from "../context/referenced-docs.ts";
 import type { TDeliveryInput } from "../delivery/decode-claimed-delivery.ts";
 import type { TProviderCallPlan, TProviderCallRecord } from "../delivery/reserve-provider-call.ts";
 import type { TKeks } from "../keys/provider-keks.ts";
@@ -47,7 +48,13 @@ export type TAgentReply = {
     finish_reason: string;
     attempts: number;
     usage: { input_tokens: number; output_tokens: number; estimated: boolean };
-    context: TContextUsage & { trimmed_messages: number; trimmed_docs: string[]; notes: string[] };
+    context: TContextUsage & {
+      trimmed_messages: number;
+      trimmed_docs: string[];
+      /** The docs the message referenced and what became of each (included, truncated, left out, withheld, missing). */
+      referenced_docs: TReferencedDocUse[];
+      notes: string[];
+    };
     fallback_reason: string | null;
     /** The effective model settings and, per field, the layer it came from. */
     effective: TResolvedSettings;
@@ -165,6 +172,7 @@ export function createAgentRuntime(options: {
         systemPrompt: appendVerbosity(describeAgent(agent), values.verbosity),
         mission: input.mission?.content ?? "",
         docs: input.agentDocs.map((doc) => ({ title: doc.title || doc.doc_type, content: doc.content })),
+        referencedDocs: input.referencedDocs,
         history: input.history.map(toThreadMessage),
         tools: describeTools(agent),
         newMessage: toThreadMessage(input.message),
@@ -179,7 +187,8 @@ export function createAgentRuntime(options: {
         contextUsage: {
           system_prompt: b.systemPrompt,
           mission: b.mission,
-          docs: b.docs,
+          // Referenced docs count as docs in the stored usage (its shape is shared with the dashboard).
+          docs: b.docs + b.referencedDocs,
           history: b.history,
           tools: b.tools,
           new_message: b.newMessage,
@@ -240,6 +249,7 @@ export function createAgentRuntime(options: {
             ...turn.contextUsage,
             trimmed_messages: context.trimmedMessages,
             trimmed_docs: context.trimmedDocs,
+            referenced_docs: context.referencedDocs,
             notes: context.notes,
           },
           fallback_reason: run.fallbackReason,

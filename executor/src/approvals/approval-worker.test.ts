@@ -114,7 +114,7 @@ describe("approval executor", () => {
       ),
     ]);
     // Two members approving at once: the first wins, a repeated approval is a no-op; none may error with anything else.
-    for (const click of clicks) if (click.error) expect(click.error.code).toBe("55000");
+    for (const click of clicks) if (click.error) expect(click.error.code).toBe("PT409");
     const answers = await Promise.all(Array.from({ length: 8 }, () => execute(project.operator.token)));
     expect(answers.map((a) => a.status)).toEqual(Array(8).fill(202));
     const claimedByApi = (await Promise.all(answers.map((a) => a.json() as Promise<{ claimed: boolean }>))).filter((a) => a.claimed);

@@ -9,12 +9,16 @@ import type { TApprovalOutcome } from "./execute-proposal.ts";
 const log = pino({ level: "silent" });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Approved proposals in memory behind claim_approved_proposals (the integration tests use the real RPC). */
+/**
+ * Approved proposals in memory behind claim_approved_proposals (the integration tests use the real
+ * RPC); nothing is ever due for reconciliation (reconcile-after-crash.test.ts covers that).
+ */
 function memoryApprovals(size: number, options: { failClaims?: number } = {}) {
   const approved = Array.from({ length: size }, (_, i) => ({ id: `p${i}`, project_id: "x", status: "approved" }) as TProposalRow);
   const calls = { claims: 0 };
   const db = {
     rpc: async (name: string, args: { p_limit?: number; p_proposal_id?: string }) => {
+      if (name === "claim_proposals_to_reconcile") return { data: [], error: null };
       if (name !== "claim_approved_proposals") throw new Error(`unexpected rpc ${name}`);
       calls.claims += 1;
       if (calls.claims <= (options.failClaims ?? 0)) return { data: null, error: { message: "fetch failed" } };

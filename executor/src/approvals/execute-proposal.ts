@@ -3,7 +3,10 @@ import type { Logger } from "pino";
 import type { TProposalRow, TRecording } from "../actions/action-types.ts";
 import { runAction } from "../actions/run-action.ts";
 import type { TDb } from "../db/executor-client.ts";
+import { readActionIntent, recordActionIntent } from "./action-intent.ts";
+import { isReconcileClaim } from "./claim-proposals.ts";
 import { finishProposal } from "./finish-proposal.ts";
+import { reconcileProposal } from "./reconcile-proposal.ts";
 
 /** What executing one claimed proposal needs; shared by every proposal of a worker. */
 export type TApprovalDeps = {
@@ -24,13 +27,24 @@ const FINISH_RETRY_DELAYS_MS = [100, 500, 2_000, 5_000];
  * Runs one claimed (executing) proposal's action exactly once and records the outcome with
  * finish_action_proposal. The action is never retried: an error becomes a failed outcome with the
  * reason. Recording is retried (it is idempotent); when the claim was lost nothing else is
- * written; when the database stays unreachable the watchdog later fails it as outcome unknown.
+ * written; when the database stays unreachable the watchdog later hands it to reconciliation (or
+ * fails it as outcome unknown when the action cannot check its effect). A claim taken to reconcile
+ * a crashed execution goes to reconcileProposal instead.
  */
 export async function executeProposal(deps: TApprovalDeps, proposal: TProposalRow, signal: AbortSignal): Promise<TApprovalOutcome> {
+  if (isReconcileClaim(proposal)) return reconcileProposal(deps, proposal, signal);
   const log = deps.log.child({ proposalId: proposal.id, actionType: proposal.action_type, projectId: proposal.project_id });
   const startedAt = performance.now();
   let outcome: Awaited<ReturnType<typeof runAction>>;
   try {
+    // file_write and edit_doc record what they are about to change first, so that after a crash
+    // reconciliation can tell "happened" from "did not" (reconcile-proposal.ts). When the claim
+    // was handed to reconciliation meanwhile, nothing runs here.
+    const intent = await readActionIntent(deps.db, proposal, deps.workspaceDir);
+    if (intent && !(await recordActionIntent(deps.db, { proposalId: proposal.id, executorId: deps.executorId, intent, retry: false }))) {
+      log.warn("the claim was handed to reconciliation before the action began; running nothing");
+      return "claim_lost";
+    }
     outcome = await runAction({
       db: deps.db,
       proposal,

@@ -2,7 +2,7 @@ import type { Json } from "@mission-control/shared/db";
 import { AppError } from "@mission-control/shared/errors";
 import type { TProposalRow } from "../actions/action-types.ts";
 import type { TDb } from "../db/executor-client.ts";
-import { CLAIM_LOST_SQLSTATE, readDbError } from "../db/read-db-error.ts";
+import { readDbError, STATE_CONFLICT_SQLSTATE } from "../db/read-db-error.ts";
 
 /**
  * Records the outcome of a proposal this executor is executing (finish_action_proposal): executed
@@ -22,7 +22,7 @@ export async function finishProposal(
     ...(options.error !== undefined ? { p_error: options.error } : {}),
   });
   if (error) {
-    if (error.code === CLAIM_LOST_SQLSTATE) throw readDbError(error, "The outcome was not recorded", "conflict");
+    if (error.code === STATE_CONFLICT_SQLSTATE) throw readDbError(error, "The outcome was not recorded", "conflict");
     throw readDbError(error, `Could not record the outcome of proposal ${options.proposalId}`, "database_unreachable");
   }
   if (!data) throw new AppError("internal", { message: `finish_action_proposal returned nothing for proposal ${options.proposalId}` });

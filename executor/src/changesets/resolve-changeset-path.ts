@@ -1,14 +1,11 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { resolveWorkspacePath, type TWorkspaceTarget, WorkspaceEscapeError } from "../actions/resolve-workspace-path.ts";
+import { isInsideWorkspace, resolveWorkspacePath, type TWorkspaceTarget, WorkspaceEscapeError } from "../actions/resolve-workspace-path.ts";
 
 /** The executor's own folder in the workspace (journals): no changeset reads or writes inside it. */
 export const EXECUTOR_STATE_DIR = ".mission-control";
 
-const inside = (root: string, candidate: string) => {
-  const rel = path.relative(root, candidate);
-  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
-};
+const inside = isInsideWorkspace;
 
 /**
  * Resolves a changeset path inside the workspace with resolveWorkspacePath (no `..`, no absolute

@@ -1,6 +1,7 @@
 import { AppError } from "@mission-control/shared/errors";
 import type { TChatMessage } from "../providers/provider-types.ts";
 import { countTokens, MESSAGE_OVERHEAD_TOKENS, truncateToTokens } from "./count-tokens.ts";
+import { fitReferencedDocs, type TFittedReferencedDocs, type TReferencedDoc, type TReferencedDocUse } from "./referenced-docs.ts";
 
 /** One message of a thread: written by the operator (`"user"`) or by an agent (its agent key). */
 export type TThreadMessage = { author: string; content: string };
@@ -17,6 +18,11 @@ export type TAssembleContextInput = {
   mission?: string;
   /** The agent's own docs, most important first (the last ones are dropped first). */
   docs?: readonly TAgentDoc[];
+  /**
+   * The docs the new message references ("#runbook"), in order, with their current text (see
+   * load_referenced_docs). They get at most half the budget, then are cut after the agent's own docs.
+   */
+  referencedDocs?: readonly TReferencedDoc[];
   /** The thread so far, oldest first, without the new message. */
   history?: readonly TThreadMessage[];
   /** The tools the agent may use: a description, or one line per tool. */
@@ -33,6 +39,8 @@ export type TContextBreakdown = {
   systemPrompt: number;
   mission: number;
   docs: number;
+  /** The "Docs referenced in this message" section. */
+  referencedDocs: number;
   history: number;
   tools: number;
   newMessage: number;
@@ -48,6 +56,8 @@ export type TAssembledContext = {
   /** Titles of docs left out, in the order they were dropped (last doc first). */
   trimmedDocs: string[];
   missionTruncated: boolean;
+  /** What became of each referenced doc (included, truncated, left out, withheld, missing), in order. */
+  referencedDocs: TReferencedDocUse[];
   /** Tokens available for the prompt: maxContextTokens − reserveOutputTokens. */
   budget: number;
   /** What was cut and why, in words for the operator; empty when everything fitted. */
@@ -58,10 +68,12 @@ export type TAssembledContext = {
 export const MISSION_TRUNCATED_MARKER = "\n[… mission truncated to fit the context window]";
 
 /**
- * Builds the prompt for one reply: a system message (system prompt, mission, docs, tools) then
- * the thread history and the new message. When it does not fit `maxContextTokens − reserveOutputTokens`
- * it cuts, in order: the oldest history messages; then docs (last first); then the end of the
- * mission, marked. The system prompt, the tools and the new message are never cut: if they alone
+ * Builds the prompt for one reply: a system message (system prompt, mission, docs, the docs the
+ * message references, tools) then the thread history and the new message. Referenced docs get at
+ * most half the budget (cut with a marker beyond it). When the prompt does not fit
+ * `maxContextTokens − reserveOutputTokens` it cuts, in order: the oldest history messages; then the
+ * agent's docs (last first); then the referenced docs (the last ones first, each end marked); then
+ * the end of the mission, marked. The system prompt, the tools and the new message are never cut: if they alone
  * do not fit, it throws `invalid_input` saying what to change.
  */
 export function assembleContext(input: TAssembleContextInput): TAssembledContext {
@@ -83,6 +95,8 @@ export function assembleContext(input: TAssembleContextInput): TAssembledContext
     mission: missionText ? countTokens(missionSection(missionText)) : 0,
     tools: toolsText ? countTokens(toolsSection(toolsText)) : 0,
   };
+  const referenced = input.referencedDocs ?? [];
+  let refs: TFittedReferencedDocs = fitReferencedDocs(referenced, Math.floor(budget / 2), budget);
   const docHeaderTokens = countTokens(DOCS_HEADER);
   const docTokens = docs.map((doc) => countTokens(docSection(doc)));
   const newMessage = toChatMessage(input.newMessage, input.agentKey);
@@ -92,7 +106,8 @@ export function assembleContext(input: TAssembleContextInput): TAssembledContext
 
   let keptDocs = docs.length;
   const docsTotal = () => (keptDocs === 0 ? 0 : docHeaderTokens + sum(docTokens, keptDocs));
-  const fixedTotal = () => systemOverhead + sections.systemPrompt + sections.mission + docsTotal() + sections.tools + newMessageTokens;
+  const fixedTotal = () =>
+    systemOverhead + sections.systemPrompt + sections.mission + docsTotal() + refs.tokens + sections.tools + newMessageTokens;
 
   while (fixedTotal() > budget && keptDocs > 0) keptDocs -= 1;
   const trimmedDocs = docs
@@ -101,6 +116,8 @@ export function assembleContext(input: TAssembleContextInput): TAssembledContext
     .reverse();
   if (trimmedDocs.length > 0)
     notes.push(`Left out ${trimmedDocs.length} doc(s) to fit the ${budget}-token budget: ${trimmedDocs.join(", ")}`);
+  if (fixedTotal() > budget && refs.tokens > 0) refs = fitReferencedDocs(referenced, refs.tokens - (fixedTotal() - budget), budget);
+  notes.push(...refs.notes);
 
   let mission = missionText;
   let missionTruncated = false;
@@ -153,6 +170,7 @@ export function assembleContext(input: TAssembleContextInput): TAssembledContext
     systemPrompt,
     mission ? missionSection(mission) : "",
     keptDocs > 0 ? DOCS_HEADER + docs.slice(0, keptDocs).map(docSection).join("") : "",
+    refs.text,
     toolsText ? toolsSection(toolsText) : "",
   ]
     .join("")
@@ -165,14 +183,21 @@ export function assembleContext(input: TAssembleContextInput): TAssembledContext
     systemPrompt: systemContent ? systemOverhead + sections.systemPrompt : 0,
     mission: sections.mission,
     docs: docsTotal(),
+    referencedDocs: refs.tokens,
     history: historyTokens,
     tools: sections.tools,
     newMessage: newMessageTokens,
     total: 0,
   };
   breakdown.total =
-    breakdown.systemPrompt + breakdown.mission + breakdown.docs + breakdown.history + breakdown.tools + breakdown.newMessage;
-  return { messages, breakdown, trimmedMessages, trimmedDocs, missionTruncated, budget, notes };
+    breakdown.systemPrompt +
+    breakdown.mission +
+    breakdown.docs +
+    breakdown.referencedDocs +
+    breakdown.history +
+    breakdown.tools +
+    breakdown.newMessage;
+  return { messages, breakdown, trimmedMessages, trimmedDocs, missionTruncated, referencedDocs: refs.uses, budget, notes };
 }
 
 const DOCS_HEADER = "\n\n# Your docs";

@@ -1,5 +1,6 @@
 import { AppError } from "@mission-control/shared/errors";
 import { z } from "zod";
+import { type TReferencedDoc, ZReferencedDoc } from "../context/referenced-docs.ts";
 import type { TAgentRow, TBrainDocRow, TDeliveryRow, TMessageRow, TThreadRow } from "../db/executor-client.ts";
 import { type TConnectionWithSecret, ZConnectionWithSecret } from "../providers/connection-to-provider-config.ts";
 import { ZAgentRow, ZBrainDocRow, ZDeliveryRow, ZMessageRow, ZThreadSummary } from "./delivery-row-schemas.ts";
@@ -14,6 +15,8 @@ export type TDeliveryInput = {
   mission: TBrainDocRow | null;
   /** The agent's own docs (agent_key = the agent), oldest first. */
   agentDocs: TBrainDocRow[];
+  /** The docs the message references ("#runbook"), as this agent may read them (load_referenced_docs). */
+  referencedDocs: TReferencedDoc[];
   /** Earlier messages of the thread, oldest first, without the message being answered. */
   history: TMessageRow[];
   /** The project's `agent_defaults` setting, unvalidated (the settings resolution checks it); null when unset. */
@@ -53,6 +56,8 @@ const ZDeliveryContext = z.object({
   agent: ZAgentRow.nullable(),
   mission: ZBrainDocRow.nullable(),
   agent_docs: z.array(ZBrainDocRow),
+  // Absent from a database without the doc references migration: nothing referenced.
+  referenced_docs: z.array(ZReferencedDoc).default([]),
   history: z.array(ZMessageRow),
   agent_defaults: z.unknown(),
   connections: z.array(ZConnectionWithSecret),
@@ -106,7 +111,8 @@ function readDeliveryInput(delivery: TDeliveryRow, raw: unknown): TDeliveryInput
       message: `load_chat_delivery_context returned an unexpected shape for delivery ${delivery.id}: ${parsed.error.issues[0]?.message ?? "invalid"} (are the migrations up to date?)`,
     });
   }
-  const { message, thread, agent, mission, agent_docs, history, agent_defaults, connections, budgets_apply, reservation } = parsed.data;
+  const { message, thread, agent, mission, agent_docs, referenced_docs, history, agent_defaults, connections, budgets_apply, reservation } =
+    parsed.data;
   if (!agent?.enabled) {
     return new AppError("not_found", {
       message: `Agent ${delivery.agent_key} ${agent ? "is disabled" : "no longer exists"} in this project: enable it on the Agents page, then retry`,
@@ -120,6 +126,7 @@ function readDeliveryInput(delivery: TDeliveryRow, raw: unknown): TDeliveryInput
     agent,
     mission,
     agentDocs: agent_docs,
+    referencedDocs: referenced_docs,
     history,
     agentDefaults: agent_defaults ?? null,
     connections,

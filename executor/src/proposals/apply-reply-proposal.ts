@@ -3,6 +3,8 @@ import { deriveActionId } from "../actions/derive-action-id.ts";
 import type { TDb } from "../db/executor-client.ts";
 import { readDbError } from "../db/read-db-error.ts";
 import type { TDeliveryInput } from "../delivery/decode-claimed-delivery.ts";
+import { readSkillGate } from "../skills/read-skill-gate.ts";
+import { refuseUnreadyAction } from "../skills/refuse-unready-action.ts";
 import { checkProposalAllowed } from "./check-proposal-allowed.ts";
 import { extractProposalBlock } from "./extract-proposal-block.ts";
 import { insertAgentProposal } from "./insert-agent-proposal.ts";
@@ -17,8 +19,8 @@ const ZOutcomeMetadata = z.looseObject({ kind: z.literal("proposal_outcome"), pr
  * the visible text. Answering an outcome notice makes it a revision of that proposal, in the same
  * task and thread; otherwise it belongs to the task of a task thread, or to the chat thread.
  * The row's id derives from the delivery, so a retried delivery proposes once. An unusable block,
- * or one the agent may not make (an action outside its tools, a risk above its tolerance), is
- * replaced by a note saying why, and nothing is proposed.
+ * or one the agent may not make (an action outside its tools, a risk above its tolerance, a tool
+ * whose skill is not ready), is replaced by a note saying why, and nothing is proposed.
  */
 export async function applyReplyProposal(db: TDb, input: TDeliveryInput, replyText: string): Promise<TAppliedReply> {
   const { visible, proposal } = extractProposalBlock(replyText);
@@ -31,6 +33,9 @@ export async function applyReplyProposal(db: TDb, input: TDeliveryInput, replyTe
   if (!proposal.ok) return withNote(proposal.error);
   const refused = checkProposalAllowed(input.agent, proposal.value);
   if (refused) return withNote(refused);
+  // As in runs, a tool whose skill is not ready cannot be used: not even as a proposal from chat.
+  const unready = refuseUnreadyAction(await readSkillGate(db, input.delivery.project_id), proposal.value.action_type);
+  if (unready) return withNote(unready);
 
   const notice = ZOutcomeMetadata.safeParse(input.message.metadata);
   let taskId: string | null = null;

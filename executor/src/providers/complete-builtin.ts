@@ -1,5 +1,6 @@
 import { countChatTokens, countTokens, truncateToTokens } from "../context/count-tokens.ts";
 import { readVerbosity } from "../context/describe-verbosity.ts";
+import { REFERENCED_DOCS_HEADER } from "../context/referenced-docs.ts";
 import { composeBuiltinRevision } from "../proposals/compose-builtin-revision.ts";
 import type { TChatMessage, TCompletionRequest, TCompletionResult } from "./provider-types.ts";
 
@@ -84,7 +85,8 @@ export function composeOfflineReply(messages: readonly TChatMessage[]): string {
   }
   const kind = /\?\s*$/.test(lastUser.trim()) ? QUESTION_LINES : isRequest(lastUser) ? REQUEST_LINES : NOTE_LINES;
   const words = lastUser.trim().split(/\s+/).length;
-  const acknowledgement = `${intro}${opener}: "${snippet}" (${words} ${words === 1 ? "word" : "words"}).`;
+  const docsRead = describeDocsRead(system);
+  const acknowledgement = `${intro}${opener}: "${snippet}" (${words} ${words === 1 ? "word" : "words"}).${docsRead ? ` ${docsRead}` : ""}`;
   const verbosity = readVerbosity(system);
   if (verbosity === "concise") return `${acknowledgement} ${CONCISE_OFFLINE_NOTE}`;
   const lines = [acknowledgement, pick(kind, seed >>> 3), OFFLINE_NOTE];
@@ -106,6 +108,41 @@ function describeWhatIWasGiven(messages: readonly TChatMessage[], system: string
   if (system.includes("# Tools")) parts.push("my tool list");
   const last = parts.pop();
   return `To answer in detail I was given ${parts.length > 0 ? `${parts.join(", ")} and ${last}` : last}; a connected model would use all of it.`;
+}
+
+/**
+ * Which referenced docs ("# Docs referenced in this message") the prompt carried, in one sentence:
+ * "I read #runbook (Deploy runbook) and #notes (cut to fit).", plus those withheld or missing.
+ * Empty when the message referenced none. Lets an operator see the feature work without a model.
+ */
+export function describeDocsRead(system: string): string {
+  const start = system.indexOf(REFERENCED_DOCS_HEADER.trim());
+  if (start === -1) return "";
+  // Split on the section's own headings only: a doc's text may have "# headings" of its own.
+  const section = system.slice(start);
+  const read: string[] = [];
+  const withheld: string[] = [];
+  const missing: string[] = [];
+  for (const block of section.split(/\n## (?=#)/).slice(1)) {
+    const [head = "", ...rest] = block.split("\n");
+    const match = /^(#[^\s:]+)(?::\s*(.+))?$/.exec(head.trim());
+    if (!match?.[1]) continue;
+    const body = rest.join("\n");
+    const name = match[2] ? `${match[1]} (${match[2].trim()})` : match[1];
+    if (body.startsWith("(withheld")) withheld.push(match[1]);
+    else if (body.startsWith("(missing")) missing.push(match[1]);
+    else read.push(/\[… #\S+ truncated to fit/.test(body) ? `${name}, cut to fit` : name);
+  }
+  const sentences: string[] = [];
+  if (read.length > 0) sentences.push(`I read ${joinWords(read)}.`);
+  if (withheld.length > 0)
+    sentences.push(`${joinWords(withheld)} ${withheld.length === 1 ? "is" : "are"} another agent's doc, not shared with me.`);
+  if (missing.length > 0) sentences.push(`${joinWords(missing)} no longer ${missing.length === 1 ? "exists" : "exist"}.`);
+  return sentences.join(" ");
+}
+
+function joinWords(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
 }
 
 function findAgentName(system: string): string | null {

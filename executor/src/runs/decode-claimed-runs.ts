@@ -2,6 +2,7 @@ import { AppError } from "@mission-control/shared/errors";
 import { type TRun, type TTask, type TTaskEvent, ZRun, ZTask, ZTaskEvent } from "@mission-control/shared/rows";
 import { type TRunSettings, ZRunSettings } from "@mission-control/shared/schemas";
 import { z } from "zod";
+import { type TReferencedDoc, ZReferencedDoc } from "../context/referenced-docs.ts";
 import type { TAgentRow, TBrainDocRow, TMessageRow } from "../db/executor-client.ts";
 import { ZAgentRow, ZBrainDocRow, ZMessageRow } from "../delivery/delivery-row-schemas.ts";
 import { type TConnectionWithSecret, ZConnectionWithSecret } from "../providers/connection-to-provider-config.ts";
@@ -33,6 +34,7 @@ const ZRunContext = z.object({
   thread_messages: z.array(ZMessageRow).catch([]),
   mission: ZBrainDocRow.nullable().catch(null),
   agent_docs: z.array(ZBrainDocRow).catch([]),
+  referenced_docs: z.array(ZReferencedDoc).catch([]),
   run_settings: z.unknown(),
   parent: z
     .object({
@@ -83,6 +85,8 @@ export type TRunInput = {
   threadMessages: TMessageRow[];
   mission: TBrainDocRow | null;
   agentDocs: TBrainDocRow[];
+  /** The docs the message or comment that started the run references ("#runbook"), as its agent may read them. */
+  referencedDocs: TReferencedDoc[];
   /** The project's run settings with defaults (an invalid setting reads as the defaults). */
   settings: TRunSettings;
   /** For a revision or a test run: the run before it and its changeset with files and reviews. */
@@ -154,6 +158,7 @@ export function decodeRunContext(raw: unknown): TRunInput | AppError {
     threadMessages: context.thread_messages,
     mission: context.mission,
     agentDocs: context.agent_docs,
+    referencedDocs: context.referenced_docs,
     settings: settings.success ? settings.data : ZRunSettings.parse({}),
     parent: context.parent,
     handoffNote: context.handoff_note,

@@ -7,6 +7,7 @@ import { oneLine } from "../agents/set-agent-status.ts";
 import { computeChangesetFiles } from "../changesets/compute-changeset-files.ts";
 import { runTestCommand } from "../changesets/run-test-command.ts";
 import { appendVerbosity } from "../context/describe-verbosity.ts";
+import { fitReferencedDocs } from "../context/referenced-docs.ts";
 import type { TDb } from "../db/executor-client.ts";
 import { appendSkillNotes, applySkillGate, readSkillGate } from "../skills/read-skill-gate.ts";
 import { postTaskEvent } from "../tasks/post-task-event.ts";
@@ -28,8 +29,11 @@ export type TRunDeps = {
   statusWriter: TAgentStatusWriter;
   /** Reserves each model step against the budgets that apply and records it in provider_calls. */
   meter: TRunMeter;
-  /** Where the agent posts its task-thread updates (the Control API first, the database when it is down). */
-  taskEvents: { controlApiUrl: string; serviceRoleKey: string };
+  /**
+   * Where the agent posts its task-thread updates (the Control API first, the database when it is
+   * down): read at each post, null once this executor's own Control API has closed (stopping).
+   */
+  taskEvents: { controlApiUrl: () => string | null; serviceRoleKey: string };
   /** Programs a test command may start (RUN_TEST_ALLOWLIST). */
   testAllowlist: readonly string[];
   log: Logger;
@@ -148,7 +152,12 @@ async function workModelRun(deps: TRunDeps, input: TRunInput, recorder: TRunReco
   const gated = applySkillGate(buildRunTools(agent.tools_enabled, { mode: run.mode }), await readSkillGate(deps.db, run.project_id));
   const tools = gated.tools;
   const system = appendSkillNotes(
-    buildRunSystemPrompt({ agentPrompt: describeAgentForRun(input, values.verbosity), mode: run.mode, tools, maxSteps: run.max_steps }),
+    buildRunSystemPrompt({
+      agentPrompt: describeAgentForRun(input, values.verbosity, values.max_context_tokens),
+      mode: run.mode,
+      tools,
+      maxSteps: run.max_steps,
+    }),
     gated.notes,
   );
   recorder.progress({
@@ -291,8 +300,12 @@ function createToolbox(deps: TRunDeps, input: TRunInput, onChangeset: () => void
   };
 }
 
-/** The agent's persona for a run: identity, its own prompt, verbosity, then the mission and its docs. */
-function describeAgentForRun(input: TRunInput, verbosity: Parameters<typeof appendVerbosity>[1]): string {
+/**
+ * The agent's persona for a run: identity, its own prompt, verbosity, then the mission, its docs and
+ * the docs the starting message referenced (at most a quarter of the context window: the loop's
+ * steps need the rest; a cut doc is marked).
+ */
+function describeAgentForRun(input: TRunInput, verbosity: Parameters<typeof appendVerbosity>[1], maxContextTokens: number): string {
   const { agent } = input;
   const identity = `You are ${agent.display_name} (agent "${agent.agent_key}")${agent.role ? `, ${agent.role}` : ""}, one agent of a team working on this project.`;
   const own = agent.system_prompt.trim();
@@ -301,13 +314,17 @@ function describeAgentForRun(input: TRunInput, verbosity: Parameters<typeof appe
   for (const doc of input.agentDocs) {
     if (doc.content.trim()) parts.push(`# ${doc.title || doc.doc_type}\n${doc.content.trim()}`);
   }
+  const room = Math.floor(maxContextTokens / 4);
+  const referenced = fitReferencedDocs(input.referencedDocs, room, room);
+  if (referenced.text) parts.push(referenced.text.trim());
   return parts.join("\n\n");
 }
 
 /** An agent_update in the run's task thread (when it has a task); best effort: the run's timeline has it anyway. */
 async function postUpdate(deps: TRunDeps, input: TRunInput, content: string, log: Logger): Promise<void> {
   if (!input.run.task_id) return;
-  await postTaskEvent({ ...deps.taskEvents, db: deps.db, log }, input.run.task_id, {
+  const { controlApiUrl, serviceRoleKey } = deps.taskEvents;
+  await postTaskEvent({ controlApiUrl: controlApiUrl(), serviceRoleKey, db: deps.db, log }, input.run.task_id, {
     kind: "agent_update",
     author_agent_key: input.run.agent_key,
     content,

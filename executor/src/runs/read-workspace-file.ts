@@ -7,7 +7,8 @@ export type TWorkspaceFileRead = { exists: boolean; sha256: string | null; conte
 
 const inside = (root: string, candidate: string) => {
   const rel = path.relative(root, candidate);
-  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+  // Segments, not characters: a folder named "...." is inside.
+  return rel !== "" && rel.split(path.sep)[0] !== ".." && !path.isAbsolute(rel);
 };
 
 /**

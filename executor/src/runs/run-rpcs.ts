@@ -6,8 +6,8 @@ import type { TDb } from "../db/executor-client.ts";
 import { readDbError } from "../db/read-db-error.ts";
 import { decodeClaimedRunRows, decodeRunContext, type TPendingRun } from "./decode-claimed-runs.ts";
 
-/** SQLSTATE the run RPCs answer when the run is no longer running under this executor (cancelled, finished, taken over). */
-export const RUN_NOT_RUNNING_SQLSTATE = "55000";
+/** SQLSTATE the run RPCs answer when the run is no longer running under this executor (cancelled, finished, taken over): HTTP 409. */
+export const RUN_NOT_RUNNING_SQLSTATE = "PT409";
 
 /** Thrown when the database refuses a write because the run is no longer this executor's to work. */
 export class RunNotRunningError extends AppError {

@@ -99,8 +99,9 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
   const statusWriter = createAgentStatusWriter(db, log);
   const operatorNames = createOperatorNames(db);
   const reserver = createCallReserver(db);
-  // Agents post their task-thread updates to this executor's own Control API (known once it listens).
-  let agentsControlApiUrl = `http://127.0.0.1:${env.CONTROL_API_PORT}`;
+  // Agents post their task-thread updates to this executor's own Control API (known once it listens;
+  // null once it closed while stopping: runs still draining then write to the database directly).
+  let agentsControlApiUrl: string | null = `http://127.0.0.1:${env.CONTROL_API_PORT}`;
   const controlApiUrlForAgents = () => agentsControlApiUrl;
   const deliveryDeps: TDeliveryDeps = {
     db,
@@ -169,7 +170,7 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
           runtime,
           statusWriter,
           meter: createRunMeter(db, reserver),
-          taskEvents: { controlApiUrl: controlApiUrlForAgents(), serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY },
+          taskEvents: { controlApiUrl: controlApiUrlForAgents, serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY },
           testAllowlist: env.RUN_TEST_ALLOWLIST,
           log,
         },
@@ -314,6 +315,7 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     state = "stopping";
     log.info({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS, inFlight: worker.inFlight }, "executor stopping");
     await api.close();
+    agentsControlApiUrl = null;
     await wakeups?.close().catch(() => {});
     await approvalWakeups?.close().catch(() => {});
     await provisionWakeups?.close().catch(() => {});

@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createControlApiClient } from "@mission-control/shared/control-api";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TExecutor } from "../runtime/start-executor.ts";
 import { insertTask } from "../testing/proposal-fixtures.ts";
@@ -81,7 +82,25 @@ describe("POST /api/tasks/:taskId/events", () => {
 });
 
 describe("postTaskEvent", () => {
-  const deps = (controlApiUrl: string) => ({ controlApiUrl, serviceRoleKey: stackInfo().serviceRoleKey, db: project.db, timeoutMs: 2_000 });
+  const deps = (controlApiUrl: string | null) => ({
+    controlApiUrl,
+    serviceRoleKey: stackInfo().serviceRoleKey,
+    db: project.db,
+    timeoutMs: 2_000,
+  });
+
+  it("writes straight to task_events, saying nothing above debug, once the executor's own Control API has closed", async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const log = pino({ level: "trace" }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const written = await postTaskEvent({ ...deps(null), log }, taskId, {
+      kind: "agent_update",
+      author_agent_key: "builder",
+      content: "Written while the executor stops",
+    });
+    expect(written.via).toBe("database");
+    expect(await eventsOf(written.event.id)).toEqual([expect.objectContaining({ content: "Written while the executor stops" })]);
+    expect(lines.filter((line) => line.level > 20)).toEqual([]);
+  });
 
   it("goes through the Control API when it is up", async () => {
     const written = await postTaskEvent(deps(executor.controlApiUrl), taskId, {

@@ -13,14 +13,20 @@ export type TPostTaskEventResult = { event: TTaskEvent; via: "control_api" | "da
  * authenticated with the service role key) and, when the API is unreachable, times out or answers
  * 5xx, writes the same event (same id, so never twice) straight to task_events through supabase-js.
  * A refusal (a 4xx answer, or input the shared schema refuses before sending: bad input, unknown
- * task or agent) is thrown: the database would refuse it too.
+ * task or agent) is thrown: the database would refuse it too. With no Control API URL (the
+ * executor's own API has closed because it is stopping) the event goes to the database at once,
+ * which is expected then and not worth a warning.
  */
 export async function postTaskEvent(
-  deps: { controlApiUrl: string; serviceRoleKey: string; db: TDb; timeoutMs?: number; log?: Logger },
+  deps: { controlApiUrl: string | null; serviceRoleKey: string; db: TDb; timeoutMs?: number; log?: Logger },
   taskId: string,
   event: TAgentTaskEvent,
 ): Promise<TPostTaskEventResult> {
   const body: TAgentTaskEvent = { ...event, id: event.id ?? crypto.randomUUID() };
+  if (deps.controlApiUrl === null) {
+    deps.log?.debug({ taskId }, "the Control API has closed (stopping): writing the task event to the database directly");
+    return { event: (await insertTaskEvent(deps.db, taskId, body)).event, via: "database" };
+  }
   const client = createControlApiClient({ baseUrl: deps.controlApiUrl, timeoutMs: deps.timeoutMs ?? 5_000 });
   let reason: string;
   try {

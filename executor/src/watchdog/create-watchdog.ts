@@ -4,6 +4,7 @@ import { createIntervalLoop, type TIntervalLoop } from "../worker/create-interva
 import { expireActionProposals } from "./expire-action-proposals.ts";
 import { failStuckDeliveries } from "./fail-stuck-deliveries.ts";
 import { failUnknownOutcomeProposals } from "./fail-unknown-outcome-proposals.ts";
+import { requestReconcileOfDeadExecutors } from "./request-reconcile-of-dead-executors.ts";
 import { requeueDeliveriesOfDeadExecutors } from "./requeue-deliveries-of-dead-executors.ts";
 
 /**
@@ -48,7 +49,10 @@ export function createWatchdog(options: {
           "watchdog failed a stuck delivery",
         );
       }
-      for (const row of await failUnknownOutcomeProposals(options.db, { stuckAfterMs: options.proposalStuckAfterMs })) {
+      for (const row of [
+        ...(await requestReconcileOfDeadExecutors(options.db, { deadAfterMs: options.deadAfterMs })),
+        ...(await failUnknownOutcomeProposals(options.db, { stuckAfterMs: options.proposalStuckAfterMs })),
+      ]) {
         log.warn(
           { proposalId: row.id, actionType: row.action_type, claimedBy: row.claimed_by, startedAt: row.execution_started_at },
           "watchdog failed a proposal stuck mid-action as outcome unknown",

@@ -3,8 +3,11 @@ import type { TDb } from "../db/executor-client.ts";
 import { readDbError } from "../db/read-db-error.ts";
 
 /**
- * Fails proposals executing for longer than `stuckAfterMs` (the executor died mid-action) with
- * "outcome unknown: check before retrying" (fail_unknown_outcome_proposals). They are never run
+ * Proposals executing for longer than `stuckAfterMs` (the executor died or hung mid-action), with
+ * fail_unknown_outcome_proposals: those whose action can check its effect (create_task,
+ * schedule_job, send_message, file_write, edit_doc) are handed to reconciliation, which an
+ * approval worker claims (approvals/reconcile-proposal.ts); the rest (api_call, apply_changeset,
+ * or reconciled too often) are failed with "outcome unknown: check before retrying" and never run
  * again automatically. Returns the rows it failed.
  */
 export async function failUnknownOutcomeProposals(db: TDb, options: { stuckAfterMs: number }): Promise<TProposalRow[]> {

@@ -5,6 +5,67 @@ export type Json = string | number | boolean | null | { [key: string]: Json | un
 export type Database = {
   public: {
     Tables: {
+      action_proposal_checkpoints: {
+        Row: {
+          decision: string | null;
+          intent: Json | null;
+          intent_recorded_at: string | null;
+          intent_recorded_by: string | null;
+          project_id: string;
+          proposal_id: string;
+          reconcile_claimed_at: string | null;
+          reconcile_count: number;
+          reconcile_due_at: string | null;
+          reconcile_reason: string | null;
+          reconciled_by: string | null;
+          retried_at: string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          decision?: string | null;
+          intent?: Json | null;
+          intent_recorded_at?: string | null;
+          intent_recorded_by?: string | null;
+          project_id: string;
+          proposal_id: string;
+          reconcile_claimed_at?: string | null;
+          reconcile_count?: number;
+          reconcile_due_at?: string | null;
+          reconcile_reason?: string | null;
+          reconciled_by?: string | null;
+          retried_at?: string | null;
+        };
+        Update: {
+          decision?: string | null;
+          intent?: Json | null;
+          intent_recorded_at?: string | null;
+          intent_recorded_by?: string | null;
+          project_id?: string;
+          proposal_id?: string;
+          reconcile_claimed_at?: string | null;
+          reconcile_count?: number;
+          reconcile_due_at?: string | null;
+          reconcile_reason?: string | null;
+          reconciled_by?: string | null;
+          retried_at?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "action_proposal_checkpoints_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "action_proposal_checkpoints_proposal_id_fkey";
+            columns: ["proposal_id"];
+            isOneToOne: true;
+            referencedRelation: "action_proposals";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       action_proposals: {
         Row: {
           action_type: string;
@@ -2426,7 +2487,9 @@ export type Database = {
       [_ in never]: never;
     };
     Functions: {
+      action_is_reconcilable: { Args: { p_action_type: string }; Returns: boolean };
       action_params_hash: { Args: { params: Json }; Returns: string };
+      action_reconcile_limit: { Args: Record<PropertyKey, never>; Returns: number };
       add_changeset_review: {
         Args: { p_changeset_id: string; p_comment: string; p_kind: string; p_line?: number; p_path?: string };
         Returns: {
@@ -2459,6 +2522,7 @@ export type Database = {
       };
       apply_agent_provision_request: { Args: { p_executor_id: string; p_id: string; p_profile: Json }; Returns: Json };
       apply_cron_requests: { Args: { p_executor_id: string; p_limit?: number; p_now: string; p_project_ids?: string[] }; Returns: Json };
+      assert_schedule: { Args: { p_expr: string; p_kind: string; p_time_zone: string }; Returns: undefined };
       backfill_legacy_task_events: { Args: Record<PropertyKey, never>; Returns: number };
       budget_period_start: { Args: { p_at?: string; p_period: string }; Returns: string };
       budget_status: {
@@ -2528,6 +2592,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      check_heartbeat_interval: { Args: { p_expr: string }; Returns: undefined };
       claim_ai_runs: {
         Args: {
           p_executor_id: string;
@@ -2671,6 +2736,46 @@ export type Database = {
           isSetofReturn: true;
         };
       };
+      claim_proposals_to_reconcile: {
+        Args: { p_executor_id: string; p_limit?: number; p_project_ids?: string[] };
+        Returns: {
+          action_type: string;
+          approved_params_hash: string | null;
+          blast_radius: string;
+          claimed_by: string | null;
+          created_at: string;
+          error: string | null;
+          execution_result: Json | null;
+          execution_started_at: string | null;
+          expires_at: string;
+          finished_at: string | null;
+          id: string;
+          params: NonNullable<Json>;
+          params_hash: string;
+          project_id: string;
+          proposed_by_agent_key: string;
+          resolution_comment: string | null;
+          resolved_at: string | null;
+          resolved_by: string | null;
+          reversibility: string;
+          revision_of: string | null;
+          risk: string;
+          rollback_plan: string;
+          run_id: string | null;
+          seq: number;
+          status: string;
+          summary: string;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "action_proposals";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       claim_queued_provision_requests: { Args: { p_limit?: number }; Returns: string[] };
       complete_chat_deliveries: {
         Args: { p_claim_limit?: number; p_executor_id: string; p_history_limit?: number; p_replies: Json };
@@ -2695,6 +2800,7 @@ export type Database = {
         };
         Returns: string;
       };
+      describe_cron_expression_problem: { Args: { p_expr: string }; Returns: string };
       describe_cron_request_error: { Args: { p_message: string; p_name: string; p_state: string }; Returns: string };
       describe_provision_error: {
         Args: { p_agent_key: string; p_constraint: string; p_message: string; p_profile: Json };
@@ -2704,6 +2810,10 @@ export type Database = {
         Args: { p_run: Omit<Database["public"]["Tables"]["ai_runs"]["Row"], Database["public"]["Tables"]["ai_runs"]["ComputedFields"]> };
         Returns: string;
       };
+      describe_schedule_expression_problem: { Args: { p_expr: string; p_kind: string }; Returns: string };
+      doc_ref_names: { Args: { p_text: string }; Returns: string[] };
+      doc_refs_limit: { Args: Record<PropertyKey, never>; Returns: number };
+      executor_serves_member: { Args: { p_executor_id: string }; Returns: boolean };
       expire_action_proposals: {
         Args: Record<PropertyKey, never>;
         Returns: {
@@ -2962,6 +3072,46 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      finish_reconciled_proposal: {
+        Args: { p_decision: string; p_error?: string; p_executor_id: string; p_ok: boolean; p_proposal_id: string; p_result?: Json };
+        Returns: {
+          action_type: string;
+          approved_params_hash: string | null;
+          blast_radius: string;
+          claimed_by: string | null;
+          created_at: string;
+          error: string | null;
+          execution_result: Json | null;
+          execution_started_at: string | null;
+          expires_at: string;
+          finished_at: string | null;
+          id: string;
+          params: NonNullable<Json>;
+          params_hash: string;
+          project_id: string;
+          proposed_by_agent_key: string;
+          resolution_comment: string | null;
+          resolved_at: string | null;
+          resolved_by: string | null;
+          reversibility: string;
+          revision_of: string | null;
+          risk: string;
+          rollback_plan: string;
+          run_id: string | null;
+          seq: number;
+          status: string;
+          summary: string;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "action_proposals";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       fire_cron_job_run: {
         Args: { p_executor_id: string; p_now: string; p_run_id: string };
         Returns: {
@@ -3176,6 +3326,7 @@ export type Database = {
       is_boolean_map: { Args: { doc: Json }; Returns: boolean };
       is_capability_list: { Args: { tags: string[] }; Returns: boolean };
       is_checklist: { Args: { doc: Json }; Returns: boolean };
+      is_known_time_zone: { Args: { p_time_zone: string }; Returns: boolean };
       is_run_settings: { Args: { doc: Json }; Returns: boolean };
       is_skill_requirements: { Args: { doc: Json }; Returns: boolean };
       is_workspace_path: { Args: { p_path: string }; Returns: boolean };
@@ -3211,6 +3362,7 @@ export type Database = {
         };
       };
       live_seq_now: { Args: Record<PropertyKey, never>; Returns: number };
+      load_ai_run_base_context: { Args: { p_run_id: string }; Returns: Json };
       load_ai_run_context: { Args: { p_run_id: string }; Returns: Json };
       load_ai_run_contexts: { Args: { p_run_ids: string[] }; Returns: Json };
       load_changeset_for_operator: {
@@ -3248,7 +3400,9 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      load_chat_delivery_base_context: { Args: { p_delivery_id: string; p_history_limit?: number }; Returns: Json };
       load_chat_delivery_context: { Args: { p_delivery_id: string; p_history_limit?: number }; Returns: Json };
+      load_referenced_docs: { Args: { p_agent_key: string; p_project_id: string; p_refs: Json }; Returns: Json };
       lock_running_ai_run: {
         Args: { p_allow_needs_approval?: boolean; p_executor_id: string; p_run_id: string };
         Returns: {
@@ -3297,7 +3451,9 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      mark_proposals_for_reconcile: { Args: { p_ids: string[]; p_reason: string }; Returns: undefined };
       parse_run_command: { Args: { p_text: string }; Returns: Json };
+      project_overview: { Args: { p_minutes?: number; p_project_id: string }; Returns: Json };
       propose_run_action: { Args: { p_executor_id: string; p_proposal: Json; p_run_id: string }; Returns: Json };
       propose_run_changeset: { Args: { p_changeset: Json; p_executor_id: string; p_run_id: string }; Returns: Json };
       provider_call_spend: { Args: { p_agent_id: string; p_project_id: string; p_since: string; p_unit: string }; Returns: number };
@@ -3399,6 +3555,7 @@ export type Database = {
           table_name: string;
         }[];
       };
+      record_action_intent: { Args: { p_executor_id: string; p_intent: Json; p_proposal_id: string; p_retry?: boolean }; Returns: boolean };
       record_ai_run_progress: { Args: { p_events: Json; p_executor_id: string; p_progress?: Json; p_run_id: string }; Returns: Json };
       record_provider_call: { Args: { p_call: Json }; Returns: Json };
       record_provider_calls: { Args: { p_calls: Json[] }; Returns: undefined };
@@ -3511,6 +3668,46 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      request_reconcile_of_dead_executors: {
+        Args: { p_dead_after: string };
+        Returns: {
+          action_type: string;
+          approved_params_hash: string | null;
+          blast_radius: string;
+          claimed_by: string | null;
+          created_at: string;
+          error: string | null;
+          execution_result: Json | null;
+          execution_started_at: string | null;
+          expires_at: string;
+          finished_at: string | null;
+          id: string;
+          params: NonNullable<Json>;
+          params_hash: string;
+          project_id: string;
+          proposed_by_agent_key: string;
+          resolution_comment: string | null;
+          resolved_at: string | null;
+          resolved_by: string | null;
+          reversibility: string;
+          revision_of: string | null;
+          risk: string;
+          rollback_plan: string;
+          run_id: string | null;
+          seq: number;
+          status: string;
+          summary: string;
+          task_id: string | null;
+          thread_id: string | null;
+          updated_at: string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "action_proposals";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       requeue_deliveries_of_dead_executors: {
         Args: { p_dead_after: string };
         Returns: {
@@ -3592,6 +3789,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      resolve_doc_refs: { Args: { p_project_id: string; p_text: string }; Returns: Json };
       retry_chat_delivery: {
         Args: { p_delivery_id: string };
         Returns: {
@@ -3621,6 +3819,7 @@ export type Database = {
       };
       route_agent: { Args: { p_project_id: string; p_text: string }; Returns: Json };
       route_task: { Args: { p_task_id: string }; Returns: Json };
+      run_doc_refs: { Args: { p_run_id: string }; Returns: Json };
       save_brain_doc: {
         Args: {
           p_agent_key?: string;
@@ -3680,6 +3879,7 @@ export type Database = {
         };
       };
       save_chat_reply: { Args: { p_delivery_id: string; p_executor_id: string; p_metadata: Json; p_reply: string }; Returns: Json };
+      schedule_at_instant: { Args: { p_expr: string; p_time_zone: string }; Returns: string };
       seed_builtin_skills: { Args: { p_project_id: string }; Returns: undefined };
       send_chat_message: {
         Args: { p_content: string; p_message_id?: string; p_project_id: string; p_target_agent_keys?: string[]; p_thread_key: string };

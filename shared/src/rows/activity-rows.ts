@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AUTHOR_TYPES } from "../schemas/column-enums.ts";
-import { seq } from "./edge-fields.ts";
+import { jsonObject, seq } from "./edge-fields.ts";
 
 /** An entry of the project feed. */
 export const ZActivity = z.object({
@@ -10,6 +10,8 @@ export const ZActivity = z.object({
   actor: z.string(),
   kind: z.string(),
   summary: z.string(),
+  /** What the row is about (task_id, proposal_id, message_id, thread_id, agent_key, run_id…), for links. */
+  ref: jsonObject.default({}),
   created_at: z.string(),
   seq,
 });

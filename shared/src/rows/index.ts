@@ -15,7 +15,20 @@ export {
   ZChatThread,
   ZReplyMetadata,
 } from "./chat-rows.ts";
-export { type TCronJob, type TCronJobRun, ZCronJob, ZCronJobRun } from "./cron-rows.ts";
+export {
+  type TCronCreateRequest,
+  type TCronDeleteRequest,
+  type TCronJob,
+  type TCronJobPatchRequest,
+  type TCronJobRun,
+  type TCronRunRequest,
+  ZCronCreateRequest,
+  ZCronDeleteRequest,
+  ZCronJob,
+  ZCronJobPatchRequest,
+  ZCronJobRun,
+  ZCronRunRequest,
+} from "./cron-rows.ts";
 export { type TProject, type TProjectMember, type TProjectSetting, ZProject, ZProjectMember, ZProjectSetting } from "./project-rows.ts";
 export { type TProviderConnection, ZProviderConnection } from "./provider-connection-rows.ts";
 export { type TProvisionRequest, ZProvisionRequest } from "./provision-request-rows.ts";

@@ -1,5 +1,6 @@
 import { Cron } from "croner";
 import type { TScheduleKind } from "../schemas/column-enums.ts";
+import { describeCronFieldsProblem } from "./describe-cron-fields-problem.ts";
 
 /** A job's schedule as cron_mirror stores it. */
 export type TScheduleSpec = { kind: TScheduleKind; expr: string; timeZone: string };
@@ -17,7 +18,30 @@ export type TDueFireTimes = {
 };
 
 const EVERY_UNITS_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const EVERY_PATTERN = /^\s*(\d{1,5})\s*(m|min|minutes?|h|hours?|d|days?)\s*$/i;
+// Spaces and tabs only (not \s): public.describe_schedule_expression_problem reads the same.
+const EVERY_PATTERN = /^[ \t]*([0-9]{1,5})[ \t]*(m|min|minutes?|h|hours?|d|days?)[ \t]*$/i;
+const AT_PATTERN =
+  /^[ \t]*([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]{1,3})?)?(Z|[+-]([0-9]{2}):([0-9]{2}))?[ \t]*$/;
+
+/** True when an at expression names a date and time that exists (from 1970; offsets up to ±23:59). */
+function isRealAt(match: RegExpExecArray): boolean {
+  const part = (i: number) => Number(match[i] ?? 0);
+  const [year, month, day] = [part(1), part(2), part(3)];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return (
+    year >= 1970 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= days &&
+    part(4) <= 23 &&
+    part(5) <= 59 &&
+    part(6) <= 59 &&
+    part(8) <= 23 &&
+    part(9) <= 59
+  );
+}
 
 /** Shortest and longest `every` interval. */
 export const EVERY_LIMITS_MS = { min: 60_000, max: 366 * 86_400_000 } as const;
@@ -50,8 +74,10 @@ function cronOf(spec: TScheduleSpec): Cron {
 /**
  * What is wrong with a schedule, in a sentence that says how to fix it, or null when it is valid.
  * `every` takes "<n>m", "<n>h" or "<n>d" (1 minute to 366 days); `cron` five fields read in the
- * time zone; `at` one local date-time ("2026-12-24T09:00", read in the time zone) or an instant
- * with an offset ("2026-12-24T08:00:00Z").
+ * time zone (the grammar of describeCronFieldsProblem); `at` one local date-time
+ * ("2026-12-24T09:00", read in the time zone) or an instant with an offset ("2026-12-24T08:00:00Z").
+ * The database restates these rules (public.describe_schedule_expression_problem) and refuses
+ * what they refuse; its time zones are those of pg_timezone_names, a subset of what Intl reads.
  */
 export function describeScheduleProblem(spec: TScheduleSpec): string | null {
   if (!isTimeZone(spec.timeZone)) return `Unknown time zone "${spec.timeZone}": use an IANA name such as UTC or Europe/Berlin.`;
@@ -60,16 +86,24 @@ export function describeScheduleProblem(spec: TScheduleSpec): string | null {
       return parseEvery(spec.expr) === null
         ? `"${spec.expr}" is not an interval: write a number and a unit, e.g. 15m, 2h or 1d (1 minute to 366 days).`
         : null;
-    case "cron":
+    case "cron": {
+      // Only the grammar every reader agrees on (see describe-cron-fields-problem.ts), then croner itself.
+      const fields = describeCronFieldsProblem(spec.expr);
+      if (fields) return fields;
       try {
         cronOf(spec);
         return null;
       } catch (err) {
         return `"${spec.expr}" is not a five-field cron expression (minute hour day-of-month month day-of-week, e.g. 0 9 * * 1-5): ${err instanceof Error ? err.message : String(err)}`;
       }
-    case "at":
-      if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(spec.expr.trim())) {
-        return `"${spec.expr}" is not a date and time: write it like 2026-12-24T09:00 (read in the job's time zone).`;
+    }
+    case "at": {
+      const match = AT_PATTERN.exec(spec.expr);
+      if (!match) {
+        return `"${spec.expr}" is not a date and time: write it like 2026-12-24T09:00 (read in the job's time zone) or 2026-12-24T08:00:00Z.`;
+      }
+      if (!isRealAt(match)) {
+        return `"${spec.expr}" is not a date and time that exists: check the year (from 1970), month, day, hour (00-23) and minute, e.g. 2026-12-24T09:00.`;
       }
       try {
         cronOf(spec);
@@ -77,6 +111,7 @@ export function describeScheduleProblem(spec: TScheduleSpec): string | null {
       } catch (err) {
         return `"${spec.expr}" is not a date and time: ${err instanceof Error ? err.message : String(err)}`;
       }
+    }
   }
 }
 

@@ -8,6 +8,7 @@ export {
   type TDueFireTimes,
   type TScheduleSpec,
 } from "../schedule/compute-fire-times.ts";
+export { CRON_FIELDS, describeCronFieldsProblem, type TCronField } from "../schedule/describe-cron-fields-problem.ts";
 export {
   ACTION_PARAMS_SCHEMAS,
   type TActionProposal,

@@ -282,13 +282,13 @@ describe("apply_agent_provision_request", () => {
     expect(rows[0]?.c).toBe(1);
   });
 
-  it("answers a missing request with P0002", async () => {
+  it("answers a missing request with PT404", async () => {
     const { error } = await serviceClient().rpc("apply_agent_provision_request", {
       p_id: crypto.randomUUID(),
       p_profile: null,
       p_executor_id: "x",
     });
-    expect(error?.code).toBe("P0002");
+    expect(error?.code).toBe("PT404");
   });
 
   it("refuses to update an agent that does not exist, in words", async () => {

@@ -134,7 +134,7 @@ describe("finish_action_proposal", () => {
     const [claimed] = await claim("owner-of-claim", id);
     expect(claimed?.claimed_by).toBe("owner-of-claim");
     const other = await serviceClient().rpc("finish_action_proposal", { p_proposal_id: id, p_executor_id: "someone-else", p_ok: true });
-    expect(other.error?.code).toBe("40001");
+    expect(other.error?.code).toBe("PT409");
     expect((await snapshotProposal(sql, id))?.status).toBe("executing");
     const done = await serviceClient().rpc("finish_action_proposal", {
       p_proposal_id: id,
@@ -159,22 +159,25 @@ describe("finish_action_proposal", () => {
       p_ok: false,
       p_error: "oops",
     });
-    expect(flip.error?.code).toBe("40001");
+    expect(flip.error?.code).toBe("PT409");
     expect((await snapshotProposal(sql, id))?.status).toBe("executed");
   });
 
   it("refuses to finish a proposal that was never claimed", async () => {
     const id = await proposalIn(sql, f, "approved");
     const { error } = await serviceClient().rpc("finish_action_proposal", { p_proposal_id: id, p_executor_id: "x", p_ok: true });
-    expect(error?.code).toBe("40001");
+    expect(error?.code).toBe("PT409");
     expect((await snapshotProposal(sql, id))?.status).toBe("approved");
   });
 });
 
 describe("fail_unknown_outcome_proposals", () => {
   it("fails a proposal stuck in executing as outcome unknown, and the late finish and any new claim are refused", async () => {
-    const id = await proposalIn(sql, f, "executing");
-    const fresh = await proposalIn(sql, f, "executing");
+    // An api_call cannot check its effect: it is failed (checkable actions are reconciled, see
+    // reconcile-unknown-outcome.test.ts).
+    const apiCall = { action_type: "api_call", params: { method: "POST", url: "https://example.com/deploy" } };
+    const id = await proposalIn(sql, f, "executing", apiCall);
+    const fresh = await proposalIn(sql, f, "executing", apiCall);
     const client = await sql.connect();
     try {
       await client.query("begin");
@@ -196,7 +199,7 @@ describe("fail_unknown_outcome_proposals", () => {
       p_executor_id: `executor-${id.slice(0, 8)}`,
       p_ok: true,
     });
-    expect(late.error?.code).toBe("40001");
+    expect(late.error?.code).toBe("PT409");
     expect(await claim("executor-c", id)).toEqual([]);
     expect((await snapshotProposal(sql, id))?.status).toBe("failed");
   });

@@ -127,7 +127,7 @@ describe("resolve_action_proposal", () => {
     expect((await activitiesOf(id)).filter((a) => a.kind === "approval.approved")).toHaveLength(1);
   });
 
-  it("refuses to reject an approved proposal, or approve a rejected one, with 55000", async () => {
+  it("refuses to reject an approved proposal, or approve a rejected one, with PT409", async () => {
     const approved = await insertProposal(sql, f.projectId);
     await f.operator.client.rpc("resolve_action_proposal", { p_proposal_id: approved, p_decision: "approve" });
     const reject = await f.owner.client.rpc("resolve_action_proposal", {
@@ -135,13 +135,13 @@ describe("resolve_action_proposal", () => {
       p_decision: "reject",
       p_comment: "changed my mind",
     });
-    expect(reject.error?.code).toBe("55000");
+    expect(reject.error?.code).toBe("PT409");
     expect((await snapshotProposal(sql, approved))?.status).toBe("approved");
 
     const rejected = await insertProposal(sql, f.projectId);
     await f.operator.client.rpc("resolve_action_proposal", { p_proposal_id: rejected, p_decision: "reject", p_comment: "no" });
     const approve = await f.owner.client.rpc("resolve_action_proposal", { p_proposal_id: rejected, p_decision: "approve" });
-    expect(approve.error?.code).toBe("55000");
+    expect(approve.error?.code).toBe("PT409");
     expect((await snapshotProposal(sql, rejected))?.status).toBe("rejected");
   });
 
@@ -154,7 +154,7 @@ describe("resolve_action_proposal", () => {
       p_decision: "approve",
       p_params: { path: "other.md", content: "x" },
     });
-    expect(error?.code).toBe("55000");
+    expect(error?.code).toBe("PT409");
     expect(await snapshotProposal(sql, id)).toEqual(before);
   });
 
@@ -202,12 +202,12 @@ describe("resolve_action_proposal", () => {
     expect(events[0]?.metadata).toMatchObject({ status: "rejected", comment: "Write to docs/ instead" });
   });
 
-  it("refuses a viewer with 42501 and a member of another project with P0002, and the proposal stays proposed", async () => {
+  it("refuses a viewer with 42501 and a member of another project with PT404, and the proposal stays proposed", async () => {
     const id = await insertProposal(sql, f.projectId);
     const viewer = await f.viewer.client.rpc("resolve_action_proposal", { p_proposal_id: id, p_decision: "approve" });
     expect(viewer.error?.code).toBe("42501");
     const outsider = await f.outsider.client.rpc("resolve_action_proposal", { p_proposal_id: id, p_decision: "approve" });
-    expect(outsider.error?.code).toBe("P0002");
+    expect(outsider.error?.code).toBe("PT404");
     const service = await serviceClient().rpc("resolve_action_proposal", { p_proposal_id: id, p_decision: "approve" });
     expect(service.error).not.toBeNull();
     expect((await snapshotProposal(sql, id))?.status).toBe("proposed");

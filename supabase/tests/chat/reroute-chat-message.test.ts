@@ -164,7 +164,7 @@ describe("reroute_chat_message", () => {
 });
 
 describe("reroute_chat_message refuses", () => {
-  it("a viewer with 42501 and a hint, an outsider and an unknown message with P0002, changing nothing", async () => {
+  it("a viewer with 42501 and a hint, an outsider and an unknown message with PT404, changing nothing", async () => {
     const sent = await send("team-room", "Viewer test about sql");
     const viewer = await reroute(f.viewer, sent.id, "web");
     expect(viewer.error).toMatchObject({
@@ -173,19 +173,19 @@ describe("reroute_chat_message refuses", () => {
       hint: "Ask an owner to give you the operator role.",
     });
     const outsider = await reroute(f.outsider, sent.id, "web");
-    expect(outsider.error?.code).toBe("P0002");
+    expect(outsider.error?.code).toBe("PT404");
     const unknown = await reroute(f.operator, crypto.randomUUID(), "web");
-    expect(unknown.error?.code).toBe("P0002");
+    expect(unknown.error?.code).toBe("PT404");
     expect((await deliveriesOf(sent.id)).map((d) => [d.agent_key, d.status])).toEqual([["backend", "queued"]]);
     expect((await readMessage(sent.id))?.metadata.rerouted).toBeUndefined();
   });
 
-  it("an agent that is not enabled or not in the project with P0002 and a hint", async () => {
+  it("an agent that is not enabled or not in the project with PT404 and a hint", async () => {
     const sent = await send("team-room", "Retired agent test");
     for (const key of ["retired", "ghost"]) {
       const { error } = await reroute(f.operator, sent.id, key);
       expect(error).toMatchObject({
-        code: "P0002",
+        code: "PT404",
         message: `There is no enabled agent @${key} in this project`,
         hint: "Pick an agent from the roster, or enable it on the Agents page.",
       });

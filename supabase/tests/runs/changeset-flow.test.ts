@@ -269,7 +269,7 @@ describe("rolling an applied changeset back", () => {
     expect(claimed[0]?.files.map((file) => file.path)).toEqual(["CHANGELOG.md", "src/legacy.ts"]);
     expect((await claimRollbacks("exec-other")).filter((c) => c.changeset.id === changesetId)).toEqual([]);
     await expect(sql.query("select public.finish_changeset_rollback('exec-other', $1, true)", [changesetId])).rejects.toMatchObject({
-      code: "55000",
+      code: "PT409",
     });
 
     await sql.query("select public.finish_changeset_rollback('exec-undo', $1, true)", [changesetId]);

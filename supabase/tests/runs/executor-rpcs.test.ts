@@ -101,6 +101,7 @@ describe("claim_ai_runs", () => {
         "mission",
         "parent",
         "project_tasks",
+        "referenced_docs",
         "run",
         "run_settings",
         "task",
@@ -225,10 +226,10 @@ describe("record_ai_run_progress", () => {
     expect(await readRunEvents(sql, runId)).toEqual(before);
   });
 
-  it("refuses another executor's run with 55000", async () => {
+  it("refuses another executor's run with PT409", async () => {
     const runId = await runningImplementRun("exec-owner");
     await expect(call("record_ai_run_progress", "exec-thief", runId, "[]", {})).rejects.toMatchObject({
-      code: "55000",
+      code: "PT409",
       message: `Run ${runId} is running under executor exec-owner, not exec-thief`,
     });
   });
@@ -244,8 +245,8 @@ describe("a cancelled run", () => {
 
     await expect(
       call("record_ai_run_progress", "exec-c", runId, JSON.stringify([{ kind: "message", summary: "still here" }]), {}),
-    ).rejects.toMatchObject({ code: "55000", message: `Run ${runId} is cancelled` });
-    await expect(proposeTestChangeset(sql, "exec-c", runId, [changesetFile("a.txt", null, "a")])).rejects.toMatchObject({ code: "55000" });
+    ).rejects.toMatchObject({ code: "PT409", message: `Run ${runId} is cancelled` });
+    await expect(proposeTestChangeset(sql, "exec-c", runId, [changesetFile("a.txt", null, "a")])).rejects.toMatchObject({ code: "PT409" });
     await expect(
       call("propose_run_action", "exec-c", runId, {
         action_type: "create_task",
@@ -253,7 +254,7 @@ describe("a cancelled run", () => {
         risk: "low",
         reversibility: "reversible",
       }),
-    ).rejects.toMatchObject({ code: "55000" });
+    ).rejects.toMatchObject({ code: "PT409" });
     expect(await call("heartbeat_ai_runs", "exec-c", [runId], 30)).toEqual([runId]);
     const finished = await call<Record<string, unknown>>("finish_ai_run", "exec-c", runId, "completed", "done anyway", null, null);
     expect(finished).toMatchObject({ status: "cancelled" });
@@ -338,10 +339,10 @@ describe("propose_run_changeset", () => {
     expect((await snapshotRun(sql, runId))?.status).toBe("running");
   });
 
-  it("refuses a changeset from a plan run with 55000", async () => {
+  it("refuses a changeset from a plan run with PT409", async () => {
     const runId = await runInStatus(sql, f.projectId, "running", { mode: "plan" }, "exec-plan");
     await expect(proposeTestChangeset(sql, "exec-plan", runId, [changesetFile("a.txt", null, "a")])).rejects.toMatchObject({
-      code: "55000",
+      code: "PT409",
     });
   });
 
@@ -423,12 +424,12 @@ describe("finish_ai_run", () => {
     });
   });
 
-  it("refuses an unknown outcome (22023) and another executor's run (55000)", async () => {
+  it("refuses an unknown outcome (22023) and another executor's run (PT409)", async () => {
     const runId = await runInStatus(sql, f.projectId, "running", {}, "exec-f4");
     await expect(call("finish_ai_run", "exec-f4", runId, "done", "x", null, null)).rejects.toMatchObject({ code: "22023" });
-    await expect(call("finish_ai_run", "exec-thief", runId, "completed", "x", null, null)).rejects.toMatchObject({ code: "55000" });
+    await expect(call("finish_ai_run", "exec-thief", runId, "completed", "x", null, null)).rejects.toMatchObject({ code: "PT409" });
     const queued = await queueTestRun(sql, f.projectId);
-    await expect(call("finish_ai_run", "exec-f4", queued, "completed", "x", null, null)).rejects.toMatchObject({ code: "55000" });
+    await expect(call("finish_ai_run", "exec-f4", queued, "completed", "x", null, null)).rejects.toMatchObject({ code: "PT409" });
     expect((await snapshotRun(sql, runId))?.status).toBe("running");
   });
 });
@@ -485,8 +486,8 @@ describe("handoff_ai_run", () => {
   it("refuses handing to itself or an unknown agent, and a run it does not hold", async () => {
     const runId = await runInStatus(sql, f.projectId, "running", {}, "exec-ho3");
     await expect(call("handoff_ai_run", "exec-ho3", runId, "builder", "")).rejects.toMatchObject({ code: "22023" });
-    await expect(call("handoff_ai_run", "exec-ho3", runId, "ghost", "")).rejects.toMatchObject({ code: "P0002" });
-    await expect(call("handoff_ai_run", "exec-other", runId, "next", "")).rejects.toMatchObject({ code: "55000" });
+    await expect(call("handoff_ai_run", "exec-ho3", runId, "ghost", "")).rejects.toMatchObject({ code: "PT404" });
+    await expect(call("handoff_ai_run", "exec-other", runId, "next", "")).rejects.toMatchObject({ code: "PT409" });
     expect((await snapshotRun(sql, runId))?.status).toBe("running");
   });
 });

@@ -117,8 +117,8 @@ describe("start_ai_run", () => {
       "22023",
       "The goal and the constraints are at most 20000 characters each",
     ],
-    ["a disabled agent", { p_agent_key: "retired" }, "P0002", "There is no enabled agent @retired in this project"],
-    ["an unknown agent", { p_agent_key: "ghost" }, "P0002", "There is no enabled agent @ghost in this project"],
+    ["a disabled agent", { p_agent_key: "retired" }, "PT404", "There is no enabled agent @retired in this project"],
+    ["an unknown agent", { p_agent_key: "ghost" }, "PT404", "There is no enabled agent @ghost in this project"],
   ])("refuses %s with %s and a sentence", async (_what, change, code, message) => {
     const { error } = await f.operator.client.rpc("start_ai_run", {
       p_project_id: f.projectId,
@@ -131,7 +131,7 @@ describe("start_ai_run", () => {
     expect(error?.message).toBe(message);
   });
 
-  it("refuses a task of another project with P0002", async () => {
+  it("refuses a task of another project with PT404", async () => {
     const foreignTask = await insertTask(sql, f.otherProjectId, { title: "Not yours" });
     const { error } = await f.operator.client.rpc("start_ai_run", {
       p_project_id: f.projectId,
@@ -140,7 +140,7 @@ describe("start_ai_run", () => {
       p_goal: "x",
       p_task_id: foreignTask,
     });
-    expect(error?.code).toBe("P0002");
+    expect(error?.code).toBe("PT404");
   });
 });
 
@@ -179,20 +179,20 @@ describe("cancel_ai_run", () => {
     expect(resolve.data).toMatchObject({ status: "expired" });
   });
 
-  it.each(["completed", "failed"] as const)("refuses a %s run with 55000", async (status) => {
+  it.each(["completed", "failed"] as const)("refuses a %s run with PT409", async (status) => {
     const runId = await runInStatus(sql, f.projectId, status);
     const before = await snapshotRun(sql, runId);
     const { error } = await f.operator.client.rpc("cancel_ai_run", { p_run_id: runId });
-    expect(error?.code).toBe("55000");
+    expect(error?.code).toBe("PT409");
     expect(error?.message).toBe(`Run ${runId} is already ${status}: there is nothing to cancel`);
     expect(await snapshotRun(sql, runId)).toEqual(before);
   });
 
-  it("refuses the viewer (42501) and strangers (P0002)", async () => {
+  it("refuses the viewer (42501) and strangers (PT404)", async () => {
     const runId = await runInStatus(sql, f.projectId, "running");
     expect((await f.viewer.client.rpc("cancel_ai_run", { p_run_id: runId })).error?.code).toBe("42501");
-    expect((await f.outsider.client.rpc("cancel_ai_run", { p_run_id: runId })).error?.code).toBe("P0002");
-    expect((await f.operator.client.rpc("cancel_ai_run", { p_run_id: crypto.randomUUID() })).error?.code).toBe("P0002");
+    expect((await f.outsider.client.rpc("cancel_ai_run", { p_run_id: runId })).error?.code).toBe("PT404");
+    expect((await f.operator.client.rpc("cancel_ai_run", { p_run_id: crypto.randomUUID() })).error?.code).toBe("PT404");
     expect((await snapshotRun(sql, runId))?.status).toBe("running");
   });
 });
@@ -243,10 +243,10 @@ describe("handoff_ai_task", () => {
 
   it.each([
     ["the viewer", "viewer", { p_to_agent_key: "web" }, "42501"],
-    ["a member of another project", "outsider", { p_to_agent_key: "web" }, "P0002"],
+    ["a member of another project", "outsider", { p_to_agent_key: "web" }, "PT404"],
     ["an agent key that is not one", "operator", { p_to_agent_key: "Web!" }, "22023"],
-    ["an unknown agent", "operator", { p_to_agent_key: "ghost" }, "P0002"],
-    ["a disabled agent", "operator", { p_to_agent_key: "retired" }, "P0002"],
+    ["an unknown agent", "operator", { p_to_agent_key: "ghost" }, "PT404"],
+    ["a disabled agent", "operator", { p_to_agent_key: "retired" }, "PT404"],
     ["a note longer than 5000 characters", "operator", { p_to_agent_key: "web", p_note: "n".repeat(5001) }, "22023"],
   ] as const)("refuses %s", async (_what, who, change, code) => {
     const taskId = await insertTask(sql, f.projectId, { title: "Stays", assignee_agent_key: "builder" });
@@ -318,7 +318,7 @@ describe("request_changeset_revision", () => {
     expect(await proposalStatus(proposal_id)).toBe("proposed");
   });
 
-  it("refuses a changeset that is no longer proposed (55000) and the viewer (42501)", async () => {
+  it("refuses a changeset that is no longer proposed (PT409) and the viewer (42501)", async () => {
     const { changeset_id, proposal_id } = await proposedChangeset();
     const reviews = [{ kind: "revise", comment: "x" }];
     expect(
@@ -326,7 +326,7 @@ describe("request_changeset_revision", () => {
     ).toBe("42501");
     await f.operator.client.rpc("resolve_action_proposal", { p_proposal_id: proposal_id, p_decision: "reject", p_comment: "no" });
     const { error } = await f.operator.client.rpc("request_changeset_revision", { p_changeset_id: changeset_id, p_reviews: reviews });
-    expect(error?.code).toBe("55000");
+    expect(error?.code).toBe("PT409");
     expect(error?.message).toBe(`Changeset ${changeset_id} is already rejected: a revision can only be asked of a proposed changeset`);
   });
 });
@@ -367,7 +367,7 @@ describe("request_changeset_rollback", () => {
   it("asks for the rollback of an applied changeset once, and refuses one that was not applied", async () => {
     const { changeset_id, proposal_id } = await proposedChangeset();
     const early = await f.operator.client.rpc("request_changeset_rollback", { p_changeset_id: changeset_id });
-    expect(early.error?.code).toBe("55000");
+    expect(early.error?.code).toBe("PT409");
     expect(early.error?.message).toBe("Only an applied changeset can be rolled back (this one is proposed)");
 
     await f.operator.client.rpc("resolve_action_proposal", { p_proposal_id: proposal_id, p_decision: "approve" });

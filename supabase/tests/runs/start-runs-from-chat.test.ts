@@ -173,8 +173,8 @@ describe("send_chat_message in the Team Room", () => {
 
   it.each([
     ["/plan", "22023", "Say what to plan: /plan [@agent] <goal>"],
-    ["/implement @ghost do it", "P0002", "There is no enabled agent @ghost in this project"],
-    ["/plan @retired do it", "P0002", "There is no enabled agent @retired in this project"],
+    ["/implement @ghost do it", "PT404", "There is no enabled agent @ghost in this project"],
+    ["/plan @retired do it", "PT404", "There is no enabled agent @retired in this project"],
     ["/handoff", "22023", "Name the agent to hand over to: /handoff @agent <note>"],
   ])("refuses %j with %s and stores nothing", async (content, code, text) => {
     const messageId = crypto.randomUUID();
@@ -239,7 +239,7 @@ describe("send_chat_message in a DM", () => {
   it("hands a task over when the thread's last run belongs to one, and refuses a thread without runs", async () => {
     await send("DM:lead", "Hello");
     const empty = await send("DM:lead", "/handoff @web take it");
-    expect(empty.error?.code).toBe("55000");
+    expect(empty.error?.code).toBe("PT409");
     expect(empty.error?.message).toBe("There is no run in this thread to hand over");
 
     const taskId = await insertTask(sql, f.projectId, { title: "Chat task" });

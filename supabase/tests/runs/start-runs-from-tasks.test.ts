@@ -149,7 +149,7 @@ describe("a comment in a task thread", () => {
     expect(missing.error?.code).toBe("22023");
     expect(missing.error?.message).toBe("Name the agent: /plan @agent <goal>");
     const disabled = await comment(taskId, "/implement @retired do it");
-    expect(disabled.error?.code).toBe("P0002");
+    expect(disabled.error?.code).toBe("PT404");
     expect(disabled.error?.message).toBe("There is no enabled agent @retired in this project");
     const handoff = await comment(taskId, "/handoff");
     expect(handoff.error?.code).toBe("22023");

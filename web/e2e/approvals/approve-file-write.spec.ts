@@ -75,12 +75,18 @@ test.describe("approving a file_write", () => {
     await shot("task-thread-executed");
   });
 
-  test("Edit & approve checks the params against the schema and runs the edited params", async ({ workspaceDir, page, admin, signIn }) => {
+  test("Edit & approve is a form from the schema (real line breaks), checked before it runs; JSON stays as a fallback", async ({
+    workspaceDir,
+    page,
+    admin,
+    signIn,
+    shot,
+  }) => {
     const project = await createTestProject(admin, { label: "edit-approve" });
     const taskId = await insertTask(admin, project.id, { title: "Tune the readme" });
     const proposalId = await proposeAction(admin, project.id, {
       action_type: "file_write",
-      params: { path: "README.md", content: "draft\n" },
+      params: { path: "README.md", content: "draft\nsecond line\n" },
       proposed_by_agent_key: "lead",
       task_id: taskId,
     });
@@ -88,20 +94,31 @@ test.describe("approving a file_write", () => {
     await page.goto(`/p/${project.slug}/tasks/${taskId}`);
     const card = approvalCard(page, proposalId);
     await card.getByRole("button", { name: "Edit & approve" }).click();
-    const editor = card.getByRole("textbox", { name: "Edited params" });
-    await editor.fill('{"path": "../outside.md", "content": "x"}');
+    const form = card.getByTestId("params-form");
+    // The content is edited as text with its line breaks, not as a JSON string with \n escapes.
+    await expect(form.getByLabel("content")).toHaveValue("draft\nsecond line\n");
+    await expect(form.getByLabel("path")).toHaveValue("README.md");
+    await form.getByLabel("path").fill("../outside.md");
     await card.getByRole("button", { name: "Approve edited params" }).click();
     await expect(card.getByRole("alert")).toContainText("path: a relative path inside the workspace");
     expect((await readProposal(admin, proposalId)).status).toBe("proposed");
 
+    // The advanced JSON editor carries the form's edits across, and back.
+    await card.getByRole("button", { name: "Edit as JSON (advanced)" }).click();
+    const editor = card.getByRole("textbox", { name: "Edited params" });
+    await expect(editor).toHaveValue(/"path": "..\/outside.md"/);
     await editor.fill(JSON.stringify({ path: `edited-${project.id.slice(0, 8)}.md`, content: "final\n" }));
+    await card.getByRole("button", { name: "Back to the form" }).click();
+    await expect(form.getByLabel("path")).toHaveValue(`edited-${project.id.slice(0, 8)}.md`);
+    await form.getByLabel("content").fill("final\nwith a second line\n");
+    await shot("edit-approve-form");
     await card.getByRole("button", { name: "Approve edited params" }).click();
     await expect(card).toHaveAttribute("data-status", "executed", { timeout: 20_000 });
     const stored = await readProposal(admin, proposalId);
-    expect(stored.params).toEqual({ path: `edited-${project.id.slice(0, 8)}.md`, content: "final\n" });
+    expect(stored.params).toEqual({ path: `edited-${project.id.slice(0, 8)}.md`, content: "final\nwith a second line\n" });
     expect(stored.approved_params_hash).not.toBeNull();
     await expect(card.getByTestId("file-write-diff")).toContainText("final");
-    expect(fs.readFileSync(path.join(workspaceDir, `edited-${project.id.slice(0, 8)}.md`), "utf8")).toBe("final\n");
+    expect(fs.readFileSync(path.join(workspaceDir, `edited-${project.id.slice(0, 8)}.md`), "utf8")).toBe("final\nwith a second line\n");
   });
 
   test("in Backup mode the approval is saved, the card says it runs later, and it runs when the executor is back", async ({

@@ -41,10 +41,10 @@ test.describe("sign-in", () => {
     await shot("sign-in-error");
   });
 
-  test("sends a signed-in operator from / to the first project's Activity page", async ({ page, signIn }) => {
+  test("sends a signed-in operator from / to the first project's Overview page", async ({ page, signIn }) => {
     await signIn();
     await page.goto("/");
-    await expect(page).toHaveURL(/\/p\/[a-z0-9-]+\/activity$/);
-    await expect(page.getByRole("heading", { name: "Activity" })).toBeVisible();
+    await expect(page).toHaveURL(/\/p\/[a-z0-9-]+\/overview$/);
+    await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   });
 });

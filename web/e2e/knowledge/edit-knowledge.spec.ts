@@ -47,7 +47,9 @@ test.describe("Knowledge", () => {
     await doc.getByRole("tab", { name: "Write" }).click();
     await doc.getByRole("button", { name: "Save", exact: true }).click();
     await expect(doc.getByText("Saved as version 2.")).toBeVisible();
-    await expect(watcher.getByTestId("mission-text")).toHaveText("Prove knowledge end to end, **keeping** every version.");
+    // The banner renders the markdown: bold text, no raw asterisks.
+    await expect(watcher.getByTestId("mission-text")).toHaveText("Prove knowledge end to end, keeping every version.");
+    await expect(watcher.getByTestId("mission-text").locator("strong", { hasText: "keeping" })).toBeVisible();
     await shot("knowledge-mission-saved");
 
     // Someone else saves version 3 while this editor still works from version 2.

@@ -25,6 +25,7 @@ test.describe("promote to task", () => {
     const message = page.locator('[data-testid="chat-message"][data-author="agent"]').filter({ hasText: "rate limits" });
     await message.hover();
     await message.getByRole("button", { name: "Promote to task" }).click();
+    await page.getByRole("dialog", { name: "Promote to task" }).getByRole("button", { name: "Create task" }).click();
     await expect(message.getByTestId("promoted-task")).toContainText("We should add rate limits to the Control API.");
     await shot("team-room-promoted");
 

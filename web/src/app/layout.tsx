@@ -7,7 +7,8 @@ import { LiveStoreProvider } from "@/features/live/live-store-provider.tsx";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: "Mission Control",
+  // Pages set their own title ("Sign in", "Tasks" …); the project layout adds the project.
+  title: { template: "%s · Mission Control", default: "Mission Control" },
   description: "The control room for a team of AI agents.",
 };
 

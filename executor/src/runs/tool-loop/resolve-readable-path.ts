@@ -81,7 +81,8 @@ export async function resolveReadablePath(
 export function relativeInside(root: string, candidate: string): string | null {
   const rel = path.relative(root, candidate);
   if (rel === "") return "";
-  if (rel.startsWith("..") || path.isAbsolute(rel)) return null;
+  // Segments, not characters: a folder named "...." is inside.
+  if (rel.split(path.sep)[0] === ".." || path.isAbsolute(rel)) return null;
   return rel.split(path.sep).join("/");
 }
 

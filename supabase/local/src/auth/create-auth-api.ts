@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { readJsonBody, sendJson } from "../http/http-helpers.ts";
+import { HttpError, readJsonBody, sendJson } from "../http/http-helpers.ts";
 import type { TGatewayContext, THttpModule } from "../http/module-context.ts";
 import { JwtError } from "../keys/jwt-keys.ts";
 import { adminCreateUser, adminDeleteUser, adminGetUser, adminListUsers, requireServiceRole } from "./admin-users.ts";
@@ -24,8 +24,25 @@ async function requireApiKey(ctx: TGatewayContext, req: IncomingMessage): Promis
   }
 }
 
+/** The user id of an admin path; bad percent-encoding or a NUL names no user (GoTrue's 404, not a 500). */
+function decodeUserId(segment: string): string {
+  let id: string;
+  try {
+    id = decodeURIComponent(segment);
+  } catch {
+    throw authError(404, "user_not_found", "User not found");
+  }
+  if (id.includes("\0")) throw authError(404, "user_not_found", "User not found");
+  return id;
+}
+
 async function jsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const body = await readJsonBody(req);
+  const body = await readJsonBody(req).catch((err: unknown) => {
+    // GoTrue's words for a body that is no JSON (the reader speaks PostgREST's).
+    if (err instanceof HttpError && err.status === 400)
+      throw authError(400, "bad_json", `Could not parse request body as JSON: ${err.message}`);
+    throw err;
+  });
   if (body === undefined) return {};
   if (typeof body !== "object" || body === null || Array.isArray(body))
     throw authError(400, "bad_json", "The request body must be a JSON object");
@@ -77,10 +94,10 @@ export function createAuthApi(ctx: TGatewayContext): THttpModule {
           return ok(await adminListUsers(ctx, url));
         case "GET /admin/users/:id":
           await requireServiceRole(ctx, req);
-          return ok(await adminGetUser(ctx, decodeURIComponent(adminUser?.[1] ?? "")));
+          return ok(await adminGetUser(ctx, decodeUserId(adminUser?.[1] ?? "")));
         case "DELETE /admin/users/:id":
           await requireServiceRole(ctx, req);
-          return ok(await adminDeleteUser(ctx, decodeURIComponent(adminUser?.[1] ?? "")));
+          return ok(await adminDeleteUser(ctx, decodeUserId(adminUser?.[1] ?? "")));
         default:
           throw authError(404, "not_found", `${method} /auth/v1${subpath} is not part of the local stack's auth API`);
       }

@@ -3,19 +3,18 @@ import { authError } from "./auth-errors.ts";
 import { authTransaction } from "./auth-transaction.ts";
 import { newRefreshToken, openSession, sessionJson } from "./issue-session.ts";
 import { type TAuthUserRow, USER_COLUMNS } from "./user-json.ts";
-import { parseEmail } from "./validate-credentials.ts";
+import { parseEmail, parseSignInPassword } from "./validate-credentials.ts";
 
 /** POST /auth/v1/token?grant_type=password: checks the password and opens a session. */
 export async function grantPassword(ctx: TGatewayContext, body: Record<string, unknown>) {
-  if (typeof body.password !== "string" || body.password === "")
-    throw authError(400, "validation_failed", "Password is required to sign in");
+  const password = parseSignInPassword(body.password);
   const email = parseEmail(body.email);
   return authTransaction(ctx.adminPool, async (client) => {
     const { rows } = await client.query<TAuthUserRow>(
       `select ${USER_COLUMNS} from auth.users
        where lower(email) = $1 and deleted_at is null
          and encrypted_password = extensions.crypt($2, encrypted_password)`,
-      [email, body.password],
+      [email, password],
     );
     const user = rows[0];
     if (!user) throw authError(400, "invalid_credentials", "Invalid login credentials");
@@ -29,6 +28,8 @@ export async function grantPassword(ctx: TGatewayContext, body: Record<string, u
 export async function grantRefreshToken(ctx: TGatewayContext, body: Record<string, unknown>) {
   const token = body.refresh_token;
   if (typeof token !== "string" || token === "") throw authError(400, "validation_failed", "refresh_token is required");
+  // No refresh token holds a NUL (they are base64url): one that does is unknown, not a database error.
+  if (token.includes("\0")) throw authError(400, "refresh_token_not_found", "Invalid Refresh Token: Refresh Token Not Found");
   return authTransaction(ctx.adminPool, async (client) => {
     const used = await client.query<{ user_id: string; session_id: string }>(
       `update auth.refresh_tokens set revoked = true, updated_at = now()

@@ -34,25 +34,74 @@ export function httpError(
 /** Largest request body the gateway accepts (PostgREST itself has no limit; a proxy normally does). */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-/** Reads the whole request body as text; refuses bodies over MAX_BODY_BYTES with 413. */
+/**
+ * How much of a too-large body is still read (and thrown away) so that the 413 reaches the client
+ * and its keep-alive connection stays usable; past this the connection is closed after the answer.
+ */
+export const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+/** Deepest JSON nesting a body may have: deeper documents overflow the stack of JSON.stringify and Postgres (a 500). */
+export const MAX_JSON_DEPTH = 512;
+
+/**
+ * Reads the whole request body as text; refuses bodies over MAX_BODY_BYTES with 413. A refused
+ * body is read to its end (up to MAX_DRAIN_BYTES), so the next request on the same keep-alive
+ * connection is parsed and answered; a longer one gets `connection: close`.
+ */
 export async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
+  const tooLarge = (close: boolean) =>
+    new HttpError(
+      413,
+      {
+        code: "PGRST413",
+        message: `Request body is larger than ${MAX_BODY_BYTES} bytes`,
+        details: null,
+        hint: "Send fewer rows per request",
+      },
+      close ? { connection: "close" } : {},
+    );
   for await (const chunk of req) {
     const buf = chunk as Buffer;
     size += buf.length;
+    if (size > MAX_DRAIN_BYTES) throw tooLarge(true);
     if (size > MAX_BODY_BYTES) {
-      throw httpError(413, "PGRST413", `Request body is larger than ${MAX_BODY_BYTES} bytes`, null, "Send fewer rows per request");
+      chunks.length = 0;
+      continue;
     }
     chunks.push(buf);
   }
+  if (size > MAX_BODY_BYTES) throw tooLarge(false);
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Nesting depth of a JSON text (brackets outside strings), stopping early once it passes `limit`. */
+export function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c)
+        i += 1; // backslash: skip the escaped character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) inString = true;
+    else if (ch === 0x5b || ch === 0x7b) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (ch === 0x5d || ch === 0x7d) depth -= 1;
+  }
+  return false;
 }
 
 /** Reads and parses a JSON body; an empty body is `undefined`, bad JSON is a 400 in PostgREST's words. */
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const text = await readBody(req);
   if (text.trim() === "") return undefined;
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+    throw httpError(400, "PGRST102", `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`, null, "Send a flatter JSON document");
+  }
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -1,5 +1,8 @@
+import type { Metadata } from "next";
 import { Suspense } from "react";
 import { SignInForm } from "@/features/auth/sign-in-form.tsx";
+
+export const metadata: Metadata = { title: "Sign in" };
 
 /** The sign-in page. */
 export default function SignInPage() {

@@ -12,4 +12,9 @@ describe("rpcWriteError", () => {
     expect(rpcWriteError("start a run", { code: "42501", message: "viewers cannot start runs" }).code).toBe("forbidden");
     expect(rpcWriteError("start a run", { message: "fetch failed" }).code).toBe("database_unreachable");
   });
+
+  it("maps the HTTP-status SQLSTATEs: PT409 (wrong state) to conflict, PT404 (not found) to invalid input", () => {
+    expect(rpcWriteError("cancel the run", { code: "PT409", message: "Run x is already completed" }).code).toBe("conflict");
+    expect(rpcWriteError("cancel the run", { code: "PT404", message: "Run x not found" }).code).toBe("invalid_input");
+  });
 });

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useMemo, useState } from "react";
 import { useProjectAgents } from "../agents/use-project-agents.ts";
 import { useLiveStore } from "../live/live-store-provider.tsx";
@@ -7,12 +8,15 @@ import { useProject } from "../projects/project-context.tsx";
 import shell from "../ui/page.module.css";
 import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
 import styles from "./activity-feed.module.css";
+import { activityLinks, describeActor } from "./describe-activity.ts";
 import { activityType, filterActivities, type TActivityFilter } from "./filter-activities.ts";
 
 /** The project feed, newest first, live, filterable by agent and by type. */
 export function ActivityFeed() {
   const { project, session } = useProject();
   const rows = useLiveStore((s) => s.rows.activities);
+  const threads = useLiveStore((s) => s.rows.project_chat_threads);
+  const tasks = useLiveStore((s) => s.rows.tasks);
   const agents = useProjectAgents(project.id);
   const [filter, setFilter] = useState<TActivityFilter>({ actor: "", type: "" });
   const all = useMemo(() => Object.values(rows).filter((a) => a.project_id === project.id), [rows, project.id]);
@@ -57,15 +61,22 @@ export function ActivityFeed() {
               {new Date(a.created_at).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })}
             </time>
             <span className={styles.actor} data-actor-type={a.actor_type}>
-              {a.actor_type === "agent"
-                ? (agentNames.get(a.actor) ?? a.actor)
-                : a.actor_type === "user"
-                  ? a.actor === session.user.id
-                    ? "You"
-                    : "Operator"
-                  : a.actor}
+              {describeActor(a, agentNames, session.user.id)}
             </span>
             <span className={styles.summary}>{a.summary}</span>
+            <span className={styles.links}>
+              {activityLinks({
+                ref: a.ref,
+                projectSlug: project.slug,
+                agentNames,
+                threadKeyOf: (id) => threads[id]?.thread_key,
+                taskTitleOf: (id) => tasks[id]?.title,
+              }).map((link) => (
+                <Link key={`${link.kind}:${link.href}`} href={link.href} className={styles.link} data-link-kind={link.kind}>
+                  {link.label}
+                </Link>
+              ))}
+            </span>
           </li>
         ))}
       </ol>

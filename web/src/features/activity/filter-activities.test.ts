@@ -9,6 +9,7 @@ const row = (id: string, over: Partial<TActivity>): TActivity => ({
   actor: "lead",
   kind: "chat.replied",
   summary: id,
+  ref: {},
   created_at: `2026-11-21T08:00:0${id.length}Z`,
   seq: 1,
   ...over,

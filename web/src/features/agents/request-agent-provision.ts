@@ -28,7 +28,13 @@ function requestError(action: TProvisionAction, error: { code?: string; message:
       cause: error,
     });
   }
-  if (error.code?.startsWith("23") || error.code === "22023" || error.code === "P0001" || error.code === "P0002") {
+  if (
+    error.code?.startsWith("23") ||
+    error.code === "22023" ||
+    error.code === "P0001" ||
+    error.code === "PT404" ||
+    error.code === "P0002"
+  ) {
     return new AppError("invalid_input", { message: `The agent change was refused: ${text}`, cause: error });
   }
   return new AppError("database_unreachable", { message: `Could not save the agent change: ${text}`, cause: error });

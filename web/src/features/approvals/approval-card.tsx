@@ -10,6 +10,8 @@ import { useProject } from "../projects/project-context.tsx";
 import { useNow } from "../ui/use-now.ts";
 import styles from "./approvals.module.css";
 import { formatAge, formatExpiry } from "./format-age.ts";
+import { buildParams, describeParamFields, formValuesToParams, paramsToFormValues, type TFormValues } from "./params-form.ts";
+import { ParamsFormEditor } from "./params-form-editor.tsx";
 import { parseEditedParams } from "./parse-edited-params.ts";
 import { readFileWriteDiff } from "./read-file-write-diff.ts";
 import { useApprovalActions } from "./use-approval-actions.ts";
@@ -69,6 +71,10 @@ export function ApprovalCard({ proposal, agentName }: { proposal: TProposal; age
   const now = useNow();
   const [mode, setMode] = useState<"idle" | "edit" | "reject">("idle");
   const [draft, setDraft] = useState("");
+  const [formValues, setFormValues] = useState<TFormValues>({});
+  // The form is the editor; raw JSON is the advanced fallback (and the only one for a type without fields).
+  const [asJson, setAsJson] = useState(false);
+  const fields = describeParamFields(proposal.action_type);
   const [comment, setComment] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -103,7 +109,10 @@ export function ApprovalCard({ proposal, agentName }: { proposal: TProposal; age
   };
 
   const approveEdited = () => {
-    const parsed = parseEditedParams(proposal.action_type, draft);
+    const parsed =
+      asJson || fields.length === 0
+        ? parseEditedParams(proposal.action_type, draft)
+        : formValuesToParams(proposal.action_type, fields, formValues, proposal.params);
     if (!parsed.ok) {
       setError(parsed.error);
       return;
@@ -165,16 +174,44 @@ export function ApprovalCard({ proposal, agentName }: { proposal: TProposal; age
         <>
           {mode === "edit" ? (
             <div className={styles.editor}>
-              <label htmlFor={`params-${proposal.id}`} className="muted">
-                Params (JSON, checked against the {proposal.action_type} schema before approving)
-              </label>
-              <textarea
-                id={`params-${proposal.id}`}
-                value={draft}
-                onChange={(e) => setDraft(e.target.value)}
-                spellCheck={false}
-                aria-label="Edited params"
-              />
+              <div className={styles.editorHead}>
+                <span className="muted">Edit the params, checked against the {proposal.action_type} schema before approving</span>
+                {fields.length > 0 ? (
+                  <button
+                    type="button"
+                    className={styles.linkButton}
+                    onClick={() => {
+                      // Carry the edits across: the form's values into JSON, or the JSON back into the form.
+                      if (asJson) {
+                        const parsed = parseEditedParams(proposal.action_type, draft);
+                        if (!parsed.ok) {
+                          setError(parsed.error);
+                          return;
+                        }
+                        setFormValues(paramsToFormValues(fields, parsed.params));
+                      } else {
+                        const built = buildParams(fields, formValues, proposal.params);
+                        setDraft(JSON.stringify(built.ok ? built.params : proposal.params, null, 2));
+                      }
+                      setError(null);
+                      setAsJson(!asJson);
+                    }}
+                  >
+                    {asJson ? "Back to the form" : "Edit as JSON (advanced)"}
+                  </button>
+                ) : null}
+              </div>
+              {asJson || fields.length === 0 ? (
+                <textarea
+                  id={`params-${proposal.id}`}
+                  value={draft}
+                  onChange={(e) => setDraft(e.target.value)}
+                  spellCheck={false}
+                  aria-label="Edited params"
+                />
+              ) : (
+                <ParamsFormEditor fields={fields} values={formValues} onChange={setFormValues} />
+              )}
             </div>
           ) : null}
           {mode === "reject" ? (
@@ -195,6 +232,8 @@ export function ApprovalCard({ proposal, agentName }: { proposal: TProposal; age
                   type="button"
                   className={`button small ${styles.approve}`}
                   disabled={busy}
+                  data-approve
+                  aria-keyshortcuts="a"
                   onClick={() => void run(() => actions.approve(proposal.id))}
                 >
                   {busy ? "Approving…" : "Approve"}
@@ -205,6 +244,8 @@ export function ApprovalCard({ proposal, agentName }: { proposal: TProposal; age
                   disabled={busy}
                   onClick={() => {
                     setDraft(JSON.stringify(proposal.params, null, 2));
+                    setFormValues(paramsToFormValues(fields, proposal.params));
+                    setAsJson(false);
                     setError(null);
                     setMode("edit");
                   }}
@@ -215,6 +256,8 @@ export function ApprovalCard({ proposal, agentName }: { proposal: TProposal; age
                   type="button"
                   className={`button small ${styles.reject}`}
                   disabled={busy}
+                  data-reject
+                  aria-keyshortcuts="r"
                   onClick={() => {
                     setError(null);
                     setMode("reject");

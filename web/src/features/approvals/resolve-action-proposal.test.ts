@@ -7,6 +7,8 @@ describe("resolveError", () => {
     expect(viewer.code).toBe("forbidden");
     expect(viewer.message).toBe("Only operators and owners can approve Ask an owner.");
     expect(resolveError({ code: "55000", message: "already rejected" }).code).toBe("conflict");
+    expect(resolveError({ code: "PT409", message: "already rejected" }).code).toBe("conflict");
+    expect(resolveError({ code: "PT404", message: "Action proposal x not found" }).code).toBe("invalid_input");
     expect(resolveError({ code: "22023", message: "A rejection needs a comment" }).code).toBe("invalid_input");
   });
 

@@ -17,9 +17,11 @@ export function resolveError(error: { code?: string; message: string; hint?: str
   switch (error.code) {
     case "42501":
       return new AppError("forbidden", { message: text, cause: error });
+    case "PT409":
     case "55000":
       return new AppError("conflict", { message: text, cause: error });
     case "22023":
+    case "PT404":
     case "P0002":
       return new AppError("invalid_input", { message: text, cause: error });
     default:

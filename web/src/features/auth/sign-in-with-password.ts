@@ -1,4 +1,5 @@
 import { AppError } from "@mission-control/shared/errors";
+import type { Session } from "@supabase/supabase-js";
 import { z } from "zod";
 import type { TBrowserClient } from "./get-browser-client.ts";
 
@@ -9,10 +10,11 @@ export const ZSignInInput = z.object({
 });
 
 /**
- * Signs in with email and password; the session is stored by supabase-js and refreshed on its
- * own. Throws an AppError whose message says what to do.
+ * Signs in with email and password and returns the session; in the browser supabase-js also stores
+ * it and refreshes it on its own. Throws an AppError (invalid_input, unauthorized,
+ * database_unreachable) whose message says what to do.
  */
-export async function signInWithPassword(client: TBrowserClient, input: z.infer<typeof ZSignInInput>): Promise<void> {
+export async function signInWithPassword(client: TBrowserClient, input: z.infer<typeof ZSignInInput>): Promise<Session> {
   const parsed = ZSignInInput.safeParse(input);
   if (!parsed.success) throw new AppError("invalid_input", { message: parsed.error.issues[0]?.message ?? "Check the form." });
   let result: Awaited<ReturnType<TBrowserClient["auth"]["signInWithPassword"]>>;
@@ -33,4 +35,7 @@ export async function signInWithPassword(client: TBrowserClient, input: z.infer<
       cause: result.error,
     });
   }
+  if (!result.data.session)
+    throw new AppError("unauthorized", { message: "This account cannot sign in yet: confirm its email address first." });
+  return result.data.session;
 }

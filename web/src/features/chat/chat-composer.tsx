@@ -1,7 +1,12 @@
 "use client";
 
 import type { TAgent } from "@mission-control/shared/rows";
-import { type KeyboardEvent, useId, useRef, useState } from "react";
+import { type KeyboardEvent, useId, useMemo, useRef, useState } from "react";
+import { DocRefChips } from "../doc-refs/doc-ref-chips.tsx";
+import { DocRefSuggestionsList } from "../doc-refs/doc-ref-suggestions-list.tsx";
+import { docRefName, resolveDocRefs } from "../doc-refs/parse-doc-refs.ts";
+import { useDocRefCatalog } from "../doc-refs/use-doc-ref-catalog.ts";
+import { useDocRefSuggestions } from "../doc-refs/use-doc-ref-suggestions.ts";
 import { SlashSuggestionsList } from "../slash-commands/slash-suggestions-list.tsx";
 import { useSlashSuggestions } from "../slash-commands/use-slash-suggestions.ts";
 import styles from "./chat.module.css";
@@ -17,7 +22,9 @@ function mentionQuery(text: string, caret: number): { start: number; query: stri
 /**
  * The message box: Enter sends, Shift+Enter adds a line. With `mentionable` agents, typing @
  * offers them (ArrowUp/ArrowDown to pick, Enter or Tab to insert, Escape to close); a "/" at the
- * start offers the slash commands the same way. A failed send keeps the text and the message id,
+ * start offers the slash commands the same way, and "#" the project's and agents' docs (a picked
+ * doc's text goes into the context of what the message starts; the chips show which references
+ * resolve). A failed send keeps the text and the message id,
  * so sending again cannot make a duplicate.
  */
 export function ChatComposer({ threadKey, placeholder, mentionable }: { threadKey: string; placeholder: string; mentionable?: TAgent[] }) {
@@ -38,7 +45,18 @@ export function ChatComposer({ threadKey, placeholder, mentionable }: { threadKe
     requestAnimationFrame(() => input.current?.setSelectionRange(next.caret, next.caret));
   });
 
-  const mention = mentionable && !dismissed && !slash.open ? mentionQuery(text, caret) : null;
+  const catalog = useDocRefCatalog();
+  const docRefs = useDocRefSuggestions(slash.open ? "" : text, caret, catalog, (next) => {
+    setText(next.text);
+    setCaret(next.caret);
+    requestAnimationFrame(() => input.current?.setSelectionRange(next.caret, next.caret));
+  });
+  const referenced = useMemo(
+    () => resolveDocRefs(text, catalog).map((doc) => ({ id: doc.id, ref: docRefName(doc), title: doc.title })),
+    [text, catalog],
+  );
+
+  const mention = mentionable && !dismissed && !slash.open && !docRefs.open ? mentionQuery(text, caret) : null;
   const options = mention ? (mentionable ?? []).filter((a) => a.agent_key.startsWith(mention.query) && a.enabled) : [];
   const showOptions = options.length > 0;
 
@@ -74,6 +92,7 @@ export function ChatComposer({ threadKey, placeholder, mentionable }: { threadKe
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.nativeEvent.isComposing) return;
     if (slash.onKeyDown(event)) return;
+    if (docRefs.onKeyDown(event)) return;
     if (showOptions) {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
@@ -102,6 +121,7 @@ export function ChatComposer({ threadKey, placeholder, mentionable }: { threadKe
   return (
     <div className={styles.composer}>
       <SlashSuggestionsList suggestions={slash} />
+      <DocRefSuggestionsList suggestions={docRefs} />
       {showOptions ? (
         <div className={styles.mentions} id={listId} role="listbox" aria-label="Mention an agent">
           {options.map((agent, i) => (
@@ -132,13 +152,15 @@ export function ChatComposer({ threadKey, placeholder, mentionable }: { threadKe
           placeholder={placeholder}
           aria-label={placeholder}
           aria-autocomplete="list"
-          aria-controls={slash.open ? slash.listId : showOptions ? listId : undefined}
+          aria-controls={slash.open ? slash.listId : docRefs.open ? docRefs.listId : showOptions ? listId : undefined}
           aria-activedescendant={
             slash.open
               ? slash.inputProps["aria-activedescendant"]
-              : showOptions && options[active]
-                ? `${listId}-${options[active].agent_key}`
-                : undefined
+              : docRefs.open
+                ? docRefs.inputProps["aria-activedescendant"]
+                : showOptions && options[active]
+                  ? `${listId}-${options[active].agent_key}`
+                  : undefined
           }
           onChange={(e) => {
             setText(e.target.value);
@@ -153,6 +175,7 @@ export function ChatComposer({ threadKey, placeholder, mentionable }: { threadKe
           Send
         </button>
       </div>
+      <DocRefChips docs={referenced} label="Docs sent with it" />
       <div className={styles.composerStatus} aria-live="polite">
         {error ? (
           <span role="alert" className={styles.deliveryError}>
@@ -164,7 +187,7 @@ export function ChatComposer({ threadKey, placeholder, mentionable }: { threadKe
           </span>
         ) : (
           <span className="muted">
-            Enter to send · Shift+Enter for a new line{mentionable ? " · @ to mention an agent" : ""} · / for commands
+            Enter to send · Shift+Enter for a new line{mentionable ? " · @ to mention an agent" : ""} · # for a doc · / for commands
           </span>
         )}
       </div>

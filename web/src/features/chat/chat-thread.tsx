@@ -1,14 +1,17 @@
 "use client";
 
 import type { TAgent } from "@mission-control/shared/rows";
-import { useEffect, useMemo, useRef } from "react";
+import { useMemo } from "react";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { onListKeyDown } from "../ui/use-list-keys.ts";
 import styles from "./chat.module.css";
 import { ChatComposer } from "./chat-composer.tsx";
 import { MessageItem } from "./message-item.tsx";
+import { foldOutcomeReplies } from "./read-outcome-notice.ts";
 import { selectThread } from "./select-thread.ts";
+import { describeWorking, selectWorkingAgents } from "./select-working-agents.ts";
+import { useStickToBottom } from "./use-stick-to-bottom.ts";
 
 /** A live conversation: the thread's messages (arrow keys move between them) and, for writers, the composer. */
 export function ChatThread({
@@ -48,41 +51,52 @@ export function ChatThread({
     [agents, project.id],
   );
 
-  const scroller = useRef<HTMLDivElement>(null);
-  const count = view.messages.length;
-  // Follow new messages while the reader is at the bottom; leave them alone when they scrolled up.
-  const lastCount = useRef(0);
-  useEffect(() => {
-    const el = scroller.current;
-    if (!el || count === lastCount.current) return;
-    const nearBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 160 || lastCount.current === 0;
-    lastCount.current = count;
-    if (nearBottom) el.scrollTop = el.scrollHeight;
-  }, [count]);
+  const { shown, repliesByNotice } = useMemo(() => foldOutcomeReplies(view.messages), [view.messages]);
+  const working = describeWorking(selectWorkingAgents(view.deliveriesByMessage).map((key) => agentsByKey.get(key)?.display_name ?? key));
+  const count = shown.length;
+  const { scroller, content, onScroll, unseen, scrollToBottom } = useStickToBottom(count);
 
   return (
     <section className={styles.thread} aria-label={label} data-thread={threadKey}>
-      <div
-        ref={scroller}
-        className={styles.messages}
-        role="log"
-        aria-live="polite"
-        aria-label={`${label} messages`}
-        onKeyDown={onListKeyDown}
-      >
-        {count === 0 ? <p className={styles.empty}>{emptyText}</p> : null}
-        {view.messages.map((m) => (
-          <MessageItem
-            key={m.id}
-            message={m}
-            deliveries={view.deliveriesByMessage.get(m.id) ?? []}
-            agentsByKey={agentsByKey}
-            myUserId={session.user.id}
-            canWrite={canWrite}
-            place={label}
-            reroutable={threadKey === "team-room"}
-          />
-        ))}
+      <div className={styles.messagesFrame}>
+        <div
+          ref={scroller}
+          className={styles.messages}
+          role="log"
+          aria-live="polite"
+          aria-label={`${label} messages`}
+          onKeyDown={onListKeyDown}
+          onScroll={onScroll}
+          data-testid="chat-messages"
+        >
+          <div ref={content}>
+            {count === 0 ? <p className={styles.empty}>{emptyText}</p> : null}
+            {shown.map((m) => (
+              <MessageItem
+                key={m.id}
+                message={m}
+                deliveries={view.deliveriesByMessage.get(m.id) ?? []}
+                agentsByKey={agentsByKey}
+                myUserId={session.user.id}
+                canWrite={canWrite}
+                place={label}
+                reroutable={threadKey === "team-room"}
+                replies={repliesByNotice.get(m.id)}
+              />
+            ))}
+            {working ? (
+              <p className={styles.working} data-testid="agent-working">
+                <span className={styles.workingDots} aria-hidden="true" />
+                {working}
+              </p>
+            ) : null}
+          </div>
+        </div>
+        {unseen > 0 ? (
+          <button type="button" className={styles.newPill} onClick={scrollToBottom} data-testid="new-messages-pill">
+            {unseen === 1 ? "1 new message" : `${unseen} new messages`} ↓
+          </button>
+        ) : null}
       </div>
       {canWrite ? (
         <ChatComposer threadKey={threadKey} placeholder={placeholder} mentionable={mentionable} />

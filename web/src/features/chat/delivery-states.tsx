@@ -13,8 +13,9 @@ function stateLabel(status: TChatDelivery["status"]): { label: string; tone: "ok
   switch (status) {
     case "queued":
       return { label: "Queued", tone: "wait" };
+    // Claimed by the executor: the agent is on it (the thread also says "… is working").
     case "delivered":
-      return { label: "Delivered", tone: "ok" };
+      return { label: "Picked up", tone: "wait" };
     case "processed":
       return { label: "Delivered", tone: "ok" };
     case "failed":

@@ -2,11 +2,15 @@
 
 import { type TAgent, type TChatDelivery, type TChatMessage, ZReplyMetadata } from "@mission-control/shared/rows";
 import { ApprovalCard } from "../approvals/approval-card.tsx";
+import { MessageDocRefs } from "../doc-refs/doc-ref-chips.tsx";
 import { useLiveStore } from "../live/live-store-provider.tsx";
+import { Markdown } from "../markdown/markdown.tsx";
 import { LIST_ITEM } from "../ui/use-list-keys.ts";
 import styles from "./chat.module.css";
 import { DeliveryStates } from "./delivery-states.tsx";
+import { OutcomeRow } from "./outcome-row.tsx";
 import { PromoteToTaskButton } from "./promote-to-task-button.tsx";
+import { readOutcomeNotice } from "./read-outcome-notice.ts";
 import { RoutingLine } from "./routing-line.tsx";
 
 function formatTime(iso: string): string {
@@ -36,12 +40,49 @@ function ReplyMeta({ message }: { message: TChatMessage }) {
 function ProposalInChat({ message, agentName }: { message: TChatMessage; agentName: string }) {
   const proposalId = typeof message.metadata.proposal_id === "string" ? message.metadata.proposal_id : "";
   const proposal = useLiveStore((s) => s.rows.action_proposals[proposalId]);
-  if (!proposal) return <div className={styles.body}>{message.content}</div>;
+  if (!proposal) return <Markdown source={message.content} className={styles.body} />;
   return (
     <div className={styles.proposal}>
       <ApprovalCard proposal={proposal} agentName={agentName} />
     </div>
   );
+}
+
+/**
+ * What a message says: a proposal as its approval card, a proposal's outcome as a compact row,
+ * anything else as markdown with @mentions of the project's agents highlighted.
+ */
+function MessageBody({
+  message,
+  author,
+  agentsByKey,
+  replies,
+}: {
+  message: TChatMessage;
+  author: string;
+  agentsByKey: Map<string, TAgent>;
+  replies: readonly TChatMessage[];
+}) {
+  if (message.message_type === "action_proposal" || message.message_type === "task_proposal") {
+    return <ProposalInChat message={message} agentName={author} />;
+  }
+  const outcome = readOutcomeNotice(message);
+  if (outcome) {
+    const agentName = (key: string | null) => (key ? (agentsByKey.get(key)?.display_name ?? key) : "the agent");
+    return <OutcomeRow notice={outcome} message={message} replies={replies} agentName={agentName} />;
+  }
+  return <Markdown source={message.content} className={styles.body} mentions={mentionKeys(agentsByKey)} />;
+}
+
+// One set per agents map (the thread builds the map once per change of the agents).
+const mentionSets = new WeakMap<Map<string, TAgent>, ReadonlySet<string>>();
+function mentionKeys(agentsByKey: Map<string, TAgent>): ReadonlySet<string> {
+  let keys = mentionSets.get(agentsByKey);
+  if (!keys) {
+    keys = new Set(agentsByKey.keys());
+    mentionSets.set(agentsByKey, keys);
+  }
+  return keys;
 }
 
 /** One chat message: author, time, text, and its delivery state or reply details. */
@@ -53,6 +94,7 @@ export function MessageItem({
   canWrite,
   place,
   reroutable = false,
+  replies = [],
 }: {
   message: TChatMessage;
   deliveries: TChatDelivery[];
@@ -63,6 +105,8 @@ export function MessageItem({
   place: string;
   /** The thread is the Team Room: an operator may send a routed message to another agent. */
   reroutable?: boolean;
+  /** Agents' replies to this message folded under it (replies to a proposal-outcome notice). */
+  replies?: readonly TChatMessage[];
 }) {
   const author =
     message.author_type === "agent"
@@ -88,13 +132,12 @@ export function MessageItem({
         <time className={styles.time} dateTime={message.created_at}>
           {formatTime(message.created_at)}
         </time>
-        {canWrite && message.message_type === "text" ? <PromoteToTaskButton message={message} author={author} place={place} /> : null}
+        {canWrite && message.message_type === "text" ? (
+          <PromoteToTaskButton message={message} author={author} place={place} agentsByKey={agentsByKey} />
+        ) : null}
       </div>
-      {message.message_type === "action_proposal" || message.message_type === "task_proposal" ? (
-        <ProposalInChat message={message} agentName={author} />
-      ) : (
-        <div className={styles.body}>{message.content}</div>
-      )}
+      <MessageBody message={message} author={author} agentsByKey={agentsByKey} replies={replies} />
+      {message.author_type === "user" ? <MessageDocRefs metadata={message.metadata} /> : null}
       {message.author_type === "user" ? (
         <RoutingLine message={message} agentsByKey={agentsByKey} myUserId={myUserId} canReroute={canWrite && reroutable} />
       ) : null}

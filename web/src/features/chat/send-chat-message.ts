@@ -15,7 +15,8 @@ export interface TSendChatMessageInput {
 function sendError(error: { code?: string; message: string; hint?: string | null }): AppError {
   const text = [error.message, error.hint].filter(Boolean).join(" ");
   if (error.code === "42501") return new AppError("forbidden", { message: text, cause: error });
-  if (error.code === "P0002" || error.code === "22023") return new AppError("invalid_input", { message: text, cause: error });
+  if (error.code === "PT404" || error.code === "P0002" || error.code === "22023")
+    return new AppError("invalid_input", { message: text, cause: error });
   return new AppError("database_unreachable", { message: `Could not send the message: ${text}`, cause: error });
 }
 

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { type CSSProperties, useEffect, useState } from "react";
 import { AgentStatusDot } from "../agents/agent-status-dot.tsx";
 import { useProjectAgents } from "../agents/use-project-agents.ts";
 import { ChatThread } from "../chat/chat-thread.tsx";
@@ -25,7 +25,13 @@ function Dms() {
   const { project } = useProject();
   const agents = useProjectAgents(project.id);
   const [open, setOpen] = useState<string[]>([]);
-  const shown = open.length > 0 ? open : agents[0] ? [agents[0].agent.agent_key] : [];
+  const known = open.filter((key) => agents.some((a) => a.agent.agent_key === key));
+  const shown = known.length > 0 ? known : agents[0] ? [agents[0].agent.agent_key] : [];
+  // A link to one conversation (?agent=web, e.g. from the Activity feed) opens it.
+  useEffect(() => {
+    const wanted = new URLSearchParams(window.location.search).get("agent");
+    if (wanted) setOpen((current) => (current.includes(wanted) ? current : [wanted]));
+  }, []);
 
   const toggle = (key: string) =>
     setOpen((current) => {
@@ -38,7 +44,7 @@ function Dms() {
     <div className={styles.layout}>
       <nav className={styles.list} aria-label="Agents to message">
         <h1 className={styles.title}>Direct messages</h1>
-        <p className="muted">Pick up to {MAX_OPEN} agents to talk side by side.</p>
+        <p className={`muted ${styles.hint}`}>Pick up to {MAX_OPEN} agents to talk side by side.</p>
         <ul onKeyDown={onListKeyDown}>
           {agents.map(({ agent, status }, i) => (
             <li key={agent.id}>
@@ -61,7 +67,7 @@ function Dms() {
           ))}
         </ul>
       </nav>
-      <div className={styles.panes} style={{ gridTemplateColumns: `repeat(${Math.max(1, shown.length)}, minmax(0, 1fr))` }}>
+      <div className={styles.panes} style={{ "--open-panes": Math.max(1, shown.length) } as CSSProperties}>
         {shown.length === 0 ? <p className="muted">Pick an agent to start a conversation.</p> : null}
         {shown.map((key) => {
           const agent = agents.find((a) => a.agent.agent_key === key)?.agent;

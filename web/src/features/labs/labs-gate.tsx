@@ -5,14 +5,14 @@ import type { ReactNode } from "react";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import styles from "../ui/page.module.css";
-import { readSetting, type TLabsFeatures, ZLabsFeatures } from "./labs-features.ts";
+import type { TLabsFeatures } from "./labs-features.ts";
+import { useLabsFeatures } from "./use-labs-features.ts";
 
 /** Shows the page only when its labs flag is on; otherwise explains and links to Settings → Labs. */
 export function LabsGate({ feature, title, children }: { feature: keyof TLabsFeatures; title: string; children: ReactNode }) {
   const { project } = useProject();
-  const settings = useLiveStore((s) => s.rows.project_settings);
   const loaded = useLiveStore((s) => s.realtime.catchUps > 0);
-  const flags = readSetting(settings, project.id, "labs_features", ZLabsFeatures);
+  const flags = useLabsFeatures(project.id);
   if (flags[feature]) return <>{children}</>;
   return (
     <section className={styles.page}>

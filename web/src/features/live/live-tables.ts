@@ -11,8 +11,12 @@ import {
   ZChatDelivery,
   ZChatMessage,
   ZChatThread,
+  ZCronCreateRequest,
+  ZCronDeleteRequest,
   ZCronJob,
+  ZCronJobPatchRequest,
   ZCronJobRun,
+  ZCronRunRequest,
   ZModelPrice,
   ZProject,
   ZProjectMember,
@@ -101,6 +105,7 @@ function liveTable<Row extends TSeqRow>(descriptor: TLiveTableDescriptor<Row>): 
 
 const PROJECT: TLiveScope = { kind: "project" };
 const WHOLE: TLiveCatchUp = { kind: "whole" };
+const PENDING_REQUESTS: TLiveCatchUp = { kind: "pending-and-latest", pendingWhere: { status: "queued" }, window: 50 };
 
 // Keys must be tables of the shared realtime registry (REALTIME_TABLES): another name does not compile.
 const DESCRIPTORS = {
@@ -212,6 +217,11 @@ const DESCRIPTORS = {
   skills_mirror: liveTable({ schema: ZSkillMirror, keyOf: (row) => row.skill_id, scope: PROJECT, catchUp: WHOLE }),
   cron_mirror: liveTable({ schema: ZCronJob, keyOf: (row) => row.id, scope: PROJECT, catchUp: WHOLE }),
   cron_job_runs: liveTable({ schema: ZCronJobRun, keyOf: (row) => row.id, scope: PROJECT, catchUp: { kind: "latest", window: 500 } }),
+  // Schedule requests: queued ones always (the Schedule page shows them as pending until an executor applies them), the latest others.
+  cron_create_requests: liveTable({ schema: ZCronCreateRequest, keyOf: (row) => row.id, scope: PROJECT, catchUp: PENDING_REQUESTS }),
+  cron_job_patch_requests: liveTable({ schema: ZCronJobPatchRequest, keyOf: (row) => row.id, scope: PROJECT, catchUp: PENDING_REQUESTS }),
+  cron_delete_requests: liveTable({ schema: ZCronDeleteRequest, keyOf: (row) => row.id, scope: PROJECT, catchUp: PENDING_REQUESTS }),
+  cron_run_requests: liveTable({ schema: ZCronRunRequest, keyOf: (row) => row.id, scope: PROJECT, catchUp: PENDING_REQUESTS }),
 } satisfies { [K in TRealtimeTable["table"]]?: unknown };
 
 /** Name of a live table the store holds. */

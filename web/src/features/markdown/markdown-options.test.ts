@@ -31,4 +31,37 @@ describe("MARKDOWN_OPTIONS", () => {
     expect(html).toContain('rel="noopener noreferrer"');
     expect(html).toContain('target="_blank"');
   });
+
+  it("highlights fenced code that names a language, with hljs classes the sanitiser leaves alone", () => {
+    const html = render("```ts\nconst answer: number = 42; // why\n```");
+    expect(html).toContain('class="hljs language-ts"');
+    expect(html).toMatch(/<span class="hljs-keyword">const<\/span>/);
+    expect(html).toMatch(/<span class="hljs-number">42<\/span>/);
+  });
+
+  it("leaves code without a language, or with an unknown one, as plain escaped text", () => {
+    const html = render("```\n<b>not bold</b>\n```\n\n```nosuchlang\nx = 1\n```");
+    expect(html).toContain("&lt;b&gt;not bold&lt;/b&gt;");
+    expect(html).not.toContain("hljs-");
+    expect(html).toContain("x = 1");
+  });
+
+  it("cannot be tricked through a code block: HTML inside code stays text, a crafted class is dropped", () => {
+    const html = render(
+      '```html\n<script>alert(1)</script><img src=x onerror="alert(2)">\n```\n\n<pre><code class="hljs-x" onclick="alert(3)">x</code></pre>',
+    );
+    expect(html).not.toContain("<script");
+    expect(html).not.toContain("<img");
+    expect(html).not.toMatch(/\sonerror=/);
+    expect(html).not.toContain("onclick");
+    expect(html.match(/<pre>/g)).toHaveLength(1); // the raw <pre> is dropped whole
+    expect(html).toContain(">script</span>&gt;");
+    expect(html).toContain('class="hljs-tag"');
+  });
+
+  it("drops javascript: in autolinks, reference links and images", () => {
+    const html = render("[a][r]\n\n[r]: javascript:alert(1)\n\n![i](javascript:alert(2)) <javascript:alert(3)>");
+    expect(html).not.toMatch(/(href|src)="javascript:/i);
+    expect(html).not.toMatch(/(href|src)=/);
+  });
 });

@@ -26,7 +26,7 @@ export function StartRedirect() {
         if (error) return setMessage(`Could not load your projects: ${error.message}. Check the connection and reload.`);
         const first = data?.[0];
         if (!first) return setMessage("You are not a member of any project yet. Ask a project owner to add you.");
-        router.replace(`/p/${first.slug}/activity`);
+        router.replace(`/p/${first.slug}/overview`);
       });
   }, [session.status, config, router]);
 

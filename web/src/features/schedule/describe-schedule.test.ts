@@ -29,5 +29,13 @@ describe("previewSchedule", () => {
       ok: false,
       problem: expect.stringContaining("five-field"),
     });
+    expect(previewSchedule({ kind: "cron", expr: "0 9 * * MONDAY", timeZone: "UTC" }, now)).toMatchObject({ ok: false });
+    const past = { kind: "at", expr: "2026-11-30T09:00", timeZone: "UTC" } as const;
+    expect(previewSchedule(past, now, 5, { forNewJob: true })).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining("already passed"),
+    });
+    // An at job that already ran still reads in words.
+    expect(previewSchedule(past, now, 0)).toMatchObject({ ok: true });
   });
 });

@@ -14,12 +14,21 @@ function everyInWords(ms: number): string {
 
 /**
  * A schedule in plain words with its time zone ("At 09:00, Monday through Friday (Europe/Berlin)")
- * and the next `count` fire times after `now`, from the same reader the executor uses.
+ * and the next `count` fire times after `now`, from the same reader the executor uses. `forNewJob`:
+ * an at time that has passed is a problem (an existing at job that already ran is not).
  */
-export function previewSchedule(spec: { kind: TScheduleKind; expr: string; timeZone: string }, now: Date, count = 5): TSchedulePreview {
+export function previewSchedule(
+  spec: { kind: TScheduleKind; expr: string; timeZone: string },
+  now: Date,
+  count = 5,
+  options: { forNewJob?: boolean } = {},
+): TSchedulePreview {
   const problem = describeScheduleProblem(spec);
   if (problem) return { ok: false, problem };
-  const next = nextFireTimes(spec, now, count);
+  const next = nextFireTimes(spec, now, Math.max(count, 1)).slice(0, count);
+  // A new job: the database refuses an at time that has passed (it would never run), so say so first.
+  if (options.forNewJob && spec.kind === "at" && next.length === 0)
+    return { ok: false, problem: `${spec.expr.trim()} has already passed: pick a later time.` };
   switch (spec.kind) {
     case "every":
       return { ok: true, words: everyInWords(parseEvery(spec.expr) ?? 60_000), next };

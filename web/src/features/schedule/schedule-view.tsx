@@ -8,6 +8,7 @@ import { formatAge } from "../approvals/format-age.ts";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { useNow } from "../ui/use-now.ts";
+import { collectScheduleRequests, jobsWithPending, type TScheduleRequestView } from "./collect-schedule-requests.ts";
 import { formatFireTime, previewSchedule } from "./describe-schedule.ts";
 import styles from "./schedule.module.css";
 import { type TNewJob, type TScheduleActions, useScheduleActions } from "./use-schedule-actions.ts";
@@ -54,6 +55,18 @@ export function ScheduleView() {
   const jobs = useLiveStore((s) => s.rows.cron_mirror);
   const agents = useLiveStore((s) => s.rows.agents);
   const runsByJob = useRunsByJob();
+  const creates = useLiveStore((s) => s.rows.cron_create_requests);
+  const patches = useLiveStore((s) => s.rows.cron_job_patch_requests);
+  const deletes = useLiveStore((s) => s.rows.cron_delete_requests);
+  const runRequests = useLiveStore((s) => s.rows.cron_run_requests);
+  const now = useNow(30_000);
+  const requests = useMemo(
+    () => collectScheduleRequests({ creates, patches, deletes, runs: runRequests }, jobs),
+    [creates, patches, deletes, runRequests, jobs],
+  );
+  const pending = requests.filter((request) => request.status === "queued");
+  // A refusal stays in sight for an hour: a change made in Backup mode can fail when the executor applies it.
+  const refused = requests.filter((request) => request.status === "failed" && now - Date.parse(request.appliedAt ?? "") < 3_600_000);
   const [historyOf, setHistoryOf] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
 
@@ -63,15 +76,18 @@ export function ScheduleView() {
     const mine = ++latestAct.current;
     try {
       const queued = await work();
-      if (mine === latestAct.current) setNotice({ ok: true, text: queued ?? done });
+      // Queued (Backup mode): the change waits for the executor, listed below until it is applied.
+      if (mine === latestAct.current)
+        setNotice({ ok: true, text: queued ? `${done} once the executor is back: it is waiting below` : done });
     } catch (err) {
       // A failure is always shown, whichever control it came from.
       setNotice({ ok: false, text: err instanceof Error ? err.message : String(err) });
     }
   };
-  const allJobs = Object.values(jobs).sort((a, b) => a.name.localeCompare(b.name));
+  const allJobs = jobsWithPending(jobs, creates, requests, patches).sort((a, b) => a.name.localeCompare(b.name));
   const heartbeatOf = new Map(allJobs.filter((job) => job.heartbeat_agent_id).map((job) => [job.heartbeat_agent_id, job]));
   const scheduled = allJobs.filter((job) => !job.heartbeat_agent_id);
+  const pendingOf = (jobId: string) => pending.filter((request) => request.jobId === jobId);
   const history = historyOf ? (jobs[historyOf] ?? null) : null;
 
   return (
@@ -134,6 +150,7 @@ export function ScheduleView() {
             Scheduled Jobs
           </h2>
           {canWrite ? <NewJobForm actions={actions} act={act} agentKeys={Object.values(agents).map((a) => a.agent_key)} /> : null}
+          <PendingRequests pending={pending} refused={refused} />
           {scheduled.length === 0 ? (
             <p className={styles.hint}>No scheduled jobs yet.</p>
           ) : (
@@ -157,13 +174,13 @@ export function ScheduleView() {
                     0,
                   );
                   return (
-                    <tr key={job.id} data-testid={`job-${job.name}`}>
+                    <tr key={job.id} data-testid={`job-${job.name}`} data-pending={job.pendingCreate ? "true" : undefined}>
                       <td>
                         {job.name}
                         {job.target_agent_key ? <span className="muted"> · @{job.target_agent_key}</span> : null}
                       </td>
                       <td>{preview.ok ? preview.words : <span className={styles.error}>{preview.problem}</span>}</td>
-                      <JobCells job={job} runs={runsByJob.get(job.id) ?? []} />
+                      <JobCells job={job} runs={runsByJob.get(job.id) ?? []} pending={pendingOf(job.id)} />
                       <td>
                         <JobActions job={job} actions={actions} act={act} onHistory={setHistoryOf} canWrite={canWrite} />
                       </td>
@@ -245,7 +262,36 @@ function formatDuration(run: TCronJobRun): string {
   return `${(Math.max(0, Date.parse(run.finished_at) - Date.parse(run.started_at)) / 1000).toFixed(1)} s`;
 }
 
-function JobCells({ job, runs }: { job: TCronJob | null; runs: TCronJobRun[] }) {
+/**
+ * Schedule requests no executor has applied yet (Backup mode), in the order one will apply them,
+ * and those it refused in the last hour with its reason.
+ */
+function PendingRequests({ pending, refused }: { pending: TScheduleRequestView[]; refused: TScheduleRequestView[] }) {
+  if (pending.length === 0 && refused.length === 0) return null;
+  return (
+    <div className={styles.pending} data-testid="schedule-requests">
+      {pending.length > 0 ? (
+        <>
+          <p className={styles.hint}>Waiting for the executor: it applies these changes in this order, once each, when it is back.</p>
+          <ol aria-label="Changes waiting for the executor">
+            {pending.map((request) => (
+              <li key={request.id} data-testid="pending-request" data-kind={request.kind}>
+                {request.label}
+              </li>
+            ))}
+          </ol>
+        </>
+      ) : null}
+      {refused.map((request) => (
+        <p key={request.id} className={styles.error} data-testid="refused-request">
+          {request.label} was refused: {request.error}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+function JobCells({ job, runs, pending = [] }: { job: TCronJob | null; runs: TCronJobRun[]; pending?: TScheduleRequestView[] }) {
   if (!job) {
     return (
       <>
@@ -264,6 +310,16 @@ function JobCells({ job, runs }: { job: TCronJob | null; runs: TCronJobRun[] }) 
       <td>{job.enabled ? when(job.next_run_at, job.time_zone) : "Paused"}</td>
       <td className={styles.status}>
         {last ? `${last.status}${last.reason === "nothing changed" ? ": nothing changed" : ""}` : "not run yet"}
+        {pending.length > 0 ? (
+          <div className="muted" data-testid="job-pending">
+            pending:{" "}
+            {pending
+              .map((request) =>
+                request.kind === "patch" ? request.label.split(" ")[0]?.toLowerCase() : request.kind === "run" ? "run now" : request.kind,
+              )
+              .join(", ")}
+          </div>
+        ) : null}
       </td>
       <td className={missed > 0 ? styles.missed : undefined}>{missed}</td>
     </>
@@ -317,7 +373,9 @@ function NewJobForm(props: {
 }) {
   const [job, setJob] = useState<TNewJob>(EMPTY_JOB);
   const now = useNow(60_000);
-  const preview = previewSchedule({ kind: job.schedule_kind, expr: job.schedule_expr, timeZone: job.time_zone }, new Date(now));
+  const preview = previewSchedule({ kind: job.schedule_kind, expr: job.schedule_expr, timeZone: job.time_zone }, new Date(now), 5, {
+    forNewJob: true,
+  });
   const set = (fields: Partial<TNewJob>) => setJob((current) => ({ ...current, ...fields }));
   return (
     <form

@@ -4,19 +4,29 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import approvalStyles from "../approvals/approvals.module.css";
 import { usePendingProposals } from "../approvals/use-pending-proposals.ts";
+import type { TLabsFeatures } from "../labs/labs-features.ts";
+import { useLabsFeatures } from "../labs/use-labs-features.ts";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { isActiveRun } from "../runs/active-run-statuses.ts";
 import runStyles from "../runs/runs.module.css";
 import styles from "./app-shell.module.css";
 
+/** One section of the sidebar; a labs section shows only while its flag is on in the project. */
+interface TSection {
+  path: string;
+  label: string;
+  labs?: keyof TLabsFeatures;
+}
+
 /** The product's sections, in sidebar order. */
-export const SECTIONS = [
+export const SECTIONS: readonly TSection[] = [
+  { path: "overview", label: "Overview" },
   { path: "activity", label: "Activity" },
   { path: "tasks", label: "Tasks" },
   { path: "approvals", label: "Approvals" },
-  { path: "team-room", label: "Team Room" },
-  { path: "dms", label: "DMs" },
+  { path: "team-room", label: "Team Room", labs: "team_room" },
+  { path: "dms", label: "DMs", labs: "dms" },
   { path: "agents", label: "Agents" },
   { path: "runs", label: "Runs" },
   { path: "knowledge", label: "Knowledge" },
@@ -24,13 +34,17 @@ export const SECTIONS = [
   { path: "schedule", label: "Schedule" },
   { path: "usage", label: "Usage" },
   { path: "settings", label: "Settings" },
-] as const;
+];
 
-/** The sidebar: one link per section; the current one is marked for screen readers too. */
+/**
+ * The sidebar: one link per section; the current one is marked for screen readers too. Labs
+ * sections whose flag is off are left out (their pages still explain how to turn them on).
+ */
 export function Sidebar({ slug }: { slug: string }) {
   const pathname = usePathname();
   const { project } = useProject();
   const pending = usePendingProposals(project.id).length;
+  const labs = useLabsFeatures(project.id);
   const activeRuns = useLiveStore((s) => Object.values(s.rows.ai_runs).filter((r) => r.project_id === project.id && isActiveRun(r)).length);
   return (
     <nav className={styles.sidebar} aria-label="Sections">
@@ -39,7 +53,7 @@ export function Sidebar({ slug }: { slug: string }) {
         Mission Control
       </div>
       <ul className={styles.nav}>
-        {SECTIONS.map((section) => {
+        {SECTIONS.filter((section) => !section.labs || labs[section.labs]).map((section) => {
           const href = `/p/${slug}/${section.path}`;
           const current = pathname === href || pathname.startsWith(`${href}/`);
           return (

@@ -6,6 +6,7 @@ import { useNow } from "../ui/use-now.ts";
 import { CheckAgainButton } from "./check-again-button.tsx";
 import { CopyButton } from "./copy-button.tsx";
 import { describeRequirement, type TSkillView } from "./group-skills.ts";
+import { SkillForm } from "./skill-form.tsx";
 import { SkillStatus } from "./skill-status.tsx";
 import styles from "./skills.module.css";
 import type { TSkillActions } from "./use-skill-actions.ts";
@@ -13,7 +14,9 @@ import type { TSkillActions } from "./use-skill-actions.ts";
 /**
  * The detail drawer of one skill: its status and when which executor last checked it, each
  * requirement with its result and reason, the setup steps with a copy button each, the tools it
- * unlocks, "Check again", and Remove for a skill an operator added. Escape or Close closes it.
+ * unlocks, "Check again", and Edit / Remove for a skill an operator added (built-in skills are
+ * read-only). After an edit the executor checks the skill again; until then the verdict shown is
+ * the one of the skill as it was, and the drawer says so. Escape or Close closes it.
  */
 export function SkillDrawer({
   view,
@@ -30,6 +33,10 @@ export function SkillDrawer({
   const now = useNow(30_000);
   const [error, setError] = useState<string | null>(null);
   const [removing, setRemoving] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [edited, setEdited] = useState(false);
+  // The verdict is older than the skill's last edit: it speaks of the requirements as they were.
+  const stale = verdict !== null && Date.parse(skill.updated_at) > Date.parse(verdict.checked_at);
   const closeRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     closeRef.current?.focus();
@@ -86,9 +93,14 @@ export function SkillDrawer({
         <div className={styles.drawerActions}>
           <CheckAgainButton className="button small primary" onCheck={() => actions.check(skill.id)} onError={setError} />
           {canWrite && !skill.builtin ? (
-            <button type="button" className="button small" onClick={remove} disabled={removing}>
-              {removing ? "Removing…" : "Remove skill"}
-            </button>
+            <>
+              <button type="button" className="button small" onClick={() => setEditing(true)} disabled={editing}>
+                Edit skill
+              </button>
+              <button type="button" className="button small" onClick={remove} disabled={removing}>
+                {removing ? "Removing…" : "Remove skill"}
+              </button>
+            </>
           ) : null}
           {skill.builtin ? <span className={styles.tag}>Built-in</span> : null}
         </div>
@@ -96,6 +108,28 @@ export function SkillDrawer({
           <p className={styles.error} role="alert">
             {error}
           </p>
+        ) : null}
+        {edited && !editing ? (
+          <p className={stale ? styles.warn : styles.ok} role="status" data-testid="skill-edited">
+            Saved.{" "}
+            {stale
+              ? "The executor checks the edited skill again as soon as it is connected; the results below are from before the edit."
+              : "The results below are from the check of the edited skill."}
+          </p>
+        ) : !edited && stale ? (
+          <p className={styles.warn} role="status">
+            Edited since the last check: the executor checks it again as soon as it is connected.
+          </p>
+        ) : null}
+        {editing ? (
+          <SkillForm
+            actions={actions}
+            editing={skill}
+            onDone={(saved) => {
+              setEditing(false);
+              if (saved) setEdited(true);
+            }}
+          />
         ) : null}
 
         <section className={styles.section}>

@@ -22,19 +22,38 @@ const NAME_HINTS: Record<TSkillRequirementKind, string> = {
   setting: "e.g. deploy.target",
 };
 
-type TDraftRequirement = { kind: TSkillRequirementKind; name: string; description: string };
+/** A requirement being edited; `value` (e.g. a program's "allowlisted") is kept as it was, not shown. */
+type TDraftRequirement = { kind: TSkillRequirementKind; name: string; description: string; value?: string };
 
 /**
- * Adds a skill of the operator's own: name, description, requirements (kind, what, why), setup
- * steps (one command per line) and the agent tools it unlocks. Validated with ZSkillInput; the
- * database has the last word (RLS, the key must be new).
+ * Adds a skill of the operator's own, or edits one (`editing`; built-in skills are never offered
+ * here): name, description, requirements (kind, what, why), setup steps (one command per line) and
+ * the agent tools it unlocks. Validated with ZSkillInput; the database has the last word (RLS: not
+ * built-in, owners and operators; a new key must be new).
  */
-export function SkillForm({ actions, onDone }: { actions: TSkillActions; onDone: (saved: TSkill | null) => void }) {
-  const [name, setName] = useState("");
-  const [description, setDescription] = useState("");
-  const [requirements, setRequirements] = useState<TDraftRequirement[]>([{ kind: "env", name: "", description: "" }]);
-  const [steps, setSteps] = useState("");
-  const [tools, setTools] = useState<string[]>([]);
+export function SkillForm({
+  actions,
+  editing,
+  onDone,
+}: {
+  actions: TSkillActions;
+  editing?: TSkill;
+  onDone: (saved: TSkill | null) => void;
+}) {
+  const [name, setName] = useState(editing?.name ?? "");
+  const [description, setDescription] = useState(editing?.description ?? "");
+  const [requirements, setRequirements] = useState<TDraftRequirement[]>(
+    editing
+      ? editing.requirements.map((item) => ({
+          kind: item.kind,
+          name: item.name,
+          description: item.description ?? "",
+          ...(item.value !== undefined ? { value: item.value } : {}),
+        }))
+      : [{ kind: "env", name: "", description: "" }],
+  );
+  const [steps, setSteps] = useState(editing?.setup_steps.join("\n") ?? "");
+  const [tools, setTools] = useState<string[]>(editing ? [...editing.tools] : []);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
@@ -51,6 +70,7 @@ export function SkillForm({ actions, onDone }: { actions: TSkillActions; onDone:
         .map((item) => ({
           kind: item.kind,
           name: item.name.trim(),
+          ...(item.value !== undefined ? { value: item.value } : {}),
           ...(item.description.trim() ? { description: item.description.trim() } : {}),
         })),
       setup_steps: steps
@@ -66,7 +86,10 @@ export function SkillForm({ actions, onDone }: { actions: TSkillActions; onDone:
     setSaving(true);
     setError(null);
     try {
-      onDone(await actions.add(parsed.data));
+      if (editing) {
+        const { key: _key, ...edit } = parsed.data;
+        onDone(await actions.edit(editing.id, edit));
+      } else onDone(await actions.add(parsed.data));
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
       setSaving(false);
@@ -74,7 +97,11 @@ export function SkillForm({ actions, onDone }: { actions: TSkillActions; onDone:
   };
 
   return (
-    <form className={styles.form} onSubmit={submit} aria-label="Add a skill">
+    <form
+      className={editing ? `${styles.form} ${styles.compact}` : styles.form}
+      onSubmit={submit}
+      aria-label={editing ? `Edit ${editing.name}` : "Add a skill"}
+    >
       <label className={styles.field}>
         Name
         <input value={name} onChange={(e) => setName(e.target.value)} maxLength={80} required placeholder="e.g. Deploy to staging" />
@@ -169,7 +196,7 @@ export function SkillForm({ actions, onDone }: { actions: TSkillActions; onDone:
       ) : null}
       <div className={styles.formActions}>
         <button type="submit" className="button primary" disabled={saving}>
-          {saving ? "Adding…" : "Add skill"}
+          {editing ? (saving ? "Saving…" : "Save changes") : saving ? "Adding…" : "Add skill"}
         </button>
         <button type="button" className="button" onClick={() => onDone(null)} disabled={saving}>
           Cancel

@@ -10,18 +10,20 @@ import { useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { runWrite } from "../providers/run-write.ts";
 import { checkSkill } from "./check-skill.ts";
-import { deleteSkill, saveSkill } from "./save-skill.ts";
+import { deleteSkill, saveSkill, type TSkillEdit, updateSkill } from "./save-skill.ts";
 
 /** What the Skills page can do. */
 export interface TSkillActions {
   /** Asks the executor to check the skill now; the verdict lands in the store. */
   check(skillId: string): Promise<void>;
   add(skill: TSkillInput): Promise<TSkill>;
+  /** Edits a skill an operator added (built-in skills are read-only); the executor checks it again. */
+  edit(skillId: string, edit: TSkillEdit): Promise<TSkill>;
   remove(skillId: string): Promise<void>;
 }
 
 /**
- * Skill actions of the current project. Adding and removing a skill write through RLS with
+ * Skill actions of the current project. Adding, editing and removing a skill write through RLS with
  * executeWithFallback (runWrite: it works in Backup too; the executor checks the new skill at its
  * next round); "Check again" calls the Control API with the operator's access token, since only the
  * executor can look at its machine, then re-reads the verdict so the page shows it before realtime does.
@@ -48,6 +50,11 @@ export function useSkillActions(): TSkillActions {
       },
       async add(skill) {
         const saved = await runWrite(() => saveSkill(client, { projectId: project.id, skill }), deps);
+        store.getState().applyRows("skills", [saved]);
+        return saved;
+      },
+      async edit(skillId, edit) {
+        const saved = await runWrite(() => updateSkill(client, { projectId: project.id, id: skillId, edit }), deps);
         store.getState().applyRows("skills", [saved]);
         return saved;
       },

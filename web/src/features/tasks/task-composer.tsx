@@ -1,6 +1,11 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
+import { DocRefChips } from "../doc-refs/doc-ref-chips.tsx";
+import { DocRefSuggestionsList } from "../doc-refs/doc-ref-suggestions-list.tsx";
+import { docRefName, resolveDocRefs } from "../doc-refs/parse-doc-refs.ts";
+import { useDocRefCatalog } from "../doc-refs/use-doc-ref-catalog.ts";
+import { useDocRefSuggestions } from "../doc-refs/use-doc-ref-suggestions.ts";
 import { useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { SlashSuggestionsList } from "../slash-commands/slash-suggestions-list.tsx";
@@ -10,7 +15,8 @@ import { addTaskEvent } from "./task-writes.ts";
 
 /**
  * The reply box of a task thread: a comment (Enter sends; a "/" at the start offers the slash
- * commands, which the database turns into runs) or an output with an optional title and link.
+ * commands, which the database turns into runs; "#" offers the docs, whose text then goes into the
+ * context of the runs the comment starts) or an output with an optional title and link.
  */
 export function TaskComposer({ taskId }: { taskId: string }) {
   const { project, client, session } = useProject();
@@ -29,6 +35,17 @@ export function TaskComposer({ taskId }: { taskId: string }) {
     setCaret(next.caret);
     requestAnimationFrame(() => input.current?.setSelectionRange(next.caret, next.caret));
   });
+
+  const catalog = useDocRefCatalog();
+  const docRefs = useDocRefSuggestions(kind === "comment" && !slash.open ? text : "", caret, catalog, (next) => {
+    setText(next.text);
+    setCaret(next.caret);
+    requestAnimationFrame(() => input.current?.setSelectionRange(next.caret, next.caret));
+  });
+  const referenced = useMemo(
+    () => (kind === "comment" ? resolveDocRefs(text, catalog).map((doc) => ({ id: doc.id, ref: docRefName(doc), title: doc.title })) : []),
+    [kind, text, catalog],
+  );
 
   const send = async () => {
     const content = text.trim();
@@ -54,6 +71,7 @@ export function TaskComposer({ taskId }: { taskId: string }) {
   return (
     <div className={styles.composer}>
       <SlashSuggestionsList suggestions={slash} />
+      <DocRefSuggestionsList suggestions={docRefs} />
       <div style={{ display: "flex", gap: 6 }}>
         <button type="button" className="button small" aria-pressed={kind === "comment"} onClick={() => setKind("comment")}>
           Comment
@@ -86,6 +104,7 @@ export function TaskComposer({ taskId }: { taskId: string }) {
           rows={2}
           value={text}
           {...slash.inputProps}
+          {...(docRefs.open ? docRefs.inputProps : {})}
           onChange={(e) => {
             setText(e.target.value);
             setCaret(e.target.selectionStart);
@@ -95,6 +114,7 @@ export function TaskComposer({ taskId }: { taskId: string }) {
           aria-label={kind === "comment" ? "Reply to the thread" : "Output"}
           onKeyDown={(e) => {
             if (slash.onKeyDown(e)) return;
+            if (docRefs.onKeyDown(e)) return;
             if (e.key === "Enter" && !e.shiftKey && !e.nativeEvent.isComposing && kind === "comment") {
               e.preventDefault();
               void send();
@@ -105,6 +125,7 @@ export function TaskComposer({ taskId }: { taskId: string }) {
           {kind === "comment" ? "Send" : "Add output"}
         </button>
       </div>
+      <DocRefChips docs={referenced} label="Docs sent with it" />
       {error ? (
         <span role="alert" className={styles.error}>
           {error}
@@ -112,7 +133,7 @@ export function TaskComposer({ taskId }: { taskId: string }) {
       ) : (
         <span className="muted" style={{ fontSize: 11 }}>
           {kind === "comment"
-            ? "Enter to send · Shift+Enter for a new line · / for commands"
+            ? "Enter to send · Shift+Enter for a new line · # for a doc · / for commands"
             : "Outputs are listed in the thread with their title and link"}
         </span>
       )}

@@ -3,6 +3,7 @@
 import { assertNever } from "@mission-control/shared/errors";
 import Link from "next/link";
 import { ApprovalCard } from "../approvals/approval-card.tsx";
+import { MessageDocRefs } from "../doc-refs/doc-ref-chips.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { LIST_ITEM } from "../ui/use-list-keys.ts";
 import type { TThreadItem } from "./merge-task-thread.ts";
@@ -160,6 +161,7 @@ export function TaskThreadItem({
               ) : null}
             </div>
           )}
+          {event.author_type === "user" ? <MessageDocRefs metadata={event.metadata} /> : null}
         </li>
       );
     }

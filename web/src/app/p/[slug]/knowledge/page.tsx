@@ -1,5 +1,8 @@
+import type { Metadata } from "next";
 import { Suspense } from "react";
 import { KnowledgeView } from "@/features/knowledge/knowledge-view.tsx";
+
+export const metadata: Metadata = { title: "Knowledge" };
 
 /** Knowledge: the project's and each agent's brain docs, with versions and diffs. */
 export default function KnowledgePage() {

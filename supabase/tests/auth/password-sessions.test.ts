@@ -85,10 +85,10 @@ describe("auth: email and password accounts", () => {
       headers: { apikey: stackInfo().anonKey, authorization: `Bearer ${session?.access_token}` },
     });
     expect(stale.status).toBe(403);
-    expect(((await stale.json()) as { code: string }).code).toBe("session_not_found");
+    expect(((await stale.json()) as { error_code: string }).error_code).toBe("session_not_found");
   });
 
-  it("answers 401 to an expired token and to a token signed with another secret", async () => {
+  it("answers an expired token and one signed with another secret as GoTrue (403 bad_jwt) and PostgREST (401) do", async () => {
     const { url, anonKey, jwtSecret } = stackInfo();
     const now = Math.floor(Date.now() / 1000);
     const claims = { role: "authenticated", sub: crypto.randomUUID(), aud: "authenticated" };
@@ -96,12 +96,27 @@ describe("auth: email and password accounts", () => {
     const forged = await signToken("a-different-secret-that-is-long-enough-32", claims, now + 600);
     for (const token of [expired, forged]) {
       const user = await fetch(`${url}/auth/v1/user`, { headers: { apikey: anonKey, authorization: `Bearer ${token}` } });
-      expect(user.status).toBe(401);
+      expect(user.status).toBe(403);
+      expect(((await user.json()) as { error_code: string }).error_code).toBe("bad_jwt");
       const rest = await fetch(`${url}/rest/v1/projects?select=id`, { headers: { apikey: anonKey, authorization: `Bearer ${token}` } });
       expect(rest.status).toBe(401);
       const body = (await rest.json()) as { code: string };
       expect(body.code).toMatch(/^PGRST30[13]$/);
     }
+  });
+
+  it("answers a token whose sub or session_id is no UUID with GoTrue's bad_jwt, not a database error", async () => {
+    const { url, anonKey, jwtSecret } = stackInfo();
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const badSub = await signToken(jwtSecret, { role: "authenticated", sub: "not-a-uuid", aud: "authenticated" }, exp);
+    const user = await fetch(`${url}/auth/v1/user`, { headers: { apikey: anonKey, authorization: `Bearer ${badSub}` } });
+    expect(user.status).toBe(400);
+    expect(((await user.json()) as { error_code: string }).error_code).toBe("bad_jwt");
+    const { data } = await anonClient().auth.signUp({ email: newEmail("badsession"), password: "bad-session-password" });
+    const badSession = await signToken(jwtSecret, { role: "authenticated", sub: data.user?.id, session_id: "x" }, exp);
+    const res = await fetch(`${url}/auth/v1/user`, { headers: { apikey: anonKey, authorization: `Bearer ${badSession}` } });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error_code: string }).error_code).toBe("bad_jwt");
   });
 
   it("refuses requests without an API key", async () => {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import type { TGatewayContext } from "../http/module-context.ts";
+import { JwtError } from "../keys/jwt-keys.ts";
 import { authError } from "./auth-errors.ts";
 import { insertUser } from "./sign-up.ts";
 import { type TAuthUserRow, USER_COLUMNS, userJson } from "./user-json.ts";
@@ -8,11 +9,14 @@ import { parseEmail, parseMetadata, parseNewPassword } from "./validate-credenti
 /** Refuses the request unless its Bearer token is the service role. */
 export async function requireServiceRole(ctx: TGatewayContext, req: IncomingMessage): Promise<void> {
   const match = /^bearer\s+(.+)$/i.exec(req.headers.authorization?.trim() ?? "");
+  // GoTrue's order: no token is 401, a bad one 403 bad_jwt, a valid non-admin one 403 not_admin.
+  if (!match?.[1]) throw authError(401, "no_authorization", "This endpoint requires a valid Bearer token");
   let role: string | undefined;
   try {
-    role = match?.[1] ? (await ctx.keys.verify(match[1])).role : undefined;
-  } catch {
-    role = undefined;
+    role = (await ctx.keys.verify(match[1])).role;
+  } catch (err) {
+    if (err instanceof JwtError) throw authError(403, "bad_jwt", `invalid JWT: unable to parse or verify signature, ${err.reason}`);
+    throw err;
   }
   if (role !== "service_role") {
     throw authError(403, "not_admin", "User not allowed: admin endpoints need the service role key (never ship it to a browser)");
@@ -49,7 +53,7 @@ export async function adminListUsers(ctx: TGatewayContext, url: URL) {
 /** GET /auth/v1/admin/users/:id */
 export async function adminGetUser(ctx: TGatewayContext, id: string) {
   const { rows } = await ctx.adminPool.query<TAuthUserRow>(
-    `select ${USER_COLUMNS} from auth.users where id::text = $1 and deleted_at is null`,
+    `select ${USER_COLUMNS} from auth.users where id = $1::uuid and deleted_at is null`,
     [id],
   );
   const user = rows[0];
@@ -59,7 +63,7 @@ export async function adminGetUser(ctx: TGatewayContext, id: string) {
 
 /** DELETE /auth/v1/admin/users/:id: removes the user, their sessions and refresh tokens. */
 export async function adminDeleteUser(ctx: TGatewayContext, id: string) {
-  const { rows } = await ctx.adminPool.query<TAuthUserRow>(`delete from auth.users where id::text = $1 returning ${USER_COLUMNS}`, [id]);
+  const { rows } = await ctx.adminPool.query<TAuthUserRow>(`delete from auth.users where id = $1::uuid returning ${USER_COLUMNS}`, [id]);
   const user = rows[0];
   if (!user) throw authError(404, "user_not_found", "User not found");
   return userJson(user);

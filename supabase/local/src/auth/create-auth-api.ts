@@ -1,12 +1,13 @@
 import type { IncomingMessage } from "node:http";
 import { HttpError, readJsonBody, sendJson } from "../http/http-helpers.ts";
-import type { TGatewayContext, THttpModule } from "../http/module-context.ts";
+import type { TGatewayContext, THttpModule, TRouteHandler } from "../http/module-context.ts";
 import { JwtError } from "../keys/jwt-keys.ts";
 import { adminCreateUser, adminDeleteUser, adminGetUser, adminListUsers, requireServiceRole } from "./admin-users.ts";
-import { AUTH_API_VERSION, authError } from "./auth-errors.ts";
+import { AUTH_API_VERSION, authError, renderAuthError } from "./auth-errors.ts";
 import { getUser, logOut, updateUser } from "./current-user.ts";
 import { grantPassword, grantRefreshToken } from "./grant-token.ts";
 import { signUp } from "./sign-up.ts";
+import { routeKey, unknownAuthPath } from "./unknown-auth-path.ts";
 
 const VERSION_HEADER = { "x-supabase-api-version": AUTH_API_VERSION };
 
@@ -24,15 +25,20 @@ async function requireApiKey(ctx: TGatewayContext, req: IncomingMessage): Promis
   }
 }
 
-/** The user id of an admin path; bad percent-encoding or a NUL names no user (GoTrue's 404, not a 500). */
+/**
+ * The user id of an admin path. As GoTrue's loadUser: anything but a UUID (bad percent-encoding
+ * and a NUL included) is a 404 validation_failed, never a database error.
+ */
 function decodeUserId(segment: string): string {
-  let id: string;
+  let id = "";
   try {
     id = decodeURIComponent(segment);
   } catch {
-    throw authError(404, "user_not_found", "User not found");
+    id = "";
   }
-  if (id.includes("\0")) throw authError(404, "user_not_found", "User not found");
+  if (!/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(id)) {
+    throw authError(404, "validation_failed", "user_id must be an UUID");
+  }
   return id;
 }
 
@@ -51,55 +57,66 @@ async function jsonObject(req: IncomingMessage): Promise<Record<string, unknown>
 
 /**
  * GoTrue-compatible `/auth/v1`: the subset supabase-js calls for email + password accounts
- * (signup, password and refresh-token grants, user, logout, admin users).
+ * (signup, password and refresh-token grants, user, logout, admin users). Every failure, an
+ * unknown path included, is answered in GoTrue's error shape for the request's API version.
  */
 export function createAuthApi(ctx: TGatewayContext): THttpModule {
+  const route: TRouteHandler = async (req, res, subpath, url) => {
+    const method = req.method ?? "GET";
+    const ok = (body: unknown, status = 200) => sendJson(res, status, body, VERSION_HEADER);
+    if (subpath === "/health" && (method === "GET" || method === "HEAD")) {
+      return ok({ version: "mission-control-local", name: "GoTrue", description: "GoTrue-compatible auth of the embedded local stack" });
+    }
+    await requireApiKey(ctx, req);
+    const userId = () => decodeUserId(subpath.slice("/admin/users/".length));
+    switch (`${method} ${routeKey(subpath)}`) {
+      case "GET /settings":
+        return ok({ external: { email: true, phone: false }, disable_signup: false, mailer_autoconfirm: true, phone_autoconfirm: false });
+      case "POST /signup":
+        return ok(await signUp(ctx, await jsonObject(req)));
+      case "POST /token": {
+        const grant = url.searchParams.get("grant_type");
+        if (grant === "password") return ok(await grantPassword(ctx, await jsonObject(req)));
+        if (grant === "refresh_token") return ok(await grantRefreshToken(ctx, await jsonObject(req)));
+        // GoTrue's answer, code and wording, to a grant it does not know.
+        throw authError(
+          400,
+          "invalid_credentials",
+          `unsupported_grant_type: "${(grant ?? "").slice(0, 100)}" is not supported; the local stack supports password and refresh_token`,
+        );
+      }
+      case "GET /user":
+        return ok(await getUser(ctx, req));
+      case "PUT /user":
+        return ok(await updateUser(ctx, req, await jsonObject(req)));
+      case "POST /logout":
+        await logOut(ctx, req, url.searchParams.get("scope") ?? "global");
+        res.writeHead(204, VERSION_HEADER).end();
+        return;
+      case "POST /admin/users":
+        await requireServiceRole(ctx, req);
+        return ok(await adminCreateUser(ctx, await jsonObject(req)));
+      case "GET /admin/users":
+        await requireServiceRole(ctx, req);
+        return ok(await adminListUsers(ctx, url));
+      case "GET /admin/users/:id":
+        await requireServiceRole(ctx, req);
+        return ok(await adminGetUser(ctx, userId()));
+      case "DELETE /admin/users/:id":
+        await requireServiceRole(ctx, req);
+        return ok(await adminDeleteUser(ctx, userId()));
+      default:
+        throw unknownAuthPath(method, subpath);
+    }
+  };
   return {
     handle: async (req, res, subpath, url) => {
-      const method = req.method ?? "GET";
-      const ok = (body: unknown, status = 200) => sendJson(res, status, body, VERSION_HEADER);
-      if (subpath === "/health" && (method === "GET" || method === "HEAD")) {
-        return ok({ version: "mission-control-local", name: "GoTrue", description: "GoTrue-compatible auth of the embedded local stack" });
-      }
-      await requireApiKey(ctx, req);
-      const adminUser = /^\/admin\/users\/([^/]+)$/.exec(subpath);
-      switch (`${method} ${adminUser ? "/admin/users/:id" : subpath}`) {
-        case "GET /settings":
-          return ok({ external: { email: true, phone: false }, disable_signup: false, mailer_autoconfirm: true, phone_autoconfirm: false });
-        case "POST /signup":
-          return ok(await signUp(ctx, await jsonObject(req)));
-        case "POST /token": {
-          const grant = url.searchParams.get("grant_type");
-          if (grant === "password") return ok(await grantPassword(ctx, await jsonObject(req)));
-          if (grant === "refresh_token") return ok(await grantRefreshToken(ctx, await jsonObject(req)));
-          throw authError(
-            400,
-            "unsupported_grant_type",
-            `Unsupported grant_type "${grant ?? ""}": the local stack supports password and refresh_token`,
-          );
-        }
-        case "GET /user":
-          return ok(await getUser(ctx, req));
-        case "PUT /user":
-          return ok(await updateUser(ctx, req, await jsonObject(req)));
-        case "POST /logout":
-          await logOut(ctx, req, url.searchParams.get("scope") ?? "global");
-          res.writeHead(204, VERSION_HEADER).end();
-          return;
-        case "POST /admin/users":
-          await requireServiceRole(ctx, req);
-          return ok(await adminCreateUser(ctx, await jsonObject(req)));
-        case "GET /admin/users":
-          await requireServiceRole(ctx, req);
-          return ok(await adminListUsers(ctx, url));
-        case "GET /admin/users/:id":
-          await requireServiceRole(ctx, req);
-          return ok(await adminGetUser(ctx, decodeUserId(adminUser?.[1] ?? "")));
-        case "DELETE /admin/users/:id":
-          await requireServiceRole(ctx, req);
-          return ok(await adminDeleteUser(ctx, decodeUserId(adminUser?.[1] ?? "")));
-        default:
-          throw authError(404, "not_found", `${method} /auth/v1${subpath} is not part of the local stack's auth API`);
+      try {
+        await route(req, res, subpath, url);
+      } catch (err) {
+        // Thrown on as an HttpError: the gateway drains the body and writes it.
+        if (res.headersSent) throw err;
+        throw renderAuthError(req, err, ctx.log);
       }
     },
     close: async () => {},

@@ -6,31 +6,37 @@ import { authTransaction } from "./auth-transaction.ts";
 import { type TAuthUserRow, USER_COLUMNS, userJson } from "./user-json.ts";
 import { parseMetadata, parseNewPassword } from "./validate-credentials.ts";
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Verifies the user's access token from `Authorization: Bearer` (the apikey alone is not a user). */
 export async function userClaims(ctx: TGatewayContext, req: IncomingMessage): Promise<TJwtClaims & { sub: string }> {
   const match = /^bearer\s+(.+)$/i.exec(req.headers.authorization?.trim() ?? "");
-  if (!match?.[1]) throw authError(401, "no_authorization", "This endpoint requires a Bearer token");
+  if (!match?.[1]) throw authError(401, "no_authorization", "This endpoint requires a valid Bearer token");
   let claims: TJwtClaims;
   try {
     claims = await ctx.keys.verify(match[1]);
   } catch (err) {
-    if (err instanceof JwtError) throw authError(401, "bad_jwt", `invalid JWT: unable to parse or verify signature, ${err.reason}`);
+    // GoTrue answers an expired or forged token with 403 bad_jwt (401 is only for a missing one).
+    if (err instanceof JwtError) throw authError(403, "bad_jwt", `invalid JWT: unable to parse or verify signature, ${err.reason}`);
     throw err;
   }
   if (!claims.sub) throw authError(403, "bad_jwt", "invalid claim: missing sub claim");
   return claims as TJwtClaims & { sub: string };
 }
 
+/** The token's user, then its session, checked in GoTrue's order (maybeLoadUserOrSession). */
 async function loadUser(ctx: TGatewayContext, claims: TJwtClaims & { sub: string }): Promise<TAuthUserRow> {
-  if (claims.session_id) {
-    const session = await ctx.adminPool.query("select 1 from auth.sessions where id = $1", [claims.session_id]);
-    if (!session.rowCount) throw authError(403, "session_not_found", "Session from session_id claim in JWT does not exist");
-  }
+  if (!UUID.test(claims.sub)) throw authError(400, "bad_jwt", "invalid claim: sub claim must be a UUID");
   const { rows } = await ctx.adminPool.query<TAuthUserRow>(`select ${USER_COLUMNS} from auth.users where id = $1 and deleted_at is null`, [
     claims.sub,
   ]);
   const user = rows[0];
   if (!user) throw authError(403, "user_not_found", "User from sub claim in JWT does not exist");
+  if (claims.session_id) {
+    if (!UUID.test(claims.session_id)) throw authError(403, "bad_jwt", "invalid claim: session_id claim must be a UUID");
+    const session = await ctx.adminPool.query("select 1 from auth.sessions where id = $1", [claims.session_id]);
+    if (!session.rowCount) throw authError(403, "session_not_found", "Session from session_id claim in JWT does not exist");
+  }
   return user;
 }
 

@@ -19,8 +19,8 @@ export async function grantPassword(ctx: TGatewayContext, body: Record<string, u
     const user = rows[0];
     if (!user) throw authError(400, "invalid_credentials", "Invalid login credentials");
     if (user.banned_until && user.banned_until > new Date()) throw authError(400, "user_banned", "User is banned");
-    const { sessionId, refreshToken } = await openSession(client, user.id);
-    return sessionJson(ctx.keys, `${ctx.publicUrl}/auth/v1`, user, sessionId, refreshToken, "password");
+    const session = await openSession(client, user);
+    return sessionJson(ctx.keys, `${ctx.publicUrl}/auth/v1`, session.user, session.sessionId, session.refreshToken, "password");
   });
 }
 

@@ -59,16 +59,26 @@ export async function sessionJson(
   };
 }
 
-/** Opens a new session for the user (session row + first refresh token) inside `client`'s transaction. */
-export async function openSession(client: pg.PoolClient | pg.Pool, userId: string): Promise<{ sessionId: string; refreshToken: string }> {
+/**
+ * Opens a new session for the user (session row + first refresh token) inside `client`'s
+ * transaction and stamps the sign-in time. Returns the user with that `last_sign_in_at`, so the
+ * answer of the same request already carries it (as GoTrue's does).
+ */
+export async function openSession(
+  client: pg.PoolClient | pg.Pool,
+  user: TAuthUserRow,
+): Promise<{ sessionId: string; refreshToken: string; user: TAuthUserRow }> {
   const refreshToken = newRefreshToken();
   const { rows } = await client.query<{ session_id: string }>(
     `with s as (insert into auth.sessions (user_id) values ($1) returning id)
      insert into auth.refresh_tokens (token, user_id, session_id) select $2, $1, s.id from s returning session_id`,
-    [userId, refreshToken],
+    [user.id, refreshToken],
   );
   const sessionId = rows[0]?.session_id;
   if (!sessionId) throw new Error("opening a session returned no row");
-  await client.query("update auth.users set last_sign_in_at = now() where id = $1", [userId]);
-  return { sessionId, refreshToken };
+  const stamped = await client.query<{ last_sign_in_at: Date }>(
+    "update auth.users set last_sign_in_at = now() where id = $1 returning last_sign_in_at",
+    [user.id],
+  );
+  return { sessionId, refreshToken, user: { ...user, last_sign_in_at: stamped.rows[0]?.last_sign_in_at ?? new Date() } };
 }

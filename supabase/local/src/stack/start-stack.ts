@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import pg from "pg";
 import pino, { type Logger } from "pino";
+import { logPoolErrors } from "../db/log-pool-errors.ts";
 import { startGateway } from "../gateway/start-gateway.ts";
 import { assertPortFree } from "../http/assert-port-free.ts";
 import { createJwtKeys, loadJwtSecret } from "../keys/jwt-keys.ts";
@@ -77,13 +78,9 @@ export async function startStack(options: TStartStackOptions): Promise<TStackHan
       application_name: "mc-gateway-api",
     });
     const adminPool = new pg.Pool({ connectionString: postgres.databaseUrl, max: 8, application_name: "mc-gateway-admin" });
-    for (const pool of [apiPool, adminPool]) {
-      pools.push(pool);
-      pool.on("error", (err: Error & { code?: string }) => {
-        // Postgres ends idle connections when it shuts down; only a failure while running is news.
-        if (!stopping) log.warn({ code: err.code, reason: err.message }, "idle database connection failed; the pool will reconnect");
-      });
-    }
+    pools.push(apiPool, adminPool);
+    logPoolErrors(apiPool, log, "api", () => stopping !== undefined);
+    logPoolErrors(adminPool, log, "admin", () => stopping !== undefined);
 
     const publicUrl = `http://${options.host}:${options.port}`;
     const gateway = await startGateway(

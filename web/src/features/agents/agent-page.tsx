@@ -149,7 +149,7 @@ function AgentHeader({
       {agent.role ? <p className={styles.role}>{agent.role}</p> : null}
       <div className={styles.live} data-testid="agent-live">
         <span className={styles.liveStatus}>
-          <AgentStatusDot status={status?.status} />
+          <AgentStatusDot status={status?.status} decorative />
           <span data-testid="agent-status">{status?.status ?? "offline"}</span>
         </span>
         <span className={styles.liveAction} data-testid="agent-current-action">

@@ -132,7 +132,7 @@ export function AgentRoster() {
                   </td>
                   <td>
                     <span className={styles.status}>
-                      <AgentStatusDot status={status?.status} />
+                      <AgentStatusDot status={status?.status} decorative />
                       <span data-testid="agent-status">{status?.status ?? "offline"}</span>
                     </span>
                   </td>

@@ -59,9 +59,16 @@ function Dms() {
                 data-testid="dm-agent"
                 data-agent={agent.agent_key}
               >
-                <AgentStatusDot status={status?.status} />
-                <span className={styles.agentName}>{agent.display_name}</span>
-                <span className={styles.agentAction}>{status?.current_action || status?.status || "offline"}</span>
+                {/* Read as "Backend (idle)" or "Backend (working: Writing the migration)", each word once,
+                    and at phone width too, where the visible action line is hidden. */}
+                <AgentStatusDot status={status?.status} decorative />
+                <span className={styles.agentName}>
+                  {agent.display_name}
+                  <span className="visually-hidden">{`(${status?.status ?? "offline"}${status?.current_action ? `: ${status.current_action}` : ""})`}</span>
+                </span>
+                <span className={styles.agentAction} aria-hidden="true">
+                  {status?.current_action || status?.status || "offline"}
+                </span>
               </button>
             </li>
           ))}

@@ -112,14 +112,20 @@ export function OverviewView() {
           href={`/p/${slug}/agents`}
           tone={agents.inError > 0 ? "bad" : undefined}
         >
-          {agents.enabled === 0
-            ? "No agents yet: add one on the Agents page."
-            : agents.working.length === 0
-              ? `None of ${countOf(agents.enabled, "agent", "agents")} is working${agents.inError > 0 ? ` · ${agents.inError} in error` : ""}.`
-              : `${agents.working.map((w) => w.agent.display_name).join(", ")} of ${agents.enabled}${agents.inError > 0 ? ` · ${agents.inError} in error` : ""}`}
+          {storeLoading
+            ? "Reading the roster…"
+            : agents.enabled === 0
+              ? "No agents yet: add one on the Agents page."
+              : agents.working.length === 0
+                ? `None of ${countOf(agents.enabled, "agent", "agents")} is working${agents.inError > 0 ? ` · ${agents.inError} in error` : ""}.`
+                : `${agents.working.map((w) => w.agent.display_name).join(", ")} of ${agents.enabled}${agents.inError > 0 ? ` · ${agents.inError} in error` : ""}`}
         </Tile>
         <Tile testId="overview-runs" label="Active runs" value={storeLoading ? dash : activeRuns} href={`/p/${slug}/runs`}>
-          {activeRuns === 0 ? "Nothing running: start one on Runs." : "planning, implementing or testing now"}
+          {storeLoading
+            ? "Reading the runs…"
+            : activeRuns === 0
+              ? "Nothing running: start one on Runs."
+              : "planning, implementing or testing now"}
         </Tile>
         <Tile
           testId="overview-queue"
@@ -155,7 +161,11 @@ export function OverviewView() {
           href={oldestPending ? proposalHref(slug, oldestPending.id) : `/p/${slug}/approvals`}
           tone={pending.length > 0 ? "warn" : undefined}
         >
-          {oldestPending ? `oldest ${formatAge("proposed", oldestPending.created_at, now)}` : "Nothing waits for a decision."}
+          {storeLoading
+            ? "Reading the approvals…"
+            : oldestPending
+              ? `oldest ${formatAge("proposed", oldestPending.created_at, now)}`
+              : "Nothing waits for a decision."}
         </Tile>
         <Tile
           testId="overview-failed"

@@ -57,7 +57,7 @@ export function AgentEditor({
   onSaved?: (outcome: TProvisionOutcome) => void;
   onCancel?: () => void;
 }) {
-  const { project, canWrite } = useProject();
+  const { project, canWrite, role } = useProject();
   const mode = useLiveStore((s) => s.connection.mode);
   const provisioning = useAgentProvisioning();
   const { defaults, defaultsProblem, connections } = useAgentSettingsContext(project.id);
@@ -162,7 +162,7 @@ export function AgentEditor({
       noValidate
       aria-label={agent ? `Profile of ${agent.display_name}` : "New agent"}
     >
-      {!canWrite ? <p className="muted">You are a viewer in this project: the profile is read-only.</p> : null}
+      {role === "viewer" ? <p className="muted">You are a viewer in this project: the profile is read-only.</p> : null}
       {agent && changedElsewhere && dirty && !busy ? (
         <p className={styles.warning} role="status">
           This agent was changed elsewhere since you started editing: saving sends only the fields you changed.

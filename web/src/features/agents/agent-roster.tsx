@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type KeyboardEvent, useState } from "react";
+import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
 import { useNow } from "../ui/use-now.ts";
@@ -33,9 +34,11 @@ export function formatAgo(iso: string | null, now: number): string {
  * owners delete them; changes that wait for the executor (or that it refused) are listed on top.
  */
 export function AgentRoster() {
-  const { project, canWrite } = useProject();
+  const { project, canWrite, role } = useProject();
   const router = useRouter();
   const agents = useProjectAgents(project.id);
+  // Until the first read of the project's rows, an empty roster means "not read yet", not "none".
+  const loaded = useLiveStore((s) => s.realtime.catchUps > 0);
   const { defaults, connections } = useAgentSettingsContext(project.id);
   const now = useNow(5000);
   const [creating, setCreating] = useState(false);
@@ -65,7 +68,7 @@ export function AgentRoster() {
           </button>
         ) : null}
       </div>
-      {!canWrite ? <p className="muted">You are a viewer in this project: agents are read-only.</p> : null}
+      {role === "viewer" ? <p className="muted">You are a viewer in this project: agents are read-only.</p> : null}
       {creating ? (
         <div className={styles.panel}>
           <h2 className={styles.panelTitle}>New agent</h2>
@@ -153,7 +156,9 @@ export function AgentRoster() {
           </tbody>
         </table>
       </div>
-      {agents.length === 0 ? (
+      {agents.length === 0 && !loaded ? (
+        <p className="muted">Reading the roster…</p>
+      ) : agents.length === 0 ? (
         <p className="muted">No agents in this project yet.{canWrite ? " Add one with New agent." : ""}</p>
       ) : (
         <p className={styles.hintLine}>↑↓ move between agents · Enter opens one</p>

@@ -108,7 +108,7 @@ function Cards({
  * others (newest first, filtered by status, agent, action type and date). Live; keyboard j/k, a, r.
  */
 export function ApprovalsInbox() {
-  const { project, canWrite } = useProject();
+  const { project, role } = useProject();
   const pending = usePendingProposals(project.id);
   const proposals = useLiveStore((s) => s.rows.action_proposals);
   const agents = useProjectAgents(project.id);
@@ -151,7 +151,7 @@ export function ApprovalsInbox() {
         <div role="tabpanel" aria-label="Waiting">
           {pending.length === 0 ? (
             <p className="muted">Nothing is waiting for a decision. Proposals from agents appear here, oldest first.</p>
-          ) : !canWrite ? (
+          ) : role === "viewer" ? (
             <p className="muted">You are a viewer: you can read proposals; operators and owners decide.</p>
           ) : null}
           <Cards proposals={pending} label="Pending proposals" agentName={agentName} focusId={linkedWaiting ? focusId : null} />

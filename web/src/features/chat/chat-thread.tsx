@@ -27,7 +27,7 @@ export function ChatThread({
   placeholder: string;
   mentionable?: TAgent[];
 }) {
-  const { project, session, canWrite } = useProject();
+  const { project, session, canWrite, role } = useProject();
   const threads = useLiveStore((s) => s.rows.project_chat_threads);
   const messagesById = useLiveStore((s) => s.rows.project_chat_messages);
   const deliveries = useLiveStore((s) => s.rows.chat_delivery_queue);
@@ -100,9 +100,9 @@ export function ChatThread({
       </div>
       {canWrite ? (
         <ChatComposer threadKey={threadKey} placeholder={placeholder} mentionable={mentionable} />
-      ) : (
+      ) : role === "viewer" ? (
         <p className={styles.readOnly}>You are a viewer in this project: you can read, not send.</p>
-      )}
+      ) : null}
     </section>
   );
 }

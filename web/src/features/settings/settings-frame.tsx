@@ -18,7 +18,7 @@ export const SETTINGS_PAGES = [
 /** The frame of every settings page: the title, a tab per settings page, and the viewer's read-only note. */
 export function SettingsFrame({ slug, children }: { slug: string; children: ReactNode }) {
   const pathname = usePathname();
-  const { canWrite } = useProject();
+  const { role } = useProject();
   const base = `/p/${slug}/settings`;
   return (
     <section className={styles.page}>
@@ -37,7 +37,7 @@ export function SettingsFrame({ slug, children }: { slug: string; children: Reac
           })}
         </ul>
       </nav>
-      {!canWrite ? <p className="muted">You are a viewer in this project: settings are read-only.</p> : null}
+      {role === "viewer" ? <p className="muted">You are a viewer in this project: settings are read-only.</p> : null}
       {children}
     </section>
   );

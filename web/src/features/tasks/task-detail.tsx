@@ -25,7 +25,7 @@ import { useTaskThread } from "./use-task-thread.ts";
  * cards) and, beside it, its fields and its runs.
  */
 export function TaskDetail({ taskId }: { taskId: string }) {
-  const { project, canWrite, session } = useProject();
+  const { project, canWrite, role, session } = useProject();
   const task = useLiveStore((s) => s.rows.tasks[taskId]);
   const catchUps = useLiveStore((s) => s.realtime.catchUps);
   const agents = useProjectAgents(project.id);
@@ -62,9 +62,9 @@ export function TaskDetail({ taskId }: { taskId: string }) {
         </ol>
         {canWrite ? (
           <TaskComposer taskId={task.id} />
-        ) : (
+        ) : role === "viewer" ? (
           <p className="muted">You are a viewer in this project: you can read the thread, not add to it.</p>
-        )}
+        ) : null}
       </div>
       <TaskFields task={task} agents={agents.map(({ agent }) => agent)}>
         <TaskRunsList task={task} runs={runs} />

@@ -13,7 +13,7 @@ import { useTaskMover } from "./use-task-mover.ts";
 
 /** The Tasks page: the board or the table (both live), and "New task" for operators. */
 export function TasksView() {
-  const { project, canWrite } = useProject();
+  const { project, canWrite, role } = useProject();
   const tasks = useProjectTasks(project.id);
   const agents = useProjectAgents(project.id);
   const proposals = useLiveStore((s) => s.rows.action_proposals);
@@ -47,9 +47,9 @@ export function TasksView() {
           <button type="button" className="button primary small" onClick={() => setCreating((v) => !v)} aria-expanded={creating}>
             New task
           </button>
-        ) : (
+        ) : role === "viewer" ? (
           <span className={styles.hint}>You are a viewer: you can read tasks, not change them.</span>
-        )}
+        ) : null}
       </header>
       {creating ? <NewTaskForm onDone={() => setCreating(false)} /> : null}
       {mover.error ? (

@@ -1222,6 +1222,55 @@ create policy "Members can read their project's threads" on public.project_chat_
 grant all on table public.project_chat_threads to service_role;
 grant select, references, trigger, maintain on table public.project_chat_threads to authenticated;
 
+create table public.project_invites (
+  id uuid default extensions.gen_random_uuid() not null,
+  project_id uuid not null,
+  email text not null,
+  role text not null,
+  invited_by uuid,
+  status text default 'queued'::text not null,
+  error text,
+  attempts integer default 0 not null,
+  available_at timestamp with time zone default now() not null,
+  claimed_by text,
+  claimed_at timestamp with time zone,
+  accepted_by uuid,
+  created_at timestamp with time zone default now() not null,
+  sent_at timestamp with time zone,
+  accepted_at timestamp with time zone,
+  revoked_at timestamp with time zone,
+  seq bigint default nextval('public.live_seq'::regclass) not null,
+  constraint project_invites_pkey PRIMARY KEY (id),
+  constraint project_invites_acceptance_is_stamped CHECK (((status <> 'accepted'::text) OR (accepted_at IS NOT NULL))),
+  constraint project_invites_attempts_check CHECK ((attempts >= 0)),
+  constraint project_invites_claimed_by_check CHECK ((length(claimed_by) <= 200)),
+  constraint project_invites_email_check CHECK (((email = lower(btrim(email))) AND ((length(email) >= 3) AND (length(email) <= 254)) AND (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text))),
+  constraint project_invites_error_check CHECK ((length(error) <= 2000)),
+  constraint project_invites_failure_has_reason CHECK (((status <> 'failed'::text) OR (error IS NOT NULL))),
+  constraint project_invites_revocation_is_stamped CHECK (((status <> 'revoked'::text) OR (revoked_at IS NOT NULL))),
+  constraint project_invites_role_check CHECK ((role = ANY (ARRAY['owner'::text, 'operator'::text, 'viewer'::text]))),
+  constraint project_invites_status_check CHECK ((status = ANY (ARRAY['queued'::text, 'sent'::text, 'accepted'::text, 'revoked'::text, 'failed'::text]))),
+  constraint project_invites_accepted_by_fkey FOREIGN KEY (accepted_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint project_invites_invited_by_fkey FOREIGN KEY (invited_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint project_invites_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE
+);
+comment on table public.project_invites is 'Invites of an email address to a project with a role: queued (the executor will mail it; a failed attempt stays queued with its error until the last one) -> sent -> accepted (a membership was made) | revoked (by an owner) | failed (every attempt failed; inviting again requeues it). At most one open (queued, sent or failed) invite per project and address. Owners read them; only security-definer RPCs write.';
+comment on column public.project_invites.email is 'The invited address, lower-cased: it joins when an account with this confirmed address accepts.';
+comment on column public.project_invites.error is 'Why the last attempt to mail the invite failed, in words (kept while it is retried).';
+comment on column public.project_invites.available_at is 'The next attempt to mail a queued invite starts no earlier than this (back-off after a failure).';
+comment on column public.project_invites.seq is 'Live sequence (public.live_seq), renewed on every write.';
+alter table public.project_invites enable row level security;
+CREATE UNIQUE INDEX project_invites_one_open_per_address_idx ON public.project_invites USING btree (project_id, email) WHERE (status = ANY (ARRAY['queued'::text, 'sent'::text, 'failed'::text]));
+CREATE INDEX project_invites_pending_email_idx ON public.project_invites USING btree (email) WHERE (status = ANY (ARRAY['queued'::text, 'sent'::text]));
+CREATE INDEX project_invites_project_seq_idx ON public.project_invites USING btree (project_id, seq DESC);
+CREATE INDEX project_invites_queued_idx ON public.project_invites USING btree (available_at, created_at) WHERE (status = 'queued'::text);
+CREATE TRIGGER project_invites_stamp_live_row BEFORE INSERT OR UPDATE ON public.project_invites FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
+create policy "Owners can read their project's invites" on public.project_invites
+  as permissive for select to authenticated
+  using (( SELECT public.has_project_role(project_invites.project_id, ARRAY['owner'::text]) AS has_project_role));
+grant all on table public.project_invites to service_role;
+grant select, references, trigger, maintain on table public.project_invites to authenticated;
+
 create table public.project_members (
   project_id uuid not null,
   user_id uuid not null,
@@ -1237,6 +1286,7 @@ comment on table public.project_members is 'Who may see a project and what they 
 comment on column public.project_members.seq is 'Live sequence (public.live_seq), renewed on every write.';
 alter table public.project_members enable row level security;
 CREATE INDEX project_members_user_id_idx ON public.project_members USING btree (user_id);
+CREATE TRIGGER project_members_keep_an_owner AFTER DELETE OR UPDATE ON public.project_members FOR EACH ROW EXECUTE FUNCTION public.keep_a_project_owner();
 CREATE TRIGGER project_members_stamp_live_row BEFORE INSERT OR UPDATE ON public.project_members FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
 create policy "Members can read who else is in their projects" on public.project_members
   as permissive for select to authenticated
@@ -1262,14 +1312,16 @@ create table public.project_settings (
   seq bigint default nextval('public.live_seq'::regclass) not null,
   constraint project_settings_pkey PRIMARY KEY (project_id, key),
   constraint agent_defaults_is_object CHECK (((key <> 'agent_defaults'::text) OR ((jsonb_typeof(value) = 'object'::text) AND (((value -> 'provider_connection_id'::text) IS NULL) OR (jsonb_typeof((value -> 'provider_connection_id'::text)) = 'null'::text) OR ((value ->> 'provider_connection_id'::text) ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'::text))))),
+  constraint approval_settings_are_valid CHECK (((key <> 'approvals'::text) OR public.is_approval_settings(value))),
   constraint labs_features_are_flags CHECK (((key <> 'labs_features'::text) OR public.is_boolean_map(value))),
   constraint project_settings_key_check CHECK ((key ~ '^[a-z][a-z0-9_]{0,62}$'::text)),
   constraint runs_settings_are_valid CHECK (((key <> 'runs'::text) OR public.is_run_settings(value))),
   constraint project_settings_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id) ON DELETE CASCADE,
   constraint project_settings_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES auth.users(id) ON DELETE SET NULL
 );
-comment on table public.project_settings is 'Project settings as key -> jsonb: labs_features (feature flags), team_room (posting limits), agent_defaults (the model settings every agent inherits), runs (test command, test timeout, max iterations and max steps of runs).';
+comment on table public.project_settings is 'Project settings as key -> jsonb: labs_features (feature flags), team_room (posting limits), agent_defaults (the model settings every agent inherits), runs (test command, test timeout, max iterations and max steps of runs), approvals (whether approving a high-risk action needs a second factor; owners only).';
 alter table public.project_settings enable row level security;
+CREATE TRIGGER project_settings_guard_owner_only BEFORE INSERT OR DELETE OR UPDATE ON public.project_settings FOR EACH ROW EXECUTE FUNCTION public.guard_owner_only_settings();
 CREATE TRIGGER project_settings_stamp_live_row BEFORE INSERT OR UPDATE ON public.project_settings FOR EACH ROW EXECUTE FUNCTION public.stamp_live_row();
 CREATE TRIGGER project_settings_touch_updated_at BEFORE UPDATE ON public.project_settings FOR EACH ROW EXECUTE FUNCTION public.touch_updated_at();
 create policy "Members can read their project's settings" on public.project_settings
@@ -1670,6 +1722,105 @@ create policy "Owners can remove tasks from their project" on public.tasks
 grant all on table public.tasks to authenticated, service_role;
 
 -- Functions
+
+CREATE OR REPLACE FUNCTION public.accept_invites_when_email_confirmed()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if new.email_confirmed_at is not null
+    and (tg_op = 'INSERT' or old.email_confirmed_at is null or lower(old.email) is distinct from lower(new.email)) then
+    -- Confirming an address never fails because of an invite: the user can still accept on the page.
+    begin
+      perform public.accept_project_invites_of(new.id);
+    exception when others then
+      raise warning 'Could not accept the project invites of user %: % (they can accept from the invite link)', new.id, sqlerrm;
+    end;
+  end if;
+  return null;
+end;
+$function$;
+comment on function public.accept_invites_when_email_confirmed() is 'Trigger on auth.users: when an address becomes confirmed (a new confirmed user, a confirmation, or a confirmed change of address), its pending project invites are accepted.';
+
+CREATE OR REPLACE FUNCTION public.accept_project_invites()
+ RETURNS TABLE(project_id uuid, slug text, name text, role text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  v_user uuid := auth.uid();
+begin
+  if v_user is null then
+    raise exception 'Sign in first: open the link in your invite mail' using errcode = '42501';
+  end if;
+  if not exists (select 1 from auth.users u where u.id = v_user and u.email_confirmed_at is not null) then
+    raise exception 'Your email address is not confirmed yet: open the link in the mail you received, then try again'
+      using errcode = '42501';
+  end if;
+  return query select a.project_id, a.slug, a.name, a.role from public.accept_project_invites_of(v_user) a;
+end;
+$function$;
+comment on function public.accept_project_invites() is 'The signed-in user accepts every pending invite of their confirmed address: each becomes a membership with the invited role. Answers the projects the user joined through an invite (project_id, slug, name, role), newest first; calling again joins nothing twice and answers the same. 403 when not signed in or the address is not confirmed.';
+grant execute on function public.accept_project_invites() to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.accept_project_invites_of(p_user_id uuid)
+ RETURNS TABLE(project_id uuid, slug text, name text, role text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+declare
+  v_email text;
+  v_invite public.project_invites;
+  v_joined boolean;
+begin
+  select lower(u.email) into v_email from auth.users u where u.id = p_user_id and u.email_confirmed_at is not null;
+  if v_email is null then
+    return;
+  end if;
+  for v_invite in
+    select * from public.project_invites i
+    where i.email = v_email and i.status in ('queued', 'sent')
+    order by i.created_at
+    for update
+  loop
+    -- Someone already a member keeps the role they have (an invite never demotes an owner).
+    insert into public.project_members as m (project_id, user_id, role)
+    values (v_invite.project_id, p_user_id, v_invite.role)
+    on conflict on constraint project_members_pkey do nothing
+    returning true into v_joined;
+    update public.project_invites i
+    set status = 'accepted', accepted_at = now(), accepted_by = p_user_id, claimed_by = null, claimed_at = null
+    where i.id = v_invite.id;
+    if v_joined then
+      insert into public.activities (project_id, actor_type, actor, kind, summary, ref)
+      values (v_invite.project_id, 'user', p_user_id::text, 'member.joined',
+              left(format('%s joined the project as %s', v_email, v_invite.role), 1000),
+              jsonb_build_object('invite_id', v_invite.id, 'user_id', p_user_id, 'role', v_invite.role));
+    end if;
+    v_joined := null;
+  end loop;
+  -- Every project an invite of this account made it a member of and it still belongs to, newest
+  -- first: calling again answers the same, so the page can always send the user on.
+  return query
+  select j.project_id, j.slug, j.name, j.role
+  from (
+    select distinct on (i.project_id) i.project_id, p.slug, p.name, m.role, i.accepted_at
+    from public.project_invites i
+    join public.projects p on p.id = i.project_id
+    join public.project_members m on m.project_id = i.project_id and m.user_id = p_user_id
+    where i.accepted_by = p_user_id and i.status = 'accepted'
+    order by i.project_id, i.accepted_at desc
+  ) j
+  order by j.accepted_at desc, j.slug;
+end;
+$function$;
+comment on function public.accept_project_invites_of(uuid) is 'Internal (accept_project_invites and the auth.users trigger): when the user''s address is confirmed, turns its queued and sent invites into memberships (an existing member keeps their role) and answers every project an accepted invite made the user a member of (project_id, slug, name, role), newest first. Idempotent; nothing for an unconfirmed address.';
 
 CREATE OR REPLACE FUNCTION public.action_is_reconcilable(p_action_type text)
  RETURNS boolean
@@ -2125,6 +2276,21 @@ $function$;
 comment on function public.apply_cron_requests(text,timestamp with time zone,uuid[],integer) is 'Executor only: applies queued schedule requests (create, patch, delete, run now; a heartbeat create or a patch of a heartbeat job''s interval or on/off writes agents.heartbeat, the truth its job follows) of p_project_ids (all when null) in the order they were made, each once (one executor at a time, by advisory lock; the others answer []). A request that cannot apply (the job is gone, the database refuses the schedule, an at time passed while it waited) fails with a reason in words. Answers [{kind, request_id, status, error}].';
 grant execute on function public.apply_cron_requests(text,timestamp with time zone,uuid[],integer) to service_role;
 
+CREATE OR REPLACE FUNCTION public.approval_requires_second_factor(p_project_id uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select coalesce((
+    select (s.value ->> 'require_second_factor_for_high_risk')::boolean
+    from public.project_settings s
+    where s.project_id = p_project_id and s.key = 'approvals'
+  ), false)
+$function$;
+comment on function public.approval_requires_second_factor(uuid) is 'True when the project requires an aal2 session to approve high-risk proposals (project_settings.approvals). Off unless set. Runs with the caller''s rights: false for a project the caller cannot read.';
+grant execute on function public.approval_requires_second_factor(uuid) to authenticated, service_role;
+
 CREATE OR REPLACE FUNCTION public.assert_schedule(p_kind text, p_expr text, p_time_zone text)
  RETURNS void
  LANGUAGE plpgsql
@@ -2289,6 +2455,49 @@ end;
 $function$;
 comment on function public.cancel_ai_run(uuid) is 'Operators and owners: cancels a queued, running or needs_approval run at once (the executor notices and aborts; whatever it writes for the run afterwards is refused): its proposed changeset expires, its undecided proposals are withdrawn and its approved ones that did not start fail. Idempotent on a cancelled run; 55000 on a completed or failed one.';
 grant execute on function public.cancel_ai_run(uuid) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.change_project_member_role(p_project_id uuid, p_user_id uuid, p_role text)
+ RETURNS public.project_members
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_member public.project_members;
+  v_old_role text;
+  v_email text;
+begin
+  if p_project_id is null or not public.has_project_role(p_project_id, array['owner']) then
+    raise exception 'Only owners of a project can change member roles: ask an owner of the project'
+      using errcode = '42501';
+  end if;
+  if p_role is null or p_role not in ('owner', 'operator', 'viewer') then
+    raise exception 'The role "%" does not exist: choose owner, operator or viewer', left(coalesce(p_role, ''), 50)
+      using errcode = '22023';
+  end if;
+  select m.role into v_old_role from public.project_members m
+  where m.project_id = p_project_id and m.user_id = p_user_id
+  for update;
+  if not found then
+    raise exception 'That user is not a member of this project (they left or were removed): reload the members list'
+      using errcode = 'PT404';
+  end if;
+  -- The last owner's demotion is refused by the project_members_keep_an_owner trigger (409).
+  update public.project_members m set role = p_role
+  where m.project_id = p_project_id and m.user_id = p_user_id
+  returning * into v_member;
+  if v_old_role <> p_role then
+    select u.email into v_email from auth.users u where u.id = p_user_id;
+    insert into public.activities (project_id, actor_type, actor, kind, summary, ref)
+    values (p_project_id, 'user', auth.uid()::text, 'member.role_changed',
+            left(format('Changed the role of %s from %s to %s', coalesce(v_email, p_user_id::text), v_old_role, p_role), 1000),
+            jsonb_build_object('user_id', p_user_id, 'from', v_old_role, 'to', p_role));
+  end if;
+  return v_member;
+end;
+$function$;
+comment on function public.change_project_member_role(uuid,uuid,text) is 'Owners only: gives a member another role (an owner may demote themselves while another owner remains). 400 bad role, 404 not a member, 409 when it would leave the project without an owner. Returns the membership.';
+grant execute on function public.change_project_member_role(uuid,uuid,text) to authenticated, service_role;
 
 CREATE OR REPLACE FUNCTION public.check_action_proposal_insert()
  RETURNS trigger
@@ -3276,6 +3485,44 @@ $function$;
 comment on function public.claim_open_cron_job_runs(text,timestamp with time zone,integer,integer,uuid[]) is 'Executor only: claims (skip locked) queued occurrences ("Run now") and running ones whose executor died before they produced anything (lease expired at p_now), oldest first.';
 grant execute on function public.claim_open_cron_job_runs(text,timestamp with time zone,integer,integer,uuid[]) to service_role;
 
+CREATE OR REPLACE FUNCTION public.claim_project_invites(p_executor_id text, p_limit integer DEFAULT 10, p_project_ids uuid[] DEFAULT NULL::uuid[])
+ RETURNS TABLE(id uuid, project_id uuid, project_slug text, project_name text, email text, role text, attempts integer, invited_by_email text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+#variable_conflict use_column
+begin
+  if p_executor_id is null or btrim(p_executor_id) = '' then
+    raise exception 'claim_project_invites needs the executor id' using errcode = '22023';
+  end if;
+  return query
+  with picked as (
+    select i.id from public.project_invites i
+    where i.status = 'queued' and i.available_at <= now()
+      -- A claim older than two minutes belongs to an executor that died mid-send: take it over.
+      and (i.claimed_at is null or i.claimed_at < now() - interval '2 minutes')
+      and (p_project_ids is null or i.project_id = any (p_project_ids))
+    order by i.available_at, i.created_at
+    limit greatest(1, least(coalesce(p_limit, 10), 100))
+    for update skip locked
+  ), claimed as (
+    update public.project_invites i
+    set claimed_by = p_executor_id, claimed_at = now(), attempts = i.attempts + 1
+    from picked
+    where i.id = picked.id
+    returning i.*
+  )
+  select c.id, c.project_id, p.slug, p.name, c.email, c.role, c.attempts, u.email::text
+  from claimed c
+  join public.projects p on p.id = c.project_id
+  left join auth.users u on u.id = c.invited_by
+  order by c.available_at, c.created_at;
+end;
+$function$;
+comment on function public.claim_project_invites(text,integer,uuid[]) is 'Executor only: claims up to p_limit queued invites that are due (for update skip locked; a claim held over two minutes is taken over), counting the attempt; of every project, or only of p_project_ids. Answers each with its project''s slug and name and the inviter''s address.';
+grant execute on function public.claim_project_invites(text,integer,uuid[]) to service_role;
+
 CREATE OR REPLACE FUNCTION public.claim_proposals_to_reconcile(p_executor_id text, p_limit integer DEFAULT 10, p_project_ids uuid[] DEFAULT NULL::uuid[])
  RETURNS SETOF public.action_proposals
  LANGUAGE plpgsql
@@ -4063,6 +4310,58 @@ $function$;
 comment on function public.finish_cron_job_run_from_ai_run() is 'Trigger on ai_runs (origin schedule): when the run completes or waits for approval its occurrence succeeds, when it fails or is cancelled the occurrence fails; tokens are the run''s input plus output tokens.';
 grant execute on function public.finish_cron_job_run_from_ai_run() to service_role;
 
+CREATE OR REPLACE FUNCTION public.finish_project_invite(p_invite_id uuid, p_status text, p_error text DEFAULT NULL::text, p_retry boolean DEFAULT true, p_executor_id text DEFAULT NULL::text)
+ RETURNS public.project_invites
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_invite public.project_invites;
+  v_error text := left(nullif(btrim(coalesce(p_error, '')), ''), 2000);
+begin
+  if p_status is null or p_status not in ('sent', 'failed') then
+    raise exception 'An invite finishes as sent or failed, not "%"', left(coalesce(p_status, ''), 50) using errcode = '22023';
+  end if;
+  select * into v_invite from public.project_invites where id = p_invite_id for update;
+  if not found then
+    raise exception 'Invite % does not exist (its project was deleted)', p_invite_id using errcode = 'PT404';
+  end if;
+  -- Revoked or accepted while the mail was going out: the outcome no longer matters.
+  if v_invite.status <> 'queued' then
+    return v_invite;
+  end if;
+  if p_executor_id is not null and v_invite.claimed_by is distinct from p_executor_id then
+    raise exception 'Invite % is no longer claimed by executor %: another executor took it over', p_invite_id, p_executor_id
+      using errcode = 'PT409';
+  end if;
+  if p_status = 'sent' then
+    update public.project_invites
+    set status = 'sent', sent_at = now(), error = null, claimed_by = null, claimed_at = null
+    where id = p_invite_id
+    returning * into v_invite;
+  elsif p_retry and v_invite.attempts < 5 then
+    update public.project_invites
+    set error = coalesce(v_error, 'The invite mail could not be sent'), claimed_by = null, claimed_at = null,
+        available_at = now() + make_interval(secs => 15 * power(2, greatest(v_invite.attempts, 1) - 1))
+    where id = p_invite_id
+    returning * into v_invite;
+  else
+    update public.project_invites
+    set status = 'failed', error = coalesce(v_error, 'The invite mail could not be sent'), claimed_by = null, claimed_at = null
+    where id = p_invite_id
+    returning * into v_invite;
+    insert into public.activities (project_id, actor_type, actor, kind, summary, ref)
+    values (v_invite.project_id, 'system', coalesce(p_executor_id, 'executor'), 'member.invite_failed',
+            left(format('Could not mail the invite of %s: %s. Check the address and invite again', v_invite.email, v_invite.error), 1000),
+            jsonb_build_object('invite_id', v_invite.id, 'email', v_invite.email));
+  end if;
+  return v_invite;
+end;
+$function$;
+comment on function public.finish_project_invite(uuid,text,text,boolean,text) is 'Executor only: records the outcome of mailing a claimed invite. sent stamps sent_at; failed keeps it queued with the error and a back-off while p_retry and fewer than 5 attempts were made, else fails it (with an activity). An invite revoked or accepted meanwhile is returned unchanged; 409 when p_executor_id no longer holds the claim.';
+grant execute on function public.finish_project_invite(uuid,text,text,boolean,text) to service_role;
+
 CREATE OR REPLACE FUNCTION public.finish_reconciled_proposal(p_proposal_id uuid, p_executor_id text, p_ok boolean, p_decision text, p_result jsonb DEFAULT NULL::jsonb, p_error text DEFAULT NULL::text)
  RETURNS public.action_proposals
  LANGUAGE plpgsql
@@ -4373,6 +4672,31 @@ AS $function$
 $function$;
 comment on function public.format_budget_amount(text,numeric) is 'A budget amount in words: 1,020 (tokens) or $4.50 (usd).';
 grant execute on function public.format_budget_amount(text,numeric) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.guard_owner_only_settings()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+declare
+  v_row public.project_settings := case when tg_op = 'DELETE' then old else new end;
+begin
+  -- Operators may change most settings; turning step-up approvals off would let them skip it.
+  -- A cascade from deleting the project (already gone) is not a change of the setting.
+  if v_row.key = 'approvals' and coalesce(auth.role(), '') not in ('service_role', '')
+     and not public.has_project_role(v_row.project_id, array['owner'])
+     and exists (select 1 from public.projects p where p.id = v_row.project_id) then
+    raise exception 'Only owners of this project can change the approval settings'
+      using errcode = '42501', hint = 'Ask an owner to change whether high-risk approvals need a second factor.';
+  end if;
+  if tg_op = 'UPDATE' and old.key = 'approvals' and new.key <> 'approvals' then
+    raise exception 'The approvals setting cannot be renamed' using errcode = '22023';
+  end if;
+  return case when tg_op = 'DELETE' then old else new end;
+end;
+$function$;
+comment on function public.guard_owner_only_settings() is 'Trigger on project_settings: only owners (or the service role, or SQL without a request) may insert, change or delete the approvals key; deleting the project removes it anyway.';
+grant execute on function public.guard_owner_only_settings() to anon, authenticated, public, service_role;
 
 CREATE OR REPLACE FUNCTION public.guard_provider_key_fields()
  RETURNS trigger
@@ -4805,6 +5129,66 @@ $function$;
 comment on function public.int_or_null(text) is 'p_text as an integer when it is one (up to 9 digits), else null: reads numbers from JSON settings without failing on bad input.';
 grant execute on function public.int_or_null(text) to authenticated, service_role;
 
+CREATE OR REPLACE FUNCTION public.invite_project_member(p_project_id uuid, p_email text, p_role text)
+ RETURNS public.project_invites
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_email text := lower(btrim(coalesce(p_email, '')));
+  v_member_role text;
+  v_invite public.project_invites;
+begin
+  if p_project_id is null or not public.has_project_role(p_project_id, array['owner']) then
+    raise exception 'Only owners of a project can invite members: ask an owner of the project to invite them'
+      using errcode = '42501';
+  end if;
+  if length(v_email) not between 3 and 254 or v_email !~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$' then
+    raise exception '"%" is not an email address: type one like name@example.com', left(coalesce(p_email, ''), 100)
+      using errcode = '22023';
+  end if;
+  if p_role is null or p_role not in ('owner', 'operator', 'viewer') then
+    raise exception 'The role "%" does not exist: choose owner, operator or viewer', left(coalesce(p_role, ''), 50)
+      using errcode = '22023';
+  end if;
+  select m.role into v_member_role
+  from auth.users u
+  join public.project_members m on m.user_id = u.id and m.project_id = p_project_id
+  where lower(u.email) = v_email;
+  if found then
+    raise exception '% is already a member of this project (%): change their role in the members list instead', v_email, v_member_role
+      using errcode = 'PT409';
+  end if;
+  -- Inviting an address again (still queued, sent, or failed) changes the role and mails it again.
+  insert into public.project_invites as i (project_id, email, role, invited_by)
+  values (p_project_id, v_email, p_role, auth.uid())
+  on conflict (project_id, email) where status in ('queued', 'sent', 'failed') do update
+  set role = excluded.role, invited_by = excluded.invited_by, status = 'queued', error = null, attempts = 0,
+      available_at = now(), claimed_by = null, claimed_at = null, sent_at = null
+  returning * into v_invite;
+  insert into public.activities (project_id, actor_type, actor, kind, summary, ref)
+  values (p_project_id, 'user', auth.uid()::text, 'member.invited', left(format('Invited %s as %s', v_email, p_role), 1000),
+          jsonb_build_object('invite_id', v_invite.id, 'email', v_email, 'role', p_role));
+  return v_invite;
+end;
+$function$;
+comment on function public.invite_project_member(uuid,text,text) is 'Owners only: invites an email address (lower-cased) to the project with a role, queued for the executor to mail. 400 for a bad address or role, 409 when the address is already a member; inviting a pending (queued, sent or failed) address again updates its role and requeues the mail. Returns the invite.';
+grant execute on function public.invite_project_member(uuid,text,text) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.is_approval_settings(doc jsonb)
+ RETURNS boolean
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select jsonb_typeof(doc) = 'object'
+    and not exists (select 1 from jsonb_object_keys(doc) as k(key) where k.key <> 'require_second_factor_for_high_risk')
+    and (not doc ? 'require_second_factor_for_high_risk' or jsonb_typeof(doc -> 'require_second_factor_for_high_risk') = 'boolean')
+$function$;
+comment on function public.is_approval_settings(jsonb) is 'True when the document has the shape of project_settings.approvals (ZApprovalSettings): only require_second_factor_for_high_risk, a boolean, optional.';
+grant execute on function public.is_approval_settings(jsonb) to authenticated, service_role;
+
 CREATE OR REPLACE FUNCTION public.is_boolean_map(doc jsonb)
  RETURNS boolean
  LANGUAGE sql
@@ -4925,6 +5309,44 @@ $function$;
 comment on function public.is_workspace_path(text) is 'True when the path is relative to the workspace and cannot leave it (no leading / or drive letter, no .. segment, at most 500 characters; ZWorkspacePath in shared) and is not under .mission-control/, the executor''s own state.';
 grant execute on function public.is_workspace_path(text) to authenticated, service_role;
 
+CREATE OR REPLACE FUNCTION public.keep_a_project_owner()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_project public.projects;
+  v_email text;
+begin
+  if old.role <> 'owner' then
+    return null;
+  end if;
+  if tg_op = 'UPDATE' and new.role = 'owner' and new.project_id = old.project_id then
+    return null;
+  end if;
+  -- Owner changes of one project take turns on the project row, so two owners demoting each other
+  -- at the same time cannot both succeed (the second sees the first's change once it commits).
+  select * into v_project from public.projects p where p.id = old.project_id for no key update;
+  if not found then
+    return null;
+  end if;
+  if tg_op = 'DELETE' and not exists (select 1 from auth.users u where u.id = old.user_id) then
+    return null;
+  end if;
+  if exists (select 1 from public.project_members m where m.project_id = old.project_id and m.role = 'owner') then
+    return null;
+  end if;
+  select u.email into v_email from auth.users u where u.id = old.user_id;
+  raise exception '% is the last owner of project "%": make another member an owner first, then try again',
+    coalesce(v_email, 'This member'), v_project.name
+    using errcode = 'PT409',
+      hint = 'A project always keeps an owner. Give another member the owner role (Settings → Members), then leave, remove or demote this one.';
+end;
+$function$;
+comment on function public.keep_a_project_owner() is 'Trigger on project_members (after update or delete): refuses (PT409, HTTP 409) a change that leaves a project without an owner, whoever makes it. Allowed when the project or the owner''s account is being deleted.';
+grant execute on function public.keep_a_project_owner() to service_role;
+
 CREATE OR REPLACE FUNCTION public.labs_feature_enabled(target_project uuid, feature text)
  RETURNS boolean
  LANGUAGE sql
@@ -4957,6 +5379,29 @@ AS $function$
 $function$;
 comment on function public.list_due_cron_jobs(timestamp with time zone,uuid[],integer) is 'Executor only: enabled jobs whose next run is due at p_now or whose schedule changed since next_run_at was computed (optionally only of p_project_ids).';
 grant execute on function public.list_due_cron_jobs(timestamp with time zone,uuid[],integer) to service_role;
+
+CREATE OR REPLACE FUNCTION public.list_project_members(p_project_id uuid)
+ RETURNS TABLE(user_id uuid, email text, role text, joined_at timestamp with time zone, last_sign_in_at timestamp with time zone)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if p_project_id is null or not public.has_project_role(p_project_id) then
+    raise exception 'You are not a member of this project: ask one of its owners to invite you'
+      using errcode = '42501';
+  end if;
+  -- Only the addresses of this project's members: nobody reads auth.users through this.
+  return query
+  select m.user_id, u.email::text, m.role, m.created_at, u.last_sign_in_at
+  from public.project_members m
+  join auth.users u on u.id = m.user_id
+  where m.project_id = p_project_id
+  order by case m.role when 'owner' then 0 when 'operator' then 1 else 2 end, lower(u.email), m.user_id;
+end;
+$function$;
+comment on function public.list_project_members(uuid) is 'Members only (403 otherwise): the members of a project with their email address, role, when they joined and last signed in; owners first, then by address.';
+grant execute on function public.list_project_members(uuid) to authenticated, service_role;
 
 CREATE OR REPLACE FUNCTION public.live_seq_now()
  RETURNS bigint
@@ -6111,6 +6556,44 @@ $function$;
 comment on function public.release_chat_deliveries(text,uuid[],integer) is 'Executor only: puts its deliveries back in the queue. On graceful shutdown (no p_running) all of them, without counting the attempt; with p_running only those claimed more than p_claimed_more_than_ms ago that are not running and have attempts left (claims whose answer was lost), keeping the attempt counted.';
 grant execute on function public.release_chat_deliveries(text,uuid[],integer) to service_role;
 
+CREATE OR REPLACE FUNCTION public.remove_project_member(p_project_id uuid, p_user_id uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_self boolean := p_user_id is not null and p_user_id = auth.uid();
+  v_removed public.project_members;
+  v_email text;
+begin
+  if p_project_id is null or not public.has_project_role(p_project_id) then
+    raise exception 'You are not a member of this project: only its members can leave it, and only its owners remove members'
+      using errcode = '42501';
+  end if;
+  if not v_self and not public.has_project_role(p_project_id, array['owner']) then
+    raise exception 'Only owners of a project can remove other members: ask an owner, or leave the project yourself'
+      using errcode = '42501';
+  end if;
+  -- The last owner's removal (or leaving) is refused by the project_members_keep_an_owner trigger (409).
+  delete from public.project_members m
+  where m.project_id = p_project_id and m.user_id = p_user_id
+  returning * into v_removed;
+  if v_removed.user_id is null then
+    raise exception 'That user is not a member of this project (they left or were removed): reload the members list'
+      using errcode = 'PT404';
+  end if;
+  select u.email into v_email from auth.users u where u.id = p_user_id;
+  insert into public.activities (project_id, actor_type, actor, kind, summary, ref)
+  values (p_project_id, 'user', auth.uid()::text, case when v_self then 'member.left' else 'member.removed' end,
+          left(case when v_self then format('%s left the project', coalesce(v_email, 'A member'))
+                    else format('Removed %s (%s) from the project', coalesce(v_email, p_user_id::text), v_removed.role) end, 1000),
+          jsonb_build_object('user_id', p_user_id, 'role', v_removed.role));
+end;
+$function$;
+comment on function public.remove_project_member(uuid,uuid) is 'Owners remove any member; every member may remove themselves (leave). 403 otherwise, 404 not a member, 409 for the last owner (make another member an owner first).';
+grant execute on function public.remove_project_member(uuid,uuid) to authenticated, service_role;
+
 CREATE OR REPLACE FUNCTION public.request_agent_key()
  RETURNS text
  LANGUAGE plpgsql
@@ -6566,6 +7049,17 @@ begin
       using errcode = 'PT409', hint = 'Reload: someone else resolved it. To change the action, ask the agent for a revision.';
   end if;
 
+  -- Step-up: with the project's setting on, a high-risk approval needs a session that verified a
+  -- second factor (aal2 in the JWT). Rejections, low and medium risk, and the service role are not affected.
+  if p_decision = 'approve' and v_proposal.risk = 'high'
+     and coalesce(auth.role(), '') <> 'service_role'
+     and public.approval_requires_second_factor(v_proposal.project_id)
+     and coalesce(auth.jwt() ->> 'aal', 'aal1') <> 'aal2' then
+    raise exception 'This project asks for a second factor on high-risk actions: verify your second factor to approve high-risk actions'
+      using errcode = '42501',
+            hint = 'Enter the 6-digit code of your authenticator app when approving (set one up in Settings > Security), then approve again.';
+  end if;
+
   perform set_config('mission_control.resolving_proposal', p_proposal_id::text, true);
   if p_decision = 'approve' then
     v_params := coalesce(p_params, v_proposal.params);
@@ -6584,7 +7078,7 @@ begin
   return v_proposal;
 end;
 $function$;
-comment on function public.resolve_action_proposal(uuid,text,text,jsonb) is 'Operators and owners: approve (optionally with edited params p_params, which get a new hash the approval is bound to) or reject (a comment is required) a proposed action, recording who and when. Idempotent: repeating the same decision returns the row unchanged. Past expires_at the proposal is marked expired and returned with status expired instead of being approved.';
+comment on function public.resolve_action_proposal(uuid,text,text,jsonb) is 'Operators and owners: approve (optionally with edited params p_params, which get a new hash the approval is bound to) or reject (a comment is required) a proposed action, recording who and when. Idempotent: repeating the same decision returns the row unchanged. Past expires_at the proposal is marked expired and returned with status expired instead of being approved. When project_settings.approvals.require_second_factor_for_high_risk is on, approving a high-risk proposal needs an aal2 session (403 otherwise).';
 grant execute on function public.resolve_action_proposal(uuid,text,text,jsonb) to authenticated, service_role;
 
 CREATE OR REPLACE FUNCTION public.resolve_doc_refs(p_project_id uuid, p_text text)
@@ -6654,6 +7148,45 @@ end;
 $function$;
 comment on function public.return_orphaned_tasks_to_inbox() is 'Trigger on tasks: when an agent is removed, its assigned and in-progress cards go back to the inbox instead of blocking the removal.';
 grant execute on function public.return_orphaned_tasks_to_inbox() to anon, authenticated, public, service_role;
+
+CREATE OR REPLACE FUNCTION public.revoke_project_invite(p_invite_id uuid)
+ RETURNS public.project_invites
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_invite public.project_invites;
+begin
+  select * into v_invite from public.project_invites where id = p_invite_id for update;
+  if not found then
+    raise exception 'This invite does not exist (it was deleted with its project): reload the members list'
+      using errcode = 'PT404';
+  end if;
+  if not public.has_project_role(v_invite.project_id, array['owner']) then
+    raise exception 'Only owners of a project can revoke its invites: ask an owner of the project'
+      using errcode = '42501';
+  end if;
+  if v_invite.status = 'accepted' then
+    raise exception '% already accepted this invite: remove the member from the members list instead', v_invite.email
+      using errcode = 'PT409';
+  end if;
+  if v_invite.status = 'revoked' then
+    return v_invite;
+  end if;
+  update public.project_invites
+  set status = 'revoked', revoked_at = now(), claimed_by = null, claimed_at = null
+  where id = p_invite_id
+  returning * into v_invite;
+  insert into public.activities (project_id, actor_type, actor, kind, summary, ref)
+  values (v_invite.project_id, 'user', auth.uid()::text, 'member.invite_revoked',
+          left(format('Revoked the invite of %s', v_invite.email), 1000),
+          jsonb_build_object('invite_id', v_invite.id, 'email', v_invite.email));
+  return v_invite;
+end;
+$function$;
+comment on function public.revoke_project_invite(uuid) is 'Owners only: revokes an invite that was not accepted (its link no longer joins the project; a mail being sent still goes out but joins nothing). Idempotent; 404 unknown invite, 409 already accepted. Returns the invite.';
+grant execute on function public.revoke_project_invite(uuid) to authenticated, service_role;
 
 CREATE OR REPLACE FUNCTION public.route_agent(p_project_id uuid, p_text text)
  RETURNS jsonb
@@ -7638,6 +8171,12 @@ $function$;
 comment on function public.write_brain_doc(uuid,text,text,text,text,integer,boolean) is 'Internal: creates or updates the brain doc (project, agent_key, doc_type) in one transaction; with p_check_base it refuses (PT412, current version and text as JSON in detail) unless p_base_version is the current version (0 or null: the doc must not exist yet). The triggers append the version.';
 grant execute on function public.write_brain_doc(uuid,text,text,text,text,integer,boolean) to service_role;
 
+-- On tables outside public
+
+CREATE TRIGGER on_auth_user_email_confirmed_accept_invites AFTER INSERT OR UPDATE OF email_confirmed_at, email ON auth.users FOR EACH ROW EXECUTE FUNCTION public.accept_invites_when_email_confirmed();
+
+alter table realtime.messages enable row level security;
+
 -- Publications
 
 alter publication supabase_realtime add table public.action_proposals;
@@ -7663,6 +8202,7 @@ alter publication supabase_realtime add table public.executor_presence;
 alter publication supabase_realtime add table public.model_prices;
 alter publication supabase_realtime add table public.project_chat_messages;
 alter publication supabase_realtime add table public.project_chat_threads;
+alter publication supabase_realtime add table public.project_invites;
 alter publication supabase_realtime add table public.project_members;
 alter publication supabase_realtime add table public.project_settings;
 alter publication supabase_realtime add table public.projects;
@@ -7671,3 +8211,4 @@ alter publication supabase_realtime add table public.skills;
 alter publication supabase_realtime add table public.skills_mirror;
 alter publication supabase_realtime add table public.task_events;
 alter publication supabase_realtime add table public.tasks;
+alter publication supabase_realtime_messages_publication add table realtime.messages;

@@ -72,6 +72,19 @@ export const REALTIME_PROBES: Record<string, TProbe> = {
       db.from("project_members").insert({ project_id: need(f.projectId, "projects"), user_id: f.userId, role: "viewer" }),
     );
   },
+  "public.project_invites": async (db, f) => {
+    // Revoked at once, so no executor mails it.
+    await must(
+      "insert into project_invites",
+      db.from("project_invites").insert({
+        project_id: need(f.projectId, "projects"),
+        email: `realtime-probe-${f.tag}@verify.invalid`,
+        role: "viewer",
+        status: "revoked",
+        revoked_at: new Date().toISOString(),
+      }),
+    );
+  },
   "public.project_settings": async (db, f) => {
     await must(
       "insert into project_settings",

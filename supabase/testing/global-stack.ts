@@ -32,6 +32,8 @@ export default async function setup(project: TestProject) {
     pgPort: await getFreePort(),
     reset: true,
     log: pino({ level: testLogLevel }),
+    // On here so the anonymous sign-in tests reach it; the refusal when off is a unit test.
+    anonymousSignIns: true,
   });
   project.provide("stack", {
     url: stack.SUPABASE_URL,

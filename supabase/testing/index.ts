@@ -6,6 +6,8 @@ export * from "./create-migrated-database.ts";
 export * from "./env.ts";
 // Types only: brings vitest's ProvidedContext (`inject("stack")`) to packages whose tsconfig does not include this folder (web).
 export type {} from "./global-stack.ts";
+export * from "./mailbox-fixtures.ts";
+export * from "./mfa-fixtures.ts";
 export * from "./project-fixture.ts";
 export * from "./proposal-states.ts";
 export * from "./realtime-test-stack.ts";

@@ -22,6 +22,7 @@ import { createCallReserver } from "../delivery/reserve-provider-call.ts";
 import { subscribeDeliveryWakeups } from "../delivery/subscribe-delivery-wakeups.ts";
 import { readChildProcessEnv, type TExecutorEnv } from "../env.ts";
 import { checkHealth } from "../health/check-health.ts";
+import { createInviteMailer } from "../invites/create-invite-mailer.ts";
 import { readProviderKeks } from "../keys/provider-keks.ts";
 import { createLogger } from "../log/create-logger.ts";
 import { announcePresence } from "../presence/announce-presence.ts";
@@ -192,6 +193,18 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
     projectIds: env.RUN_PROJECT_IDS.length > 0 ? env.RUN_PROJECT_IDS : null,
     log,
   });
+  // Invites are mailed for the projects this executor serves (RUN_PROJECT_IDS; empty: every project).
+  const invites = createInviteMailer({
+    db,
+    supabaseUrl: env.SUPABASE_URL,
+    serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY,
+    webOrigins: env.WEB_ORIGIN,
+    executorId,
+    pollIntervalMs: env.POLL_INTERVAL_MS,
+    realtimeWakeups: env.REALTIME_WAKEUPS,
+    projectIds: env.RUN_PROJECT_IDS.length > 0 ? env.RUN_PROJECT_IDS : null,
+    log,
+  });
   const rollbacks = createRollbackWorker({ db, executorId, workspaceDir: env.WORKSPACE_DIR, pollIntervalMs: env.POLL_INTERVAL_MS, log });
   const scheduler =
     env.SCHEDULER_TICK_MS > 0
@@ -302,6 +315,7 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
   scheduler?.start();
   // Agent changes written while no executor ran (Backup mode) apply now.
   provisioning.start();
+  invites.start();
   watchdog.start();
   heartbeat.start();
   if (wakeups && !(await wakeups.ready)) log.warn("realtime wake-ups are not subscribed yet; polling every POLL_INTERVAL_MS meanwhile");
@@ -331,6 +345,7 @@ export async function startExecutor(env: TExecutorEnv, overrides: TExecutorOverr
       provisioning.stop({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }),
       runs.stop({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }),
       rollbacks.stop({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }),
+      invites.stop({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }),
     ]);
     await heartbeat.stop();
     await statusWriter.flush();

@@ -1865,6 +1865,75 @@ export type Database = {
           },
         ];
       };
+      project_invites: {
+        Row: {
+          accepted_at: string | null;
+          accepted_by: string | null;
+          attempts: number;
+          available_at: string;
+          claimed_at: string | null;
+          claimed_by: string | null;
+          created_at: string;
+          email: string;
+          error: string | null;
+          id: string;
+          invited_by: string | null;
+          project_id: string;
+          revoked_at: string | null;
+          role: string;
+          sent_at: string | null;
+          seq: number;
+          status: string;
+        };
+        ComputedFields: never;
+        Insert: {
+          accepted_at?: string | null;
+          accepted_by?: string | null;
+          attempts?: number;
+          available_at?: string;
+          claimed_at?: string | null;
+          claimed_by?: string | null;
+          created_at?: string;
+          email: string;
+          error?: string | null;
+          id?: string;
+          invited_by?: string | null;
+          project_id: string;
+          revoked_at?: string | null;
+          role: string;
+          sent_at?: string | null;
+          seq?: number;
+          status?: string;
+        };
+        Update: {
+          accepted_at?: string | null;
+          accepted_by?: string | null;
+          attempts?: number;
+          available_at?: string;
+          claimed_at?: string | null;
+          claimed_by?: string | null;
+          created_at?: string;
+          email?: string;
+          error?: string | null;
+          id?: string;
+          invited_by?: string | null;
+          project_id?: string;
+          revoked_at?: string | null;
+          role?: string;
+          sent_at?: string | null;
+          seq?: number;
+          status?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "project_invites_project_id_fkey";
+            columns: ["project_id"];
+            isOneToOne: false;
+            referencedRelation: "projects";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       project_members: {
         Row: {
           created_at: string;
@@ -2487,6 +2556,24 @@ export type Database = {
       [_ in never]: never;
     };
     Functions: {
+      accept_project_invites: {
+        Args: Record<PropertyKey, never>;
+        Returns: {
+          name: string;
+          project_id: string;
+          role: string;
+          slug: string;
+        }[];
+      };
+      accept_project_invites_of: {
+        Args: { p_user_id: string };
+        Returns: {
+          name: string;
+          project_id: string;
+          role: string;
+          slug: string;
+        }[];
+      };
       action_is_reconcilable: { Args: { p_action_type: string }; Returns: boolean };
       action_params_hash: { Args: { params: Json }; Returns: string };
       action_reconcile_limit: { Args: Record<PropertyKey, never>; Returns: number };
@@ -2522,6 +2609,7 @@ export type Database = {
       };
       apply_agent_provision_request: { Args: { p_executor_id: string; p_id: string; p_profile: Json }; Returns: Json };
       apply_cron_requests: { Args: { p_executor_id: string; p_limit?: number; p_now: string; p_project_ids?: string[] }; Returns: Json };
+      approval_requires_second_factor: { Args: { p_project_id: string }; Returns: boolean };
       assert_schedule: { Args: { p_expr: string; p_kind: string; p_time_zone: string }; Returns: undefined };
       backfill_legacy_task_events: { Args: Record<PropertyKey, never>; Returns: number };
       budget_period_start: { Args: { p_at?: string; p_period: string }; Returns: string };
@@ -2588,6 +2676,22 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "ai_runs";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      change_project_member_role: {
+        Args: { p_project_id: string; p_role: string; p_user_id: string };
+        Returns: {
+          created_at: string;
+          project_id: string;
+          role: string;
+          seq: number;
+          user_id: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "project_members";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -2735,6 +2839,19 @@ export type Database = {
           isOneToOne: false;
           isSetofReturn: true;
         };
+      };
+      claim_project_invites: {
+        Args: { p_executor_id: string; p_limit?: number; p_project_ids?: string[] };
+        Returns: {
+          attempts: number;
+          email: string;
+          id: string;
+          invited_by_email: string;
+          project_id: string;
+          project_name: string;
+          project_slug: string;
+          role: string;
+        }[];
       };
       claim_proposals_to_reconcile: {
         Args: { p_executor_id: string; p_limit?: number; p_project_ids?: string[] };
@@ -3072,6 +3189,34 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      finish_project_invite: {
+        Args: { p_error?: string; p_executor_id?: string; p_invite_id: string; p_retry?: boolean; p_status: string };
+        Returns: {
+          accepted_at: string | null;
+          accepted_by: string | null;
+          attempts: number;
+          available_at: string;
+          claimed_at: string | null;
+          claimed_by: string | null;
+          created_at: string;
+          email: string;
+          error: string | null;
+          id: string;
+          invited_by: string | null;
+          project_id: string;
+          revoked_at: string | null;
+          role: string;
+          sent_at: string | null;
+          seq: number;
+          status: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "project_invites";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       finish_reconciled_proposal: {
         Args: { p_decision: string; p_error?: string; p_executor_id: string; p_ok: boolean; p_proposal_id: string; p_result?: Json };
         Returns: {
@@ -3323,6 +3468,35 @@ export type Database = {
       held_spend: { Args: { p_agent_id: string; p_project_id: string; p_since: string; p_unit: string }; Returns: number };
       hold_provider_calls: { Args: { p_holds: Database["public"]["Tables"]["budget_holds"]["Row"][]; p_settings?: Json[] }; Returns: Json };
       int_or_null: { Args: { p_text: string }; Returns: number };
+      invite_project_member: {
+        Args: { p_email: string; p_project_id: string; p_role: string };
+        Returns: {
+          accepted_at: string | null;
+          accepted_by: string | null;
+          attempts: number;
+          available_at: string;
+          claimed_at: string | null;
+          claimed_by: string | null;
+          created_at: string;
+          email: string;
+          error: string | null;
+          id: string;
+          invited_by: string | null;
+          project_id: string;
+          revoked_at: string | null;
+          role: string;
+          sent_at: string | null;
+          seq: number;
+          status: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "project_invites";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      is_approval_settings: { Args: { doc: Json }; Returns: boolean };
       is_boolean_map: { Args: { doc: Json }; Returns: boolean };
       is_capability_list: { Args: { tags: string[] }; Returns: boolean };
       is_checklist: { Args: { doc: Json }; Returns: boolean };
@@ -3360,6 +3534,16 @@ export type Database = {
           isOneToOne: false;
           isSetofReturn: true;
         };
+      };
+      list_project_members: {
+        Args: { p_project_id: string };
+        Returns: {
+          email: string;
+          joined_at: string;
+          last_sign_in_at: string;
+          role: string;
+          user_id: string;
+        }[];
       };
       live_seq_now: { Args: Record<PropertyKey, never>; Returns: number };
       load_ai_run_base_context: { Args: { p_run_id: string }; Returns: Json };
@@ -3560,6 +3744,7 @@ export type Database = {
       record_provider_call: { Args: { p_call: Json }; Returns: Json };
       record_provider_calls: { Args: { p_calls: Json[] }; Returns: undefined };
       release_chat_deliveries: { Args: { p_claimed_more_than_ms?: number; p_executor_id: string; p_running?: string[] }; Returns: number };
+      remove_project_member: { Args: { p_project_id: string; p_user_id: string }; Returns: undefined };
       request_agent_key: { Args: Record<PropertyKey, never>; Returns: string };
       request_agent_provision: {
         Args: { p_action: string; p_agent_key: string; p_id: string; p_profile?: Json; p_project_id: string };
@@ -3813,6 +3998,34 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "chat_delivery_queue";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      revoke_project_invite: {
+        Args: { p_invite_id: string };
+        Returns: {
+          accepted_at: string | null;
+          accepted_by: string | null;
+          attempts: number;
+          available_at: string;
+          claimed_at: string | null;
+          claimed_by: string | null;
+          created_at: string;
+          email: string;
+          error: string | null;
+          id: string;
+          invited_by: string | null;
+          project_id: string;
+          revoked_at: string | null;
+          role: string;
+          sent_at: string | null;
+          seq: number;
+          status: string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "project_invites";
           isOneToOne: true;
           isSetofReturn: false;
         };

@@ -7,6 +7,7 @@
 export const REALTIME_TABLES = [
   { schema: "public", table: "projects" },
   { schema: "public", table: "project_members" },
+  { schema: "public", table: "project_invites" },
   { schema: "public", table: "project_settings" },
   { schema: "public", table: "agents" },
   { schema: "public", table: "agent_status" },

@@ -7,6 +7,11 @@ export const MEMBER_ROLES = ["owner", "operator", "viewer"] as const;
 /** One of MEMBER_ROLES. */
 export type TMemberRole = (typeof MEMBER_ROLES)[number];
 
+/** project_invites.status: queued (the executor mails it) -> sent -> accepted | revoked | failed. */
+export const INVITE_STATUSES = ["queued", "sent", "accepted", "revoked", "failed"] as const;
+/** One of INVITE_STATUSES. */
+export type TInviteStatus = (typeof INVITE_STATUSES)[number];
+
 /**
  * agents.provider: where an agent's model runs. `builtin` is the offline model; `openai_compatible`
  * and `anthropic` are the global connections from the executor's environment; `connection` is one of

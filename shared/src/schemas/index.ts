@@ -45,6 +45,7 @@ export {
   ZCapability,
   ZModelSettingsLayer,
 } from "./agent-profile.ts";
+export { type TApprovalSettings, ZApprovalSettings } from "./approval-settings.ts";
 export { type TBudgetInput, type TModelPriceInput, ZBudgetInput, ZModelPriceInput } from "./budget.ts";
 // Every value list a SQL check enforces (the enum test reads them all from this subpath).
 export * from "./column-enums.ts";

@@ -26,10 +26,10 @@ async function call(method: string, path: string, options: { version?: string; b
 
 describe("auth errors in GoTrue's shapes", () => {
   it("answers a path GoTrue has but the local stack lacks with a 404 that names it", async () => {
-    const res = await call("POST", "/otp", { body: { email: "a@example.test" } });
+    const res = await call("POST", "/resend", { body: { type: "signup", email: "a@example.test" } });
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ code: 404, error_code: "not_found" });
-    expect(res.body.msg).toMatch(/^404 page not found: POST \/auth\/v1\/otp is a GoTrue endpoint the local stack does not implement/);
+    expect(res.body.msg).toMatch(/^404 page not found: POST \/auth\/v1\/resend is a GoTrue endpoint the local stack does not implement/);
     expect(res.body.msg).toContain("POST /signup");
     expect(res.body).not.toHaveProperty("message");
     expect(res.errorCode).toBe("not_found");
@@ -54,7 +54,7 @@ describe("auth errors in GoTrue's shapes", () => {
   });
 
   it("reports an unimplemented endpoint to supabase-js as an AuthApiError with status and code", async () => {
-    const { error } = await anonClient().auth.signInWithOtp({ email: "otp@example.test" });
+    const { error } = await anonClient().auth.resend({ type: "signup", email: "resend@example.test" });
     expect(error?.name).toBe("AuthApiError");
     expect(error?.status).toBe(404);
     expect(error?.code).toBe("not_found");

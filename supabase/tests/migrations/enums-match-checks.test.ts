@@ -7,7 +7,8 @@ import { sqlPool } from "../../testing/stack-clients.ts";
  * `@mission-control/shared/schemas` (every exported array of strings there is one).
  */
 const CHECKED_COLUMNS = {
-  MEMBER_ROLES: ["project_members.role"],
+  MEMBER_ROLES: ["project_members.role", "project_invites.role"],
+  INVITE_STATUSES: ["project_invites.status"],
   AGENT_PROVIDERS: ["agents.provider", "provider_calls.provider"],
   AGENT_VERBOSITIES: ["agents.verbosity"],
   AGENT_STATUSES: ["agent_status.status"],

@@ -190,10 +190,18 @@ describe("embedded resources", () => {
     ]);
   });
 
-  it("refuses to spread a to-many embed with a clear 400", async () => {
-    const { error, status } = await serviceClient().from(n.books).select(`id,...${n.reviews}(stars)`);
-    expect(status).toBe(400);
-    expect(error?.message).toContain("spread");
+  it("spreads a to-many embed into correlated arrays, in the embed's order (PostgREST 13)", async () => {
+    const { data, error } = await serviceClient()
+      .from(n.books)
+      .select(`id,...${n.reviews}(stars_list:stars,bodies:body)`)
+      .in("id", [1, 4])
+      .order("id")
+      .order("stars", { referencedTable: n.reviews });
+    expect(error).toBeNull();
+    expect(data).toEqual([
+      { id: 1, stars_list: [4, 5], bodies: ["dense", "visionary"] },
+      { id: 4, stars_list: [], bodies: [] },
+    ]);
   });
 
   it("rejects a filter on an embed that is not selected with PGRST108", async () => {

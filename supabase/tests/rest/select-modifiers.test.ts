@@ -175,7 +175,8 @@ describe("other media types", () => {
   it("returns CSV with a header row when asked for text/csv", async () => {
     const { data, error } = await serviceClient().from(n.books).select("id,title").order("id").limit(2).csv();
     expect(error).toBeNull();
-    expect(data).toBe("id,title\n1,Notes on the engine\n2,The C book");
+    // PostgREST writes each row in Postgres' record text format, which quotes values with spaces.
+    expect(data).toBe('id,title\n1,"Notes on the engine"\n2,"The C book"');
   });
 
   it("strips null fields when asked to", async () => {

@@ -284,6 +284,63 @@ describe("preference headers", () => {
       body: JSON.stringify({ id: 120, title: "prefs" }),
     });
     expect(res.status).toBe(201);
-    expect(res.headers.get("preference-applied")).toBe("return=representation, resolution=merge-duplicates");
+    expect(res.headers.get("preference-applied")).toBe("resolution=merge-duplicates, return=representation");
+  });
+});
+
+describe("upsert status, tx=rollback and max-affected on table writes", () => {
+  it("answers an upsert with 201 when it inserts and 200 when every row only updated", async () => {
+    const inserted = await serviceClient().from(n.books).upsert({ id: 130, title: "upserted" }).select("id,title");
+    expect(inserted.error).toBeNull();
+    expect(inserted.status).toBe(201);
+    const updated = await serviceClient()
+      .from(n.books)
+      .upsert([{ id: 130, title: "upserted again" }])
+      .select("id,title");
+    expect(updated.error).toBeNull();
+    expect(updated.status).toBe(200);
+    expect(updated.data).toEqual([{ id: 130, title: "upserted again" }]);
+    const mixed = await serviceClient()
+      .from(n.books)
+      .upsert([
+        { id: 130, title: "third time" },
+        { id: 131, title: "new" },
+      ]);
+    expect(mixed.status).toBe(201);
+    const minimalUpdate = await serviceClient().from(n.books).upsert({ id: 131, title: "newer" });
+    expect(minimalUpdate.status).toBe(200);
+    const ignored = await serviceClient().from(n.books).upsert({ id: 131, title: "ignored" }, { ignoreDuplicates: true });
+    expect(ignored.status).toBe(201);
+    expect(await titleOf(131)).toBe("newer");
+  });
+
+  it("rolls back an insert with tx=rollback and still returns the row", async () => {
+    const { data, error, status } = await serviceClient().from(n.books).insert({ id: 140, title: "dry" }).select("id,title").rollback();
+    expect(error).toBeNull();
+    expect(status).toBe(201);
+    expect(data).toEqual([{ id: 140, title: "dry" }]);
+    expect(await titleOf(140)).toBeUndefined();
+  });
+
+  it("ignores max-affected on an insert, as PostgREST does (only PATCH, DELETE and RPC check it)", async () => {
+    const res = await restFetch(`/${n.books}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", prefer: "handling=strict, max-affected=1" },
+      body: JSON.stringify([
+        { id: 141, title: "one" },
+        { id: 142, title: "two" },
+      ]),
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("preference-applied")).toBe("handling=strict");
+    expect(await titleOf(142)).toBe("two");
+  });
+
+  it("rolls back a delete that exceeds max-affected, through postgrest-js", async () => {
+    const builder = serviceClient().from(n.books).delete().in("id", [141, 142]);
+    const { error, status } = await (builder as unknown as { maxAffected(rows: number): typeof builder }).maxAffected(1);
+    expect(status).toBe(400);
+    expect(error?.code).toBe("PGRST124");
+    expect(await titleOf(141)).toBe("one");
   });
 });

@@ -125,6 +125,20 @@ const TABLES: Record<string, TTableCase> = {
     row: (m) => ({ project_id: f.projectId, name: m, schedule_kind: "cron", schedule_expr: "0 9 * * 1" }),
     allowed: { select: members, insert: operators, update: operators, delete: operators },
   },
+  // Invites name people who are not members yet: only owners read them, and only RPCs write them.
+  project_invites: {
+    marker: "error",
+    seed: async (m) =>
+      (
+        await sql.query<{ id: string }>(
+          // Failed (never claimed), so no executor mails it and clears the marker.
+          "insert into public.project_invites (project_id, email, role, status, error) values ($1, $2, 'viewer', 'failed', $3) returning id",
+          [f.projectId, `${crypto.randomUUID().slice(0, 8)}@example.test`, m],
+        )
+      ).rows[0]?.id ?? "",
+    row: (m) => ({ project_id: f.projectId, email: `${crypto.randomUUID().slice(0, 8)}@example.test`, role: "viewer", error: m }),
+    allowed: { select: ["owner"], insert: [], update: [], delete: [] },
+  },
 };
 
 const cases = Object.keys(TABLES).flatMap((table) =>

@@ -2,12 +2,26 @@ import type { IncomingMessage } from "node:http";
 import { HttpError, readJsonBody, sendJson } from "../http/http-helpers.ts";
 import type { TGatewayContext, THttpModule, TRouteHandler } from "../http/module-context.ts";
 import { JwtError } from "../keys/jwt-keys.ts";
+import { verifiedRole } from "./admin-token.ts";
+import { adminUpdateUser } from "./admin-update-user.ts";
 import { adminCreateUser, adminDeleteUser, adminGetUser, adminListUsers, requireServiceRole } from "./admin-users.ts";
+import { isAnonymousSignUp, signInAnonymously } from "./anonymous-sign-in.ts";
+import { localAuthConfig } from "./auth-config.ts";
 import { AUTH_API_VERSION, authError, renderAuthError } from "./auth-errors.ts";
+import { authSettings } from "./auth-settings.ts";
 import { getUser, logOut, updateUser } from "./current-user.ts";
+import { challengeFactor } from "./factors-challenge.ts";
+import { enrollFactor } from "./factors-enroll.ts";
+import { unenrollFactor } from "./factors-unenroll.ts";
+import { verifyFactor } from "./factors-verify.ts";
+import { generateLink } from "./generate-link.ts";
 import { grantPassword, grantRefreshToken } from "./grant-token.ts";
+import { inviteUser } from "./invite-user.ts";
+import { signInWithOtp } from "./otp-sign-in.ts";
+import { recoverPassword } from "./recover-password.ts";
 import { signUp } from "./sign-up.ts";
 import { routeKey, unknownAuthPath } from "./unknown-auth-path.ts";
+import { verifyGet, verifyPost } from "./verify-token.ts";
 
 const VERSION_HEADER = { "x-supabase-api-version": AUTH_API_VERSION };
 
@@ -18,7 +32,7 @@ async function requireApiKey(ctx: TGatewayContext, req: IncomingMessage): Promis
   const key = typeof apikey === "string" && apikey !== "" ? apikey : bearer;
   if (!key) throw authError(401, "no_authorization", "No API key found in request: send the anon key in the apikey header");
   try {
-    await ctx.keys.verify(key);
+    await verifiedRole(ctx, key);
   } catch (err) {
     if (err instanceof JwtError) throw authError(401, "bad_jwt", `Invalid API key: ${err.reason}`);
     throw err;
@@ -61,19 +75,24 @@ async function jsonObject(req: IncomingMessage): Promise<Record<string, unknown>
  * unknown path included, is answered in GoTrue's error shape for the request's API version.
  */
 export function createAuthApi(ctx: TGatewayContext): THttpModule {
+  const config = localAuthConfig(ctx.publicUrl);
   const route: TRouteHandler = async (req, res, subpath, url) => {
     const method = req.method ?? "GET";
     const ok = (body: unknown, status = 200) => sendJson(res, status, body, VERSION_HEADER);
     if (subpath === "/health" && (method === "GET" || method === "HEAD")) {
       return ok({ version: "mission-control-local", name: "GoTrue", description: "GoTrue-compatible auth of the embedded local stack" });
     }
-    await requireApiKey(ctx, req);
+    // Links in mails are opened without an API key: hosted Supabase routes GET /verify past key auth.
+    if (!(subpath === "/verify" && method === "GET")) await requireApiKey(ctx, req);
     const userId = () => decodeUserId(subpath.slice("/admin/users/".length));
+    const factorId = () => subpath.split("/")[2] ?? "";
     switch (`${method} ${routeKey(subpath)}`) {
       case "GET /settings":
-        return ok({ external: { email: true, phone: false }, disable_signup: false, mailer_autoconfirm: true, phone_autoconfirm: false });
-      case "POST /signup":
-        return ok(await signUp(ctx, await jsonObject(req)));
+        return ok(authSettings({ anonymousUsers: ctx.anonymousSignIns === true }));
+      case "POST /signup": {
+        const body = await jsonObject(req);
+        return ok(isAnonymousSignUp(body) ? await signInAnonymously(ctx, body) : await signUp(ctx, body));
+      }
       case "POST /token": {
         const grant = url.searchParams.get("grant_type");
         if (grant === "password") return ok(await grantPassword(ctx, await jsonObject(req)));
@@ -88,7 +107,7 @@ export function createAuthApi(ctx: TGatewayContext): THttpModule {
       case "GET /user":
         return ok(await getUser(ctx, req));
       case "PUT /user":
-        return ok(await updateUser(ctx, req, await jsonObject(req)));
+        return ok(await updateUser(ctx, config, req, url, await jsonObject(req)));
       case "POST /logout":
         await logOut(ctx, req, url.searchParams.get("scope") ?? "global");
         res.writeHead(204, VERSION_HEADER).end();
@@ -96,15 +115,44 @@ export function createAuthApi(ctx: TGatewayContext): THttpModule {
       case "POST /admin/users":
         await requireServiceRole(ctx, req);
         return ok(await adminCreateUser(ctx, await jsonObject(req)));
-      case "GET /admin/users":
+      case "GET /admin/users": {
         await requireServiceRole(ctx, req);
-        return ok(await adminListUsers(ctx, url));
+        const page = await adminListUsers(ctx, url);
+        return sendJson(res, 200, page.body, { ...VERSION_HEADER, ...page.headers });
+      }
       case "GET /admin/users/:id":
         await requireServiceRole(ctx, req);
         return ok(await adminGetUser(ctx, userId()));
       case "DELETE /admin/users/:id":
         await requireServiceRole(ctx, req);
-        return ok(await adminDeleteUser(ctx, userId()));
+        return ok(await adminDeleteUser(ctx, userId(), await jsonObject(req)));
+      case "PUT /admin/users/:id":
+        await requireServiceRole(ctx, req);
+        return ok(await adminUpdateUser(ctx, userId(), await jsonObject(req)));
+      case "POST /invite":
+        await requireServiceRole(ctx, req);
+        return ok(await inviteUser(ctx, config, req, url, await jsonObject(req)));
+      case "POST /admin/generate_link":
+        await requireServiceRole(ctx, req);
+        return ok(await generateLink(ctx, config, req, url, await jsonObject(req)));
+      case "POST /otp":
+        return ok(await signInWithOtp(ctx, config, req, url, await jsonObject(req)));
+      case "POST /recover":
+        return ok(await recoverPassword(ctx, config, req, url, await jsonObject(req)));
+      case "GET /verify":
+        return verifyGet(ctx, config, req, res, url);
+      case "POST /verify":
+        return ok(await verifyPost(ctx, await jsonObject(req)));
+      case "POST /factors":
+        return ok(await enrollFactor(ctx, req, await jsonObject(req)));
+      case "POST /factors/:id/challenge":
+        // The body (supabase-js sends its params; GoTrue reads `channel` for phone factors) must still be JSON.
+        await jsonObject(req);
+        return ok(await challengeFactor(ctx, req, factorId()));
+      case "POST /factors/:id/verify":
+        return ok(await verifyFactor(ctx, req, factorId(), await jsonObject(req)));
+      case "DELETE /factors/:id":
+        return ok(await unenrollFactor(ctx, req, factorId()));
       default:
         throw unknownAuthPath(method, subpath);
     }

@@ -1,10 +1,12 @@
 import type { IncomingMessage } from "node:http";
 import type { TGatewayContext } from "../http/module-context.ts";
 import { JwtError, type TJwtClaims } from "../keys/jwt-keys.ts";
+import type { TAuthConfig } from "./auth-config.ts";
 import { authError } from "./auth-errors.ts";
 import { authTransaction } from "./auth-transaction.ts";
+import { requestEmailChange } from "./request-email-change.ts";
 import { type TAuthUserRow, USER_COLUMNS, userJson } from "./user-json.ts";
-import { parseMetadata, parseNewPassword } from "./validate-credentials.ts";
+import { parseEmail, parseMetadata, parseNewPassword } from "./validate-credentials.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,17 +48,20 @@ export async function getUser(ctx: TGatewayContext, req: IncomingMessage) {
 }
 
 /** PUT /auth/v1/user: changes the signed-in user's password and/or metadata. */
-export async function updateUser(ctx: TGatewayContext, req: IncomingMessage, body: Record<string, unknown>) {
+export async function updateUser(ctx: TGatewayContext, config: TAuthConfig, req: IncomingMessage, url: URL, body: Record<string, unknown>) {
   const claims = await userClaims(ctx, req);
   const current = await loadUser(ctx, claims);
-  if (body.email !== undefined && body.email !== current.email) {
-    throw authError(
-      422,
-      "validation_failed",
-      "Changing the email address is not supported by the local stack; create a new account instead",
-    );
-  }
+  // An email change is confirmed by a link to the new address (request-email-change.ts).
+  const newEmail = body.email === undefined || body.email === "" ? null : parseEmail(body.email);
+  const changesEmail = newEmail !== null && newEmail !== current.email?.toLowerCase();
   const password = body.password === undefined ? null : parseNewPassword(body.password);
+  if (password !== null) {
+    const same = await ctx.adminPool.query(
+      "select 1 from auth.users where id = $1 and encrypted_password = extensions.crypt($2, encrypted_password)",
+      [claims.sub, password],
+    );
+    if (same.rowCount) throw authError(422, "same_password", "New password should be different from the old password.");
+  }
   const metadata = body.data === undefined ? null : parseMetadata(body.data);
   const { rows } = await ctx.adminPool.query<TAuthUserRow>(
     `update auth.users set
@@ -68,7 +73,7 @@ export async function updateUser(ctx: TGatewayContext, req: IncomingMessage, bod
   );
   const user = rows[0];
   if (!user) throw authError(404, "user_not_found", "User not found");
-  return userJson(user);
+  return userJson(changesEmail ? await requestEmailChange(ctx, config, req, url, user.id, newEmail) : user);
 }
 
 /** POST /auth/v1/logout?scope=global|local|others: ends sessions so their refresh tokens stop working. */

@@ -2,6 +2,7 @@ import type { TGatewayContext } from "../http/module-context.ts";
 import { authError } from "./auth-errors.ts";
 import { authTransaction } from "./auth-transaction.ts";
 import { newRefreshToken, openSession, sessionJson } from "./issue-session.ts";
+import { loadSessionAssurance } from "./session-assurance.ts";
 import { type TAuthUserRow, USER_COLUMNS } from "./user-json.ts";
 import { parseEmail, parseSignInPassword } from "./validate-credentials.ts";
 
@@ -47,6 +48,7 @@ export async function grantRefreshToken(ctx: TGatewayContext, body: Record<strin
     ]);
     const user = rows[0];
     if (!user) throw authError(404, "user_not_found", "User from the refresh token no longer exists");
+    if (user.banned_until && user.banned_until > new Date()) throw authError(400, "user_banned", "Invalid Refresh Token: User Banned");
     const next = newRefreshToken();
     await client.query("insert into auth.refresh_tokens (token, user_id, session_id, parent) values ($1, $2, $3, $4)", [
       next,
@@ -55,6 +57,8 @@ export async function grantRefreshToken(ctx: TGatewayContext, body: Record<strin
       token,
     ]);
     await client.query("update auth.sessions set updated_at = now() where id = $1", [row.session_id]);
-    return sessionJson(ctx.keys, `${ctx.publicUrl}/auth/v1`, user, row.session_id, next, "password");
+    // The refreshed token keeps the assurance the session earned (aal2 after a verified factor).
+    const assurance = await loadSessionAssurance(client, row.session_id);
+    return sessionJson(ctx.keys, `${ctx.publicUrl}/auth/v1`, user, row.session_id, next, "password", assurance);
   });
 }

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import type pg from "pg";
 import type { TJwtKeys } from "../keys/jwt-keys.ts";
+import type { TSessionAssurance } from "./session-assurance.ts";
 import { type TAuthUserRow, userJson } from "./user-json.ts";
 
 /** Lifetime of an access token in seconds (config.toml `auth.jwt_expiry`). */
@@ -11,13 +12,17 @@ export function newRefreshToken(): string {
   return crypto.randomBytes(16).toString("base64url");
 }
 
-/** Signs the access token GoTrue would give this user in this session. */
+/**
+ * Signs the access token GoTrue would give this user in this session. Without `assurance` (a
+ * session that never verified a second factor) it is aal1 with `method` as its one amr entry.
+ */
 export async function signAccessToken(
   keys: TJwtKeys,
   issuer: string,
   user: TAuthUserRow,
   sessionId: string,
   method: string,
+  assurance?: TSessionAssurance | null,
 ): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return keys.sign(
@@ -30,8 +35,8 @@ export async function signAccessToken(
       app_metadata: user.raw_app_meta_data,
       user_metadata: user.raw_user_meta_data,
       role: user.role,
-      aal: "aal1",
-      amr: [{ method, timestamp: now }],
+      aal: assurance?.aal ?? "aal1",
+      amr: assurance?.amr ?? [{ method, timestamp: now }],
       session_id: sessionId,
       is_anonymous: user.is_anonymous,
     },
@@ -47,8 +52,9 @@ export async function sessionJson(
   sessionId: string,
   refreshToken: string,
   method: string,
+  assurance?: TSessionAssurance | null,
 ) {
-  const accessToken = await signAccessToken(keys, issuer, user, sessionId, method);
+  const accessToken = await signAccessToken(keys, issuer, user, sessionId, method, assurance);
   return {
     access_token: accessToken,
     token_type: "bearer",

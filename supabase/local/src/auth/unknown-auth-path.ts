@@ -9,7 +9,16 @@ export const LOCAL_AUTH_ROUTES: Record<string, string[]> = {
   "/user": ["GET", "PUT"],
   "/logout": ["POST"],
   "/admin/users": ["GET", "POST"],
-  "/admin/users/:id": ["GET", "DELETE"],
+  "/admin/users/:id": ["GET", "PUT", "DELETE"],
+  "/invite": ["POST"],
+  "/admin/generate_link": ["POST"],
+  "/otp": ["POST"],
+  "/recover": ["POST"],
+  "/verify": ["GET", "POST"],
+  "/factors": ["POST"],
+  "/factors/:id": ["DELETE"],
+  "/factors/:id/challenge": ["POST"],
+  "/factors/:id/verify": ["POST"],
 };
 
 /**
@@ -20,20 +29,14 @@ const GOTRUE_ONLY_CALLS: Array<[string[], RegExp]> = [
   [["GET"], /^\/authorize$/],
   [["GET", "POST"], /^\/callback$/],
   [["GET"], /^\/\.well-known\/(jwks\.json|openid-configuration)$/],
-  [["POST"], /^\/(invite|recover|resend|magiclink|otp)$/],
-  [["GET", "POST"], /^\/verify$/],
+  [["POST"], /^\/(resend|magiclink)$/],
   [["GET"], /^\/reauthenticate$/],
   [["GET"], /^\/user\/identities\/authorize$/],
   [["DELETE"], /^\/user\/identities\/[^/]+$/],
-  [["POST"], /^\/factors$/],
-  [["POST"], /^\/factors\/[^/]+\/(verify|challenge)$/],
-  [["DELETE"], /^\/factors\/[^/]+$/],
   [["POST"], /^\/sso$/],
   [["GET"], /^\/sso\/saml\/metadata$/],
   [["POST"], /^\/sso\/saml\/acs$/],
   [["GET"], /^\/admin\/audit$/],
-  [["POST"], /^\/admin\/generate_link$/],
-  [["PUT"], /^\/admin\/users\/[^/]+$/],
   [["GET"], /^\/admin\/users\/[^/]+\/factors$/],
   [["PUT", "DELETE"], /^\/admin\/users\/[^/]+\/factors\/[^/]+$/],
   [["GET", "POST"], /^\/admin\/sso\/providers$/],
@@ -42,6 +45,7 @@ const GOTRUE_ONLY_CALLS: Array<[string[], RegExp]> = [
 
 /** The route key of a subpath (`/admin/users/<id>` → `/admin/users/:id`), or the subpath itself. */
 export function routeKey(subpath: string): string {
+  if (/^\/factors\/[^/]+(\/(challenge|verify))?$/.test(subpath)) return subpath.replace(/^\/factors\/[^/]+/, "/factors/:id");
   return /^\/admin\/users\/[^/]+$/.test(subpath) ? "/admin/users/:id" : subpath;
 }
 

@@ -1,3 +1,4 @@
+import { FACTORS_COLUMN } from "./factor-json.ts";
 import { emailIdentityJson } from "./identity-json.ts";
 
 /** A row of auth.users as the local auth endpoints read it. */
@@ -14,11 +15,23 @@ export interface TAuthUserRow {
   banned_until: Date | null;
   created_at: Date;
   updated_at: Date;
+  /** When the last invite went out (GoTrue's invited_at). */
+  invited_at: Date | null;
+  /** When the last invite or signup confirmation, and the last magic link or recovery mail, went out. */
+  confirmation_sent_at: Date | null;
+  recovery_sent_at: Date | null;
+  /** The address an email change waits to confirm, and when its mail went out. */
+  email_change: string | null;
+  email_change_sent_at: Date | null;
+  /** The user's MFA factors as GoTrue lists them (never the secret); null when there are none. */
+  factors?: Array<Record<string, unknown>> | null;
 }
 
-/** Columns to select for a TAuthUserRow. */
-export const USER_COLUMNS =
-  "id, aud, role, email, email_confirmed_at, last_sign_in_at, raw_app_meta_data, raw_user_meta_data, is_anonymous, banned_until, created_at, updated_at";
+/**
+ * Columns to select (or return) for a TAuthUserRow, from `auth.users` without an alias: the
+ * factors subquery names the table.
+ */
+export const USER_COLUMNS = `id, aud, role, email, email_confirmed_at, last_sign_in_at, raw_app_meta_data, raw_user_meta_data, is_anonymous, banned_until, created_at, updated_at, invited_at, confirmation_sent_at, recovery_sent_at, email_change, email_change_sent_at, ${FACTORS_COLUMN}`;
 
 /**
  * The user object GoTrue returns, built from a row. Like GoTrue's JSON, a timestamp that is not
@@ -33,8 +46,13 @@ export function userJson(row: TAuthUserRow): Record<string, unknown> {
     role: row.role,
     email: row.email ?? "",
     email_confirmed_at: iso(row.email_confirmed_at),
+    invited_at: iso(row.invited_at),
     phone: "",
+    confirmation_sent_at: iso(row.confirmation_sent_at),
     confirmed_at: iso(row.email_confirmed_at),
+    recovery_sent_at: iso(row.recovery_sent_at),
+    new_email: row.email_change || undefined,
+    email_change_sent_at: iso(row.email_change_sent_at),
     last_sign_in_at: iso(row.last_sign_in_at),
     app_metadata: row.raw_app_meta_data,
     user_metadata: row.raw_user_meta_data,
@@ -43,5 +61,7 @@ export function userJson(row: TAuthUserRow): Record<string, unknown> {
     updated_at: row.updated_at.toISOString(),
     banned_until: iso(row.banned_until),
     is_anonymous: row.is_anonymous,
+    // GoTrue leaves `factors` out when there are none (omitempty).
+    ...(row.factors?.length ? { factors: row.factors } : {}),
   };
 }

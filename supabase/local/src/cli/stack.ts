@@ -44,6 +44,7 @@ export async function runStackCli(argv: string[]): Promise<void> {
     reset: values.reset,
     envFile,
     log,
+    anonymousSignIns: env.MC_STACK_ANONYMOUS_SIGN_INS === "true",
   });
   process.stdout.write(
     [

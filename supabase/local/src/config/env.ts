@@ -11,6 +11,8 @@ const ZStackEnv = z.object({
   MC_STACK_DATA_DIR: z.string().min(1).default(path.join(repoRoot, ".local")),
   MC_STACK_HOST: z.string().min(1).default("127.0.0.1"),
   MC_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  /** Anonymous sign-ins on the local auth (config.toml's enable_anonymous_sign_ins); off unless "true". */
+  MC_STACK_ANONYMOUS_SIGN_INS: z.enum(["true", "false"]).default("false"),
 });
 
 /** Settings of the local stack, read once from the environment. */

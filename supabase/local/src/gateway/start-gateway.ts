@@ -4,6 +4,7 @@ import { createAuthApi } from "../auth/create-auth-api.ts";
 import { assertPortFree } from "../http/assert-port-free.ts";
 import { corsHeaders, HttpError, httpError, MAX_DRAIN_BYTES, sendJson } from "../http/http-helpers.ts";
 import type { TGatewayContext, THttpModule } from "../http/module-context.ts";
+import { MAILBOX_PATH, serveMailbox } from "../mail/serve-mailbox.ts";
 import { createRealtimeServer } from "../realtime/create-realtime-server.ts";
 import { createRestApi } from "../rest/create-rest-api.ts";
 
@@ -70,6 +71,7 @@ export async function startGateway(ctx: TGatewayContext, host: string, port: num
   const modules: Array<[string, THttpModule]> = [
     ["/rest/v1", rest],
     ["/auth/v1", auth],
+    ["/realtime/v1", realtime],
   ];
 
   const server = http.createServer((req, res) => {
@@ -103,6 +105,12 @@ export async function startGateway(ctx: TGatewayContext, host: string, port: num
     if (req.method === "OPTIONS") {
       if (!(await drainBody(req))) res.setHeader("connection", "close");
       res.writeHead(204).end();
+      return;
+    }
+    // The local mailbox (Inbucket's role for `supabase start`): the mails auth would have sent.
+    if (url.pathname === MAILBOX_PATH || url.pathname.startsWith(`${MAILBOX_PATH}/`)) {
+      if (!(await drainBody(req))) res.setHeader("connection", "close");
+      await serveMailbox(ctx.adminPool, req, res, url);
       return;
     }
     const match = modules.find(([prefix]) => url.pathname === prefix || url.pathname.startsWith(`${prefix}/`));

@@ -15,6 +15,11 @@ export interface TGatewayContext {
   log: Logger;
   /** Public base URL of the gateway, e.g. http://127.0.0.1:54321. */
   publicUrl: string;
+  /**
+   * GoTrue's GOTRUE_EXTERNAL_ANONYMOUS_USERS_ENABLED (config.toml `enable_anonymous_sign_ins`):
+   * whether POST /auth/v1/signup without email and phone signs in an anonymous user. Off when unset.
+   */
+  anonymousSignIns?: boolean;
 }
 
 /** Handles one HTTP request below a module's prefix; `subpath` starts with `/` (e.g. `/projects`). */

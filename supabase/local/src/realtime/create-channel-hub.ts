@@ -36,9 +36,22 @@ export interface TChannel {
   presenceKey: string;
   presenceEnabled: boolean;
   isPrivate: boolean;
+  /** What RLS on realtime.messages allows on a private channel (null on public channels). */
+  policies: TChannelPolicies | null;
   subscriptions: TSubscription[];
   expiryTimer: NodeJS.Timeout | null;
   closed: boolean;
+}
+
+/**
+ * Realtime Authorization of a private channel: read is checked at join (and again when the token
+ * changes), write on the first send or track (null = not checked yet), as hosted does.
+ */
+export interface TChannelPolicies {
+  broadcastRead: boolean;
+  presenceRead: boolean;
+  broadcastWrite: boolean | null;
+  presenceWrite: boolean | null;
 }
 
 /** One postgres_changes binding of a channel. */

@@ -2,16 +2,17 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { REALTIME_PUBLICATION } from "@mission-control/shared/realtime";
 import { WebSocketServer } from "ws";
-import type { TGatewayContext } from "../http/module-context.ts";
+import type { TGatewayContext, THttpModule } from "../http/module-context.ts";
 import { closeChannel } from "./close-channel.ts";
 import { createChannelHub, type TSocketSession, type TVsn } from "./create-channel-hub.ts";
 import { decodePhoenixFrame } from "./decode-phoenix-frame.ts";
+import { handleBroadcastApi } from "./handle-broadcast-api.ts";
 import { handleClientMessage } from "./handle-client-message.ts";
 import { createReplicationProcessor } from "./process-replication-message.ts";
 import { startReplicationStream } from "./start-replication-stream.ts";
 
-/** The realtime module as the gateway uses it. */
-export interface TRealtimeServer {
+/** The realtime module as the gateway uses it: the websocket upgrade, and HTTP below /realtime/v1 (the broadcast API). */
+export interface TRealtimeServer extends THttpModule {
   /** Takes over an HTTP upgrade of `/realtime/v1/websocket` (refuses it with 403 when the apikey does not verify). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void;
   /** Stops replication (the temporary slot goes with it) and closes every socket. */
@@ -19,6 +20,8 @@ export interface TRealtimeServer {
 }
 
 const VERSIONS: readonly TVsn[] = ["1.0.0", "2.0.0"];
+/** realtime.messages' publication (bootstrap.sql; hosted's name): broadcasts sent from the database. */
+const MESSAGES_PUBLICATION = "supabase_realtime_messages_publication";
 const MAX_FRAME_BYTES = 3 * 1024 * 1024;
 
 /**
@@ -34,7 +37,7 @@ export async function createRealtimeServer(ctx: TGatewayContext): Promise<TRealt
   const stream = await startReplicationStream({
     databaseUrl: ctx.databaseUrl,
     adminPool: ctx.adminPool,
-    publication: REALTIME_PUBLICATION,
+    publications: [REALTIME_PUBLICATION, MESSAGES_PUBLICATION],
     log,
     onMessage: processor.onMessage,
     onRestart: processor.reset,
@@ -76,6 +79,7 @@ export async function createRealtimeServer(ctx: TGatewayContext): Promise<TRealt
   };
 
   return {
+    handle: (req, res, subpath, url) => handleBroadcastApi({ hub, keys: ctx.keys, adminPool: ctx.adminPool, log }, req, res, subpath, url),
     handleUpgrade: (req, socket, head, url) => {
       if (closing) {
         refuse(socket, "503 Service Unavailable", "Realtime is restarting, please standby");

@@ -43,18 +43,26 @@ export function encodeReply(
 /**
  * A user broadcast for one socket: a kind-4 binary frame for vsn 2.0.0, a JSON message for 1.0.0
  * (returns null when a 1.0.0 socket cannot represent a binary payload, as hosted drops it).
+ * `meta` (e.g. `{id}` of a message sent from the database) reaches the client as `payload.meta`.
  */
-export function encodeUserBroadcast(vsn: TVsn, topic: string, event: string, payload: Buffer | unknown): string | Buffer | null {
+export function encodeUserBroadcast(
+  vsn: TVsn,
+  topic: string,
+  event: string,
+  payload: Buffer | unknown,
+  meta: Record<string, unknown> | null = null,
+): string | Buffer | null {
   const binary = Buffer.isBuffer(payload);
   if (vsn === "2.0.0") {
     const topicBytes = Buffer.from(topic, "utf8");
     const eventBytes = Buffer.from(event, "utf8");
-    if (topicBytes.length <= 255 && eventBytes.length <= 255) {
+    const metaBytes = meta ? Buffer.from(JSON.stringify(meta), "utf8") : Buffer.alloc(0);
+    if (topicBytes.length <= 255 && eventBytes.length <= 255 && metaBytes.length <= 255) {
       const body = binary ? payload : Buffer.from(JSON.stringify(payload ?? {}), "utf8");
-      const header = Buffer.from([4, topicBytes.length, eventBytes.length, 0, binary ? 0 : 1]);
-      return Buffer.concat([header, topicBytes, eventBytes, body]);
+      const header = Buffer.from([4, topicBytes.length, eventBytes.length, metaBytes.length, binary ? 0 : 1]);
+      return Buffer.concat([header, topicBytes, eventBytes, metaBytes, body]);
     }
   }
   if (binary) return null;
-  return encodeFrame(vsn, null, null, topic, "broadcast", { type: "broadcast", event, payload });
+  return encodeFrame(vsn, null, null, topic, "broadcast", { type: "broadcast", event, payload, ...(meta ? { meta } : {}) });
 }

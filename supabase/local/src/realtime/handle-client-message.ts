@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { TJwtKeys } from "../keys/jwt-keys.ts";
+import { canWriteToChannel } from "./check-channel-policies.ts";
 import { closeChannel } from "./close-channel.ts";
 import type { TChannelHub, TSocketSession } from "./create-channel-hub.ts";
 import type { TClientMessage } from "./decode-phoenix-frame.ts";
@@ -44,6 +45,8 @@ export async function handleClientMessage(deps: TClientMessageDeps, session: TSo
       closeChannel(deps.hub, channel, true);
       return;
     case "broadcast":
+      // A private channel without an INSERT policy for broadcast drops the message unanswered, as hosted.
+      if (!(await canWriteToChannel(deps.adminPool, channel, "broadcast", policyError(deps, msg)))) return;
       relayBroadcast(deps.hub, channel, msg.payload);
       if (channel.broadcastAck) reply("ok", {});
       return;
@@ -53,6 +56,10 @@ export async function handleClientMessage(deps: TClientMessageDeps, session: TSo
         const payload = msg.payload.payload ?? {};
         if (typeof payload !== "object" || Array.isArray(payload)) {
           reply("error", { reason: "Presence track payload must be a map" });
+          return;
+        }
+        if (!(await canWriteToChannel(deps.adminPool, channel, "presence", policyError(deps, msg)))) {
+          reply("error", {});
           return;
         }
         const enabling = !channel.presenceEnabled;
@@ -69,9 +76,13 @@ export async function handleClientMessage(deps: TClientMessageDeps, session: TSo
       return;
     }
     case "access_token":
-      await updateChannelToken(deps.hub, deps.keys, channel, msg.payload.access_token);
+      await updateChannelToken(deps.hub, deps.keys, channel, msg.payload.access_token, deps.adminPool, deps.log);
       return;
     default:
       deps.log.debug({ topic: msg.topic, event: msg.event }, "realtime ignored an unexpected client message");
   }
+}
+
+function policyError(deps: TClientMessageDeps, msg: TClientMessage): (err: unknown) => void {
+  return (err) => deps.log.warn({ err, topic: msg.topic }, "realtime could not check the write policy of a private channel; refused");
 }

@@ -3,8 +3,9 @@ import type pg from "pg";
 import type { Logger } from "pino";
 import type { TRequestIdentity } from "../db/with-claims.ts";
 import type { TJwtKeys } from "../keys/jwt-keys.ts";
+import { checkReadPolicies } from "./check-channel-policies.ts";
 import { closeChannel } from "./close-channel.ts";
-import type { TChannel, TChannelHub, TSocketSession } from "./create-channel-hub.ts";
+import type { TChannel, TChannelHub, TChannelPolicies, TSocketSession } from "./create-channel-hub.ts";
 import type { TClientMessage } from "./decode-phoenix-frame.ts";
 import { encodeReply } from "./encode-phoenix-frame.ts";
 import { pushSystem, sendToSession } from "./push-to-channel.ts";
@@ -56,10 +57,22 @@ export async function joinChannel(deps: TJoinDeps, session: TSocketSession, msg:
     accessToken = token;
     exp = check.exp;
   }
-  if (isPrivate && identity.role !== "service_role") {
-    // Private channels are authorised by RLS on realtime.messages on hosted; that table does not exist here.
-    reply("error", { reason: `Unauthorized: You do not have permissions to read from this Channel topic: ${name}` });
-    return;
+  let policies: TChannelPolicies | null = null;
+  if (isPrivate) {
+    // Realtime Authorization: RLS on realtime.messages decides, for every role (service_role bypasses RLS).
+    let read: Awaited<ReturnType<typeof checkReadPolicies>>;
+    try {
+      read = await checkReadPolicies(deps.adminPool, identity, name);
+    } catch (err) {
+      deps.log.warn({ err, topic: msg.topic }, "realtime could not check the read policies of a private channel");
+      reply("error", { reason: "UnableToConnectToProject: Realtime was unable to connect to the project database" });
+      return;
+    }
+    if (!read.broadcast && !read.presence) {
+      reply("error", { reason: `Unauthorized: You do not have permissions to read from this Channel topic: ${name}` });
+      return;
+    }
+    policies = { broadcastRead: read.broadcast, presenceRead: read.presence, broadcastWrite: null, presenceWrite: null };
   }
 
   const rawBindings = Array.isArray(config.postgres_changes) ? (config.postgres_changes as unknown[]) : [];
@@ -91,6 +104,7 @@ export async function joinChannel(deps: TJoinDeps, session: TSocketSession, msg:
     presenceKey,
     presenceEnabled: presence.enabled === true,
     isPrivate,
+    policies,
     subscriptions: [],
     expiryTimer: null,
     closed: false,

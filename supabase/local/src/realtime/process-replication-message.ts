@@ -3,9 +3,10 @@ import type { Logger } from "pino";
 import type { TRowChange } from "./build-change-data.ts";
 import type { TChannelHub } from "./create-channel-hub.ts";
 import { createVisibilityBatcher } from "./create-visibility-batcher.ts";
-import type { TPgoutputMessage } from "./decode-pgoutput-message.ts";
+import type { TPgoutputMessage, TRelationColumn } from "./decode-pgoutput-message.ts";
 import { dispatchChange, type TDispatchDeps } from "./dispatch-change.ts";
 import { loadRelationInfo, type TRelationInfo } from "./load-relation-info.ts";
+import { isMessagesRelation, relayDatabaseBroadcast } from "./relay-database-broadcast.ts";
 import { waitForTransactionVisible } from "./wait-for-transaction-visible.ts";
 
 type TRelationMessage = Extract<TPgoutputMessage, { tag: "relation" }>;
@@ -39,6 +40,8 @@ const MAX_WAITING_CHANGES = 2_000;
  */
 export function createReplicationProcessor(deps: TReplicationProcessorDeps): TReplicationProcessor {
   const relations = new Map<number, { message: TRelationMessage; info: TRelationInfo | null; refreshing: boolean }>();
+  /** realtime.messages by relation id: its inserts are relayed as broadcasts. */
+  const messagesRelations = new Map<number, TRelationColumn[]>();
   let commitTimestamp = new Date().toISOString();
   let xid = 0;
   // Deliveries still waiting (for their RLS check or an earlier change's), chained in WAL order.
@@ -107,8 +110,29 @@ export function createReplicationProcessor(deps: TReplicationProcessorDeps): TRe
     return { type: "DELETE", info, newTuple: null, oldTuple: message.oldTuple, keyTuple: message.keyTuple, commitTimestamp, xid };
   };
 
+  /** A row change of a published table: metadata first (cached per relation), then dispatch. */
+  const onRowChange = (message: TRowMessage): undefined | Promise<void> => {
+    const entry = relations.get(message.oid);
+    if (!entry) return undefined;
+    const info = entry.info;
+    if (!info) {
+      // The catalog read for this relation failed earlier: try again before giving up on the change.
+      if (entry.refreshing) return undefined;
+      entry.refreshing = true;
+      return load(entry.message).then(() => (entry.info ? dispatchChange(dispatchDeps, toChange(message, entry.info)) : undefined));
+    }
+    if (!entry.refreshing && Date.now() - info.loadedAt > INFO_MAX_AGE_MS) {
+      entry.refreshing = true;
+      void load(entry.message);
+    }
+    return dispatchChange(dispatchDeps, toChange(message, info));
+  };
+
   return {
-    reset: () => relations.clear(),
+    reset: () => {
+      relations.clear();
+      messagesRelations.clear();
+    },
     onMessage: (message) => {
       switch (message.tag) {
         case "begin":
@@ -117,26 +141,21 @@ export function createReplicationProcessor(deps: TReplicationProcessorDeps): TRe
           dispatchDeps.awaitVisible = visibleOnce(deps.adminPool, xid);
           return undefined;
         case "relation":
+          if (isMessagesRelation(message.schema, message.name)) {
+            messagesRelations.set(message.oid, message.columns);
+            return undefined;
+          }
           relations.set(message.oid, { message, info: null, refreshing: true });
           return load(message);
-        case "insert":
-        case "update":
-        case "delete": {
-          const entry = relations.get(message.oid);
-          if (!entry) return undefined;
-          const info = entry.info;
-          if (!info) {
-            // The catalog read for this relation failed earlier: try again before giving up on the change.
-            if (entry.refreshing) return undefined;
-            entry.refreshing = true;
-            return load(entry.message).then(() => (entry.info ? dispatchChange(dispatchDeps, toChange(message, entry.info)) : undefined));
-          }
-          if (!entry.refreshing && Date.now() - info.loadedAt > INFO_MAX_AGE_MS) {
-            entry.refreshing = true;
-            void load(entry.message);
-          }
-          return dispatchChange(dispatchDeps, toChange(message, info));
+        case "insert": {
+          const messageColumns = messagesRelations.get(message.oid);
+          if (!messageColumns) return onRowChange(message);
+          const tuple = message.newTuple;
+          return inOrder(null, () => relayDatabaseBroadcast(deps.hub, messageColumns, tuple, deps.log));
         }
+        case "update":
+        case "delete":
+          return messagesRelations.has(message.oid) ? undefined : onRowChange(message);
         default:
           return undefined;
       }

@@ -9,7 +9,8 @@ export interface TReplicationStreamOptions {
   databaseUrl: string;
   /** Superuser pool, used to drop slots a crashed gateway left behind. */
   adminPool: pg.Pool;
-  publication: string;
+  /** Publications to stream (pgoutput's publication_names), e.g. supabase_realtime and the realtime.messages one. */
+  publications: string[];
   log: Logger;
   /**
    * Called for every decoded message, strictly in WAL order; the next message waits for a
@@ -163,9 +164,12 @@ export async function startReplicationStream(options: TReplicationStreamOptions)
       connection.once("replicationStart", () => resolve());
       next.once("error", reject);
     });
-    const publication = options.publication.replaceAll("'", "''").replaceAll('"', '""');
+    const publications = options.publications
+      .map((p) => `"${p.replaceAll('"', '""')}"`)
+      .join(",")
+      .replaceAll("'", "''");
     next
-      .query(`START_REPLICATION SLOT "${slot}" LOGICAL 0/0 (proto_version '1', publication_names '"${publication}"')`)
+      .query(`START_REPLICATION SLOT "${slot}" LOGICAL 0/0 (proto_version '1', publication_names '${publications}')`)
       .catch((err: unknown) => onDisconnect(next, err as Error));
     await started;
   };

@@ -12,8 +12,14 @@ export function presenceStateOf(hub: TChannelHub, hubKey: string): TPresenceMap 
   return state;
 }
 
+/** Whether a channel may see presence: always on public channels, by its RLS read policy on private ones. */
+export function canReadPresence(channel: TChannel): boolean {
+  return !channel.isPrivate || channel.policies?.presenceRead === true;
+}
+
 /** Sends the topic's presence state to one channel (after join, or when a track enables presence). */
 export function pushPresenceState(hub: TChannelHub, channel: TChannel): void {
+  if (!canReadPresence(channel)) return;
   pushToChannel(channel, "presence_state", presenceStateOf(hub, channel.hubKey));
 }
 
@@ -55,7 +61,7 @@ function broadcastDiff(hub: TChannelHub, hubKey: string, joins: TPresenceMap, le
   const payload = { joins, leaves };
   const frames = new Map<string, string>();
   for (const target of hub.channelsOn(hubKey)) {
-    if (target.closed) continue;
+    if (target.closed || !canReadPresence(target)) continue;
     const vsn = target.session.vsn;
     let frame = frames.get(vsn);
     if (!frame) {

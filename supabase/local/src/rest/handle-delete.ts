@@ -13,5 +13,5 @@ export async function handleDelete(r: TRestRequest, table: TTable): Promise<void
   const params = new SqlParams();
   const where = (query.nodes.get("")?.filters ?? []).map((f) => filterSql(params, table, "t0", f));
   const dml = `delete from ${quoteQualified(table.schema, table.name)} as "t0"${whereSql(where)}`;
-  await runWrite(r, table, query, params, dml, { representation: 200, minimal: 204 }, []);
+  await runWrite(r, table, query, params, dml, { representation: 200, minimal: 204 }, {});
 }

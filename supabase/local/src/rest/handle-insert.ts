@@ -32,10 +32,17 @@ export async function handleInsert(r: TRestRequest, table: TTable): Promise<void
   if (columns.length === 0) dml = `insert into ${target} as "t0" select ${source}`;
   if (r.prefer.resolution !== null) dml += onConflict(table, query.onConflict, columns, r.prefer.resolution);
 
-  await runWrite(r, table, query, params, dml, { representation: 201, minimal: 201 }, [
-    r.prefer.resolution !== null && `resolution=${r.prefer.resolution}`,
-    missingDefault && "missing=default",
-  ]);
+  await runWrite(
+    r,
+    table,
+    query,
+    params,
+    dml,
+    { representation: 201, minimal: 201 },
+    // As PostgREST: resolution is echoed when the table has a primary key or on_conflict names the columns.
+    { resolution: (table.primaryKey.length > 0 || query.onConflict !== null) && r.prefer.resolution, missing: r.prefer.missing },
+    { countInserted: r.prefer.resolution === "merge-duplicates" },
+  );
 }
 
 function columnsOf(rows: Array<Record<string, unknown>>, isArray: boolean): string[] {

@@ -27,7 +27,7 @@ export async function handleUpdate(r: TRestRequest, table: TTable): Promise<void
       ? `${quoteIdent(firstColumn(table))} = "t0".${quoteIdent(firstColumn(table))}`
       : columns.map((c) => `${quoteIdent(c)} = _.${quoteIdent(c)}`).join(", ");
   const dml = `update ${target} as "t0" set ${sets} from jsonb_populate_record(null::${target}, ${bodyParam}::jsonb) as _${whereSql(where)}`;
-  await runWrite(r, table, query, params, dml, { representation: 200, minimal: 204 }, []);
+  await runWrite(r, table, query, params, dml, { representation: 200, minimal: 204 }, { missing: r.prefer.missing });
 }
 
 function firstColumn(table: TTable): string {

@@ -10,7 +10,8 @@ const RETRY_MS = 1000;
 
 /**
  * Listens on channel `pgrst` (as PostgREST does) with a dedicated admin connection and calls
- * `onReload` for 'reload schema' (or an empty payload). Reconnects after a dropped connection
+ * `onReload` for 'reload schema', 'reload config' (role settings such as pgrst.db_aggregates_enabled
+ * live in the cache) or an empty payload. Reconnects after a dropped connection
  * and reloads then too, because notifications sent while it was down are lost.
  */
 export function listenForSchemaReload(pool: pg.Pool, log: Logger, onReload: () => void): TSchemaListener {
@@ -28,7 +29,11 @@ export function listenForSchemaReload(pool: pg.Pool, log: Logger, onReload: () =
       }
       client = c;
       c.on("notification", (msg) => {
-        if (msg.channel === "pgrst" && (msg.payload === "reload schema" || msg.payload === "" || msg.payload === undefined)) onReload();
+        if (
+          msg.channel === "pgrst" &&
+          (msg.payload === "reload schema" || msg.payload === "reload config" || msg.payload === "" || msg.payload === undefined)
+        )
+          onReload();
       });
       c.on("error", (err) => {
         if (client !== c) return;

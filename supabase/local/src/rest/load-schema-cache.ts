@@ -33,11 +33,38 @@ select k.conname as name, n1.nspname as schema, c1.relname as table, n2.nspname 
 from pg_constraint k
 join pg_class c1 on c1.oid = k.conrelid join pg_namespace n1 on n1.oid = c1.relnamespace
 join pg_class c2 on c2.oid = k.confrelid join pg_namespace n2 on n2.oid = c2.relnamespace
-where k.contype = 'f' and (n1.nspname = any ($1) or n2.nspname = any ($1))`;
+where k.contype = 'f' and n1.nspname not in ('pg_catalog', 'information_schema') and n2.nspname not in ('pg_catalog', 'information_schema')`;
+
+/**
+ * Which table (or view) columns each exposed view shows under the same name: the columns its
+ * rewrite rule depends on (pg_depend) that the view also has. PostgREST reads the view's query
+ * tree and also follows renamed columns; matching by name covers the usual
+ * \`create view v as select id, author_id, … from t\`.
+ */
+const VIEW_SOURCES_SQL = `
+select distinct vn.nspname as view_schema, v.relname as view_name, tn.nspname as source_schema, t.relname as source_name, a.attname as column
+from pg_class v
+join pg_namespace vn on vn.oid = v.relnamespace
+join pg_rewrite r on r.ev_class = v.oid
+join pg_depend d on d.classid = 'pg_rewrite'::regclass and d.objid = r.oid and d.refclassid = 'pg_class'::regclass and d.refobjsubid > 0
+join pg_class t on t.oid = d.refobjid and t.oid <> v.oid
+join pg_namespace tn on tn.oid = t.relnamespace
+join pg_attribute a on a.attrelid = t.oid and a.attnum = d.refobjsubid
+where v.relkind in ('v', 'm') and vn.nspname = any ($1)
+  and exists (select 1 from pg_attribute va where va.attrelid = v.oid and va.attname = a.attname and va.attnum > 0 and not va.attisdropped)`;
+
+/** The authenticator role's pgrst.* settings, which is how hosted Supabase turns PostgREST features on. */
+const SETTINGS_SQL = `
+select coalesce(bool_or(o.option_name = 'pgrst.db_aggregates_enabled' and lower(o.option_value) in ('true', 'on', '1')), false) as aggregates,
+  coalesce(bool_or(o.option_name = 'pgrst.db_plan_enabled' and lower(o.option_value) in ('true', 'on', '1')), false) as plan
+from pg_db_role_setting s
+cross join lateral pg_options_to_table(s.setconfig) o
+where s.setrole = (select oid from pg_roles where rolname = 'authenticator')
+  and s.setdatabase in (0, (select oid from pg_database where datname = current_database()))`;
 
 const FUNCTIONS_SQL = `
 select n.nspname as schema, p.proname as name, p.proretset as returns_set, p.provolatile as volatility,
-  p.pronargs as nargs, p.pronargdefaults as ndefaults,
+  p.pronargs as nargs, p.prorows::float8 as rows, p.pronargdefaults as ndefaults,
   coalesce(p.proargnames, '{}') as arg_names,
   coalesce(p.proargmodes::text[], '{}') as arg_modes,
   coalesce((select array_agg(format_type(t, null) order by i) from unnest(p.proargtypes) with ordinality u(t, i)), '{}') as in_types,
@@ -61,6 +88,7 @@ interface TFunctionRow {
   returns_set: boolean;
   volatility: string;
   nargs: number;
+  rows: number;
   ndefaults: number;
   arg_names: string[];
   arg_modes: string[];
@@ -76,7 +104,7 @@ interface TFunctionRow {
 
 /** Reads tables, columns, keys and functions of the exposed schemas from pg_catalog. */
 export async function loadSchemaCache(pool: pg.Pool, schemas: string[]): Promise<TSchemaCache> {
-  const [tables, columns, foreignKeys, functions] = await Promise.all([
+  const [tables, columns, foreignKeys, functions, viewSources, settings] = await Promise.all([
     pool.query<{ schema: string; name: string; kind: string; pk: string[] }>(TABLES_SQL, [schemas]),
     pool.query<{ schema: string; table: string; name: string; type: string; nullable: boolean; default_sql: string | null }>(COLUMNS_SQL, [
       schemas,
@@ -90,11 +118,22 @@ export async function loadSchemaCache(pool: pg.Pool, schemas: string[]): Promise
       columns: string[];
       foreign_columns: string[];
       unique: boolean;
-    }>(FOREIGN_KEYS_SQL, [schemas]),
+    }>(FOREIGN_KEYS_SQL),
     pool.query<TFunctionRow>(FUNCTIONS_SQL, [schemas]),
+    pool.query<{ view_schema: string; view_name: string; source_schema: string; source_name: string; column: string }>(VIEW_SOURCES_SQL, [
+      schemas,
+    ]),
+    pool.query<{ aggregates: boolean; plan: boolean }>(SETTINGS_SQL),
   ]);
 
-  const cache: TSchemaCache = { schemas, tables: new Map(), foreignKeys: [], functions: new Map() };
+  const cache: TSchemaCache = {
+    schemas,
+    tables: new Map(),
+    foreignKeys: [],
+    computedRelationships: [],
+    functions: new Map(),
+    settings: { aggregatesEnabled: settings.rows[0]?.aggregates ?? false, planEnabled: settings.rows[0]?.plan ?? false },
+  };
   for (const row of tables.rows) {
     const table: TTable = {
       schema: row.schema,
@@ -121,9 +160,11 @@ export async function loadSchemaCache(pool: pg.Pool, schemas: string[]): Promise
       foreignTable: row.foreign_table,
       foreignColumns: row.foreign_columns,
       unique: row.unique,
+      viaView: false,
     };
     cache.foreignKeys.push(fk);
   }
+  cache.foreignKeys.push(...foreignKeysThroughViews(cache.foreignKeys, viewSources.rows));
   for (const row of functions.rows) {
     const fn = toFunction(row);
     const owner =
@@ -138,12 +179,70 @@ export async function loadSchemaCache(pool: pg.Pool, schemas: string[]): Promise
     ) {
       owner.computed.set(fn.name, fn.returns.type);
     }
+    if (owner && fn.args.length === 1 && fn.returns.kind === "composite" && fn.returns.table && fn.returns.schema) {
+      cache.computedRelationships.push({
+        schema: owner.schema,
+        table: owner.name,
+        functionSchema: fn.schema,
+        functionName: fn.name,
+        targetSchema: fn.returns.schema,
+        targetTable: fn.returns.table,
+        toOne: !fn.returnsSet || row.rows === 1,
+      });
+    }
     const key = qualifiedKey(row.schema, row.name);
     const list = cache.functions.get(key) ?? [];
     list.push(fn);
     cache.functions.set(key, list);
   }
   return cache;
+}
+
+/**
+ * The foreign keys as seen from views: a view that shows all of a key's columns (of the table, or
+ * of a view over it, recursively) takes part in the key like the table does, on either end.
+ */
+function foreignKeysThroughViews(
+  keys: TForeignKey[],
+  sources: Array<{ view_schema: string; view_name: string; source_schema: string; source_name: string; column: string }>,
+): TForeignKey[] {
+  /** source relation key -> views showing some of its columns, with which ones. */
+  const viewsOf = new Map<string, Map<string, { schema: string; name: string; columns: Set<string> }>>();
+  for (const row of sources) {
+    const source = qualifiedKey(row.source_schema, row.source_name);
+    const views = viewsOf.get(source) ?? new Map();
+    const viewKey = qualifiedKey(row.view_schema, row.view_name);
+    const view = views.get(viewKey) ?? { schema: row.view_schema, name: row.view_name, columns: new Set<string>() };
+    view.columns.add(row.column);
+    views.set(viewKey, view);
+    viewsOf.set(source, views);
+  }
+  /** The relation itself and every view (over views) that shows all of `columns`. */
+  const showing = (schema: string, name: string, columns: string[]): Array<{ schema: string; name: string; view: boolean }> => {
+    const found = [{ schema, name, view: false }];
+    const seen = new Set([qualifiedKey(schema, name)]);
+    for (let i = 0; i < found.length && i < 64; i += 1) {
+      const current = found[i] as { schema: string; name: string };
+      for (const [viewKey, view] of viewsOf.get(qualifiedKey(current.schema, current.name)) ?? []) {
+        if (seen.has(viewKey) || !columns.every((c) => view.columns.has(c))) continue;
+        seen.add(viewKey);
+        found.push({ schema: view.schema, name: view.name, view: true });
+      }
+    }
+    return found;
+  };
+  const derived: TForeignKey[] = [];
+  for (const fk of keys) {
+    const froms = showing(fk.schema, fk.table, fk.columns);
+    const tos = showing(fk.foreignSchema, fk.foreignTable, fk.foreignColumns);
+    for (const from of froms) {
+      for (const to of tos) {
+        if (!from.view && !to.view) continue;
+        derived.push({ ...fk, schema: from.schema, table: from.name, foreignSchema: to.schema, foreignTable: to.name, viaView: true });
+      }
+    }
+  }
+  return derived;
 }
 
 function toFunction(row: TFunctionRow): TFunction {

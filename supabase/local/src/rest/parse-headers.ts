@@ -12,6 +12,10 @@ export interface TPrefer {
   /** `max-affected=N`, enforced only together with `handling=strict`, as PostgREST does. */
   maxAffected: number | null;
   strict: boolean;
+  /** `timezone=…`: the transaction's TimeZone setting (Postgres refuses unknown zones). */
+  timezone: string | null;
+  /** Preferences PostgREST does not know; with handling=strict they are PGRST122. */
+  invalid: string[];
 }
 
 /** Parses `Prefer: return=representation, count=exact` (repeated headers are joined by commas). */
@@ -25,6 +29,8 @@ export function parsePrefer(req: IncomingMessage): TPrefer {
     txRollback: false,
     maxAffected: null,
     strict: false,
+    timezone: null,
+    invalid: [],
   };
   const raw = req.headers.prefer;
   const text = Array.isArray(raw) ? raw.join(",") : (raw ?? "");
@@ -41,15 +47,23 @@ export function parsePrefer(req: IncomingMessage): TPrefer {
     else if (key === "tx" && value === "rollback") prefer.txRollback = true;
     else if (key === "handling" && value === "strict") prefer.strict = true;
     else if (key === "max-affected" && /^\d{1,15}$/.test(value)) prefer.maxAffected = Number(value);
+    else if (key === "timezone" && value !== "") prefer.timezone = value;
+    else if (!((key === "tx" && value === "commit") || (key === "handling" && value === "lenient") || part.trim() === "")) {
+      prefer.invalid.push(part.trim());
+    }
   }
   return prefer;
 }
 
 /** What the client asked to get back. */
 export interface TAccept {
-  kind: "array" | "object" | "csv";
+  kind: "array" | "object" | "csv" | "plan";
   stripNulls: boolean;
+  /** `application/vnd.pgrst.plan+text|json; for="…"; options=analyze|verbose|…`: the EXPLAIN of the statement. */
+  plan?: { format: "text" | "json"; for: string; options: string[] };
 }
+
+const PLAN_OPTIONS: ReadonlySet<string> = new Set(["analyze", "verbose", "settings", "buffers", "wal"]);
 
 /** Parses `Accept`; anything the gateway cannot produce is PostgREST's 406 PGRST107. */
 export function parseAccept(req: IncomingMessage): TAccept {
@@ -58,6 +72,20 @@ export function parseAccept(req: IncomingMessage): TAccept {
   for (const offer of offers) {
     const [type = "", ...params] = offer.split(";").map((s) => s.trim().toLowerCase());
     const stripNulls = params.includes("nulls=stripped");
+    const plan = /^application\/vnd\.pgrst\.plan(\+(text|json))?$/.exec(type);
+    if (plan) {
+      const param = (name: string) =>
+        params
+          .find((p) => p.startsWith(`${name}=`))
+          ?.slice(name.length + 1)
+          .replaceAll('"', "");
+      const options = (param("options") ?? "").split("|").filter((o) => PLAN_OPTIONS.has(o));
+      return {
+        kind: "plan",
+        stripNulls,
+        plan: { format: plan[2] === "json" ? "json" : "text", for: param("for") || "application/json", options },
+      };
+    }
     if (type === "application/vnd.pgrst.object+json" || type === "application/vnd.pgrst.object") return { kind: "object", stripNulls };
     if (type === "application/json" || type === "application/vnd.pgrst.array+json" || type === "*/*" || type === "application/*") {
       return { kind: "array", stripNulls };
@@ -74,22 +102,16 @@ export function parseAccept(req: IncomingMessage): TAccept {
   );
 }
 
-/** Schemas a request may name in Accept-Profile / Content-Profile; the first is the default. */
-export const EXPOSED_SCHEMAS = ["public", "graphql_public"];
-
-/** The schema a request targets: `Accept-Profile` for GET/HEAD, `Content-Profile` otherwise. */
-export function requestSchema(req: IncomingMessage): string {
+/**
+ * The schema a request targets: `Accept-Profile` for GET/HEAD, `Content-Profile` otherwise; it must
+ * be one of `schemas` (config.toml `[api] schemas`; the first is the default), else PostgREST's 406 PGRST106.
+ */
+export function requestSchema(req: IncomingMessage, schemas: string[]): { schema: string; negotiated: boolean } {
   const header = req.method === "GET" || req.method === "HEAD" ? req.headers["accept-profile"] : req.headers["content-profile"];
   const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined || value === "") return EXPOSED_SCHEMAS[0] as string;
-  if (!EXPOSED_SCHEMAS.includes(value)) {
-    throw httpError(
-      406,
-      "PGRST106",
-      `The schema must be one of the following: ${EXPOSED_SCHEMAS.join(", ")}`,
-      null,
-      "Expose the schema in [api] schemas of supabase/config.toml, or use one of the listed schemas",
-    );
+  if (value === undefined || value === "") return { schema: schemas[0] ?? "public", negotiated: false };
+  if (!schemas.includes(value)) {
+    throw httpError(406, "PGRST106", `Invalid schema: ${value}`, null, `Only the following schemas are exposed: ${schemas.join(", ")}`);
   }
-  return value;
+  return { schema: value, negotiated: true };
 }

@@ -33,14 +33,24 @@ describe("parseSelect", () => {
     expect(parseSelect('"my, col"')).toEqual([{ kind: "field", alias: null, field: { name: "my, col", jsonPath: [] }, cast: null }]);
   });
 
-  it.each(["id,", "tags(", "a::text;drop", "id::text from x", "...spread", "id.sum()", ""])("refuses %j with PGRST100", (raw) => {
-    let caught: unknown;
-    try {
-      parseSelect(raw);
-    } catch (err) {
-      caught = err;
-    }
-    expect(caught).toBeInstanceOf(HttpError);
-    expect((caught as HttpError).body.code).toBe("PGRST100");
+  it("reads aggregates: count(), col.sum() with casts and aliases", () => {
+    expect(parseSelect("count(),total:pages::int8.sum()::text")).toEqual([
+      { kind: "aggregate", alias: null, fn: "count", field: null, inputCast: null, cast: null },
+      { kind: "aggregate", alias: "total", fn: "sum", field: { name: "pages", jsonPath: [] }, inputCast: "int8", cast: "text" },
+    ]);
   });
+
+  it.each(["id,", "tags(", "a::text;drop", "id::text from x", "...spread", "id.median()", "id.sum", ""])(
+    "refuses %j with PGRST100",
+    (raw) => {
+      let caught: unknown;
+      try {
+        parseSelect(raw);
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(HttpError);
+      expect((caught as HttpError).body.code).toBe("PGRST100");
+    },
+  );
 });

@@ -5,7 +5,12 @@ import { readField, readName, type TField } from "./parse-field.ts";
 export type TSelectItem =
   | { kind: "star" }
   | { kind: "field"; alias: string | null; field: TField; cast: string | null }
-  | { kind: "embed"; alias: string | null; relation: string; hint: string | null; inner: boolean; spread: boolean; items: TSelectItem[] };
+  | { kind: "embed"; alias: string | null; relation: string; hint: string | null; inner: boolean; spread: boolean; items: TSelectItem[] }
+  | { kind: "aggregate"; alias: string | null; fn: TAggregate; field: TField | null; inputCast: string | null; cast: string | null };
+
+/** PostgREST's aggregate functions: `count()`, `col.count()`, `col.sum()`, `col.avg()`, `col.max()`, `col.min()`. */
+export type TAggregate = "count" | "sum" | "avg" | "max" | "min";
+const AGGREGATES: ReadonlySet<string> = new Set(["count", "sum", "avg", "max", "min"]);
 
 const CAST = /^[A-Za-z_][A-Za-z0-9_]*(\[\])?$/;
 
@@ -54,6 +59,10 @@ function readItem(raw: string, cursor: { pos: number }, depth: number): TSelectI
     nameStart = cursor.pos;
     name = readName(raw, cursor, what);
   }
+  if (!spread && name === "count" && raw.startsWith("()", cursor.pos)) {
+    cursor.pos += 2;
+    return { kind: "aggregate", alias, fn: "count", field: null, inputCast: null, cast: readCast(raw, cursor) };
+  }
   if (raw[cursor.pos] === "!" || raw[cursor.pos] === "(") {
     let hint: string | null = null;
     let inner = false;
@@ -74,14 +83,26 @@ function readItem(raw: string, cursor: { pos: number }, depth: number): TSelectI
   if (spread) throw parseError(what, raw, `"..." must be followed by an embedded resource like ...${name}(col)`);
   cursor.pos = nameStart;
   const field = readField(raw, cursor, what);
-  let cast: string | null = null;
-  if (raw.startsWith("::", cursor.pos)) {
+  const cast = readCast(raw, cursor);
+  if (raw[cursor.pos] === ".") {
+    cursor.pos += 1;
+    const fn = readName(raw, cursor, what);
+    if (!AGGREGATES.has(fn) || !raw.startsWith("()", cursor.pos)) {
+      throw parseError(what, raw, `"${fn}" is not an aggregate; use count(), sum(), avg(), max() or min() after a column`);
+    }
     cursor.pos += 2;
-    const castStart = cursor.pos;
-    while (cursor.pos < raw.length && /[A-Za-z0-9_[\]]/.test(raw[cursor.pos] as string)) cursor.pos += 1;
-    cast = raw.slice(castStart, cursor.pos);
-    if (!CAST.test(cast)) throw parseError(what, raw, `"${cast}" is not a type name a column can be cast to`);
+    return { kind: "aggregate", alias, fn: fn as TAggregate, field, inputCast: cast, cast: readCast(raw, cursor) };
   }
-  if (raw[cursor.pos] === ".") throw parseError(what, raw, "aggregate functions (col.sum()) are not supported by the local gateway");
   return { kind: "field", alias, field, cast };
+}
+
+/** Reads an optional `::type` cast. */
+function readCast(raw: string, cursor: { pos: number }): string | null {
+  if (!raw.startsWith("::", cursor.pos)) return null;
+  cursor.pos += 2;
+  const castStart = cursor.pos;
+  while (cursor.pos < raw.length && /[A-Za-z0-9_[\]]/.test(raw[cursor.pos] as string)) cursor.pos += 1;
+  const cast = raw.slice(castStart, cursor.pos);
+  if (!CAST.test(cast)) throw parseError("select parameter", raw, `"${cast}" is not a type name a column can be cast to`);
+  return cast;
 }

@@ -18,4 +18,6 @@ export interface TRestRequest {
   pool: pg.Pool;
   /** Transaction-local `request.*` settings, as PostgREST sets them. */
   settings: Record<string, string>;
+  /** config.toml `[api] max_rows` (PostgREST db-max-rows): the threshold of `Prefer: count=estimated`. */
+  maxRows: number | null;
 }

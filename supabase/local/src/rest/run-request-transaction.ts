@@ -27,7 +27,8 @@ export async function runRequestTransaction<T>(
   try {
     await client.query(`${options.readOnly ? READ_ONLY_BEGIN : "begin"}; ${setConfigSql(identity, settings)}`);
     const result = await fn(client);
-    await client.query(options.rollback ? "rollback" : "commit");
+    // As PostgREST: deferred constraints are checked before a tx=rollback, so the answer says whether a commit would have worked.
+    await client.query(options.rollback ? "set constraints all immediate; rollback" : "commit");
     return result;
   } catch (err) {
     // Whatever failed (begin, set_config, the statement or commit), the connection goes back clean.
@@ -61,13 +62,25 @@ export async function runInlineStatement<T>(
   sql: string,
   options: { readOnly: boolean } = { readOnly: true },
 ): Promise<T | undefined> {
+  const [result] = await runInlineStatements(pool, identity, settings, [sql], options);
+  return result?.rows[0] as T | undefined;
+}
+
+/** Like runInlineStatement for several statements (e.g. a read and the EXPLAIN of its count); returns each one's result. */
+export async function runInlineStatements(
+  pool: pg.Pool,
+  identity: TRequestIdentity,
+  settings: Record<string, string>,
+  sqls: string[],
+  options: { readOnly: boolean } = { readOnly: true },
+): Promise<pg.QueryResult[]> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
     const results = (await client.query(
-      `${options.readOnly ? READ_ONLY_BEGIN : "begin"}; ${setConfigSql(identity, settings)}; ${sql}; commit`,
+      `${options.readOnly ? READ_ONLY_BEGIN : "begin"}; ${setConfigSql(identity, settings)}; ${sqls.join("; ")}; commit`,
     )) as unknown as pg.QueryResult[];
-    return results[2]?.rows[0] as T | undefined;
+    return results.slice(2, 2 + sqls.length);
   } catch (err) {
     await client.query("rollback").catch((rollbackErr: Error) => {
       broken = rollbackErr;

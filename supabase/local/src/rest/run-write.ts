@@ -1,11 +1,19 @@
-import { httpError, readJsonBody } from "../http/http-helpers.ts";
+import { type HttpError, httpError, readJsonBody } from "../http/http-helpers.ts";
 import { assertPathsUsed, buildNode, buildReadStatement, createSqlBuilder } from "./build-read-sql.ts";
 import { notImplemented } from "./parse-error.ts";
 import type { TParsedQuery } from "./parse-query.ts";
 import type { TRestRequest } from "./rest-request.ts";
 import { RollbackWith, runRequestTransaction } from "./run-request-transaction.ts";
 import { quoteIdent, type TTable } from "./schema-cache.ts";
-import { contentRange, preferenceApplied, sendResult, singleObjectError, type TStatementResult, toStatementResult } from "./send-result.ts";
+import { sendPlan } from "./send-plan.ts";
+import {
+  appliedPreferences,
+  contentRange,
+  sendResult,
+  singleObjectError,
+  type TStatementResult,
+  toStatementResult,
+} from "./send-result.ts";
 import type { SqlParams } from "./sql-params.ts";
 
 /**
@@ -20,9 +28,13 @@ export async function runWrite(
   params: SqlParams,
   dml: string,
   status: { representation: number; minimal: number },
-  applied: Array<string | null | false>,
+  applied: { resolution?: string | null | false; missing?: string | null | false },
+  options: { countInserted?: boolean } = {},
 ): Promise<void> {
+  if (r.accept.kind === "plan") return sendPlan(r, "", false);
   const representation = r.prefer.return === "representation";
+  // PostgREST checks max-affected on PATCH and DELETE only (and on RPC); an insert ignores it.
+  const maxAffected = r.prefer.strict && (r.method === "PATCH" || r.method === "DELETE") ? r.prefer.maxAffected : null;
   const counted = r.prefer.count !== null;
   let sql: string;
   if (representation) {
@@ -30,7 +42,12 @@ export async function runWrite(
     const b = createSqlBuilder(r.cache, params, query);
     const root = buildNode(b, table, `pgrst_source as "t0"`, "t0", query.select, "", []);
     assertPathsUsed(b);
-    sql = `with pgrst_source as (${dml} returning "t0".*) ${buildReadStatement(root, { count: false, stripNulls: r.accept.stripNulls })}`;
+    const read = buildReadStatement(root, { count: false, stripNulls: r.accept.stripNulls, csv: r.accept.kind === "csv" });
+    sql = options.countInserted
+      ? `with pgrst_source as (${dml} returning "t0".*, ${INSERTED}) select _s.*, (select count(*) from pgrst_source where pgrst_inserted) as inserted from (${read}) as _s`
+      : `with pgrst_source as (${dml} returning "t0".*) ${read}`;
+  } else if (options.countInserted) {
+    sql = `with pgrst_source as (${dml} returning ${INSERTED}) select count(*) as page, count(*) filter (where pgrst_inserted) as inserted from pgrst_source`;
   } else {
     sql = dml;
   }
@@ -39,39 +56,35 @@ export async function runWrite(
     r.identity,
     r.settings,
     { readOnly: false, rollback: r.prefer.txRollback },
-    async (client): Promise<TStatementResult> => {
+    async (client): Promise<TStatementResult & { inserted?: number }> => {
       const out = await client.query(sql, params.values);
-      const result = representation ? toStatementResult(out.rows[0]) : { total: null, page: out.rowCount ?? 0, body: "[]" };
+      const first = out.rows[0] as { page?: string; inserted?: string } | undefined;
+      const result: TStatementResult & { inserted?: number } = representation
+        ? toStatementResult(out.rows[0])
+        : { total: null, page: options.countInserted ? Number(first?.page ?? 0) : (out.rowCount ?? 0), body: "[]" };
+      if (options.countInserted) result.inserted = Number(first?.inserted ?? 0);
       if (r.accept.kind === "object" && result.page !== 1) throw new RollbackWith(singleObjectError(result.page));
-      const max = r.prefer.strict ? r.prefer.maxAffected : null;
-      if (max !== null && result.page > max) {
-        throw new RollbackWith(
-          httpError(
-            400,
-            "PGRST124",
-            "Query result exceeds max-affected preference constraint",
-            `The query affects ${result.page} rows`,
-            null,
-          ),
-        );
-      }
+      if (maxAffected !== null && result.page > maxAffected) throw new RollbackWith(maxAffectedError(result.page));
       return result;
     },
   );
   const total = counted ? result.page : null;
   const headers = {
     "content-range": representation || r.method !== "POST" ? contentRange(0, result.page, total) : `*/${total ?? "*"}`,
-    ...preferenceApplied([
-      r.prefer.return !== null && `return=${r.prefer.return}`,
-      counted && `count=${r.prefer.count}`,
-      r.prefer.txRollback && "tx=rollback",
-      r.prefer.strict && "handling=strict",
-      r.prefer.strict && r.prefer.maxAffected !== null && `max-affected=${r.prefer.maxAffected}`,
-      ...applied,
-    ]),
+    ...appliedPreferences(r, { ...applied, return: true, maxAffected }),
   };
-  if (representation) sendResult(r, status.representation, result, headers, true);
-  else sendResult(r, status.minimal, null, headers, false);
+  // PostgREST's upsert rule: 200 when merge-duplicates inserted nothing (every row updated an existing one), else 201.
+  const allUpdated = result.inserted === 0;
+  if (representation) sendResult(r, allUpdated ? 200 : status.representation, result, headers, true);
+  else sendResult(r, allUpdated ? 200 : status.minimal, null, headers, false);
+}
+
+/** Whether a row returned by INSERT … ON CONFLICT DO UPDATE was inserted (an updated row has a non-zero xmax). */
+const INSERTED = `"t0".xmax::text = '0' as pgrst_inserted`;
+
+/** PostgREST's PGRST124: the statement changed (or the function returned) more rows than max-affected allows. */
+export function maxAffectedError(affected: number): HttpError {
+  return httpError(400, "PGRST124", "Query result exceeds max-affected preference constraint", `The query affects ${affected} rows`, null);
 }
 
 /** Reads the JSON body of a write, refusing an empty one as PostgREST does. */

@@ -21,6 +21,26 @@ export interface TForeignKey {
   foreignColumns: string[];
   /** The referencing columns are unique, so the relationship is one-to-one. */
   unique: boolean;
+  /**
+   * Either end is a view that exposes the key's columns of a table (PostgREST follows views to
+   * their tables' foreign keys). Such a key cannot be named by its constraint as an embed target.
+   */
+  viaView: boolean;
+}
+
+/**
+ * A computed relationship: a function taking a row of `schema.table` and returning rows (or one
+ * row) of `targetSchema.targetTable`, embedded by the function's name like a foreign key.
+ */
+export interface TComputedRelationship {
+  schema: string;
+  table: string;
+  functionSchema: string;
+  functionName: string;
+  targetSchema: string;
+  targetTable: string;
+  /** `returns T` or `returns setof T rows 1`. */
+  toOne: boolean;
 }
 
 /** A table, view or materialized view in an exposed schema. */
@@ -60,7 +80,10 @@ export interface TSchemaCache {
   schemas: string[];
   tables: Map<string, TTable>;
   foreignKeys: TForeignKey[];
+  computedRelationships: TComputedRelationship[];
   functions: Map<string, TFunction[]>;
+  /** Role settings of `authenticator`, as hosted Supabase configures PostgREST (`pgrst.db_aggregates_enabled`, `pgrst.db_plan_enabled`). */
+  settings: { aggregatesEnabled: boolean; planEnabled: boolean };
 }
 
 /** Key of a table or function in the cache maps. */

@@ -24,8 +24,7 @@ export function formatBody(r: TRestRequest, result: TStatementResult): { text: s
     if (result.page !== 1) throw singleObjectError(result.page);
     return { text: unwrapSingle(result.body), contentType: "application/vnd.pgrst.object+json; charset=utf-8" };
   }
-  if (r.accept.kind === "csv")
-    return { text: toCsv(JSON.parse(result.body) as Array<Record<string, unknown>>), contentType: "text/csv; charset=utf-8" };
+  if (r.accept.kind === "csv") return { text: result.body, contentType: "text/csv; charset=utf-8" };
   return { text: result.body, contentType: "application/json; charset=utf-8" };
 }
 
@@ -65,14 +64,23 @@ export function preferenceApplied(parts: Array<string | null | false>): Record<s
   return applied.length === 0 ? {} : { "preference-applied": applied.join(", ") };
 }
 
-function toCsv(rows: Array<Record<string, unknown>>): string {
-  const first = rows[0];
-  if (!first) return "";
-  const names = Object.keys(first);
-  const cell = (value: unknown) => {
-    if (value === null || value === undefined) return "";
-    const text = typeof value === "object" ? JSON.stringify(value) : String(value);
-    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  return [names.join(","), ...rows.map((row) => names.map((n) => cell(row[n])).join(","))].join("\n");
+/**
+ * Preference-Applied for a response, in PostgREST's order: resolution, missing, return, count, tx,
+ * handling, timezone, max-affected. `resolution`, `missing` and `return` only apply to writes and
+ * max-affected only to PATCH, DELETE and RPC, so the caller passes those it honoured.
+ */
+export function appliedPreferences(
+  r: TRestRequest,
+  honoured: { resolution?: string | null | false; missing?: string | null | false; return?: boolean; maxAffected?: number | null } = {},
+): Record<string, string> {
+  return preferenceApplied([
+    typeof honoured.resolution === "string" && `resolution=${honoured.resolution}`,
+    typeof honoured.missing === "string" && `missing=${honoured.missing}`,
+    honoured.return === true && r.prefer.return !== null && `return=${r.prefer.return}`,
+    r.prefer.count !== null && `count=${r.prefer.count}`,
+    r.prefer.txRollback && "tx=rollback",
+    r.prefer.strict && "handling=strict",
+    r.prefer.timezone !== null && `timezone=${r.prefer.timezone}`,
+    honoured.maxAffected !== null && honoured.maxAffected !== undefined && `max-affected=${honoured.maxAffected}`,
+  ]);
 }

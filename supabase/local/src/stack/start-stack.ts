@@ -23,6 +23,8 @@ export interface TStartStackOptions {
   /** Write `.env.local` at the repository root (default false; `pnpm stack` turns it on). */
   envFile?: string | false;
   log?: Logger;
+  /** Allow anonymous sign-ins (POST /auth/v1/signup with no email or phone); off by default, as GoTrue. */
+  anonymousSignIns?: boolean;
 }
 
 /** A running local stack: its URLs and keys, and how to stop it. */
@@ -84,7 +86,15 @@ export async function startStack(options: TStartStackOptions): Promise<TStackHan
 
     const publicUrl = `http://${options.host}:${options.port}`;
     const gateway = await startGateway(
-      { apiPool, adminPool, databaseUrl: postgres.databaseUrl, keys, log: log.child({ component: "gateway" }), publicUrl },
+      {
+        apiPool,
+        adminPool,
+        databaseUrl: postgres.databaseUrl,
+        keys,
+        log: log.child({ component: "gateway" }),
+        publicUrl,
+        anonymousSignIns: options.anonymousSignIns ?? false,
+      },
       options.host,
       options.port,
     );

@@ -7,6 +7,7 @@ import { useState } from "react";
 import { ChangesetReview } from "../changesets/changeset-review.tsx";
 import { EditDocDiff } from "../knowledge/edit-doc-diff.tsx";
 import { useProject } from "../projects/project-context.tsx";
+import { StepUpCodePrompt } from "../security/step-up-code-prompt.tsx";
 import { useNow } from "../ui/use-now.ts";
 import styles from "./approvals.module.css";
 import { formatAge, formatExpiry } from "./format-age.ts";
@@ -15,6 +16,7 @@ import { ParamsFormEditor } from "./params-form-editor.tsx";
 import { parseEditedParams } from "./parse-edited-params.ts";
 import { readFileWriteDiff } from "./read-file-write-diff.ts";
 import { useApprovalActions } from "./use-approval-actions.ts";
+import { useStepUpApproval } from "./use-step-up-approval.ts";
 
 // The diff viewer measures the DOM: render it in the browser only.
 const FileWriteDiff = dynamic(() => import("./file-write-diff.tsx"), {
@@ -68,6 +70,7 @@ function changesetIdOf(proposal: TProposal): string | null {
 export function ApprovalCard({ proposal, agentName }: { proposal: TProposal; agentName?: string }) {
   const { canWrite, session } = useProject();
   const actions = useApprovalActions();
+  const stepUp = useStepUpApproval(proposal);
   const now = useNow();
   const [mode, setMode] = useState<"idle" | "edit" | "reject">("idle");
   const [draft, setDraft] = useState("");
@@ -117,7 +120,7 @@ export function ApprovalCard({ proposal, agentName }: { proposal: TProposal; age
       setError(parsed.error);
       return;
     }
-    void run(() => actions.approve(proposal.id, parsed.params, comment));
+    void run(() => stepUp.guard(() => actions.approve(proposal.id, parsed.params, comment)));
   };
 
   return (
@@ -234,7 +237,7 @@ export function ApprovalCard({ proposal, agentName }: { proposal: TProposal; age
                   disabled={busy}
                   data-approve
                   aria-keyshortcuts="a"
-                  onClick={() => void run(() => actions.approve(proposal.id))}
+                  onClick={() => void run(() => stepUp.guard(() => actions.approve(proposal.id)))}
                 >
                   {busy ? "Approving…" : "Approve"}
                 </button>
@@ -296,6 +299,7 @@ export function ApprovalCard({ proposal, agentName }: { proposal: TProposal; age
         </>
       ) : null}
 
+      {stepUp.prompt ? <StepUpCodePrompt onDone={stepUp.prompt.onDone} /> : null}
       {error ? (
         <p role="alert" className={styles.error}>
           {error}

@@ -7,16 +7,20 @@ import { type KeyboardEvent, useEffect, useMemo, useState } from "react";
 import { useProjectAgents } from "../agents/use-project-agents.ts";
 import { threadPlace } from "../chat/thread-place.ts";
 import { useLiveStore } from "../live/live-store-provider.tsx";
+import { useOlderRows } from "../live/use-older-rows.ts";
 import { useProject } from "../projects/project-context.tsx";
 import shell from "../ui/page.module.css";
 import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
 import { useNow } from "../ui/use-now.ts";
 import { ApprovalCard } from "./approval-card.tsx";
+import { ApprovalHistoryList } from "./approval-history-list.tsx";
 import styles from "./approvals.module.css";
 import { NO_HISTORY_FILTER, selectProposalHistory, type THistoryFilter } from "./select-proposal-history.ts";
 import { usePendingProposals } from "./use-pending-proposals.ts";
 
 const HISTORY_STATUSES = ["executed", "rejected", "expired", "failed", "approved", "executing"] as const;
+/** Proposals per older page of the history. */
+const HISTORY_PAGE_SIZE = 100;
 
 /**
  * Keyboard on a list of cards: j/k (and arrows) move between cards; on a focused waiting card,
@@ -119,6 +123,9 @@ export function ApprovalsInbox() {
   const agentNames = useMemo(() => new Map(agents.map(({ agent }) => [agent.agent_key, agent.display_name])), [agents]);
   const agentName = (key: string) => agentNames.get(key) ?? key;
   const history = useMemo(() => selectProposalHistory(proposals, project.id, filter, now), [proposals, project.id, filter, now]);
+  // The history pages older proposals from the database as it scrolls (catch-up holds the pending and the latest).
+  const historyScope = useMemo(() => ({ project_id: project.id }), [project.id]);
+  const olderProposals = useOlderRows("action_proposals", historyScope, HISTORY_PAGE_SIZE);
 
   // ?proposal=<id>: open the tab the proposal is on, and point at it.
   useEffect(() => {
@@ -192,7 +199,14 @@ export function ApprovalsInbox() {
             <span className="muted">{history.length} shown</span>
           </div>
           {history.length === 0 ? <p className="muted">No decided, expired or failed proposals match.</p> : null}
-          <Cards proposals={history} label="Proposal history" agentName={agentName} focusId={linkedWaiting ? null : focusId} />
+          <ApprovalHistoryList
+            proposals={history}
+            agentName={agentName}
+            focusId={linkedWaiting ? null : focusId}
+            older={olderProposals}
+            onKeyDown={onCardsKeyDown}
+            where={(proposal) => <Where proposal={proposal} agentName={agentName} />}
+          />
         </div>
       )}
     </section>

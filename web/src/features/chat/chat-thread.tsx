@@ -3,6 +3,7 @@
 import type { TAgent } from "@mission-control/shared/rows";
 import { useMemo } from "react";
 import { useLiveStore } from "../live/live-store-provider.tsx";
+import { useOlderRows } from "../live/use-older-rows.ts";
 import { useProject } from "../projects/project-context.tsx";
 import { onListKeyDown } from "../ui/use-list-keys.ts";
 import styles from "./chat.module.css";
@@ -11,9 +12,16 @@ import { MessageItem } from "./message-item.tsx";
 import { foldOutcomeReplies } from "./read-outcome-notice.ts";
 import { selectThread } from "./select-thread.ts";
 import { describeWorking, selectWorkingAgents } from "./select-working-agents.ts";
-import { useStickToBottom } from "./use-stick-to-bottom.ts";
+import { useVirtualThread } from "./use-virtual-thread.ts";
 
-/** A live conversation: the thread's messages (arrow keys move between them) and, for writers, the composer. */
+/** Messages per older page read from the database as the reader scrolls up. */
+const PAGE_SIZE = 100;
+
+/**
+ * A live conversation: the thread's messages (arrow keys move between them) and, for writers, the
+ * composer. Long threads render only the messages on screen; the store holds the newest window
+ * (catch-up) and older pages are read as the reader scrolls up.
+ */
 export function ChatThread({
   threadKey,
   label,
@@ -54,7 +62,15 @@ export function ChatThread({
   const { shown, repliesByNotice } = useMemo(() => foldOutcomeReplies(view.messages), [view.messages]);
   const working = describeWorking(selectWorkingAgents(view.deliveriesByMessage).map((key) => agentsByKey.get(key)?.display_name ?? key));
   const count = shown.length;
-  const { scroller, content, onScroll, unseen, scrollToBottom } = useStickToBottom(count);
+  const keys = useMemo(() => shown.map((m) => m.id), [shown]);
+  const threadId = view.thread?.id ?? "";
+  const scope = useMemo(() => ({ thread_id: threadId }), [threadId]);
+  const older = useOlderRows("project_chat_messages", scope, PAGE_SIZE);
+  const { scroller, content, list, virtualizer, startOf, onScroll, onFocusCapture, unseen, scrollToBottom } = useVirtualThread(
+    keys,
+    // No thread yet (a DM before its first message): nothing older to read.
+    threadId ? older : { ...older, exhausted: true, loadOlder: () => {} },
+  );
 
   return (
     <section className={styles.thread} aria-label={label} data-thread={threadKey}>
@@ -63,27 +79,42 @@ export function ChatThread({
           ref={scroller}
           className={styles.messages}
           role="log"
-          aria-live="polite"
+          // Rows rendered because the reader scrolled are not news: announce additions only while still.
+          aria-live={virtualizer.isScrolling ? "off" : "polite"}
+          aria-busy={older.loading}
           aria-label={`${label} messages`}
           onKeyDown={onListKeyDown}
+          onFocusCapture={onFocusCapture}
           onScroll={onScroll}
           data-testid="chat-messages"
         >
           <div ref={content}>
             {count === 0 ? <p className={styles.empty}>{emptyText}</p> : null}
-            {shown.map((m) => (
-              <MessageItem
-                key={m.id}
-                message={m}
-                deliveries={view.deliveriesByMessage.get(m.id) ?? []}
-                agentsByKey={agentsByKey}
-                myUserId={session.user.id}
-                canWrite={canWrite}
-                place={label}
-                reroutable={threadKey === "team-room"}
-                replies={repliesByNotice.get(m.id)}
-              />
-            ))}
+            <div ref={list} style={{ position: "relative", height: count === 0 ? 0 : virtualizer.getTotalSize() }}>
+              {virtualizer.getVirtualItems().map(({ index, start, key }) => {
+                const m = shown[index];
+                if (!m) return null;
+                return (
+                  <div
+                    key={key}
+                    ref={virtualizer.measureElement}
+                    data-index={index}
+                    style={{ position: "absolute", top: 0, left: 0, width: "100%", transform: `translateY(${startOf(start)}px)` }}
+                  >
+                    <MessageItem
+                      message={m}
+                      deliveries={view.deliveriesByMessage.get(m.id) ?? []}
+                      agentsByKey={agentsByKey}
+                      myUserId={session.user.id}
+                      canWrite={canWrite}
+                      place={label}
+                      reroutable={threadKey === "team-room"}
+                      replies={repliesByNotice.get(m.id)}
+                    />
+                  </div>
+                );
+              })}
+            </div>
             {working ? (
               <p className={styles.working} data-testid="agent-working">
                 <span className={styles.workingDots} aria-hidden="true" />
@@ -92,6 +123,11 @@ export function ChatThread({
             ) : null}
           </div>
         </div>
+        {older.loading || older.error ? (
+          <p className={styles.newPill} role="status" style={{ top: 10, bottom: "auto" }} data-testid="older-messages-status">
+            {older.error ? `Could not load older messages: ${older.error}` : "Loading older messages…"}
+          </p>
+        ) : null}
         {unseen > 0 ? (
           <button type="button" className={styles.newPill} onClick={scrollToBottom} data-testid="new-messages-pill">
             {unseen === 1 ? "1 new message" : `${unseen} new messages`} ↓

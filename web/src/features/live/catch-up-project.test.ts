@@ -224,6 +224,8 @@ describe("catchUpProject", () => {
       { table: "projects", query: { eq: {} } },
       { table: "project_members", query: { eq: project } },
       { table: "project_settings", query: { eq: project } },
+      { table: "project_invites", query: { eq: project, in: { column: "status", values: ["queued", "sent", "failed"] } } },
+      { table: "project_invites", query: { eq: project, newestFirstBy: "seq", limit: 50 } },
       { table: "agents", query: { eq: project } },
       { table: "agent_status", query: { eq: project } },
       { table: "activities", query: { eq: project, newestFirstBy: "seq", limit: 100 } },

@@ -8,6 +8,8 @@ export interface TLiveQuery {
   /** Sorts descending by this column (the newest rows first). */
   newestFirstBy?: "seq" | "created_at";
   limit?: number;
+  /** Only rows whose seq is below this one (the next older page of a list, read-older-page.ts). */
+  seqBelow?: number;
 }
 
 /** Reads of the database catch-up makes; the supabase-js one below, an in-memory one in tests. */
@@ -32,6 +34,7 @@ function requestRows(client: TBrowserClient, table: TLiveTable, query: TLiveQuer
   let request = client.from(table).select("*");
   for (const [column, value] of Object.entries(query.eq)) request = request.eq(column, value);
   if (query.in) request = request.in(query.in.column, [...query.in.values]);
+  if (query.seqBelow !== undefined) request = request.lt("seq", query.seqBelow);
   const sorted = query.newestFirstBy ? request.order(query.newestFirstBy, { ascending: false }) : request;
   return query.limit === undefined ? sorted : sorted.limit(query.limit);
 }

@@ -32,6 +32,8 @@ import {
   ZTaskEvent,
 } from "@mission-control/shared/rows";
 import type { z } from "zod";
+import { OPEN_INVITE_STATUSES } from "../members/open-invite-statuses.ts";
+import { ZProjectInvite } from "../members/project-invite-row.ts";
 import { ACTIVE_RUN_STATUSES } from "../runs/active-run-statuses.ts";
 import type { TSeqRow } from "./merge-rows.ts";
 
@@ -117,6 +119,13 @@ const DESCRIPTORS = {
     catchUp: WHOLE,
   }),
   project_settings: liveTable({ schema: ZProjectSetting, keyOf: (row) => `${row.project_id}:${row.key}`, scope: PROJECT, catchUp: WHOLE }),
+  // Owners only (RLS): the open invitations always (Settings → Members follows them live), the latest others.
+  project_invites: liveTable({
+    schema: ZProjectInvite,
+    keyOf: (row) => row.id,
+    scope: PROJECT,
+    catchUp: { kind: "pending-and-latest", pendingWhere: {}, pendingIn: { column: "status", values: OPEN_INVITE_STATUSES }, window: 50 },
+  }),
   agents: liveTable({ schema: ZAgent, keyOf: (row) => row.id, scope: PROJECT, catchUp: WHOLE }),
   agent_status: liveTable({ schema: ZAgentStatus, keyOf: (row) => row.agent_id, scope: PROJECT, catchUp: WHOLE }),
   activities: liveTable({ schema: ZActivity, keyOf: (row) => row.id, scope: PROJECT, catchUp: { kind: "latest", window: 100 } }),

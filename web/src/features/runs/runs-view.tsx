@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { type KeyboardEvent, useMemo, useState } from "react";
 import { useProjectAgents } from "../agents/use-project-agents.ts";
 import { formatAge } from "../approvals/format-age.ts";
+import { usePageIntent } from "../command-palette/use-page-intent.ts";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { useProjectTasks } from "../tasks/use-project-tasks.ts";
@@ -43,6 +44,8 @@ export function RunsView() {
   const now = useNow(30_000);
   const [filter, setFilter] = useState<TRunFilter>({ show: "all", agentKey: null });
   const [starting, setStarting] = useState(false);
+  // The command palette's "Start a run" arrives as ?do=start-run.
+  usePageIntent("start-run", () => setStarting(canWrite));
   const runs = useProjectRuns(project.id, filter);
   const allRuns = useProjectRuns(
     project.id,

@@ -5,16 +5,10 @@ import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 import { useProject } from "../projects/project-context.tsx";
 import shell from "../ui/page.module.css";
+import { SETTINGS_PAGES } from "./settings-pages.ts";
 import styles from "./settings-view.module.css";
 
 /** The settings pages, in tab order (paths below /p/[slug]/settings). */
-export const SETTINGS_PAGES = [
-  { path: "", label: "General" },
-  { path: "/providers", label: "Providers" },
-  { path: "/agent-defaults", label: "Agent defaults" },
-  { path: "/runs", label: "Runs" },
-] as const;
-
 /** The frame of every settings page: the title, a tab per settings page, and the viewer's read-only note. */
 export function SettingsFrame({ slug, children }: { slug: string; children: ReactNode }) {
   const pathname = usePathname();

@@ -4,6 +4,8 @@ import { usePathname, useRouter } from "next/navigation";
 import { type ReactNode, useEffect, useMemo, useState } from "react";
 import { getBrowserClient } from "../auth/get-browser-client.ts";
 import { useSession } from "../auth/use-session.ts";
+import { CommandPalette } from "../command-palette/command-palette.tsx";
+import { usePaletteHotkey } from "../command-palette/use-palette-hotkey.ts";
 import { useClientConfig } from "../config/client-config-provider.tsx";
 import { recheckConnection, startConnectionMonitor } from "../connection/connection-monitor.ts";
 import { useLiveStore, useLiveStoreApi } from "../live/live-store-provider.tsx";
@@ -13,13 +15,14 @@ import { ProjectProvider, type TProjectContext } from "../projects/project-conte
 import page from "../ui/page.module.css";
 import styles from "./app-shell.module.css";
 import { MissionBanner } from "./mission-banner.tsx";
+import { NavDrawer } from "./nav-drawer.tsx";
 import { Sidebar } from "./sidebar.tsx";
 import { TopBar } from "./top-bar.tsx";
 
 /**
  * The signed-in frame of every project page: guards the session, resolves the project from the
  * URL, keeps the live store subscribed to it, runs the connection badge's checks, and lays out
- * sidebar, top bar, mission banner and the page.
+ * sidebar (a drawer on a phone), top bar, mission banner and the page, with the command palette.
  */
 export function ProjectShell({ slug, children }: { slug: string; children: ReactNode }) {
   const config = useClientConfig();
@@ -29,6 +32,12 @@ export function ProjectShell({ slug, children }: { slug: string; children: React
   const client = getBrowserClient(config);
   const store = useLiveStoreApi();
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [menuOpen, setMenuOpen] = useState(false);
+  const [paletteOpen, setPaletteOpen] = useState(false);
+  usePaletteHotkey(() => {
+    setMenuOpen(false);
+    setPaletteOpen((open) => !open);
+  });
   const projects = useLiveStore((s) => s.rows.projects);
   const members = useLiveStore((s) => s.rows.project_members);
   const project = useMemo(() => Object.values(projects).find((p) => p.slug === slug), [projects, slug]);
@@ -115,13 +124,15 @@ export function ProjectShell({ slug, children }: { slug: string; children: React
       <div className={styles.shell}>
         <Sidebar slug={slug} />
         <div className={styles.main}>
-          <TopBar slug={slug} />
+          <TopBar slug={slug} menuOpen={menuOpen} onOpenMenu={() => setMenuOpen(true)} onOpenPalette={() => setPaletteOpen(true)} />
           <MissionBanner projectId={project.id} />
           <main className={styles.content} id="content" tabIndex={-1}>
             {children}
           </main>
         </div>
       </div>
+      <NavDrawer slug={slug} open={menuOpen} onClose={() => setMenuOpen(false)} />
+      <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} />
     </ProjectProvider>
   );
 }

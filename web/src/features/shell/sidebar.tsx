@@ -4,54 +4,33 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import approvalStyles from "../approvals/approvals.module.css";
 import { usePendingProposals } from "../approvals/use-pending-proposals.ts";
-import type { TLabsFeatures } from "../labs/labs-features.ts";
 import { useLabsFeatures } from "../labs/use-labs-features.ts";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { isActiveRun } from "../runs/active-run-statuses.ts";
 import runStyles from "../runs/runs.module.css";
 import styles from "./app-shell.module.css";
-
-/** One section of the sidebar; a labs section shows only while its flag is on in the project. */
-interface TSection {
-  path: string;
-  label: string;
-  labs?: keyof TLabsFeatures;
-}
-
-/** The product's sections, in sidebar order. */
-export const SECTIONS: readonly TSection[] = [
-  { path: "overview", label: "Overview" },
-  { path: "activity", label: "Activity" },
-  { path: "tasks", label: "Tasks" },
-  { path: "approvals", label: "Approvals" },
-  { path: "team-room", label: "Team Room", labs: "team_room" },
-  { path: "dms", label: "DMs", labs: "dms" },
-  { path: "agents", label: "Agents" },
-  { path: "runs", label: "Runs" },
-  { path: "knowledge", label: "Knowledge" },
-  { path: "skills", label: "Skills" },
-  { path: "schedule", label: "Schedule" },
-  { path: "usage", label: "Usage" },
-  { path: "settings", label: "Settings" },
-];
+import { SECTIONS } from "./sections.ts";
 
 /**
- * The sidebar: one link per section; the current one is marked for screen readers too. Labs
+ * The sidebar (on a phone, inside the menu drawer): one link per section; the current one is marked for screen readers too. Labs
  * sections whose flag is off are left out (their pages still explain how to turn them on).
  */
-export function Sidebar({ slug }: { slug: string }) {
+export function Sidebar({ slug, inDrawer = false }: { slug: string; inDrawer?: boolean }) {
   const pathname = usePathname();
   const { project } = useProject();
   const pending = usePendingProposals(project.id).length;
   const labs = useLabsFeatures(project.id);
   const activeRuns = useLiveStore((s) => Object.values(s.rows.ai_runs).filter((r) => r.project_id === project.id && isActiveRun(r)).length);
   return (
-    <nav className={styles.sidebar} aria-label="Sections">
-      <div className={styles.brand}>
-        <span className={styles.logo} aria-hidden="true" />
-        Mission Control
-      </div>
+    <nav className={inDrawer ? styles.drawerNav : styles.sidebar} aria-label="Sections">
+      {/* The phone menu drawer has its own header with the brand. */}
+      {inDrawer ? null : (
+        <div className={styles.brand}>
+          <span className={styles.logo} aria-hidden="true" />
+          Mission Control
+        </div>
+      )}
       <ul className={styles.nav}>
         {SECTIONS.filter((section) => !section.labs || labs[section.labs]).map((section) => {
           const href = `/p/${slug}/${section.path}`;

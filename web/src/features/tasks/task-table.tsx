@@ -18,11 +18,15 @@ import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { useProject } from "../projects/project-context.tsx";
 import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
+import { usePageVirtualizer } from "../ui/virtual-page-list.ts";
 import { STATUS_LABELS } from "./plan-task-move.ts";
 import styles from "./tasks.module.css";
 
 const PRIORITY_RANK = Object.fromEntries(TASK_PRIORITIES.map((p, i) => [p, i])) as Record<string, number>;
 const STATUS_RANK = Object.fromEntries(TASK_STATUSES.map((s, i) => [s, i])) as Record<string, number>;
+
+/** A one-line row; rows are measured once rendered (long titles wrap). */
+const ROW_ESTIMATE_PX = 37;
 
 function formatDate(iso: string | null): string {
   if (!iso) return "";
@@ -32,6 +36,8 @@ function formatDate(iso: string | null): string {
 /**
  * The task table (@tanstack/react-table): click a header to sort, filter by text and status, pick
  * the visible columns. Arrow keys move between rows, Enter opens the task. Live like the board.
+ * Only the rows on screen are rendered (spacer rows stand for the others), so sorting and filtering
+ * ten thousand tasks stay quick; the table keeps its row count and each row's index for assistive tech.
  */
 export function TaskTable({ tasks, pendingByTask }: { tasks: TTask[]; pendingByTask: Map<string, number> }) {
   const { project } = useProject();
@@ -108,6 +114,17 @@ export function TaskTable({ tasks, pendingByTask }: { tasks: TTask[]; pendingByT
   });
   const statusFilter = (table.getColumn("status")?.getFilterValue() as string | undefined) ?? "";
   const rows = table.getRowModel().rows;
+  const { listRef, virtualizer, startOf, onFocusCapture } = usePageVirtualizer<HTMLTableSectionElement>({
+    count: rows.length,
+    estimateSize: ROW_ESTIMATE_PX,
+    getItemKey: (index) => rows[index]?.id ?? String(index),
+  });
+  const rendered = virtualizer.getVirtualItems();
+  const first = rendered[0];
+  const last = rendered[rendered.length - 1];
+  const spaceAbove = first ? startOf(first.start) : 0;
+  const spaceBelow = last ? virtualizer.getTotalSize() - startOf(last.end) : 0;
+  const columnCount = table.getVisibleLeafColumns().length;
 
   return (
     <div className={styles.page} style={{ padding: 0 }}>
@@ -149,10 +166,10 @@ export function TaskTable({ tasks, pendingByTask }: { tasks: TTask[]; pendingByT
           {rows.length} of {tasks.length} tasks
         </span>
       </div>
-      <table className={styles.table} aria-label="Tasks">
+      <table className={styles.table} aria-label="Tasks" aria-rowcount={rows.length + 1}>
         <thead>
           {table.getHeaderGroups().map((group) => (
-            <tr key={group.id}>
+            <tr key={group.id} aria-rowindex={1}>
               {group.headers.map((header) => {
                 const sorted = header.column.getIsSorted();
                 return (
@@ -167,32 +184,49 @@ export function TaskTable({ tasks, pendingByTask }: { tasks: TTask[]; pendingByT
             </tr>
           ))}
         </thead>
-        <tbody onKeyDown={onListKeyDown}>
+        <tbody ref={listRef} onKeyDown={onListKeyDown} onFocusCapture={onFocusCapture}>
           {rows.length === 0 ? (
             <tr>
-              <td colSpan={table.getVisibleLeafColumns().length} className="muted">
+              <td colSpan={columnCount} className="muted">
                 No tasks match.
               </td>
             </tr>
           ) : null}
-          {rows.map((row, i) => (
-            <tr
-              key={row.id}
-              {...LIST_ITEM}
-              tabIndex={i === 0 ? 0 : -1}
-              data-testid="task-row"
-              data-task-id={row.id}
-              onKeyDown={(e) => {
-                if (e.key === "Enter") router.push(`/p/${project.slug}/tasks/${row.id}`);
-              }}
-            >
-              {row.getVisibleCells().map((cell) => (
-                <td key={cell.id} className={cell.column.id === "title" ? styles.titleCell : undefined}>
-                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                </td>
-              ))}
+          {spaceAbove > 0 ? (
+            <tr data-spacer="" style={{ height: spaceAbove }}>
+              <td colSpan={columnCount} style={{ padding: 0, border: 0 }} />
             </tr>
-          ))}
+          ) : null}
+          {rendered.map(({ index }) => {
+            const row = rows[index];
+            if (!row) return null;
+            return (
+              <tr
+                key={row.id}
+                ref={virtualizer.measureElement}
+                data-index={index}
+                aria-rowindex={index + 2}
+                {...LIST_ITEM}
+                tabIndex={index === (first?.index ?? 0) ? 0 : -1}
+                data-testid="task-row"
+                data-task-id={row.id}
+                onKeyDown={(e) => {
+                  if (e.key === "Enter") router.push(`/p/${project.slug}/tasks/${row.id}`);
+                }}
+              >
+                {row.getVisibleCells().map((cell) => (
+                  <td key={cell.id} className={cell.column.id === "title" ? styles.titleCell : undefined}>
+                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
+          {spaceBelow > 0 ? (
+            <tr data-spacer="" style={{ height: spaceBelow }}>
+              <td colSpan={columnCount} style={{ padding: 0, border: 0 }} />
+            </tr>
+          ) : null}
         </tbody>
       </table>
     </div>

@@ -2,6 +2,7 @@
 
 import { useMemo, useState } from "react";
 import { useProjectAgents } from "../agents/use-project-agents.ts";
+import { usePageIntent } from "../command-palette/use-page-intent.ts";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { KanbanBoard } from "./kanban-board.tsx";
@@ -19,6 +20,8 @@ export function TasksView() {
   const proposals = useLiveStore((s) => s.rows.action_proposals);
   const [view, setView] = useState<"board" | "table">("board");
   const [creating, setCreating] = useState(false);
+  // The command palette's "New task" arrives as ?do=new-task.
+  usePageIntent("new-task", () => setCreating(canWrite));
   const mover = useTaskMover();
   const agentNames = useMemo(() => new Map(agents.map(({ agent }) => [agent.agent_key, agent.display_name])), [agents]);
   const pendingByTask = useMemo(() => {

@@ -1,0 +1,72 @@
+/** A performance entry as the in-page observers read it. */
+interface TEntry {
+  name: string;
+  startTime: number;
+  duration: number;
+  interactionId?: number;
+  blockingDuration?: number;
+}
+
+/**
+ * The browser globals the bench's in-page functions use: the bench compiles without the DOM
+ * library (it is a Node package), so they reach them as `(globalThis as unknown as TPageGlobals)`.
+ * Functions given to `page.evaluate` are sent as source, so each spells that cast out itself.
+ */
+export interface TPageGlobals {
+  __scale: TPageRecord;
+  document: {
+    querySelector(selector: string): { textContent: string | null } | null;
+    querySelectorAll(selector: string): { length: number };
+  };
+  location: { pathname: string };
+  localStorage: { setItem(key: string, value: string): void };
+  requestAnimationFrame(callback: (now: number) => void): number;
+  PerformanceObserver: new (callback: (list: { getEntries(): TEntry[] }) => void) => { observe(options: Record<string, unknown>): void };
+}
+
+/** What the page records for the bench (window.__scale), from the first script on every full load. */
+export interface TPageRecord {
+  /** Event Timing entries of interactions (keyboard, clicks) slower than 16 ms. */
+  events: { interactionId: number; name: string; duration: number; startTime: number }[];
+  /** Long animation frames (Chromium reports those over 50 ms). */
+  frames: { startTime: number; duration: number; blockingDuration: number }[];
+  /** Long tasks (over 50 ms). */
+  longTasks: { startTime: number; duration: number }[];
+  /** rAF-to-rAF intervals while `sampling` is on. */
+  frameGaps: number[];
+  sampling: boolean;
+}
+
+/**
+ * Installs the observers (run through `addInitScript`, so the page's own scripts come after):
+ * Event Timing with `durationThreshold: 16` (INP's source), long animation frames, long tasks,
+ * and a rAF loop that samples frame intervals while the bench scrolls.
+ */
+export function observeInPage(): void {
+  const page = globalThis as unknown as TPageGlobals;
+  const record: TPageRecord = { events: [], frames: [], longTasks: [], frameGaps: [], sampling: false };
+  page.__scale = record;
+  const observe = (type: string, options: Record<string, unknown>, take: (entry: TEntry) => void) => {
+    try {
+      new page.PerformanceObserver((list) => list.getEntries().forEach(take)).observe({ type, buffered: true, ...options });
+    } catch {
+      // An entry type this Chromium does not know: that figure stays empty.
+    }
+  };
+  observe("event", { durationThreshold: 16 }, (entry) => {
+    const { interactionId } = entry;
+    if (interactionId) record.events.push({ interactionId, name: entry.name, duration: entry.duration, startTime: entry.startTime });
+  });
+  observe("long-animation-frame", {}, (entry) => {
+    const { blockingDuration = 0 } = entry;
+    record.frames.push({ startTime: entry.startTime, duration: entry.duration, blockingDuration });
+  });
+  observe("longtask", {}, (entry) => record.longTasks.push({ startTime: entry.startTime, duration: entry.duration }));
+  let last = 0;
+  const tick = (now: number) => {
+    if (record.sampling && last) record.frameGaps.push(now - last);
+    last = now;
+    page.requestAnimationFrame(tick);
+  };
+  page.requestAnimationFrame(tick);
+}

@@ -44,7 +44,7 @@ export function MembersView() {
           Members{members ? ` (${members.length})` : ""}
         </h2>
         <p className="muted">
-          Owners {ROLE_DESCRIPTIONS.owner}; operators {ROLE_DESCRIPTIONS.operator}; viewers {ROLE_DESCRIPTIONS.viewer}.
+          An owner {ROLE_DESCRIPTIONS.owner}; an operator {ROLE_DESCRIPTIONS.operator}; a viewer {ROLE_DESCRIPTIONS.viewer}.
           {canManage ? "" : " Only owners change members."}
         </p>
         {loadError ? (

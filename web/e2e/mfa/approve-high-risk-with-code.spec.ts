@@ -17,9 +17,7 @@ async function expectNoSidewaysScroll(page: import("@playwright/test").Page, wha
 }
 
 test.describe("step-up approvals with a TOTP second factor", () => {
-  // Known gap (issue 14 stays open): at 390 px "Verify and approve" leaves the proposal proposed in
-  // this flow; the SQL refusal at aal1 and acceptance at aal2 are covered by supabase/tests/mfa.
-  test.fixme("an owner turns step-up on, sets up an authenticator, and approves a high-risk action with a code; at aal1 it is refused", async ({
+  test("an owner turns step-up on, sets up an authenticator, and approves a high-risk action with a code; at aal1 it is refused", async ({
     page,
     browser,
     admin,
@@ -105,10 +103,13 @@ test.describe("step-up approvals with a TOTP second factor", () => {
         // The code of the next 30 s step: the one of this step was used when setting up (each is taken once).
         await prompt.getByRole("textbox", { name: "6-digit code" }).fill(totpCode(secret, Date.now() + 30_000));
         await prompt.getByRole("button", { name: "Verify and approve" }).click();
-        // Approved (and run, if an executor of this worker is up).
-        await expect(card).toHaveAttribute("data-status", /approved|executing|executed/);
+        // Approved by this owner (and run, if an executor of this worker is up): it leaves Waiting
+        // and the History tab shows it decided.
         await expect.poll(async () => (await readProposal(admin, proposalId)).status).not.toBe("proposed");
         expect((await readProposal(admin, proposalId)).resolved_by).toBe(owner.userId);
+        await expect(other.getByText("Nothing is waiting for a decision.")).toBeVisible();
+        await other.getByRole("tab", { name: "History" }).click();
+        await expect(approvalCard(other, proposalId)).toHaveAttribute("data-status", /approved|executing|executed/);
       } else {
         await prompt.getByRole("button", { name: "Cancel" }).click();
         await expect(card.getByText("Not approved: a high-risk approval needs the code")).toBeVisible();

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createRestFixtures, dropRestFixtures, type TRestFixtureNames, waitForSchemaCache } from "../../testing/rest-fixtures.ts";
 import { serviceClient, sqlPool } from "../../testing/stack-clients.ts";
 
@@ -126,11 +126,15 @@ describe("aggregates", () => {
         .select("book_id,count(),stars.sum(),stars.avg()::float8,lowest:stars.min(),stars.max()")
         .in("book_id", [1, 2])
         .order("book_id");
-    let result = await query();
-    for (let attempt = 0; result.error?.code === "PGRST123" && attempt < 100; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      result = await query();
-    }
+    // The config reload is asynchronous: until PostgREST has re-read the role settings it still answers PGRST123.
+    const result = await vi.waitFor(
+      async () => {
+        const attempt = await query();
+        expect(attempt.error?.code).not.toBe("PGRST123");
+        return attempt;
+      },
+      { timeout: 15_000, interval: 50 },
+    );
     expect(result.error).toBeNull();
     expect(result.data).toEqual([
       { book_id: 1, count: 2, sum: 9, avg: 4.5, lowest: 4, max: 5 },

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   createRestFixtures,
   dropRestFixtures,
@@ -81,11 +81,15 @@ describe("explain()", () => {
 
   it("returns the plan as text or JSON once enabled", async () => {
     await sql.query(`alter role authenticator set pgrst.db_plan_enabled = 'true'; notify pgrst, 'reload config';`);
-    let text = await serviceClient().from(n.books).select("id").eq("id", 1).explain();
-    for (let attempt = 0; text.status === 406 && attempt < 100; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      text = await serviceClient().from(n.books).select("id").eq("id", 1).explain();
-    }
+    // The config reload is asynchronous: until PostgREST has re-read the role settings it still answers 406.
+    const text = await vi.waitFor(
+      async () => {
+        const attempt = await serviceClient().from(n.books).select("id").eq("id", 1).explain();
+        expect(attempt.status).not.toBe(406);
+        return attempt;
+      },
+      { timeout: 15_000, interval: 50 },
+    );
     expect(text.error).toBeNull();
     expect(String(text.data)).toMatch(/Aggregate|Scan/);
     const json = await serviceClient().from(n.books).select("id").explain({ format: "json", analyze: true });

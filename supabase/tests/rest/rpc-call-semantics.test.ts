@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createRestFixtures, dropRestFixtures, restFetch, type TRestFixtureNames } from "../../testing/rest-fixtures.ts";
 import { anonClient, serviceClient, sqlPool } from "../../testing/stack-clients.ts";
 
@@ -38,10 +38,14 @@ beforeAll(async () => {
     create function ${fns.ready}() returns int language sql immutable as 'select 1';
   `);
   // All functions came in one transaction, so once the schema cache has the last one it has them all.
-  for (let attempt = 0; (await serviceClient().rpc(fns.ready)).error?.code === "PGRST202"; attempt += 1) {
-    if (attempt > 100) throw new Error(`REST schema cache never saw ${fns.ready}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  // vi.waitFor rather than expect.poll: expect.poll may only be called inside a test, not in a hook.
+  await vi.waitFor(
+    async () => {
+      const { error } = await serviceClient().rpc(fns.ready);
+      expect(error?.code, `REST schema cache never saw ${fns.ready}`).not.toBe("PGRST202");
+    },
+    { timeout: 15_000, interval: 50 },
+  );
 });
 afterAll(async () => {
   await dropOwnFunctions();

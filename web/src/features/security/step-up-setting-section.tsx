@@ -5,6 +5,7 @@ import { executeWithFallback } from "../actions/execute-with-fallback.ts";
 import { createFallbackDeps } from "../actions/fallback-deps.ts";
 import { useLiveStore, useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
+import switchStyles from "../settings/switch.module.css";
 import { updateProjectSetting } from "../settings/update-project-setting.ts";
 import { readApprovalSettings } from "./read-approval-settings.ts";
 import styles from "./security.module.css";
@@ -60,11 +61,11 @@ export function StepUpSettingSection() {
           role="switch"
           aria-checked={on}
           aria-labelledby="step-up-switch"
-          className={styles.switch}
+          className={switchStyles.switch}
           disabled={!isOwner}
           onClick={() => void toggle()}
         >
-          <span className={styles.knob} aria-hidden="true" />
+          <span className={switchStyles.knob} aria-hidden="true" />
         </button>
       </div>
       <div aria-live="polite" className={styles.status}>

@@ -7,6 +7,7 @@ import { readSetting, type TLabsFeatures, ZLabsFeatures, ZTeamRoomSettings } fro
 import { useLiveStore, useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import styles from "./settings-view.module.css";
+import switchStyles from "./switch.module.css";
 import { updateProjectSetting } from "./update-project-setting.ts";
 
 const LABS: { key: keyof TLabsFeatures; title: string; description: string }[] = [
@@ -74,13 +75,13 @@ export function SettingsView() {
                 role="switch"
                 aria-checked={flags[lab.key]}
                 aria-labelledby={`lab-${lab.key}`}
-                className={styles.switch}
+                className={switchStyles.switch}
                 disabled={!canWrite}
                 onClick={() =>
                   save("labs_features", { ...flags, [lab.key]: !flags[lab.key] }, `${lab.title} turned ${flags[lab.key] ? "off" : "on"}.`)
                 }
               >
-                <span className={styles.knob} aria-hidden="true" />
+                <span className={switchStyles.knob} aria-hidden="true" />
               </button>
             </li>
           ))}

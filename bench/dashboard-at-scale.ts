@@ -141,7 +141,9 @@ async function main(): Promise<void> {
       },
       [AUTH_STORAGE_KEY, JSON.stringify(project.session)] as const,
     );
-    await context.addInitScript(observeInPage, undefined);
+    // tsx (esbuild, keepNames) wraps named inner functions in `__name(…)`, a helper of the module that
+    // the page lacks: without this stand-in the observers threw on their first line and recorded nothing.
+    await context.addInitScript({ content: `globalThis.__name = globalThis.__name || ((fn) => fn);\n(${observeInPage.toString()})();` });
     const at = (path: string) => `${web.baseUrl}/p/${project.slug}/${path}`;
 
     // 1. Time to first rows, fresh loads.

@@ -20,6 +20,7 @@ export interface TBenchPage {
 
 export interface TBenchContext {
   addInitScript<A>(fn: (arg: A) => void, arg: A): Promise<void>;
+  addInitScript(script: { content: string }): Promise<void>;
   newPage(): Promise<TBenchPage>;
 }
 

@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { getFreePort, startStack } from "@mission-control/supabase/stack";
 import pino from "pino";
-import { e2eLogLevel, parentPathAndHome, publishE2eEnv } from "../testing/env.ts";
-import { waitForHttp } from "../testing/wait-for-http.ts";
+import { startDashboardProcess, type TDashboardProcess } from "../testing/dashboard-process.ts";
+import { e2eLogLevel, publishE2eEnv } from "../testing/env.ts";
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const repoRoot = path.resolve(webDir, "..");
@@ -29,42 +28,23 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     seed: true,
     log: pino({ level: e2eLogLevel }),
   });
-  const webPort = await getFreePort();
   const controlApiPort = await getFreePort();
-  const baseUrl = `http://127.0.0.1:${webPort}`;
-
-  let web: ChildProcess | undefined;
+  let web: TDashboardProcess;
   try {
-    web = spawn(
-      process.execPath,
-      [path.join(webDir, "node_modules/next/dist/bin/next"), "start", "--port", String(webPort), "--hostname", "127.0.0.1"],
-      {
-        cwd: webDir,
-        env: {
-          ...parentPathAndHome,
-          NODE_ENV: "production",
-          NEXT_TELEMETRY_DISABLED: "1",
-          SUPABASE_URL: stack.SUPABASE_URL,
-          SUPABASE_ANON_KEY: stack.SUPABASE_ANON_KEY,
-          CONTROL_API_URL: `http://127.0.0.1:${controlApiPort}`,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    const logs: string[] = [];
-    web.stdout?.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
-    web.stderr?.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
-    await waitForHttp(`${baseUrl}/sign-in`, "next start").catch((err: Error) => {
-      throw new Error(`${err.message}\n${logs.join("")}`);
+    web = await startDashboardProcess({
+      webDir,
+      port: await getFreePort(),
+      supabaseUrl: stack.SUPABASE_URL,
+      supabaseAnonKey: stack.SUPABASE_ANON_KEY,
+      controlApiPort,
     });
   } catch (err) {
-    web?.kill("SIGKILL");
     await stack.stop();
     throw err;
   }
 
   publishE2eEnv({
-    E2E_BASE_URL: baseUrl,
+    E2E_BASE_URL: web.baseUrl,
     E2E_SUPABASE_URL: stack.SUPABASE_URL,
     E2E_SUPABASE_ANON_KEY: stack.SUPABASE_ANON_KEY,
     E2E_SUPABASE_SERVICE_ROLE_KEY: stack.SUPABASE_SERVICE_ROLE_KEY,
@@ -73,10 +53,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   });
 
   return async () => {
-    const exited = new Promise((resolve) => web?.once("exit", resolve));
-    web?.kill("SIGTERM");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    web?.kill("SIGKILL");
+    await web.stop();
     await stack.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };

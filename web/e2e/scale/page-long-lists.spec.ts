@@ -12,7 +12,7 @@ const BASE_TIME = Date.parse("2026-11-01T08:00:00Z");
 const label = (prefix: string, n: number) => `${prefix} ${String(n).padStart(4, "0")}`;
 
 /** Inserts rows in chunks of 1,000 (one request each), through the service role. */
-async function insertInChunks(admin: TAdminClient, table: "activities" | "project_chat_messages", rows: object[]): Promise<void> {
+async function insertInChunks(admin: TAdminClient, table: "activities" | "project_chat_messages" | "tasks", rows: object[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 1000) {
     const inserted = await admin.from(table).insert(rows.slice(i, i + 1000) as never);
     if (inserted.error) throw new Error(`could not insert ${table}: ${inserted.error.message}`);
@@ -136,5 +136,77 @@ test.describe("long lists at scale", () => {
     await expect(read).toBeInViewport();
     expect(await messages.count()).toBeLessThan(DOM_ROW_BOUND);
     await expect(pane.getByTestId("new-messages-pill")).toHaveCount(0);
+  });
+
+  test("the board reads each column page by page with its true count, the table reads older tasks as it scrolls, and an old task opens by link", async ({
+    page,
+    admin,
+    signIn,
+    shot,
+  }) => {
+    const project = await createTestProject(admin, { label: "many-tasks" });
+    const INBOX = 130;
+    const DONE = 320;
+    await insertInChunks(admin, "tasks", [
+      ...Array.from({ length: INBOX }, (_, i) => ({
+        project_id: project.id,
+        title: label("Inbox task", i + 1),
+        status: "inbox",
+        position: i + 1,
+      })),
+      ...Array.from({ length: DONE }, (_, i) => ({
+        project_id: project.id,
+        title: label("Done task", i + 1),
+        status: "done",
+        position: i + 1,
+      })),
+    ]);
+    await signIn();
+    await page.goto(`/p/${project.slug}/tasks`);
+    const inbox = page.getByRole("region", { name: "Inbox column" });
+    const cards = inbox.getByTestId("task-card");
+    await expect(inbox.getByTestId("column-count")).toHaveText(String(INBOX));
+    await expect(cards).toHaveCount(50);
+    await expect(cards.first()).toContainText(label("Inbox task", 1));
+    await expect(cards.last()).toContainText(label("Inbox task", 50));
+    await shot("tasks-board-many");
+    await inbox.getByRole("button", { name: "Show 50 more (80 not shown)" }).click();
+    await expect(cards).toHaveCount(100);
+    await inbox.getByRole("button", { name: "Show 30 more (30 not shown)" }).click();
+    await expect(cards).toHaveCount(INBOX);
+    await expect(cards.last()).toContainText(label("Inbox task", INBOX));
+    await expect(inbox.getByRole("button", { name: /^Show/ })).toHaveCount(0);
+    // The Done column still shows its first page only.
+    const done = page.getByRole("region", { name: "Done column" });
+    await expect(done.getByTestId("task-card")).toHaveCount(50);
+    await expect(done.getByTestId("column-count")).toHaveText(String(DONE));
+
+    // A task added at the top of the column arrives live, and the count follows.
+    const added = await admin.from("tasks").insert({ project_id: project.id, title: "Arrived live on top", status: "inbox", position: 0 });
+    expect(added.error).toBeNull();
+    await expect(cards.first()).toContainText("Arrived live on top");
+    await expect(inbox.getByTestId("column-count")).toHaveText(String(INBOX + 1));
+
+    // The table opens on the latest changed tasks and reads older ones as it scrolls, to the first.
+    const total = INBOX + DONE + 1;
+    await page.getByRole("button", { name: "Table", exact: true }).click();
+    const count = page.getByTestId("table-count");
+    await expect(count).toHaveText(new RegExp(`^\\d+ of ${total} tasks$`));
+    await expect
+      .poll(
+        async () => {
+          await scrollContentToEnd(page);
+          return count.textContent();
+        },
+        { timeout: 45_000, intervals: [250] },
+      )
+      .toBe(`${total} of ${total} tasks`);
+    expect(await page.getByTestId("task-row").count()).toBeLessThan(DOM_ROW_BOUND);
+
+    // A link to the oldest task opens it, though the store held only the latest ones.
+    const oldest = await admin.from("tasks").select("id").eq("project_id", project.id).eq("title", label("Inbox task", 1)).single();
+    expect(oldest.error).toBeNull();
+    await page.goto(`/p/${project.slug}/tasks/${oldest.data?.id}`);
+    await expect(page.getByRole("heading", { name: label("Inbox task", 1) })).toBeVisible();
   });
 });

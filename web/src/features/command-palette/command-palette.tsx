@@ -13,6 +13,7 @@ import { setThemePreference } from "../theme/theme-preference.ts";
 import { useTheme, useThemePreference } from "../theme/use-theme-preference.ts";
 import styles from "./command-palette.module.css";
 import { paletteEntries, type TPaletteRun } from "./palette-entries.ts";
+import { useTaskSearch } from "./use-task-search.ts";
 
 /**
  * Ctrl/⌘-K: one box to jump to any page, agent, thread or task of the project (from the live
@@ -64,6 +65,7 @@ function PaletteBody({ onDone }: { onDone: () => void }) {
   const taskRows = useLiveStore((s) => s.rows.tasks);
   const threadRows = useLiveStore((s) => s.rows.project_chat_threads);
   const [search, setSearch] = useState("");
+  useTaskSearch(search);
 
   const groups = useMemo(
     () =>

@@ -1,7 +1,7 @@
 import type { TLiveReader } from "./live-reader.ts";
 import type { TLiveRows, TLiveState, TLiveStore } from "./live-store.ts";
-import { catchUpFilterOf, LIVE_TABLES, matchesFilter, type TLiveTable } from "./live-tables.ts";
-import { CATCH_UP_ROUNDS, readCatchUp, type TCatchUpContext } from "./plan-catch-up-reads.ts";
+import { catchUpFilterOf, LIVE_TABLE_NAMES, LIVE_TABLES, matchesFilter, type TLiveTable } from "./live-tables.ts";
+import { catchUpDependenciesOf, readCatchUp, type TCatchUpContext } from "./plan-catch-up-reads.ts";
 
 /**
  * Re-reads what the screen shows from the database and merges it into the store, keeping the
@@ -15,13 +15,24 @@ import { CATCH_UP_ROUNDS, readCatchUp, type TCatchUpContext } from "./plan-catch
  */
 export async function catchUpProject(reader: TLiveReader, store: TLiveStore, projectId: string): Promise<void> {
   const before = store.getState().rows;
-  for (const round of CATCH_UP_ROUNDS) {
-    const { rows, watched } = store.getState();
-    const context: TCatchUpContext = { projectId, rows, watched: watchedIds(watched) };
-    // A round's rows merge once all its reads are back; a failed read merges nothing of its round.
-    const merges = await Promise.all(round.map((table) => readTable(reader, store, table, context, before)));
-    for (const merge of merges) merge();
-  }
+  const merged = new Map<TLiveTable, Promise<void>>();
+  // Each table merges as soon as its reads are back (a small feed never waits for a large board);
+  // a table whose plan reads other tables' rows starts once those have merged.
+  const catchUp = (table: TLiveTable): Promise<void> => {
+    const known = merged.get(table);
+    if (known) return known;
+    const done = Promise.all(catchUpDependenciesOf(table).map(catchUp)).then(async () => {
+      const { rows, watched } = store.getState();
+      const merge = await readTable(reader, store, table, { projectId, rows, watched: watchedIds(watched) }, before);
+      merge();
+    });
+    merged.set(table, done);
+    return done;
+  };
+  const outcomes = await Promise.allSettled(LIVE_TABLE_NAMES.map(catchUp));
+  // A failed read merges nothing of its table (nor of the tables that need it); the caller tries again.
+  const failed = outcomes.find((outcome) => outcome.status === "rejected");
+  if (failed) throw failed.reason;
   store.getState().noteCatchUp();
 }
 
@@ -30,7 +41,7 @@ function watchedIds(watched: TLiveState["watched"]): TCatchUpContext["watched"] 
   return { task: Object.keys(watched.task), run: Object.keys(watched.run), changeset: Object.keys(watched.changeset) };
 }
 
-/** Reads one table's catch-up and returns the merge to run once the whole round has read. */
+/** Reads one table's catch-up and returns its merge. */
 async function readTable<K extends TLiveTable>(
   reader: TLiveReader,
   store: TLiveStore,

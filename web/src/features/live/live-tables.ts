@@ -149,7 +149,21 @@ const DESCRIPTORS = {
     scope: PROJECT,
     catchUp: { kind: "operator-message-deliveries", chunk: 100 },
   }),
-  tasks: liveTable({ schema: ZTask, keyOf: (row) => row.id, scope: PROJECT, catchUp: WHOLE }),
+  // A project may hold ten thousand tasks: catch-up re-reads the latest changed (seq rises on every
+  // update, so a card moved while the socket was down is among them) and the tasks open on screen.
+  // The board reads its columns page by page and the table its older rows (tasks/read-task-pages.ts).
+  tasks: liveTable({
+    schema: ZTask,
+    keyOf: (row) => row.id,
+    scope: PROJECT,
+    catchUp: {
+      kind: "combined",
+      parts: [
+        { kind: "latest", window: 300 },
+        { kind: "watched", watch: "task", column: "id" },
+      ],
+    },
+  }),
   task_events: liveTable({
     schema: ZTaskEvent,
     keyOf: (row) => row.id,

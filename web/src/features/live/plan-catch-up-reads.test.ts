@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createLiveStore } from "./live-store.ts";
-import { CATCH_UP_ROUNDS, planCatchUpReads, planWatchedReads, type TCatchUpContext } from "./plan-catch-up-reads.ts";
+import { catchUpDependenciesOf, planCatchUpReads, planWatchedReads, type TCatchUpContext } from "./plan-catch-up-reads.ts";
 
 const P = "p1";
 
@@ -36,11 +36,12 @@ describe("planCatchUpReads", () => {
     expect(reads.map((read) => read.in?.values.length)).toEqual([100, 30]);
   });
 
-  it("reads every table exactly once across the rounds", () => {
-    const all = CATCH_UP_ROUNDS.flat();
-    expect(new Set(all).size).toBe(all.length);
-    expect(CATCH_UP_ROUNDS[0]).toContain("ai_runs");
-    expect(CATCH_UP_ROUNDS[0]).toContain("changeset_files");
+  it("plans a thread's messages after the threads and the deliveries after the messages; every other table at once", () => {
+    expect(catchUpDependenciesOf("project_chat_messages")).toEqual(["project_chat_threads"]);
+    expect(catchUpDependenciesOf("chat_delivery_queue")).toEqual(["project_chat_messages"]);
+    expect(catchUpDependenciesOf("activities")).toEqual([]);
+    expect(catchUpDependenciesOf("ai_runs")).toEqual([]);
+    expect(catchUpDependenciesOf("changeset_files")).toEqual([]);
   });
 });
 
@@ -48,6 +49,6 @@ describe("planWatchedReads", () => {
   it("reads only what concerns the thing that just opened", () => {
     expect(planWatchedReads("ai_runs", "task", ["t1"])).toEqual([{ eq: { task_id: "t1" }, newestFirstBy: "created_at", limit: 50 }]);
     expect(planWatchedReads("ai_runs", "changeset", ["c1"])).toEqual([]);
-    expect(planWatchedReads("tasks", "task", ["t1"])).toEqual([]);
+    expect(planWatchedReads("tasks", "task", ["t1"])).toEqual([{ eq: {}, in: { column: "id", values: ["t1"] } }]);
   });
 });

@@ -1,15 +1,7 @@
 import { assertNever } from "@mission-control/shared/errors";
 import type { TLiveQuery, TLiveReader } from "./live-reader.ts";
 import type { TLiveRows } from "./live-store.ts";
-import {
-  catchUpFilterOf,
-  catchUpPartsOf,
-  LIVE_TABLE_NAMES,
-  type TLiveCatchUpPart,
-  type TLiveRow,
-  type TLiveTable,
-  type TWatchKind,
-} from "./live-tables.ts";
+import { catchUpFilterOf, catchUpPartsOf, type TLiveCatchUpPart, type TLiveRow, type TLiveTable, type TWatchKind } from "./live-tables.ts";
 
 /** What catch-up reads depend on: the project, the store as it is now, and what is open on screen. */
 export interface TCatchUpContext {
@@ -22,20 +14,23 @@ export interface TCatchUpContext {
 /** Ids per read when a watched read lists them (short query strings). */
 const WATCHED_CHUNK = 100;
 
-// A thread's window needs the threads, and the deliveries need the messages: those read in later rounds.
-const ROUND_OF: Record<TLiveCatchUpPart["kind"] | "whole", number> = {
-  whole: 0,
-  latest: 0,
-  "pending-and-latest": 0,
-  watched: 0,
-  "thread-windows": 1,
-  "operator-message-deliveries": 2,
+// A thread's window needs the threads in the store, and the deliveries need the messages.
+const NEEDS: Record<TLiveCatchUpPart["kind"] | "whole", readonly TLiveTable[]> = {
+  whole: [],
+  latest: [],
+  "pending-and-latest": [],
+  watched: [],
+  "thread-windows": ["project_chat_threads"],
+  "operator-message-deliveries": ["project_chat_messages"],
 };
 
-/** The live tables in the rounds catch-up reads them in: each round's reads see the rows the rounds before merged. */
-export const CATCH_UP_ROUNDS: readonly (readonly TLiveTable[])[] = [0, 1, 2].map((round) =>
-  LIVE_TABLE_NAMES.filter((table) => Math.max(...catchUpPartsOf(table).map((part) => ROUND_OF[part.kind])) === round),
-);
+/**
+ * The tables whose catch-up must have merged before `table`'s reads are planned (its plan reads
+ * their rows from the store). Every other table reads at once, and merges as soon as it is back.
+ */
+export function catchUpDependenciesOf(table: TLiveTable): readonly TLiveTable[] {
+  return [...new Set(catchUpPartsOf(table).flatMap((part) => NEEDS[part.kind]))];
+}
 
 /** The reads of one watched part for the given ids (of its kind). */
 function planWatchedPart(part: Extract<TLiveCatchUpPart, { kind: "watched" }>, ids: readonly string[]): TLiveQuery[] {

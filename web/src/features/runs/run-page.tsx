@@ -118,7 +118,7 @@ export function RunPage({ runId }: { runId: string }) {
           </div>
           <div>
             <dt>Task</dt>
-            <dd>{task ? <Link href={`/p/${project.slug}/tasks/${task.id}`}>{task.title}</Link> : run.task_id ? "a task" : "—"}</dd>
+            <dd>{run.task_id ? <Link href={`/p/${project.slug}/tasks/${run.task_id}`}>{task?.title ?? "Open the task"}</Link> : "—"}</dd>
           </div>
           <div>
             <dt>Started by</dt>

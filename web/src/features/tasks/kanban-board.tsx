@@ -3,10 +3,12 @@
 import type { TTask } from "@mission-control/shared/rows";
 import { TASK_STATUSES, type TTaskStatus } from "@mission-control/shared/schemas";
 import Link from "next/link";
-import { type DragEvent, type KeyboardEvent, useEffect, useMemo, useRef, useState } from "react";
+import { type DragEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { useProject } from "../projects/project-context.tsx";
-import { columnCards, planKeyboardMove, planTaskMove, STATUS_LABELS, type TKeyboardMove } from "./plan-task-move.ts";
+import { planKeyboardMove, planTaskMove, STATUS_LABELS, type TKeyboardMove } from "./plan-task-move.ts";
+import { COLUMN_PAGE_SIZE } from "./read-task-pages.ts";
 import styles from "./tasks.module.css";
+import { useTaskColumns } from "./use-task-columns.ts";
 import type { useTaskMover } from "./use-task-mover.ts";
 
 const MOVE_KEYS: Record<string, TKeyboardMove> = { ArrowLeft: "left", ArrowRight: "right", ArrowUp: "up", ArrowDown: "down" };
@@ -34,7 +36,7 @@ export function KanbanBoard({
   mover: ReturnType<typeof useTaskMover>;
 }) {
   const { project, canWrite } = useProject();
-  const columns = useMemo(() => TASK_STATUSES.map((status) => ({ status, cards: columnCards(tasks, status) })), [tasks]);
+  const { columns, error, showMore } = useTaskColumns(tasks);
   const [focusId, setFocusId] = useState<string | null>(null);
   const [dragId, setDragId] = useState<string | null>(null);
   const [drop, setDrop] = useState<TDropTarget | null>(null);
@@ -96,7 +98,7 @@ export function KanbanBoard({
       const box = c.getBoundingClientRect();
       return event.clientY < box.top + box.height / 2;
     });
-    return index < 0 ? columnCards(tasks, status).filter((t) => t.id !== dragId).length : index;
+    return index < 0 ? (columns.find((c) => c.status === status)?.cards ?? []).filter((t) => t.id !== dragId).length : index;
   };
 
   const onDrop = (event: DragEvent<HTMLElement>, status: TTaskStatus) => {
@@ -111,7 +113,12 @@ export function KanbanBoard({
 
   return (
     <section ref={board} className={styles.board} onKeyDown={onKeyDown} aria-label="Kanban board" data-testid="kanban-board">
-      {columns.map(({ status, cards }) => {
+      {error ? (
+        <p role="alert" className={styles.boardError}>
+          {error}
+        </p>
+      ) : null}
+      {columns.map(({ status, cards, total, hasMore, loading }) => {
         const dropping = drop?.status === status;
         const visible = cards.filter((c) => c.id !== dragId);
         return (
@@ -135,10 +142,14 @@ export function KanbanBoard({
           >
             <header className={styles.columnHead}>
               <span>{STATUS_LABELS[status]}</span>
-              <span className={styles.count}>{cards.length}</span>
+              <span className={styles.count} data-testid="column-count">
+                {(total ?? cards.length).toLocaleString()}
+              </span>
             </header>
             <ul className={styles.cards}>
-              {cards.length === 0 ? <li className={styles.empty}>{canWrite ? "Drop cards here" : "No tasks"}</li> : null}
+              {cards.length === 0 && !hasMore ? (
+                <li className={styles.empty}>{loading ? "Reading…" : canWrite ? "Drop cards here" : "No tasks"}</li>
+              ) : null}
               {cards.map((task) => {
                 const pending = pendingByTask.get(task.id) ?? 0;
                 const before = dropping && visible[drop.index]?.id === task.id;
@@ -195,6 +206,11 @@ export function KanbanBoard({
                 );
               })}
             </ul>
+            {hasMore ? (
+              <button type="button" className={`button small ${styles.showMore}`} disabled={loading} onClick={() => showMore(status)}>
+                {loading ? "Reading…" : showMoreLabel(total, cards.length)}
+              </button>
+            ) : null}
           </section>
         );
       })}
@@ -203,6 +219,13 @@ export function KanbanBoard({
       </p>
     </section>
   );
+}
+
+/** "Show 50 more (2,400 not shown)", or without the count while it is being read. */
+function showMoreLabel(total: number | null, shown: number): string {
+  if (total === null || total <= shown) return `Show ${COLUMN_PAGE_SIZE} more`;
+  const hidden = total - shown;
+  return `Show ${Math.min(COLUMN_PAGE_SIZE, hidden)} more (${hidden.toLocaleString()} not shown)`;
 }
 
 /** A card's "Move to…" menu: every other column, for mouse and keyboard alike. */

@@ -7,11 +7,17 @@ export interface TTaskMove {
   position: number;
 }
 
+/** Code-unit order, as Postgres compares these strings (ISO timestamps of one format, lower-case uuids). */
+const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Board order: position, then creation, then id (the order the database pages a column in). */
+export function compareCards(a: Pick<TTask, "position" | "created_at" | "id">, b: Pick<TTask, "position" | "created_at" | "id">): number {
+  return a.position - b.position || byCodeUnits(a.created_at, b.created_at) || byCodeUnits(a.id, b.id);
+}
+
 /** The cards of one column in board order (position, then creation). */
 export function columnCards(tasks: readonly TTask[], status: TTaskStatus): TTask[] {
-  return tasks
-    .filter((t) => t.status === status)
-    .sort((a, b) => a.position - b.position || a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id));
+  return tasks.filter((t) => t.status === status).sort(compareCards);
 }
 
 /**

@@ -27,18 +27,18 @@ import { useTaskThread } from "./use-task-thread.ts";
 export function TaskDetail({ taskId }: { taskId: string }) {
   const { project, canWrite, role, session } = useProject();
   const task = useLiveStore((s) => s.rows.tasks[taskId]);
-  const catchUps = useLiveStore((s) => s.realtime.catchUps);
   const agents = useProjectAgents(project.id);
   const agentNames = useMemo(() => new Map(agents.map(({ agent }) => [agent.agent_key, agent.display_name])), [agents]);
   const { items, error } = useTaskThread(task, taskId);
-  // The thread already holds the task open; this reads its runs now (catch-up keeps them after).
-  useWatched("task", taskId, ["ai_runs"]);
+  // The thread already holds the task open; this reads the task and its runs now (catch-up keeps
+  // them after): the store holds only the latest tasks, and a link may open an old one.
+  const watched = useWatched("task", taskId, ["tasks", "ai_runs"]);
   const runs = useTaskRuns(taskId);
 
   if (!task) {
     return (
       <section className={styles.layout}>
-        <p className="muted">{catchUps > 0 ? "There is no such task in this project." : "Loading the task…"}</p>
+        <p className="muted">{watched.error ?? (watched.loaded ? "There is no such task in this project." : "Loading the task…")}</p>
       </section>
     );
   }

@@ -15,12 +15,14 @@ import {
 } from "@tanstack/react-table";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useProject } from "../projects/project-context.tsx";
 import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
 import { usePageVirtualizer } from "../ui/virtual-page-list.ts";
 import { STATUS_LABELS } from "./plan-task-move.ts";
 import styles from "./tasks.module.css";
+import { useTaskCounts } from "./use-task-counts.ts";
+import { useTaskTableRows } from "./use-task-table-rows.ts";
 
 const PRIORITY_RANK = Object.fromEntries(TASK_PRIORITIES.map((p, i) => [p, i])) as Record<string, number>;
 const STATUS_RANK = Object.fromEntries(TASK_STATUSES.map((s, i) => [s, i])) as Record<string, number>;
@@ -33,11 +35,20 @@ function formatDate(iso: string | null): string {
   return new Date(iso).toLocaleDateString([], { month: "short", day: "numeric" });
 }
 
+/** "40 of 10,000 tasks", and what is still being read. */
+function tableCountText(shown: number, held: number, total: number | null, readingAll: boolean): string {
+  const of = total === null ? "" : ` of ${total.toLocaleString()}`;
+  if (readingAll) return `Reading every task to sort and filter them: ${held.toLocaleString()}${of} read…`;
+  return `${shown.toLocaleString()}${of} tasks`;
+}
+
 /**
  * The task table (@tanstack/react-table): click a header to sort, filter by text and status, pick
  * the visible columns. Arrow keys move between rows, Enter opens the task. Live like the board.
- * Only the rows on screen are rendered (spacer rows stand for the others), so sorting and filtering
- * ten thousand tasks stay quick; the table keeps its row count and each row's index for assistive tech.
+ * It opens on the latest changed tasks and reads older ones from the database as the list nears its
+ * end; another sort or a filter reads every task first. Only the rows on screen are rendered
+ * (spacer rows stand for the others), so ten thousand tasks stay quick; the table keeps its row
+ * count and each row's index for assistive tech.
  */
 export function TaskTable({ tasks, pendingByTask }: { tasks: TTask[]; pendingByTask: Map<string, number> }) {
   const { project } = useProject();
@@ -46,6 +57,12 @@ export function TaskTable({ tasks, pendingByTask }: { tasks: TTask[]; pendingByT
   const [globalFilter, setGlobalFilter] = useState("");
   const [columnFilters, setColumnFilters] = useState<ColumnFiltersState>([]);
   const [columnVisibility, setColumnVisibility] = useState<VisibilityState>({ created_at: false });
+  // The latest changed tasks come first from the database; another order or a filter needs them all.
+  const byLastChange = sorting.length === 1 && sorting[0]?.id === "updated_at" && sorting[0].desc;
+  const readAll = !byLastChange || globalFilter.trim() !== "" || columnFilters.length > 0;
+  const held = useTaskTableRows(tasks, readAll);
+  const { counts } = useTaskCounts(project.id, tasks);
+  const total = counts ? Object.values(counts).reduce((sum, n) => sum + n, 0) : null;
 
   const columns = useMemo<ColumnDef<TTask>[]>(
     () => [
@@ -99,7 +116,7 @@ export function TaskTable({ tasks, pendingByTask }: { tasks: TTask[]; pendingByT
   );
 
   const table = useReactTable({
-    data: tasks,
+    data: held.rows,
     columns,
     state: { sorting, globalFilter, columnFilters, columnVisibility },
     onSortingChange: setSorting,
@@ -125,6 +142,12 @@ export function TaskTable({ tasks, pendingByTask }: { tasks: TTask[]; pendingByT
   const spaceAbove = first ? startOf(first.start) : 0;
   const spaceBelow = last ? virtualizer.getTotalSize() - startOf(last.end) : 0;
   const columnCount = table.getVisibleLeafColumns().length;
+  // Near the end of what is held: read the next older page.
+  const nearEnd = last !== undefined && last.index >= rows.length - 20;
+  const { loadOlder, exhausted } = held;
+  useEffect(() => {
+    if (nearEnd && !exhausted) loadOlder();
+  }, [nearEnd, exhausted, loadOlder]);
 
   return (
     <div className={styles.page} style={{ padding: 0 }}>
@@ -162,8 +185,8 @@ export function TaskTable({ tasks, pendingByTask }: { tasks: TTask[]; pendingByT
               ))}
           </div>
         </details>
-        <span className={styles.hint}>
-          {rows.length} of {tasks.length} tasks
+        <span className={styles.hint} data-testid="table-count" aria-live="polite">
+          {tableCountText(rows.length, held.rows.length, total, readAll && !held.exhausted)}
         </span>
       </div>
       <table className={styles.table} aria-label="Tasks" aria-rowcount={rows.length + 1}>
@@ -188,7 +211,7 @@ export function TaskTable({ tasks, pendingByTask }: { tasks: TTask[]; pendingByT
           {rows.length === 0 ? (
             <tr>
               <td colSpan={columnCount} className="muted">
-                No tasks match.
+                {held.loading ? "Reading tasks…" : "No tasks match."}
               </td>
             </tr>
           ) : null}
@@ -225,6 +248,13 @@ export function TaskTable({ tasks, pendingByTask }: { tasks: TTask[]; pendingByT
           {spaceBelow > 0 ? (
             <tr data-spacer="" style={{ height: spaceBelow }}>
               <td colSpan={columnCount} style={{ padding: 0, border: 0 }} />
+            </tr>
+          ) : null}
+          {rows.length > 0 && (held.error || (held.loading && !readAll)) ? (
+            <tr>
+              <td colSpan={columnCount} className="muted" role={held.error ? "alert" : undefined}>
+                {held.error ?? "Reading older tasks…"}
+              </td>
             </tr>
           ) : null}
         </tbody>

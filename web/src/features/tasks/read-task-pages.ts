@@ -1,0 +1,82 @@
+import type { TTask } from "@mission-control/shared/rows";
+import { TASK_STATUSES, type TTaskStatus } from "@mission-control/shared/schemas";
+import type { TBrowserClient } from "../auth/get-browser-client.ts";
+import { parseLiveRows } from "../live/live-tables.ts";
+import { compareCards, STATUS_LABELS } from "./plan-task-move.ts";
+
+/** Cards a board column reads at a time. */
+export const COLUMN_PAGE_SIZE = 50;
+
+/** A card's place in its column: what board order sorts by. */
+export type TCardKey = Pick<TTask, "position" | "created_at" | "id">;
+
+/** Where one board column's paging stands: the last card read so far, and whether nothing is left after it. */
+export interface TColumnPage {
+  last: TCardKey | null;
+  exhausted: boolean;
+}
+
+/** A double-quoted PostgREST filter value (reserved characters such as `.`, `,`, `:` and `+` stay inside). */
+function quoted(value: string | number): string {
+  return `"${String(value).replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+}
+
+/**
+ * The PostgREST `or` filter for the cards after `last` in board order (position, then created_at,
+ * then id, each ascending): keyset paging, so a card moved meanwhile never shifts a page.
+ */
+export function afterCardFilter(last: TCardKey): string {
+  const position = quoted(last.position);
+  const created = quoted(last.created_at);
+  return [
+    `position.gt.${position}`,
+    `and(position.eq.${position},created_at.gt.${created})`,
+    `and(position.eq.${position},created_at.eq.${created},id.gt.${quoted(last.id)})`,
+  ].join(",");
+}
+
+/**
+ * The cards of a column to show: the store's cards of that status in board order, up to the last
+ * card its pages read (every card up to there was read, so this is the column's true beginning;
+ * a card realtime brought from further down waits for its page). Nothing before the first page.
+ */
+export function visibleColumnCards(cards: readonly TTask[], page: TColumnPage | undefined): TTask[] {
+  if (!page) return [];
+  if (page.exhausted) return [...cards];
+  const { last } = page;
+  return last ? cards.filter((card) => compareCards(card, last) <= 0) : [];
+}
+
+/** Reads the next page of one column (the first when `after` is null); returns the cards and where the column stands after them. */
+export async function readColumnPage(
+  client: TBrowserClient,
+  projectId: string,
+  status: TTaskStatus,
+  after: TCardKey | null,
+  pageSize = COLUMN_PAGE_SIZE,
+): Promise<{ rows: TTask[]; page: TColumnPage }> {
+  let request = client.from("tasks").select("*").eq("project_id", projectId).eq("status", status);
+  if (after) request = request.or(afterCardFilter(after));
+  const { data, error } = await request.order("position").order("created_at").order("id").limit(pageSize);
+  if (error) throw new Error(`Could not read the ${STATUS_LABELS[status]} column: ${error.message}`);
+  const rows = parseLiveRows("tasks", data ?? []);
+  const lastRead = rows.at(-1);
+  const last = lastRead ? { position: lastRead.position, created_at: lastRead.created_at, id: lastRead.id } : after;
+  return { rows, page: { last, exhausted: (data ?? []).length < pageSize } };
+}
+
+/** How many tasks each column holds in the database (exact counts, as the signed-in member may see them). */
+export async function readTaskCounts(client: TBrowserClient, projectId: string): Promise<Record<TTaskStatus, number>> {
+  const counts = await Promise.all(
+    TASK_STATUSES.map(async (status) => {
+      const { count, error } = await client
+        .from("tasks")
+        .select("id", { count: "exact", head: true })
+        .eq("project_id", projectId)
+        .eq("status", status);
+      if (error) throw new Error(`Could not count the ${STATUS_LABELS[status]} column: ${error.message}`);
+      return [status, count ?? 0] as const;
+    }),
+  );
+  return Object.fromEntries(counts) as Record<TTaskStatus, number>;
+}

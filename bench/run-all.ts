@@ -7,6 +7,7 @@ const BENCHMARKS = [
   "stack-cold-start.ts",
   "rest-throughput.ts",
   "realtime-latency.ts",
+  "realtime-sustained.ts",
   "delivery-pickup.ts",
   "delivery-roundtrip.ts",
   "approval-roundtrip.ts",

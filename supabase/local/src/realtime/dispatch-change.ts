@@ -10,10 +10,8 @@ import { matchesChangeFilter } from "./match-change-filter.ts";
 export interface TDispatchDeps {
   hub: TChannelHub;
   log: Logger;
-  /** Which identities may see the row (RLS), checked together with the other changes of the moment. */
+  /** Which identities may see the row (RLS, once its transaction is visible), checked together with the other changes of the moment. */
   checkVisibility: TCheckVisibility;
-  /** Resolves once the change's transaction is visible to new snapshots (needed before RLS checks). */
-  awaitVisible(): Promise<void>;
   /**
    * Delivers in WAL order: `deliver` runs once `visibility` (null: none needed) has resolved and
    * every earlier change was delivered. May answer a promise to hold the stream back (backpressure).
@@ -66,7 +64,7 @@ export function dispatchChange(deps: TDispatchDeps, change: TRowChange): undefin
     keys,
     info,
     change.newTuple as NonNullable<typeof change.newTuple>,
-    deps.awaitVisible,
+    change.xid,
   );
   return deps.inOrder(visibility, (results) => {
     const visible = new Map(keys.map((k, i) => [k, results?.[i] === true]));

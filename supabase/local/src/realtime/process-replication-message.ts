@@ -7,7 +7,6 @@ import type { TPgoutputMessage, TRelationColumn } from "./decode-pgoutput-messag
 import { dispatchChange, type TDispatchDeps } from "./dispatch-change.ts";
 import { loadRelationInfo, type TRelationInfo } from "./load-relation-info.ts";
 import { isMessagesRelation, relayDatabaseBroadcast } from "./relay-database-broadcast.ts";
-import { waitForTransactionVisible } from "./wait-for-transaction-visible.ts";
 
 type TRelationMessage = Extract<TPgoutputMessage, { tag: "relation" }>;
 type TRowMessage = Extract<TPgoutputMessage, { tag: "insert" | "update" | "delete" }>;
@@ -68,16 +67,7 @@ export function createReplicationProcessor(deps: TReplicationProcessorDeps): TRe
     hub: deps.hub,
     log: deps.log,
     checkVisibility: createVisibilityBatcher(deps.apiPool, deps.log),
-    awaitVisible: () => Promise.resolve(),
     inOrder,
-  };
-  /** One wait per transaction, shared by its changes' RLS checks. */
-  const visibleOnce = (pool: pg.Pool, id: number) => {
-    let visible: Promise<void> | null = null;
-    return () => {
-      visible ??= waitForTransactionVisible(pool, id);
-      return visible;
-    };
   };
 
   const load = async (message: TRelationMessage) => {
@@ -138,7 +128,6 @@ export function createReplicationProcessor(deps: TReplicationProcessorDeps): TRe
         case "begin":
           commitTimestamp = new Date(message.commitTimeMs).toISOString();
           xid = message.xid;
-          dispatchDeps.awaitVisible = visibleOnce(deps.adminPool, xid);
           return undefined;
         case "relation":
           if (isMessagesRelation(message.schema, message.name)) {

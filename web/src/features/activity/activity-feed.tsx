@@ -6,6 +6,7 @@ import { useProjectAgents } from "../agents/use-project-agents.ts";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useOlderRows } from "../live/use-older-rows.ts";
 import { useProject } from "../projects/project-context.tsx";
+import { formatTime } from "../ui/format-time.ts";
 import shell from "../ui/page.module.css";
 import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
 import { VirtualOlderFooter } from "../ui/virtual-older-footer.tsx";
@@ -101,7 +102,7 @@ export function ActivityFeed() {
               style={{ position: "absolute", top: 0, left: 0, width: "100%", transform: `translateY(${startOf(start)}px)` }}
             >
               <time className={styles.time} dateTime={a.created_at}>
-                {new Date(a.created_at).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })}
+                {formatTime(a.created_at, "dayTime")}
               </time>
               <span className={styles.actor} data-actor-type={a.actor_type}>
                 {describeActor(a, agentNames, session.user.id)}

@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from "react";
 import { DeliveryStates } from "../chat/delivery-states.tsx";
 import { useLiveStore, useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
+import { formatTime } from "../ui/format-time.ts";
 import styles from "./agent-page.module.css";
 import { readAgentRecentWork } from "./read-agent-history.ts";
 import { selectAgentRecentWork } from "./select-agent-recent-work.ts";
@@ -15,9 +16,7 @@ const LIMIT = 15;
 function formatWhen(iso: string): string {
   const date = new Date(iso);
   const today = new Date().toDateString() === date.toDateString();
-  return today
-    ? date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
-    : date.toLocaleDateString([], { month: "short", day: "numeric" });
+  return today ? formatTime(date, "time") : formatTime(date, "day");
 }
 
 /** Where a message was posted, in words, with a link to it. */

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { type KeyboardEvent, useState } from "react";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
+import { formatTime } from "../ui/format-time.ts";
 import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
 import { useNow } from "../ui/use-now.ts";
 import { AgentActions } from "./agent-actions.tsx";
@@ -25,7 +26,7 @@ export function formatAgo(iso: string | null, now: number): string {
   if (seconds < 60) return `${seconds} s ago`;
   if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
   if (seconds < 86_400) return `${Math.round(seconds / 3600)} h ago`;
-  return new Date(iso).toLocaleDateString();
+  return formatTime(iso, "date");
 }
 
 /**

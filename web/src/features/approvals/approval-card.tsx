@@ -8,6 +8,7 @@ import { ChangesetReview } from "../changesets/changeset-review.tsx";
 import { EditDocDiff } from "../knowledge/edit-doc-diff.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { StepUpCodePrompt } from "../security/step-up-code-prompt.tsx";
+import { formatTime } from "../ui/format-time.ts";
 import { useNow } from "../ui/use-now.ts";
 import styles from "./approvals.module.css";
 import { formatAge, formatExpiry } from "./format-age.ts";
@@ -50,7 +51,7 @@ function shownResult(proposal: TProposal): unknown {
 }
 
 function formatWhen(iso: string): string {
-  return new Date(iso).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  return formatTime(iso, "dayTime");
 }
 
 /** The changeset an apply_changeset proposal decides, or null for any other proposal. */

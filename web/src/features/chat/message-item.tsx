@@ -5,6 +5,7 @@ import { ApprovalCard } from "../approvals/approval-card.tsx";
 import { MessageDocRefs } from "../doc-refs/doc-ref-chips.tsx";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { Markdown } from "../markdown/markdown.tsx";
+import { formatTime as formatIn } from "../ui/format-time.ts";
 import { LIST_ITEM } from "../ui/use-list-keys.ts";
 import styles from "./chat.module.css";
 import { DeliveryStates } from "./delivery-states.tsx";
@@ -14,7 +15,7 @@ import { readOutcomeNotice } from "./read-outcome-notice.ts";
 import { RoutingLine } from "./routing-line.tsx";
 
 function formatTime(iso: string): string {
-  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return formatIn(iso, "time");
 }
 
 /** Model and token usage under an agent's reply. */

@@ -3,6 +3,7 @@
 import { assertNever } from "@mission-control/shared/errors";
 import type { TConnectionMode } from "../live/live-store.ts";
 import { useLiveStore } from "../live/live-store-provider.tsx";
+import { formatTime } from "../ui/format-time.ts";
 import styles from "./connection-badge.module.css";
 import { recheckConnection } from "./connection-monitor.ts";
 
@@ -22,7 +23,7 @@ function label(mode: TConnectionMode): string {
 }
 
 function time(ms: number | null): string {
-  return ms === null ? "never" : new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return ms === null ? "never" : formatTime(ms, "timeSeconds");
 }
 
 /**

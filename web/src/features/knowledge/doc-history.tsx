@@ -5,6 +5,7 @@ import dynamic from "next/dynamic";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useProjectAgents } from "../agents/use-project-agents.ts";
 import { useProject } from "../projects/project-context.tsx";
+import { formatTime } from "../ui/format-time.ts";
 import { useElementWidth } from "../ui/use-element-width.ts";
 import { authorOf } from "./describe-docs.ts";
 import { SPLIT_FROM_PX } from "./doc-editor.tsx";
@@ -15,7 +16,7 @@ import { readDocVersions } from "./read-brain-docs.ts";
 const DocDiff = dynamic(() => import("./doc-diff.tsx"), { ssr: false, loading: () => <p className="muted">Loading the diff…</p> });
 
 function formatWhen(iso: string): string {
-  return new Date(iso).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  return formatTime(iso, "dayTime");
 }
 
 /**

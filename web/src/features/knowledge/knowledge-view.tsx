@@ -8,6 +8,7 @@ import { useProjectAgents } from "../agents/use-project-agents.ts";
 import { useLiveStore, useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { Markdown } from "../markdown/markdown.tsx";
 import { useProject } from "../projects/project-context.tsx";
+import { formatTime } from "../ui/format-time.ts";
 import { docName, findDoc, groupDocs } from "./describe-docs.ts";
 import { DocEditor } from "./doc-editor.tsx";
 import { DocHistory } from "./doc-history.tsx";
@@ -144,8 +145,7 @@ function DocPane({ doc, agentName }: { doc: TBrainDoc; agentName: string | null 
         <span className={styles.itemType}>{doc.doc_type}</span>
         <span className={styles.docOwner}>{doc.agent_key ? `${agentName ?? doc.agent_key} (@${doc.agent_key})` : "Project"}</span>
         <span className={styles.docVersion} data-testid="doc-version-number">
-          version {doc.version} · saved{" "}
-          {new Date(doc.updated_at).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })}
+          version {doc.version} · saved {formatTime(doc.updated_at, "dayTime")}
         </span>
         <span className={styles.spacer} />
         <div className={styles.segmented}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyRealtimeChange } from "./apply-realtime-change.ts";
+import { applyRealtimeChange, applyRealtimeChanges } from "./apply-realtime-change.ts";
 import { createLiveStore } from "./live-store.ts";
 
 const message = (over: Record<string, unknown> = {}) => ({
@@ -75,5 +75,27 @@ describe("applyRealtimeChange", () => {
     expect(applyRealtimeChange(store, { table: "executor_presence", eventType: "INSERT", new: { id: "x" }, old: {} })).toBe(false);
     expect(applyRealtimeChange(store, { table: "project_chat_messages", eventType: "INSERT", new: { id: "broken" }, old: {} })).toBe(false);
     expect(Object.keys(store.getState().rows.project_chat_messages)).toEqual([]);
+  });
+});
+
+describe("applyRealtimeChanges", () => {
+  it("merges a burst with one store update per table, and applies a delete after the inserts before it", () => {
+    const store = createLiveStore();
+    let updates = 0;
+    store.subscribe(() => {
+      updates += 1;
+    });
+    const taken = applyRealtimeChanges(store, [
+      { table: "project_chat_messages", eventType: "INSERT", new: message({ id: "m1", seq: 1 }), old: {} },
+      { table: "project_chat_messages", eventType: "INSERT", new: message({ id: "m2", seq: 2 }), old: {} },
+      { table: "project_chat_messages", eventType: "INSERT", new: message({ id: "m3", seq: 3 }), old: {} },
+      { table: "project_chat_messages", eventType: "DELETE", new: {}, old: { id: "m2" } },
+      { table: "project_chat_messages", eventType: "INSERT", new: message({ id: "m4", seq: 4 }), old: {} },
+      { table: "not_a_live_table", eventType: "INSERT", new: {}, old: {} },
+    ]);
+    expect(taken).toBe(5);
+    expect(Object.keys(store.getState().rows.project_chat_messages).sort()).toEqual(["m1", "m3", "m4"]);
+    // Inserts before the delete, the delete, the insert after it: three updates, not five.
+    expect(updates).toBe(3);
   });
 });

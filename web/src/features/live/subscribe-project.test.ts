@@ -148,7 +148,9 @@ describe("subscribeProject", () => {
         seq: 5,
       },
     });
-    expect(store.getState().rows.project_chat_messages.m1?.content).toBe("hi");
+    // Applied with the events of the same frame, not synchronously.
+    expect(store.getState().rows.project_chat_messages.m1).toBeUndefined();
+    await vi.waitFor(() => expect(store.getState().rows.project_chat_messages.m1?.content).toBe("hi"));
     stop();
   });
 

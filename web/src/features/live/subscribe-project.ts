@@ -1,6 +1,6 @@
 import type { RealtimeChannel } from "@supabase/supabase-js";
 import type { TBrowserClient } from "../auth/get-browser-client.ts";
-import { applyRealtimeChange } from "./apply-realtime-change.ts";
+import { createRealtimeBatcher } from "./apply-realtime-change.ts";
 import { catchUpProject } from "./catch-up-project.ts";
 import { createSupabaseLiveReader, type TLiveReader } from "./live-reader.ts";
 import type { TLiveStore } from "./live-store.ts";
@@ -54,6 +54,7 @@ export function subscribeProject(options: TSubscribeProjectOptions): () => void 
   let channel: RealtimeChannel | undefined;
   let inFlight: Promise<void> | undefined;
   let pending = false;
+  const changes = createRealtimeBatcher(store);
 
   const catchUp = () => {
     if (stopped) return;
@@ -81,7 +82,7 @@ export function subscribeProject(options: TSubscribeProjectOptions): () => void 
     for (const table of LIVE_TABLE_NAMES) {
       const filter = realtimeFilterOf(table, projectId);
       next = next.on("postgres_changes", { event: "*", schema: "public", table, ...(filter ? { filter } : {}) }, (payload) =>
-        applyRealtimeChange(store, payload),
+        changes.push(payload),
       );
     }
     channel = next.subscribe((status) => {
@@ -107,6 +108,7 @@ export function subscribeProject(options: TSubscribeProjectOptions): () => void 
   const removeOnline = lifecycle.onOnline(catchUp);
   return () => {
     stopped = true;
+    changes.close();
     removeVisible();
     removeOnline();
     if (channel) void client.removeChannel(channel);

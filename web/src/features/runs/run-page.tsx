@@ -7,6 +7,7 @@ import { ChangesetReview } from "../changesets/changeset-review.tsx";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useWatched } from "../live/use-watched.ts";
 import { useProject } from "../projects/project-context.tsx";
+import { formatTime } from "../ui/format-time.ts";
 import { formatUsd } from "../usage/format-usage.ts";
 import { isActiveRun } from "./active-run-statuses.ts";
 import { CancelRunButton } from "./cancel-run-button.tsx";
@@ -18,7 +19,7 @@ import styles from "./runs.module.css";
 
 function formatWhen(iso: string | null): string {
   if (!iso) return "—";
-  return new Date(iso).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return formatTime(iso, "dayTimeSeconds");
 }
 
 /**

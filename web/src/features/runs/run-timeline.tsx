@@ -3,6 +3,7 @@
 import type { TRunEvent } from "@mission-control/shared/rows";
 import type { TRunEventKind } from "@mission-control/shared/schemas";
 import { useMemo, useState } from "react";
+import { formatTime as formatIn } from "../ui/format-time.ts";
 import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
 import { describeRunEventData } from "./describe-run-event-data.ts";
 import { groupRunEventsByAgent } from "./group-run-events.ts";
@@ -23,7 +24,7 @@ const KIND_LABELS: Record<TRunEventKind, string> = {
 };
 
 function formatTime(iso: string): string {
-  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  return formatIn(iso, "timeSeconds");
 }
 
 /** The tone of an event: a test that failed or an error stands out, a passed test is green. */

@@ -3,6 +3,7 @@
 import type { Factor } from "@supabase/supabase-js";
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { useProject } from "../projects/project-context.tsx";
+import { formatTime } from "../ui/format-time.ts";
 import { mfaErrorMessage } from "./mfa-error-message.ts";
 import styles from "./security.module.css";
 import { hasSecondFactorSession, verifyTotpCode } from "./verify-totp-code.ts";
@@ -180,7 +181,7 @@ export function TotpFactorsSection() {
             <li key={factor.id} className={styles.factor}>
               <div>
                 <div className={styles.factorName}>{factor.friendly_name || "Authenticator app"}</div>
-                <div className="muted">Added {new Date(factor.created_at).toLocaleDateString()}</div>
+                <div className="muted">Added {formatTime(factor.created_at, "date")}</div>
               </div>
               <button type="button" className="button small" disabled={busy || removing !== null} onClick={() => void remove(factor.id)}>
                 Remove

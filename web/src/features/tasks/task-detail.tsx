@@ -10,6 +10,7 @@ import { useWatched } from "../live/use-watched.ts";
 import { useProject } from "../projects/project-context.tsx";
 import { TaskRunsList, TaskWorkLine } from "../runs/task-runs.tsx";
 import { useTaskRuns } from "../runs/use-project-runs.ts";
+import { formatTime } from "../ui/format-time.ts";
 import { onListKeyDown } from "../ui/use-list-keys.ts";
 import { planTaskMove, STATUS_LABELS } from "./plan-task-move.ts";
 import { TaskComposer } from "./task-composer.tsx";
@@ -176,7 +177,7 @@ function TaskFields({
       {task.due_at ? (
         <div className={styles.field}>
           Due
-          <span style={{ color: "var(--text-2)" }}>{new Date(task.due_at).toLocaleDateString()}</span>
+          <span style={{ color: "var(--text-2)" }}>{formatTime(task.due_at, "date")}</span>
         </div>
       ) : null}
       <div className={styles.field}>

@@ -17,6 +17,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
 import { useProject } from "../projects/project-context.tsx";
+import { formatTime } from "../ui/format-time.ts";
 import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
 import { usePageVirtualizer } from "../ui/virtual-page-list.ts";
 import { STATUS_LABELS } from "./plan-task-move.ts";
@@ -32,7 +33,7 @@ const ROW_ESTIMATE_PX = 37;
 
 function formatDate(iso: string | null): string {
   if (!iso) return "";
-  return new Date(iso).toLocaleDateString([], { month: "short", day: "numeric" });
+  return formatTime(iso, "day");
 }
 
 /** "40 of 10,000 tasks", and what is still being read. */

@@ -5,12 +5,13 @@ import Link from "next/link";
 import { ApprovalCard } from "../approvals/approval-card.tsx";
 import { MessageDocRefs } from "../doc-refs/doc-ref-chips.tsx";
 import { useProject } from "../projects/project-context.tsx";
+import { formatTime as formatIn } from "../ui/format-time.ts";
 import { LIST_ITEM } from "../ui/use-list-keys.ts";
 import type { TThreadItem } from "./merge-task-thread.ts";
 import styles from "./task-detail.module.css";
 
 function formatTime(iso: string): string {
-  return new Date(iso).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  return formatIn(iso, "dayTime");
 }
 
 /** Who wrote a timeline entry, in words. */

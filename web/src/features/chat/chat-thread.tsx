@@ -1,6 +1,6 @@
 "use client";
 
-import type { TAgent } from "@mission-control/shared/rows";
+import type { TAgent, TChatDelivery } from "@mission-control/shared/rows";
 import { useMemo } from "react";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useOlderRows } from "../live/use-older-rows.ts";
@@ -13,6 +13,9 @@ import { foldOutcomeReplies } from "./read-outcome-notice.ts";
 import { selectThread } from "./select-thread.ts";
 import { describeWorking, selectWorkingAgents } from "./select-working-agents.ts";
 import { useVirtualThread } from "./use-virtual-thread.ts";
+
+/** One empty list for every message without deliveries, so memoised messages see the same props. */
+const NO_DELIVERIES: TChatDelivery[] = [];
 
 /** Messages per older page read from the database as the reader scrolls up. */
 const PAGE_SIZE = 100;
@@ -103,7 +106,7 @@ export function ChatThread({
                   >
                     <MessageItem
                       message={m}
-                      deliveries={view.deliveriesByMessage.get(m.id) ?? []}
+                      deliveries={view.deliveriesByMessage.get(m.id) ?? NO_DELIVERIES}
                       agentsByKey={agentsByKey}
                       myUserId={session.user.id}
                       canWrite={canWrite}

@@ -1,6 +1,7 @@
 "use client";
 
 import { type TAgent, type TChatDelivery, type TChatMessage, ZReplyMetadata } from "@mission-control/shared/rows";
+import { memo } from "react";
 import { ApprovalCard } from "../approvals/approval-card.tsx";
 import { MessageDocRefs } from "../doc-refs/doc-ref-chips.tsx";
 import { useLiveStore } from "../live/live-store-provider.tsx";
@@ -86,8 +87,12 @@ function mentionKeys(agentsByKey: Map<string, TAgent>): ReadonlySet<string> {
   return keys;
 }
 
-/** One chat message: author, time, text, and its delivery state or reply details. */
-export function MessageItem({
+/**
+ * One chat message: author, time, text, and its delivery state or reply details. Memoised: a
+ * thread re-renders on every scroll step, and a message re-renders only when its own props change
+ * (its markdown is not parsed again).
+ */
+export const MessageItem = memo(function MessageItem({
   message,
   deliveries,
   agentsByKey,
@@ -148,4 +153,4 @@ export function MessageItem({
       {message.author_type === "agent" ? <ReplyMeta message={message} /> : null}
     </article>
   );
-}
+});

@@ -1,10 +1,19 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import ReactMarkdown from "react-markdown";
+import rehypeHighlight from "rehype-highlight";
 import { describe, expect, it } from "vitest";
-import { MARKDOWN_OPTIONS } from "./markdown-options.ts";
+import { HIGHLIGHT_OPTIONS, MARKDOWN_OPTIONS, needsHighlighting } from "./markdown-options.ts";
 
-const render = (source: string) => renderToStaticMarkup(createElement(ReactMarkdown, MARKDOWN_OPTIONS, source));
+/** Renders as `Markdown` does once the highlighter has loaded: sanitised first, then highlighted. */
+const render = (source: string) =>
+  renderToStaticMarkup(
+    createElement(
+      ReactMarkdown,
+      { ...MARKDOWN_OPTIONS, rehypePlugins: [...MARKDOWN_OPTIONS.rehypePlugins, [rehypeHighlight, HIGHLIGHT_OPTIONS]] },
+      source,
+    ),
+  );
 
 describe("MARKDOWN_OPTIONS", () => {
   it("renders GitHub-flavoured markdown: tables, task lists, strikethrough", () => {
@@ -63,5 +72,13 @@ describe("MARKDOWN_OPTIONS", () => {
     const html = render("[a][r]\n\n[r]: javascript:alert(1)\n\n![i](javascript:alert(2)) <javascript:alert(3)>");
     expect(html).not.toMatch(/(href|src)="javascript:/i);
     expect(html).not.toMatch(/(href|src)=/);
+  });
+
+  it("loads the highlighter only for a fenced block that names a language", () => {
+    expect(needsHighlighting("```ts\nconst a = 1;\n```")).toBe(true);
+    expect(needsHighlighting("Intro\n\n~~~python\nx = 1\n~~~")).toBe(true);
+    expect(needsHighlighting("```\nplain\n```")).toBe(false);
+    expect(needsHighlighting("inline ```ts``` is not a fence")).toBe(false);
+    expect(needsHighlighting("Just prose with `code`.")).toBe(false);
   });
 });

@@ -1,10 +1,10 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { usePathname, useRouter } from "next/navigation";
 import { type ReactNode, useEffect, useMemo, useState } from "react";
 import { getBrowserClient } from "../auth/get-browser-client.ts";
 import { useSession } from "../auth/use-session.ts";
-import { CommandPalette } from "../command-palette/command-palette.tsx";
 import { usePaletteHotkey } from "../command-palette/use-palette-hotkey.ts";
 import { useClientConfig } from "../config/client-config-provider.tsx";
 import { recheckConnection, startConnectionMonitor } from "../connection/connection-monitor.ts";
@@ -16,8 +16,12 @@ import page from "../ui/page.module.css";
 import styles from "./app-shell.module.css";
 import { MissionBanner } from "./mission-banner.tsx";
 import { NavDrawer } from "./nav-drawer.tsx";
+import { rememberedProjectId, rememberProjectId } from "./remembered-project-ids.ts";
 import { Sidebar } from "./sidebar.tsx";
 import { TopBar } from "./top-bar.tsx";
+
+/** The palette (cmdk and its entries) loads on its first opening, not with every page. */
+const CommandPalette = dynamic(() => import("../command-palette/command-palette.tsx").then((m) => m.CommandPalette), { ssr: false });
 
 /**
  * The signed-in frame of every project page: guards the session, resolves the project from the
@@ -34,6 +38,9 @@ export function ProjectShell({ slug, children }: { slug: string; children: React
   const [loadError, setLoadError] = useState<string | null>(null);
   const [menuOpen, setMenuOpen] = useState(false);
   const [paletteOpen, setPaletteOpen] = useState(false);
+  // Mounted from its first opening on (it keeps its own state between openings).
+  const [paletteUsed, setPaletteUsed] = useState(false);
+  if (paletteOpen && !paletteUsed) setPaletteUsed(true);
   usePaletteHotkey(() => {
     setMenuOpen(false);
     setPaletteOpen((open) => !open);
@@ -43,7 +50,12 @@ export function ProjectShell({ slug, children }: { slug: string; children: React
   const project = useMemo(() => Object.values(projects).find((p) => p.slug === slug), [projects, slug]);
   const userId = session.session?.user.id;
   const accessToken = session.session?.access_token;
-  const projectId = project?.id;
+  // Known from an earlier visit: subscribe (and catch up) at once rather than after the project list.
+  const remembered = useMemo(() => rememberedProjectId(slug), [slug]);
+  const projectId = project?.id ?? remembered ?? undefined;
+  useEffect(() => {
+    if (project) rememberProjectId(slug, project.id);
+  }, [slug, project]);
 
   useEffect(() => {
     if (session.status === "signed-out") router.replace(`/sign-in?next=${encodeURIComponent(pathname)}`);
@@ -132,7 +144,7 @@ export function ProjectShell({ slug, children }: { slug: string; children: React
         </div>
       </div>
       <NavDrawer slug={slug} open={menuOpen} onClose={() => setMenuOpen(false)} />
-      <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} />
+      {paletteUsed ? <CommandPalette open={paletteOpen} onOpenChange={setPaletteOpen} /> : null}
     </ProjectProvider>
   );
 }

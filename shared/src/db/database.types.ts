@@ -3729,6 +3729,7 @@ export type Database = {
           path: string;
         }[];
       };
+      read_live_rows: { Args: { p_reads: Json }; Returns: Json };
       realtime_publication_status: {
         Args: Record<PropertyKey, never>;
         Returns: {

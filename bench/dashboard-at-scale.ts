@@ -19,6 +19,9 @@ import { buildDashboard, serveDashboard } from "./scale/serve-dashboard.ts";
 
 /** The dashboard keeps its supabase-js session under this localStorage key (web: features/auth/get-browser-client.ts). */
 const AUTH_STORAGE_KEY = "mission-control-auth";
+/** The cookies a signed-in browser sends with every page request (web: features/auth/session-cookie.ts). */
+const SESSION_COOKIE = "mc-session";
+const CLOCK_COOKIE = "mc-clock";
 const VIEWPORT = { width: 1440, height: 900 };
 const LOADS_PER_PAGE = 3;
 const LIVE_RATE_PER_S = 50;
@@ -33,6 +36,9 @@ const SEL = {
   composer: '[data-thread="DM:lead"] textarea',
   messages: '[data-thread="DM:lead"] [data-testid="chat-messages"]',
 } as const;
+
+/** The lists whose first row's paint is timed (observe-in-page.ts). */
+const ROW_SELECTORS = [SEL.activity, SEL.taskCard, SEL.taskRow, SEL.message, SEL.approvals];
 
 type TRow = [metric: string, figure: string, goal: string];
 const rows: TRow[] = [];
@@ -69,17 +75,46 @@ async function interactionP95(page: TBenchPage, since: number, count: number): P
 
 const inp = (value: number) => (value === 0 ? "< 16 ms" : ms(value));
 
-/** Loads `url` fresh `LOADS_PER_PAGE` times; the time from navigation start until `selector` is in the page. */
-async function timeToFirstRows(context: TBenchContext, url: string, selector: string, then?: (page: TBenchPage) => Promise<number>) {
-  const times: number[] = [];
+/** When a load's first rows were painted, and when they were on screen in a page that answers input (ms since navigation). */
+interface TFirstRows {
+  painted: number;
+  usable: number;
+}
+
+/**
+ * Loads `url` fresh `LOADS_PER_PAGE` times. For each load: when the first row matching `selector`
+ * was painted (Element Timing, observe-in-page.ts), and when it was in the page with the page's
+ * scripts in charge (the shell stays `inert` until then: a click before would be lost). `then`
+ * runs on the usable page and replaces the painted figure with its own.
+ */
+async function timeToFirstRows(
+  context: TBenchContext,
+  url: string,
+  selector: string,
+  then?: (page: TBenchPage) => Promise<number>,
+): Promise<TFirstRows[]> {
+  const loads: TFirstRows[] = [];
   for (let i = 0; i < LOADS_PER_PAGE; i++) {
     const page = await context.newPage();
     await page.goto(url, { waitUntil: "commit" });
-    await waitFor(page, selector);
-    times.push(then ? await then(page) : await pageNow(page));
+    await page.waitForFunction(
+      (sel) => {
+        const { document } = globalThis as unknown as TPageGlobals;
+        return document.querySelector(sel) && !document.querySelector("[inert]");
+      },
+      selector,
+      { timeout: 60_000, polling: "raf" },
+    );
+    const usable = await pageNow(page);
+    if (then) {
+      loads.push({ painted: await then(page), usable });
+    } else {
+      await page.waitForFunction((sel) => sel in (globalThis as unknown as TPageGlobals).__scale.rowPaints, selector, { timeout: 10_000 });
+      loads.push({ painted: (await readRecord(page)).rowPaints[selector] ?? Number.NaN, usable });
+    }
     await page.close();
   }
-  return times;
+  return loads;
 }
 
 /** Wheel-scrolls `steps` times by `deltaY` over the point; frame intervals and long frames meanwhile. */
@@ -134,7 +169,13 @@ async function main(): Promise<void> {
     cleanups.unshift(() => web.stop());
     const browser = await launchChromium(scaleEnv.BENCH_CHROMIUM);
     cleanups.unshift(() => browser.close());
-    const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: "dark" });
+    const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: "dark", locale: "en-US", timezoneId: "UTC" });
+    // A returning reader: the browser mirrored the session's access token and its clock into the
+    // cookies the server renders the first rows with (web: features/auth/session-cookie.ts).
+    await context.addCookies([
+      { name: SESSION_COOKIE, value: project.session.access_token, url: web.baseUrl },
+      { name: CLOCK_COOKIE, value: encodeURIComponent("en-US|UTC"), url: web.baseUrl },
+    ]);
     await context.addInitScript(
       ([key, value]) => {
         (globalThis as unknown as TPageGlobals).localStorage.setItem(key, value);
@@ -143,32 +184,33 @@ async function main(): Promise<void> {
     );
     // tsx (esbuild, keepNames) wraps named inner functions in `__name(…)`, a helper of the module that
     // the page lacks: without this stand-in the observers threw on their first line and recorded nothing.
-    await context.addInitScript({ content: `globalThis.__name = globalThis.__name || ((fn) => fn);\n(${observeInPage.toString()})();` });
+    await context.addInitScript({
+      content: `globalThis.__name = globalThis.__name || ((fn) => fn);\n(${observeInPage.toString()})(${JSON.stringify(ROW_SELECTORS)});`,
+    });
     const at = (path: string) => `${web.baseUrl}/p/${project.slug}/${path}`;
 
     // 1. Time to first rows, fresh loads.
     say("Timing first rows per page…");
     const firstRowGoal = "≤ 1000 ms";
     const median = (xs: number[]) => percentile(xs, 50);
-    const activity = await timeToFirstRows(context, at("activity"), SEL.activity);
-    rows.push([
-      `first rows: Activity (${scaleEnv.BENCH_SCALE_ACTIVITIES} entries), median of ${LOADS_PER_PAGE}`,
-      ms(median(activity)),
-      firstRowGoal,
-    ]);
-    const dms = await timeToFirstRows(context, at("dms?agent=lead"), SEL.message);
-    rows.push([`first rows: DM thread (${scaleEnv.BENCH_SCALE_MESSAGES} messages)`, ms(median(dms)), firstRowGoal]);
-    const board = await timeToFirstRows(context, at("tasks"), SEL.taskCard);
-    rows.push([`first rows: Tasks board (${scaleEnv.BENCH_SCALE_TASKS} tasks)`, ms(median(board)), firstRowGoal]);
+    const firstRows = (label: string, loads: TFirstRows[]) => {
+      rows.push([`first rows painted: ${label}`, ms(median(loads.map((l) => l.painted))), firstRowGoal]);
+      rows.push([`  … on screen and answering input`, ms(median(loads.map((l) => l.usable))), "report"]);
+    };
+    firstRows(
+      `Activity (${scaleEnv.BENCH_SCALE_ACTIVITIES} entries), median of ${LOADS_PER_PAGE}`,
+      await timeToFirstRows(context, at("activity"), SEL.activity),
+    );
+    firstRows(`DM thread (${scaleEnv.BENCH_SCALE_MESSAGES} messages)`, await timeToFirstRows(context, at("dms?agent=lead"), SEL.message));
+    firstRows(`Tasks board (${scaleEnv.BENCH_SCALE_TASKS} tasks)`, await timeToFirstRows(context, at("tasks"), SEL.taskCard));
     const tableAfterClick = await timeToFirstRows(context, at("tasks"), SEL.taskCard, async (page) => {
       const start = await pageNow(page);
       await page.click('button[aria-pressed]:has-text("Table")');
       await waitFor(page, SEL.taskRow);
       return (await pageNow(page)) - start;
     });
-    rows.push(["first rows: Tasks table, from the click on Table", ms(median(tableAfterClick)), firstRowGoal]);
-    const approvals = await timeToFirstRows(context, at("approvals"), SEL.approvals);
-    rows.push(["first paint of Approvals (no proposals seeded)", ms(median(approvals)), firstRowGoal]);
+    rows.push(["first rows: Tasks table, from the click on Table", ms(median(tableAfterClick.map((l) => l.painted))), firstRowGoal]);
+    firstRows("Approvals (no proposals seeded: its tabs)", await timeToFirstRows(context, at("approvals"), SEL.approvals));
 
     // 2. Scrolling: j through the feed (interactions), then the wheel (frames).
     say("Scrolling…");

@@ -21,11 +21,17 @@ export interface TBenchPage {
 export interface TBenchContext {
   addInitScript<A>(fn: (arg: A) => void, arg: A): Promise<void>;
   addInitScript(script: { content: string }): Promise<void>;
+  addCookies(cookies: { name: string; value: string; url: string }[]): Promise<void>;
   newPage(): Promise<TBenchPage>;
 }
 
 export interface TBenchBrowser {
-  newContext(options: { viewport: { width: number; height: number }; colorScheme?: "dark" | "light" }): Promise<TBenchContext>;
+  newContext(options: {
+    viewport: { width: number; height: number };
+    colorScheme?: "dark" | "light";
+    locale?: string;
+    timezoneId?: string;
+  }): Promise<TBenchContext>;
   close(): Promise<void>;
 }
 

@@ -5,6 +5,8 @@ interface TEntry {
   duration: number;
   interactionId?: number;
   blockingDuration?: number;
+  identifier?: string;
+  renderTime?: number;
 }
 
 /**
@@ -15,13 +17,21 @@ interface TEntry {
 export interface TPageGlobals {
   __scale: TPageRecord;
   document: {
-    querySelector(selector: string): { textContent: string | null } | null;
+    querySelector(selector: string): TPageElement | null;
     querySelectorAll(selector: string): { length: number };
   };
+  MutationObserver: new (callback: () => void) => { observe(target: unknown, options: Record<string, unknown>): void; disconnect(): void };
   location: { pathname: string };
   localStorage: { setItem(key: string, value: string): void };
   requestAnimationFrame(callback: (now: number) => void): number;
   PerformanceObserver: new (callback: (list: { getEntries(): TEntry[] }) => void) => { observe(options: Record<string, unknown>): void };
+}
+
+/** The little of a DOM element the in-page functions touch. */
+export interface TPageElement {
+  textContent: string | null;
+  setAttribute(name: string, value: string): void;
+  querySelectorAll(selector: string): Iterable<TPageElement>;
 }
 
 /** What the page records for the bench (window.__scale), from the first script on every full load. */
@@ -35,16 +45,21 @@ export interface TPageRecord {
   /** rAF-to-rAF intervals while `sampling` is on. */
   frameGaps: number[];
   sampling: boolean;
+  /** Per row selector: when its first row was painted (Element Timing renderTime, ms since navigation). */
+  rowPaints: Record<string, number>;
 }
 
 /**
  * Installs the observers (run through `addInitScript`, so the page's own scripts come after):
  * Event Timing with `durationThreshold: 16` (INP's source), long animation frames, long tasks,
- * and a rAF loop that samples frame intervals while the bench scrolls.
+ * a rAF loop that samples frame intervals while the bench scrolls, and the paint of each list's
+ * first row: the first element matching each of `rowSelectors` gets an `elementtiming` attribute
+ * (with its descendants, whose text is what paints) as soon as it is in the DOM, before any paint,
+ * and Element Timing reports when it was painted, whether the server's HTML or a script put it there.
  */
-export function observeInPage(): void {
+export function observeInPage(rowSelectors: readonly string[]): void {
   const page = globalThis as unknown as TPageGlobals;
-  const record: TPageRecord = { events: [], frames: [], longTasks: [], frameGaps: [], sampling: false };
+  const record: TPageRecord = { events: [], frames: [], longTasks: [], frameGaps: [], sampling: false, rowPaints: {} };
   page.__scale = record;
   const observe = (type: string, options: Record<string, unknown>, take: (entry: TEntry) => void) => {
     try {
@@ -62,6 +77,23 @@ export function observeInPage(): void {
     record.frames.push({ startTime: entry.startTime, duration: entry.duration, blockingDuration });
   });
   observe("longtask", {}, (entry) => record.longTasks.push({ startTime: entry.startTime, duration: entry.duration }));
+  observe("element", {}, (entry) => {
+    const { identifier = "", renderTime = 0 } = entry;
+    if (identifier && !(identifier in record.rowPaints)) record.rowPaints[identifier] = renderTime || entry.startTime;
+  });
+  // A page opens on one list: once its first row is tagged the observer goes (it would cost scrolling).
+  const tag = () => {
+    for (const selector of rowSelectors) {
+      const row = page.document.querySelector(selector);
+      if (!row) continue;
+      row.setAttribute("elementtiming", selector);
+      for (const inner of row.querySelectorAll("*")) inner.setAttribute("elementtiming", selector);
+      rows.disconnect();
+      return;
+    }
+  };
+  const rows = new page.MutationObserver(tag);
+  rows.observe(page.document, { childList: true, subtree: true });
   let last = 0;
   const tick = (now: number) => {
     if (record.sampling && last) record.frameGaps.push(now - last);

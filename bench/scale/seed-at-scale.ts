@@ -8,7 +8,7 @@ export interface TScaleProject {
   slug: string;
   threadId: string;
   /** The supabase-js session of the seeded owner, as the dashboard keeps it in localStorage. */
-  session: unknown;
+  session: { access_token: string };
 }
 
 const noSession = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } };

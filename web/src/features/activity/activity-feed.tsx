@@ -6,7 +6,7 @@ import { useProjectAgents } from "../agents/use-project-agents.ts";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useOlderRows } from "../live/use-older-rows.ts";
 import { useProject } from "../projects/project-context.tsx";
-import { formatTime } from "../ui/format-time.ts";
+import { useFormatTime } from "../ui/clock.tsx";
 import shell from "../ui/page.module.css";
 import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
 import { VirtualOlderFooter } from "../ui/virtual-older-footer.tsx";
@@ -27,6 +27,7 @@ const ROW_ESTIMATE_PX = 33;
  */
 export function ActivityFeed() {
   const { project, session } = useProject();
+  const formatTime = useFormatTime();
   const rows = useLiveStore((s) => s.rows.activities);
   const threads = useLiveStore((s) => s.rows.project_chat_threads);
   const tasks = useLiveStore((s) => s.rows.tasks);

@@ -4,8 +4,10 @@ import type { TAgent, TAgentStatus, TProvisionRequest } from "@mission-control/s
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo } from "react";
+import { selectLoaded } from "../live/live-store.ts";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
+import { useClock } from "../ui/clock.tsx";
 import { useNow } from "../ui/use-now.ts";
 import { UsageChart } from "../usage/usage-chart.tsx";
 import { AgentActions } from "./agent-actions.tsx";
@@ -30,7 +32,7 @@ export function AgentPage({ agentKey }: { agentKey: string }) {
   const { project } = useProject();
   const router = useRouter();
   const agents = useLiveStore((s) => s.rows.agents);
-  const catchUps = useLiveStore((s) => s.realtime.catchUps);
+  const loaded = useLiveStore(selectLoaded);
   const agent = useMemo(
     () => Object.values(agents).find((a) => a.project_id === project.id && a.agent_key === agentKey),
     [agents, project.id, agentKey],
@@ -52,7 +54,7 @@ export function AgentPage({ agentKey }: { agentKey: string }) {
             @{agentKey} was renamed: <Link href={`${listHref}/${renamedTo}`}>open @{renamedTo}</Link>.
           </p>
         ) : (
-          <p className="muted">{catchUps > 0 ? `There is no agent @${agentKey} in this project.` : "Loading the agent…"}</p>
+          <p className="muted">{loaded ? `There is no agent @${agentKey} in this project.` : "Loading the agent…"}</p>
         )}
         <ProvisionRequests agent={{ id: "", agent_key: agentKey }} />
       </section>
@@ -128,6 +130,7 @@ function AgentHeader({
   const { project } = useProject();
   const { defaults, connections } = useAgentSettingsContext(project.id);
   const now = useNow(5000);
+  const clock = useClock();
   const resolved = effectiveSettingsOf(agent, defaults);
   const effective = resolved.values;
   const connection = effective.provider === "connection" ? connections.find((c) => c.id === effective.provider_connection_id) : undefined;
@@ -155,7 +158,7 @@ function AgentHeader({
         <span className={styles.liveAction} data-testid="agent-current-action">
           {status?.current_action || <span className="muted">No current action</span>}
         </span>
-        <span className={styles.liveMeta}>last seen {formatAgo(status?.last_seen_at ?? null, now)}</span>
+        <span className={styles.liveMeta}>last seen {formatAgo(status?.last_seen_at ?? null, now, clock)}</span>
         <span className={styles.liveMeta}>
           <span className="visually-hidden">Model: </span>
           <span className={styles.mono}>{model}</span>

@@ -6,17 +6,18 @@ import { useEffect, useMemo, useState } from "react";
 import { DeliveryStates } from "../chat/delivery-states.tsx";
 import { useLiveStore, useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
-import { formatTime } from "../ui/format-time.ts";
+import { useClock } from "../ui/clock.tsx";
+import { dayKey, formatTime, type TFormatClock } from "../ui/format-time.ts";
+import { useNow } from "../ui/use-now.ts";
 import styles from "./agent-page.module.css";
 import { readAgentRecentWork } from "./read-agent-history.ts";
 import { selectAgentRecentWork } from "./select-agent-recent-work.ts";
 
 const LIMIT = 15;
 
-function formatWhen(iso: string): string {
-  const date = new Date(iso);
-  const today = new Date().toDateString() === date.toDateString();
-  return today ? formatTime(date, "time") : formatTime(date, "day");
+/** The time for today's work, the day for older work, in the reader's clock. */
+function formatWhen(iso: string, now: number, clock: TFormatClock): string {
+  return dayKey(now, clock) === dayKey(iso, clock) ? formatTime(iso, "time", clock) : formatTime(iso, "day", clock);
 }
 
 /** Where a message was posted, in words, with a link to it. */
@@ -51,6 +52,8 @@ function replyMeta(reply: TChatMessage): string {
 export function AgentRecentWork({ agent }: { agent: TAgent }) {
   const { project, client, canWrite } = useProject();
   const store = useLiveStoreApi();
+  const clock = useClock();
+  const now = useNow(60_000);
   const deliveries = useLiveStore((s) => s.rows.chat_delivery_queue);
   const messages = useLiveStore((s) => s.rows.project_chat_messages);
   const threads = useLiveStore((s) => s.rows.project_chat_threads);
@@ -103,7 +106,7 @@ export function AgentRecentWork({ agent }: { agent: TAgent }) {
           return (
             <li key={delivery.id} className={styles.workItem} data-testid="agent-work-item" data-status={delivery.status}>
               <div className={styles.workHead}>
-                <span className={styles.workTime}>{formatWhen(message?.created_at ?? delivery.updated_at)}</span>
+                <span className={styles.workTime}>{formatWhen(message?.created_at ?? delivery.updated_at, now, clock)}</span>
                 {place.href ? <Link href={place.href}>{place.label}</Link> : <span>{place.label}</span>}
                 <span className={styles.spacer} />
                 {message ? (

@@ -3,9 +3,11 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type KeyboardEvent, useState } from "react";
+import { selectLoaded } from "../live/live-store.ts";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
-import { formatTime } from "../ui/format-time.ts";
+import { useClock } from "../ui/clock.tsx";
+import { formatTime, type TFormatClock } from "../ui/format-time.ts";
 import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
 import { useNow } from "../ui/use-now.ts";
 import { AgentActions } from "./agent-actions.tsx";
@@ -20,13 +22,13 @@ import { useAgentSettingsContext } from "./use-agent-settings-context.ts";
 import { useProjectAgents } from "./use-project-agents.ts";
 
 /** "12 s ago", "5 min ago", or the date for older times. */
-export function formatAgo(iso: string | null, now: number): string {
+export function formatAgo(iso: string | null, now: number, clock: TFormatClock): string {
   if (!iso) return "never";
   const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
   if (seconds < 60) return `${seconds} s ago`;
   if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
   if (seconds < 86_400) return `${Math.round(seconds / 3600)} h ago`;
-  return formatTime(iso, "date");
+  return formatTime(iso, "date", clock);
 }
 
 /**
@@ -39,9 +41,10 @@ export function AgentRoster() {
   const router = useRouter();
   const agents = useProjectAgents(project.id);
   // Until the first read of the project's rows, an empty roster means "not read yet", not "none".
-  const loaded = useLiveStore((s) => s.realtime.catchUps > 0);
+  const loaded = useLiveStore(selectLoaded);
   const { defaults, connections } = useAgentSettingsContext(project.id);
   const now = useNow(5000);
+  const clock = useClock();
   const [creating, setCreating] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const pageOf = (agentKey: string) => `/p/${project.slug}/agents/${agentKey}`;
@@ -141,7 +144,7 @@ export function AgentRoster() {
                     </span>
                   </td>
                   <td className={styles.action}>{status?.current_action || <span className="muted">—</span>}</td>
-                  <td className={`${styles.nowrap} ${styles.optional}`}>{formatAgo(status?.last_seen_at ?? null, now)}</td>
+                  <td className={`${styles.nowrap} ${styles.optional}`}>{formatAgo(status?.last_seen_at ?? null, now, clock)}</td>
                   <td className={styles.mono}>{status?.last_model ?? describeEffectiveSetting(resolved, "model", connections).value}</td>
                   <td className={styles.optional}>
                     <ContextMeter usage={status?.context_usage ?? {}} maxContextTokens={effective.max_context_tokens} />

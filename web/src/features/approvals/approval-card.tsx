@@ -8,7 +8,7 @@ import { ChangesetReview } from "../changesets/changeset-review.tsx";
 import { EditDocDiff } from "../knowledge/edit-doc-diff.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { StepUpCodePrompt } from "../security/step-up-code-prompt.tsx";
-import { formatTime } from "../ui/format-time.ts";
+import { useFormatTime } from "../ui/clock.tsx";
 import { useNow } from "../ui/use-now.ts";
 import styles from "./approvals.module.css";
 import { formatAge, formatExpiry } from "./format-age.ts";
@@ -50,10 +50,6 @@ function shownResult(proposal: TProposal): unknown {
   return result;
 }
 
-function formatWhen(iso: string): string {
-  return formatTime(iso, "dayTime");
-}
-
 /** The changeset an apply_changeset proposal decides, or null for any other proposal. */
 function changesetIdOf(proposal: TProposal): string | null {
   if (proposal.action_type !== "apply_changeset") return null;
@@ -70,6 +66,8 @@ function changesetIdOf(proposal: TProposal): string | null {
  */
 export function ApprovalCard({ proposal, agentName }: { proposal: TProposal; agentName?: string }) {
   const { canWrite, session } = useProject();
+  const format = useFormatTime();
+  const formatWhen = (iso: string) => format(iso, "dayTime");
   const actions = useApprovalActions();
   const stepUp = useStepUpApproval(proposal);
   const now = useNow();

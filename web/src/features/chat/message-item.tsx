@@ -6,7 +6,7 @@ import { ApprovalCard } from "../approvals/approval-card.tsx";
 import { MessageDocRefs } from "../doc-refs/doc-ref-chips.tsx";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { Markdown } from "../markdown/markdown.tsx";
-import { formatTime as formatIn } from "../ui/format-time.ts";
+import { useFormatTime } from "../ui/clock.tsx";
 import { LIST_ITEM } from "../ui/use-list-keys.ts";
 import styles from "./chat.module.css";
 import { DeliveryStates } from "./delivery-states.tsx";
@@ -14,10 +14,6 @@ import { OutcomeRow } from "./outcome-row.tsx";
 import { PromoteToTaskButton } from "./promote-to-task-button.tsx";
 import { readOutcomeNotice } from "./read-outcome-notice.ts";
 import { RoutingLine } from "./routing-line.tsx";
-
-function formatTime(iso: string): string {
-  return formatIn(iso, "time");
-}
 
 /** Model and token usage under an agent's reply. */
 function ReplyMeta({ message }: { message: TChatMessage }) {
@@ -114,6 +110,8 @@ export const MessageItem = memo(function MessageItem({
   /** Agents' replies to this message folded under it (replies to a proposal-outcome notice). */
   replies?: readonly TChatMessage[];
 }) {
+  const format = useFormatTime();
+  const formatTime = (iso: string) => format(iso, "time");
   const author =
     message.author_type === "agent"
       ? (agentsByKey.get(message.author_agent_key ?? "")?.display_name ?? message.author_agent_key ?? "Agent")

@@ -3,7 +3,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type FocusEvent, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { TOlderRows } from "../live/use-older-rows.ts";
-import { FULL_RENDER_MAX, focusedIndexOf, keepFocused } from "../ui/virtual-page-list.ts";
+import { FULL_RENDER_MAX, focusedIndexOf, INITIAL_RECT, keepFocused } from "../ui/virtual-page-list.ts";
 
 /** Closer than this to the bottom counts as "at the bottom" (a line of slack for rounding and a half-read last line). */
 const AT_BOTTOM_PX = 48;
@@ -48,6 +48,7 @@ export function useVirtualThread(keys: readonly string[], older: TOlderRows) {
     rangeExtractor: (range) => keepFocused(range, focused.current),
     scrollMargin: margin,
     anchorTo: "end",
+    initialRect: INITIAL_RECT,
   });
 
   // Where the list starts in the scroller (its padding).

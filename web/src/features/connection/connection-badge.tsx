@@ -3,7 +3,8 @@
 import { assertNever } from "@mission-control/shared/errors";
 import type { TConnectionMode } from "../live/live-store.ts";
 import { useLiveStore } from "../live/live-store-provider.tsx";
-import { formatTime } from "../ui/format-time.ts";
+import { useClock } from "../ui/clock.tsx";
+import { formatTime, type TFormatClock } from "../ui/format-time.ts";
 import styles from "./connection-badge.module.css";
 import { recheckConnection } from "./connection-monitor.ts";
 
@@ -22,8 +23,8 @@ function label(mode: TConnectionMode): string {
   }
 }
 
-function time(ms: number | null): string {
-  return ms === null ? "never" : formatTime(ms, "timeSeconds");
+function time(ms: number | null, clock: TFormatClock): string {
+  return ms === null ? "never" : formatTime(ms, "timeSeconds", clock);
 }
 
 /**
@@ -35,13 +36,14 @@ export function ConnectionBadge() {
   const connection = useLiveStore((s) => s.connection);
   const realtime = useLiveStore((s) => s.realtime.status);
   const catchUps = useLiveStore((s) => s.realtime.catchUps);
+  const clock = useClock();
   const when =
     connection.mode === "live"
-      ? `checked ${time(connection.lastCheckAt)}`
+      ? `checked ${time(connection.lastCheckAt, clock)}`
       : connection.mode === "backup"
-        ? `last live ${time(connection.lastLiveAt)}`
+        ? `last live ${time(connection.lastLiveAt, clock)}`
         : connection.mode === "offline"
-          ? `last reachable ${time(connection.lastReachableAt)}`
+          ? `last reachable ${time(connection.lastReachableAt, clock)}`
           : "";
   // The executor reports publication drift (principle 3): some live views would hear nothing.
   const drift = connection.mode === "live" && connection.detail.includes("Warning:");

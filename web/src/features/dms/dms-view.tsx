@@ -8,6 +8,7 @@ import { ChatThread } from "../chat/chat-thread.tsx";
 import { LabsGate } from "../labs/labs-gate.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { useMediaQuery } from "../shell/use-media-query.ts";
+import { useIsHydrating } from "../ui/clock.tsx";
 import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
 import styles from "./dms.module.css";
 
@@ -40,9 +41,15 @@ function Dms() {
   const shown = known.length > 0 ? known : agents[0] ? [agents[0].agent.agent_key] : [];
   const phone = useMediaQuery(PHONE_QUERY);
   // Opened on a phone, the page starts on the list; shrunk from a desk, it stays on the conversation.
+  // (A page the server rendered starts on the conversation, as the server did, and moves to the list once hydrated.)
+  const hydrating = useIsHydrating();
   const [pane, setPane] = useState<"list" | "conversation">(() =>
-    typeof window !== "undefined" && window.matchMedia(PHONE_QUERY).matches ? "list" : "conversation",
+    !hydrating && typeof window !== "undefined" && window.matchMedia(PHONE_QUERY).matches ? "list" : "conversation",
   );
+  const [fromServer] = useState(hydrating);
+  useEffect(() => {
+    if (fromServer && window.matchMedia(PHONE_QUERY).matches) setPane("list");
+  }, [fromServer]);
   // The conversation a phone shows (the last one opened).
   const [active, setActive] = useState<string | null>(null);
   const current = active && shown.includes(active) ? active : (shown[shown.length - 1] ?? null);

@@ -8,7 +8,7 @@ import { useProjectAgents } from "../agents/use-project-agents.ts";
 import { useLiveStore, useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { Markdown } from "../markdown/markdown.tsx";
 import { useProject } from "../projects/project-context.tsx";
-import { formatTime } from "../ui/format-time.ts";
+import { useFormatTime } from "../ui/clock.tsx";
 import { docName, findDoc, groupDocs } from "./describe-docs.ts";
 import { DocEditor } from "./doc-editor.tsx";
 import { DocHistory } from "./doc-history.tsx";
@@ -137,6 +137,7 @@ export function KnowledgeView() {
 /** The open doc: its identity and version, then the editor (operators) or the rendered text (viewers), or its history. */
 function DocPane({ doc, agentName }: { doc: TBrainDoc; agentName: string | null }) {
   const { canWrite } = useProject();
+  const formatTime = useFormatTime();
   const [view, setView] = useState<TPaneView>("doc");
   const isMission = doc.doc_type === "mission" && doc.agent_key === null;
   return (

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { selectLoaded } from "../live/live-store.ts";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import styles from "../ui/page.module.css";
@@ -11,7 +12,7 @@ import { useLabsFeatures } from "./use-labs-features.ts";
 /** Shows the page only when its labs flag is on; otherwise explains and links to Settings → Labs. */
 export function LabsGate({ feature, title, children }: { feature: keyof TLabsFeatures; title: string; children: ReactNode }) {
   const { project } = useProject();
-  const loaded = useLiveStore((s) => s.realtime.catchUps > 0);
+  const loaded = useLiveStore(selectLoaded);
   const flags = useLabsFeatures(project.id);
   if (flags[feature]) return <>{children}</>;
   return (

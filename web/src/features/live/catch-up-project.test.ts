@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { proposalRow } from "../../testing/test-rows.ts";
 import { catchUpProject } from "./catch-up-project.ts";
 import type { TLiveQuery, TLiveReader } from "./live-reader.ts";
-import { createLiveStore, type TLiveStore } from "./live-store.ts";
+import { createLiveStore, selectLoaded, type TLiveStore } from "./live-store.ts";
 import { matchesFilter, type TLiveRow, type TLiveTable } from "./live-tables.ts";
 
 type TMessage = TLiveRow<"project_chat_messages">;
@@ -144,6 +144,32 @@ describe("catchUpProject", () => {
     expect(rows.project_chat_messages.m1?.status).toBe("read");
     expect(rows.chat_delivery_queue.d1?.status).toBe("processed");
     expect(store.getState().realtime.catchUps).toBe(1);
+  });
+
+  it("a store seeded with the server's rows counts as loaded, and the browser's catch-up reads the full windows over them", async () => {
+    const messages = Array.from({ length: 120 }, (_, i) => msg(`m${i}`, 100 + i));
+    const db = { messages, deliveries: [], agents: [agent("lead", 2)] };
+    // The server's first render: windows capped, into a store of its own.
+    const server = createLiveStore();
+    server.getState().applyRows("project_chat_threads", [thread]);
+    await catchUpProject(fakeDb(db), server, P, { maxWindow: 50 });
+    const serverRows = server.getState().rows;
+    expect(Object.keys(serverRows.project_chat_messages)).toHaveLength(50);
+
+    const seed = {
+      project_chat_threads: Object.values(serverRows.project_chat_threads),
+      project_chat_messages: Object.values(serverRows.project_chat_messages),
+      agents: Object.values(serverRows.agents),
+    };
+    const browser = createLiveStore(seed);
+    expect(selectLoaded(browser.getState())).toBe(true);
+    expect(selectLoaded(createLiveStore().getState())).toBe(false);
+    expect(browser.getState().rows.project_chat_messages.m119?.content).toBe("m119");
+    expect(browser.getState().realtime.catchUps).toBe(0);
+
+    await catchUpProject(fakeDb(db), browser, P);
+    expect(Object.keys(browser.getState().rows.project_chat_messages)).toHaveLength(120);
+    expect(browser.getState().rows.agents.lead?.agent_key).toBe("lead");
   });
 
   it("keeps a newer version that realtime delivered while the catch-up read was in flight", async () => {

@@ -13,7 +13,12 @@ import { catchUpDependenciesOf, readCatchUp, type TCatchUpContext } from "./plan
  * or timeout, and when the tab becomes visible again, so a dropped websocket never leaves the
  * screen wrong.
  */
-export async function catchUpProject(reader: TLiveReader, store: TLiveStore, projectId: string): Promise<void> {
+export async function catchUpProject(
+  reader: TLiveReader,
+  store: TLiveStore,
+  projectId: string,
+  options: { maxWindow?: number } = {},
+): Promise<void> {
   const before = store.getState().rows;
   const merged = new Map<TLiveTable, Promise<void>>();
   // Each table merges as soon as its reads are back (a small feed never waits for a large board);
@@ -23,7 +28,8 @@ export async function catchUpProject(reader: TLiveReader, store: TLiveStore, pro
     if (known) return known;
     const done = Promise.all(catchUpDependenciesOf(table).map(catchUp)).then(async () => {
       const { rows, watched } = store.getState();
-      const merge = await readTable(reader, store, table, { projectId, rows, watched: watchedIds(watched) }, before);
+      const context = { projectId, rows, watched: watchedIds(watched), maxWindow: options.maxWindow };
+      const merge = await readTable(reader, store, table, context, before);
       merge();
     });
     merged.set(table, done);

@@ -27,7 +27,8 @@ export type TLiveRows = { [K in TLiveTable]: TRowMap<TLiveRow<K>> };
 /** The one store of the dashboard: live rows, the realtime channel state, and the connection badge. */
 export interface TLiveState {
   rows: TLiveRows;
-  realtime: { status: TRealtimeStatus; catchUps: number; lastCatchUpAt: number | null };
+  /** `seeded`: the store started with rows the server read (it has been read once, like after a catch-up). */
+  realtime: { status: TRealtimeStatus; catchUps: number; lastCatchUpAt: number | null; seeded: boolean };
   connection: TConnectionState;
   /**
    * What is open on screen, per kind (id → how many views hold it): catch-up re-reads the rows of
@@ -59,11 +60,29 @@ function emptyRows(): TLiveRows {
   return Object.fromEntries(LIVE_TABLE_NAMES.map((name) => [name, {}])) as TLiveRows;
 }
 
-/** Creates a store; the app holds one per tab in LiveStoreProvider, tests make their own. */
-export function createLiveStore() {
+/** Rows a store starts with, per table (the rows the server rendered a page with). */
+export type TLiveSeed = { [K in TLiveTable]?: readonly TLiveRow<K>[] };
+
+/** The seed's rows by key, the other tables empty. */
+function seededRows(seed: TLiveSeed): TLiveRows {
+  const rows = emptyRows();
+  for (const table of LIVE_TABLE_NAMES) {
+    const incoming = seed[table];
+    // Each table's rows go into its own map: the loop cannot say so to the type checker.
+    if (incoming?.length)
+      (rows as Record<TLiveTable, unknown>)[table] = mergeRows({}, incoming as never, LIVE_TABLES[table].keyOf as never);
+  }
+  return rows;
+}
+
+/**
+ * Creates a store; the app holds one per tab in LiveStoreProvider (a project's pages one seeded
+ * with the rows the server rendered them with), tests make their own.
+ */
+export function createLiveStore(seed: TLiveSeed = {}) {
   return createStore<TLiveState>()((set, get) => ({
-    rows: emptyRows(),
-    realtime: { status: "idle", catchUps: 0, lastCatchUpAt: null },
+    rows: seededRows(seed),
+    realtime: { status: "idle", catchUps: 0, lastCatchUpAt: null, seeded: Object.keys(seed).length > 0 },
     connection: { mode: "checking", lastCheckAt: null, lastLiveAt: null, lastReachableAt: null, detail: "" },
     watched: { task: {}, run: {}, changeset: {} },
     watch(kind, id) {
@@ -110,6 +129,11 @@ export function createLiveStore() {
       set({ rows: emptyRows() });
     },
   }));
+}
+
+/** True once the store holds what the database said: read by a catch-up, or seeded with the server's rows. */
+export function selectLoaded(state: TLiveState): boolean {
+  return state.realtime.catchUps > 0 || state.realtime.seeded;
 }
 
 /** The store type. */

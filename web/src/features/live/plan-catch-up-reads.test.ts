@@ -23,6 +23,20 @@ describe("planCatchUpReads", () => {
     expect(planCatchUpReads("changeset_reviews", open)).toEqual([{ eq: {}, in: { column: "changeset_id", values: ["c1"] } }]);
   });
 
+  it("caps every window at maxWindow (the server's first render), never the pending rows or the whole tables", () => {
+    const capped = { ...context({}), maxWindow: 50 };
+    expect(planCatchUpReads("activities", capped)).toEqual([{ eq: { project_id: P }, newestFirstBy: "seq", limit: 50 }]);
+    expect(planCatchUpReads("changesets", capped)).toEqual([
+      { eq: { project_id: P, status: "proposed" } },
+      { eq: { project_id: P }, newestFirstBy: "seq", limit: 50 },
+    ]);
+    expect(planCatchUpReads("agents", capped)).toEqual([{ eq: { project_id: P } }]);
+    // A window already under the cap stays as it is.
+    expect(planCatchUpReads("activities", { ...capped, maxWindow: 500 })).toEqual([
+      { eq: { project_id: P }, newestFirstBy: "seq", limit: 100 },
+    ]);
+  });
+
   it("reads no timeline, file or review when nothing is open (they are large, and realtime brings new ones)", () => {
     const closed = context({});
     expect(planCatchUpReads("ai_run_events", closed)).toEqual([]);

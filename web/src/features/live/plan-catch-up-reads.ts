@@ -9,6 +9,8 @@ export interface TCatchUpContext {
   rows: TLiveRows;
   /** The ids of each kind of thing open on screen (task threads, run pages, changesets under review). */
   watched: Readonly<Record<TWatchKind, readonly string[]>>;
+  /** Reads no more than this many rows per window (the server's first render reads a screenful, not the whole window). */
+  maxWindow?: number | undefined;
 }
 
 /** Ids per read when a watched read lists them (short query strings). */
@@ -48,21 +50,22 @@ function planWatchedPart(part: Extract<TLiveCatchUpPart, { kind: "watched" }>, i
 /** The reads that re-read what the screen shows of `table`, from its descriptor. */
 export function planCatchUpReads(table: TLiveTable, context: TCatchUpContext): TLiveQuery[] {
   const scope = catchUpFilterOf(table, context.projectId);
+  const cap = (window: number) => Math.min(window, context.maxWindow ?? window);
   return catchUpPartsOf(table).flatMap((part): TLiveQuery[] => {
     switch (part.kind) {
       case "whole":
         return [{ eq: scope }];
       case "latest":
-        return [{ eq: scope, newestFirstBy: "seq", limit: part.window }];
+        return [{ eq: scope, newestFirstBy: "seq", limit: cap(part.window) }];
       case "pending-and-latest": {
         const pending: TLiveQuery = { eq: { ...scope, ...part.pendingWhere } };
         if (part.pendingIn) pending.in = part.pendingIn;
-        return [pending, { eq: scope, newestFirstBy: "seq", limit: part.window }];
+        return [pending, { eq: scope, newestFirstBy: "seq", limit: cap(part.window) }];
       }
       case "thread-windows":
         return Object.values(context.rows.project_chat_threads)
           .filter((thread) => thread.project_id === context.projectId)
-          .map((thread) => ({ eq: { thread_id: thread.id }, newestFirstBy: "seq", limit: part.window }));
+          .map((thread) => ({ eq: { thread_id: thread.id }, newestFirstBy: "seq", limit: cap(part.window) }));
       case "operator-message-deliveries": {
         // Every operator message on screen, including ones that only came by realtime.
         const ids = Object.values(context.rows.project_chat_messages)

@@ -6,10 +6,12 @@ import { formatAge } from "../approvals/format-age.ts";
 import { proposalHref } from "../approvals/proposal-href.ts";
 import { usePendingProposals } from "../approvals/use-pending-proposals.ts";
 import { threadPlace } from "../chat/thread-place.ts";
+import { selectLoaded } from "../live/live-store.ts";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { isActiveRun } from "../runs/active-run-statuses.ts";
 import { useProjectTasks } from "../tasks/use-project-tasks.ts";
+import { useFormatTime } from "../ui/clock.tsx";
 import { useNow } from "../ui/use-now.ts";
 import { formatTokens, formatUsd } from "../usage/format-usage.ts";
 import { countOf, formatWaitShort } from "./format-overview.ts";
@@ -42,10 +44,11 @@ function Tile(props: { testId: string; label: string; value: ReactNode; href: st
  */
 export function OverviewView() {
   const { project } = useProject();
+  const formatTime = useFormatTime();
   const slug = project.slug;
   const now = useNow(15_000);
   const mode = useLiveStore((s) => s.connection.mode);
-  const catchUps = useLiveStore((s) => s.realtime.catchUps);
+  const loaded = useLiveStore(selectLoaded);
   const agentRows = useLiveStore((s) => s.rows.agents);
   const statusRows = useLiveStore((s) => s.rows.agent_status);
   const runRows = useLiveStore((s) => s.rows.ai_runs);
@@ -77,7 +80,7 @@ export function OverviewView() {
   const spend = data?.spend_today;
   const oldestPending = pending[0];
   const oldestPlace = queue?.oldest ? place(queue.oldest.thread_key) : null;
-  const storeLoading = catchUps === 0;
+  const storeLoading = !loaded;
   const dash = "…";
 
   return (
@@ -88,7 +91,7 @@ export function OverviewView() {
         </h1>
         {data ? (
           <span className={styles.asOf} title="The queue, spend and charts are re-read when a delivery or a reply changes, and every 30 s.">
-            queue and charts as of {new Date(data.as_of).toLocaleTimeString()}
+            queue and charts as of {formatTime(data.as_of, "timeSeconds")}
           </span>
         ) : null}
       </header>

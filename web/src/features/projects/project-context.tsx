@@ -2,9 +2,9 @@
 
 import type { TProject } from "@mission-control/shared/rows";
 import type { TMemberRole } from "@mission-control/shared/schemas";
-import type { Session } from "@supabase/supabase-js";
 import { createContext, type ReactNode, useContext } from "react";
 import type { TBrowserClient } from "../auth/get-browser-client.ts";
+import type { TShellSession } from "../auth/use-session.ts";
 
 /** The project on screen and who is looking at it. */
 export interface TProjectContext {
@@ -12,7 +12,7 @@ export interface TProjectContext {
   role: TMemberRole | null;
   /** Owners and operators may write (send, retry, change settings); viewers only read. */
   canWrite: boolean;
-  session: Session;
+  session: TShellSession;
   client: TBrowserClient;
 }
 

@@ -7,7 +7,8 @@ import { ChangesetReview } from "../changesets/changeset-review.tsx";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useWatched } from "../live/use-watched.ts";
 import { useProject } from "../projects/project-context.tsx";
-import { formatTime } from "../ui/format-time.ts";
+import { useClock } from "../ui/clock.tsx";
+import { formatTime, type TFormatClock } from "../ui/format-time.ts";
 import { formatUsd } from "../usage/format-usage.ts";
 import { isActiveRun } from "./active-run-statuses.ts";
 import { CancelRunButton } from "./cancel-run-button.tsx";
@@ -17,9 +18,9 @@ import { RunStatusBadge } from "./run-status-badge.tsx";
 import { RunTimeline } from "./run-timeline.tsx";
 import styles from "./runs.module.css";
 
-function formatWhen(iso: string | null): string {
+function formatWhen(iso: string | null, clock: TFormatClock): string {
   if (!iso) return "—";
-  return formatTime(iso, "dayTimeSeconds");
+  return formatTime(iso, "dayTimeSeconds", clock);
 }
 
 /**
@@ -29,6 +30,7 @@ function formatWhen(iso: string | null): string {
  */
 export function RunPage({ runId }: { runId: string }) {
   const { project, canWrite } = useProject();
+  const clock = useClock();
   const watched = useWatched("run", runId, ["ai_runs", "ai_run_events", "changesets"]);
   const run = useLiveStore((s) => s.rows.ai_runs[runId]);
   const eventRows = useLiveStore((s) => s.rows.ai_run_events);
@@ -159,15 +161,15 @@ export function RunPage({ runId }: { runId: string }) {
           </div>
           <div>
             <dt>Created</dt>
-            <dd>{formatWhen(run.created_at)}</dd>
+            <dd>{formatWhen(run.created_at, clock)}</dd>
           </div>
           <div>
             <dt>Started</dt>
-            <dd>{formatWhen(run.started_at)}</dd>
+            <dd>{formatWhen(run.started_at, clock)}</dd>
           </div>
           <div>
             <dt>Finished</dt>
-            <dd>{formatWhen(run.finished_at)}</dd>
+            <dd>{formatWhen(run.finished_at, clock)}</dd>
           </div>
           {run.attempts > 1 ? (
             <div>

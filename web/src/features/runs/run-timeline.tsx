@@ -3,7 +3,7 @@
 import type { TRunEvent } from "@mission-control/shared/rows";
 import type { TRunEventKind } from "@mission-control/shared/schemas";
 import { useMemo, useState } from "react";
-import { formatTime as formatIn } from "../ui/format-time.ts";
+import { useFormatTime } from "../ui/clock.tsx";
 import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
 import { describeRunEventData } from "./describe-run-event-data.ts";
 import { groupRunEventsByAgent } from "./group-run-events.ts";
@@ -22,10 +22,6 @@ const KIND_LABELS: Record<TRunEventKind, string> = {
   handoff: "hand-off",
   error: "error",
 };
-
-function formatTime(iso: string): string {
-  return formatIn(iso, "timeSeconds");
-}
 
 /** The tone of an event: a test that failed or an error stands out, a passed test is green. */
 function toneOf(event: TRunEvent): "bad" | "good" | undefined {
@@ -50,6 +46,8 @@ export function RunTimeline({
   agentNames: ReadonlyMap<string, string>;
 }) {
   const groups = useMemo(() => groupRunEventsByAgent(events, firstAgentKey), [events, firstAgentKey]);
+  const format = useFormatTime();
+  const formatTime = (iso: string) => format(iso, "timeSeconds");
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const toggle = (id: string) => {
     const next = new Set(open);

@@ -7,6 +7,7 @@ import { type KeyboardEvent, useMemo, useState } from "react";
 import { useProjectAgents } from "../agents/use-project-agents.ts";
 import { formatAge } from "../approvals/format-age.ts";
 import { usePageIntent } from "../command-palette/use-page-intent.ts";
+import { selectLoaded } from "../live/live-store.ts";
 import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { useProjectTasks } from "../tasks/use-project-tasks.ts";
@@ -40,7 +41,7 @@ export function RunsView() {
   const agents = useProjectAgents(project.id);
   const tasks = useProjectTasks(project.id);
   const mode = useLiveStore((s) => s.connection.mode);
-  const catchUps = useLiveStore((s) => s.realtime.catchUps);
+  const loaded = useLiveStore(selectLoaded);
   const now = useNow(30_000);
   const [filter, setFilter] = useState<TRunFilter>({ show: "all", agentKey: null });
   const [starting, setStarting] = useState(false);
@@ -200,7 +201,7 @@ export function RunsView() {
         </div>
       ) : (
         <div className={styles.empty} data-testid="runs-empty">
-          {catchUps === 0 ? (
+          {!loaded ? (
             <p className="muted">Loading runs…</p>
           ) : filter.show === "active" && allRuns.length > 0 ? (
             <p>

@@ -3,7 +3,7 @@
 import type { Factor } from "@supabase/supabase-js";
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { useProject } from "../projects/project-context.tsx";
-import { formatTime } from "../ui/format-time.ts";
+import { useFormatTime } from "../ui/clock.tsx";
 import { mfaErrorMessage } from "./mfa-error-message.ts";
 import styles from "./security.module.css";
 import { hasSecondFactorSession, verifyTotpCode } from "./verify-totp-code.ts";
@@ -29,6 +29,7 @@ function groupSecret(secret: string): string {
  */
 export function TotpFactorsSection() {
   const { client } = useProject();
+  const formatTime = useFormatTime();
   const [factors, setFactors] = useState<Factor[] | null>(null);
   const [verifiedSession, setVerifiedSession] = useState(false);
   const [pending, setPending] = useState<TPendingFactor | null>(null);

@@ -4,7 +4,7 @@ import dynamic from "next/dynamic";
 import { usePathname, useRouter } from "next/navigation";
 import { type ReactNode, useEffect, useMemo, useState } from "react";
 import { getBrowserClient } from "../auth/get-browser-client.ts";
-import { useSession } from "../auth/use-session.ts";
+import { type TShellSession, useSession } from "../auth/use-session.ts";
 import { usePaletteHotkey } from "../command-palette/use-palette-hotkey.ts";
 import { useClientConfig } from "../config/client-config-provider.tsx";
 import { recheckConnection, startConnectionMonitor } from "../connection/connection-monitor.ts";
@@ -12,6 +12,7 @@ import { useLiveStore, useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { parseLiveRows } from "../live/live-tables.ts";
 import { subscribeProject } from "../live/subscribe-project.ts";
 import { ProjectProvider, type TProjectContext } from "../projects/project-context.tsx";
+import { useIsHydrating } from "../ui/clock.tsx";
 import page from "../ui/page.module.css";
 import styles from "./app-shell.module.css";
 import { MissionBanner } from "./mission-banner.tsx";
@@ -27,12 +28,23 @@ const CommandPalette = dynamic(() => import("../command-palette/command-palette.
  * The signed-in frame of every project page: guards the session, resolves the project from the
  * URL, keeps the live store subscribed to it, runs the connection badge's checks, and lays out
  * sidebar (a drawer on a phone), top bar, mission banner and the page, with the command palette.
+ * `initialSession` is the session the server rendered the page with (its rows are in the store
+ * already): the shell and the page render at once, on the server and in the browser alike.
  */
-export function ProjectShell({ slug, children }: { slug: string; children: ReactNode }) {
+export function ProjectShell({
+  slug,
+  initialSession = null,
+  children,
+}: {
+  slug: string;
+  initialSession?: TShellSession | null;
+  children: ReactNode;
+}) {
   const config = useClientConfig();
   const router = useRouter();
   const pathname = usePathname();
-  const session = useSession();
+  const session = useSession(initialSession);
+  const hydrating = useIsHydrating();
   const client = getBrowserClient(config);
   const store = useLiveStoreApi();
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -133,7 +145,9 @@ export function ProjectShell({ slug, children }: { slug: string; children: React
       <a className={styles.skipLink} href="#content">
         Skip to content
       </a>
-      <div className={styles.shell}>
+      {/* Inert until the browser has taken over the server's page: a click or keystroke before then
+          would be lost (nothing listens yet), so the controls wait, visibly, rather than ignore it. */}
+      <div className={styles.shell} inert={hydrating}>
         <Sidebar slug={slug} />
         <div className={styles.main}>
           <TopBar slug={slug} menuOpen={menuOpen} onOpenMenu={() => setMenuOpen(true)} onOpenPalette={() => setPaletteOpen(true)} />

@@ -5,7 +5,9 @@ import { TASK_STATUSES, type TTaskStatus } from "@mission-control/shared/schemas
 import Link from "next/link";
 import { type DragEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { useProject } from "../projects/project-context.tsx";
+import { useClock } from "../ui/clock.tsx";
 import { planKeyboardMove, planTaskMove, STATUS_LABELS, type TKeyboardMove } from "./plan-task-move.ts";
+import type { TTasksStart } from "./read-task-pages.ts";
 import { COLUMN_PAGE_SIZE } from "./read-task-pages.ts";
 import styles from "./tasks.module.css";
 import { useTaskColumns } from "./use-task-columns.ts";
@@ -26,17 +28,21 @@ interface TDropTarget {
  */
 export function KanbanBoard({
   tasks,
+  start,
   pendingByTask,
   agentNames,
   mover,
 }: {
   tasks: TTask[];
+  /** The columns' first pages as the server read them (null: the board reads them). */
+  start: TTasksStart | null;
   pendingByTask: Map<string, number>;
   agentNames: Map<string, string>;
   mover: ReturnType<typeof useTaskMover>;
 }) {
   const { project, canWrite } = useProject();
-  const { columns, error, showMore } = useTaskColumns(tasks);
+  const { locale } = useClock();
+  const { columns, error, showMore } = useTaskColumns(tasks, start);
   const [focusId, setFocusId] = useState<string | null>(null);
   const [dragId, setDragId] = useState<string | null>(null);
   const [drop, setDrop] = useState<TDropTarget | null>(null);
@@ -143,7 +149,7 @@ export function KanbanBoard({
             <header className={styles.columnHead}>
               <span>{STATUS_LABELS[status]}</span>
               <span className={styles.count} data-testid="column-count">
-                {(total ?? cards.length).toLocaleString()}
+                {(total ?? cards.length).toLocaleString(locale)}
               </span>
             </header>
             <ul className={styles.cards}>
@@ -208,7 +214,7 @@ export function KanbanBoard({
             </ul>
             {hasMore ? (
               <button type="button" className={`button small ${styles.showMore}`} disabled={loading} onClick={() => showMore(status)}>
-                {loading ? "Reading…" : showMoreLabel(total, cards.length)}
+                {loading ? "Reading…" : showMoreLabel(total, cards.length, locale)}
               </button>
             ) : null}
           </section>
@@ -222,10 +228,10 @@ export function KanbanBoard({
 }
 
 /** "Show 50 more (2,400 not shown)", or without the count while it is being read. */
-function showMoreLabel(total: number | null, shown: number): string {
+function showMoreLabel(total: number | null, shown: number, locale: string | undefined): string {
   if (total === null || total <= shown) return `Show ${COLUMN_PAGE_SIZE} more`;
   const hidden = total - shown;
-  return `Show ${Math.min(COLUMN_PAGE_SIZE, hidden)} more (${hidden.toLocaleString()} not shown)`;
+  return `Show ${Math.min(COLUMN_PAGE_SIZE, hidden)} more (${hidden.toLocaleString(locale)} not shown)`;
 }
 
 /** A card's "Move to…" menu: every other column, for mouse and keyboard alike. */

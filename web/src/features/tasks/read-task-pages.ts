@@ -1,7 +1,9 @@
 import type { TTask } from "@mission-control/shared/rows";
 import { TASK_STATUSES, type TTaskStatus } from "@mission-control/shared/schemas";
 import type { TBrowserClient } from "../auth/get-browser-client.ts";
+import { createSupabaseLiveReader } from "../live/live-reader.ts";
 import { parseLiveRows } from "../live/live-tables.ts";
+import { readOlderPage, START_CURSOR, type TOlderCursor } from "../live/read-older-page.ts";
 import { compareCards, STATUS_LABELS } from "./plan-task-move.ts";
 
 /** Cards a board column reads at a time. */
@@ -79,4 +81,37 @@ export async function readTaskCounts(client: TBrowserClient, projectId: string):
     }),
   );
   return Object.fromEntries(counts) as Record<TTaskStatus, number>;
+}
+
+/** Rows of the table's first page the server renders it with (a screenful; the table reads the rest as it scrolls). */
+export const TABLE_START_SIZE = 50;
+
+/**
+ * What the Tasks page opens with: the board's first page per column and the table's first rows.
+ * Not the column counts: counting ten thousand tasks under RLS takes longer than the rest of the
+ * page, so the browser reads them after the cards are on screen.
+ */
+export interface TTasksStart {
+  projectId: string;
+  /** Every task read, for the live store. */
+  rows: TTask[];
+  columns: Record<TTaskStatus, TColumnPage>;
+  /** Where the table's paging stands after its first rows (the latest changed). */
+  table: TOlderCursor;
+}
+
+/** Reads the Tasks page's first screen, all reads at once (the server renders the page with it). */
+export async function readTasksStart(client: TBrowserClient, projectId: string): Promise<TTasksStart> {
+  const [columns, table] = await Promise.all([
+    Promise.all(TASK_STATUSES.map(async (status) => [status, await readColumnPage(client, projectId, status, null)] as const)),
+    readOlderPage(createSupabaseLiveReader(client), "tasks", { project_id: projectId }, START_CURSOR, TABLE_START_SIZE),
+  ]);
+  const byId = new Map<string, TTask>();
+  for (const task of [...columns.flatMap(([, column]) => column.rows), ...table.rows]) byId.set(task.id, task);
+  return {
+    projectId,
+    rows: [...byId.values()],
+    columns: Object.fromEntries(columns.map(([status, column]) => [status, column.page])) as Record<TTaskStatus, TColumnPage>,
+    table: table.cursor,
+  };
 }

@@ -10,7 +10,7 @@ import { useWatched } from "../live/use-watched.ts";
 import { useProject } from "../projects/project-context.tsx";
 import { TaskRunsList, TaskWorkLine } from "../runs/task-runs.tsx";
 import { useTaskRuns } from "../runs/use-project-runs.ts";
-import { formatTime } from "../ui/format-time.ts";
+import { useFormatTime } from "../ui/clock.tsx";
 import { onListKeyDown } from "../ui/use-list-keys.ts";
 import { planTaskMove, STATUS_LABELS } from "./plan-task-move.ts";
 import { TaskComposer } from "./task-composer.tsx";
@@ -85,6 +85,7 @@ function TaskFields({
   children?: ReactNode;
 }) {
   const { client, canWrite } = useProject();
+  const formatTime = useFormatTime();
   const store = useLiveStoreApi();
   const tasks = useProjectTasks(task.project_id);
   const mover = useTaskMover();

@@ -17,10 +17,12 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
 import { useProject } from "../projects/project-context.tsx";
-import { formatTime } from "../ui/format-time.ts";
+import { useClock } from "../ui/clock.tsx";
+import { formatTime, type TFormatClock } from "../ui/format-time.ts";
 import { LIST_ITEM, onListKeyDown } from "../ui/use-list-keys.ts";
 import { usePageVirtualizer } from "../ui/virtual-page-list.ts";
 import { STATUS_LABELS } from "./plan-task-move.ts";
+import type { TTasksStart } from "./read-task-pages.ts";
 import styles from "./tasks.module.css";
 import { useTaskCounts } from "./use-task-counts.ts";
 import { useTaskTableRows } from "./use-task-table-rows.ts";
@@ -31,16 +33,16 @@ const STATUS_RANK = Object.fromEntries(TASK_STATUSES.map((s, i) => [s, i])) as R
 /** A one-line row; rows are measured once rendered (long titles wrap). */
 const ROW_ESTIMATE_PX = 37;
 
-function formatDate(iso: string | null): string {
+function formatDate(iso: string | null, clock: TFormatClock): string {
   if (!iso) return "";
-  return formatTime(iso, "day");
+  return formatTime(iso, "day", clock);
 }
 
 /** "40 of 10,000 tasks", and what is still being read. */
-function tableCountText(shown: number, held: number, total: number | null, readingAll: boolean): string {
-  const of = total === null ? "" : ` of ${total.toLocaleString()}`;
-  if (readingAll) return `Reading every task to sort and filter them: ${held.toLocaleString()}${of} read…`;
-  return `${shown.toLocaleString()}${of} tasks`;
+function tableCountText(shown: number, held: number, total: number | null, readingAll: boolean, locale: string | undefined): string {
+  const of = total === null ? "" : ` of ${total.toLocaleString(locale)}`;
+  if (readingAll) return `Reading every task to sort and filter them: ${held.toLocaleString(locale)}${of} read…`;
+  return `${shown.toLocaleString(locale)}${of} tasks`;
 }
 
 /**
@@ -51,8 +53,18 @@ function tableCountText(shown: number, held: number, total: number | null, readi
  * (spacer rows stand for the others), so ten thousand tasks stay quick; the table keeps its row
  * count and each row's index for assistive tech.
  */
-export function TaskTable({ tasks, pendingByTask }: { tasks: TTask[]; pendingByTask: Map<string, number> }) {
+export function TaskTable({
+  tasks,
+  start,
+  pendingByTask,
+}: {
+  tasks: TTask[];
+  /** The table's first rows as the server read them (null: the table reads them). */
+  start: TTasksStart | null;
+  pendingByTask: Map<string, number>;
+}) {
   const { project } = useProject();
+  const clock = useClock();
   const router = useRouter();
   const [sorting, setSorting] = useState<SortingState>([{ id: "updated_at", desc: true }]);
   const [globalFilter, setGlobalFilter] = useState("");
@@ -61,7 +73,7 @@ export function TaskTable({ tasks, pendingByTask }: { tasks: TTask[]; pendingByT
   // The latest changed tasks come first from the database; another order or a filter needs them all.
   const byLastChange = sorting.length === 1 && sorting[0]?.id === "updated_at" && sorting[0].desc;
   const readAll = !byLastChange || globalFilter.trim() !== "" || columnFilters.length > 0;
-  const held = useTaskTableRows(tasks, readAll);
+  const held = useTaskTableRows(tasks, readAll, start);
   const { counts } = useTaskCounts(project.id, tasks);
   const total = counts ? Object.values(counts).reduce((sum, n) => sum + n, 0) : null;
 
@@ -109,11 +121,11 @@ export function TaskTable({ tasks, pendingByTask }: { tasks: TTask[]; pendingByT
       },
       { id: "labels", accessorFn: (t) => t.labels.join(", "), header: "Labels" },
       { id: "approvals", accessorFn: (t) => pendingByTask.get(t.id) ?? 0, header: "To approve" },
-      { id: "due_at", accessorFn: (t) => t.due_at ?? "", header: "Due", cell: ({ row }) => formatDate(row.original.due_at) },
-      { id: "created_at", accessorKey: "created_at", header: "Created", cell: ({ row }) => formatDate(row.original.created_at) },
-      { id: "updated_at", accessorKey: "updated_at", header: "Updated", cell: ({ row }) => formatDate(row.original.updated_at) },
+      { id: "due_at", accessorFn: (t) => t.due_at ?? "", header: "Due", cell: ({ row }) => formatDate(row.original.due_at, clock) },
+      { id: "created_at", accessorKey: "created_at", header: "Created", cell: ({ row }) => formatDate(row.original.created_at, clock) },
+      { id: "updated_at", accessorKey: "updated_at", header: "Updated", cell: ({ row }) => formatDate(row.original.updated_at, clock) },
     ],
-    [project.slug, pendingByTask],
+    [project.slug, pendingByTask, clock],
   );
 
   const table = useReactTable({
@@ -187,7 +199,7 @@ export function TaskTable({ tasks, pendingByTask }: { tasks: TTask[]; pendingByT
           </div>
         </details>
         <span className={styles.hint} data-testid="table-count" aria-live="polite">
-          {tableCountText(rows.length, held.rows.length, total, readAll && !held.exhausted)}
+          {tableCountText(rows.length, held.rows.length, total, readAll && !held.exhausted, clock.locale)}
         </span>
       </div>
       <table className={styles.table} aria-label="Tasks" aria-rowcount={rows.length + 1}>

@@ -5,14 +5,10 @@ import Link from "next/link";
 import { ApprovalCard } from "../approvals/approval-card.tsx";
 import { MessageDocRefs } from "../doc-refs/doc-ref-chips.tsx";
 import { useProject } from "../projects/project-context.tsx";
-import { formatTime as formatIn } from "../ui/format-time.ts";
+import { useFormatTime } from "../ui/clock.tsx";
 import { LIST_ITEM } from "../ui/use-list-keys.ts";
 import type { TThreadItem } from "./merge-task-thread.ts";
 import styles from "./task-detail.module.css";
-
-function formatTime(iso: string): string {
-  return formatIn(iso, "dayTime");
-}
 
 /** Who wrote a timeline entry, in words. */
 function authorName(
@@ -39,6 +35,8 @@ export function TaskThreadItem({
   first: boolean;
 }) {
   const { project } = useProject();
+  const format = useFormatTime();
+  const formatTime = (iso: string) => format(iso, "dayTime");
   const common = { ...LIST_ITEM, tabIndex: first ? 0 : -1, className: styles.item, "data-testid": "thread-item", "data-kind": item.kind };
   switch (item.kind) {
     case "description":

@@ -7,15 +7,21 @@ import { useLiveStore } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { KanbanBoard } from "./kanban-board.tsx";
 import { NewTaskForm } from "./new-task-form.tsx";
+import type { TTasksStart } from "./read-task-pages.ts";
 import { TaskTable } from "./task-table.tsx";
 import styles from "./tasks.module.css";
 import { useProjectTasks } from "./use-project-tasks.ts";
 import { useTaskMover } from "./use-task-mover.ts";
 
-/** The Tasks page: the board or the table (both live), and "New task" for operators. */
-export function TasksView() {
+/**
+ * The Tasks page: the board or the table (both live), and "New task" for operators. `start` is the
+ * page's first screen when the server could read it (preload-project.ts): the board and the table
+ * open on it rather than reading it again.
+ */
+export function TasksView({ start = null }: { start?: TTasksStart | null }) {
   const { project, canWrite, role } = useProject();
-  const tasks = useProjectTasks(project.id);
+  const pageStart = start?.projectId === project.id ? start : null;
+  const tasks = useProjectTasks(project.id, pageStart?.rows ?? null);
   const agents = useProjectAgents(project.id);
   const proposals = useLiveStore((s) => s.rows.action_proposals);
   const [view, setView] = useState<"board" | "table">("board");
@@ -64,9 +70,9 @@ export function TasksView() {
         </div>
       ) : null}
       {view === "board" ? (
-        <KanbanBoard tasks={tasks} pendingByTask={pendingByTask} agentNames={agentNames} mover={mover} />
+        <KanbanBoard tasks={tasks} start={pageStart} pendingByTask={pendingByTask} agentNames={agentNames} mover={mover} />
       ) : (
-        <TaskTable tasks={tasks} pendingByTask={pendingByTask} />
+        <TaskTable tasks={tasks} start={pageStart} pendingByTask={pendingByTask} />
       )}
     </section>
   );

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { useProject } from "../projects/project-context.tsx";
 import { columnCards } from "./plan-task-move.ts";
-import { readColumnPage, type TColumnPage, visibleColumnCards } from "./read-task-pages.ts";
+import { readColumnPage, type TColumnPage, type TTasksStart, visibleColumnCards } from "./read-task-pages.ts";
 import { useTaskCounts } from "./use-task-counts.ts";
 
 /** One board column as the board draws it. */
@@ -31,17 +31,19 @@ type TColumnsState = {
 /**
  * The board's columns, read page by page from the database into the live store (the store keeps
  * only the latest tasks and realtime's changes, since a project may hold ten thousand): each
- * column's first page on opening, the next one on "Show more". Cards stay live through the store.
+ * column's first page on opening (or the server's, `start`), the next one on "Show more". Cards
+ * stay live through the store.
  */
-export function useTaskColumns(tasks: readonly TTask[]) {
+export function useTaskColumns(tasks: readonly TTask[], start: TTasksStart | null = null) {
   const { project, client } = useProject();
   const store = useLiveStoreApi();
-  const [state, setState] = useState<TColumnsState>({ projectId: project.id, pages: {}, loading: {}, error: null });
+  const startPages = start?.projectId === project.id ? start.columns : {};
+  const [state, setState] = useState<TColumnsState>({ projectId: project.id, pages: startPages, loading: {}, error: null });
   // Pages as of the last read, outside render: a second click before the first read is back reads nothing.
   const pages = useRef<{ projectId: string; busy: Set<TTaskStatus>; pages: Partial<Record<TTaskStatus, TColumnPage>> }>({
     projectId: project.id,
     busy: new Set(),
-    pages: {},
+    pages: { ...startPages },
   });
   const counts = useTaskCounts(project.id, tasks);
 
@@ -70,11 +72,17 @@ export function useTaskColumns(tasks: readonly TTask[]) {
     [client, store],
   );
 
+  // The first pages: the server's when it read them for this project (realtime and the catch-up keep
+  // their cards current from there), else read now.
+  const opened = useRef<string | null>(null);
   useEffect(() => {
-    pages.current = { projectId: project.id, busy: new Set(), pages: {} };
-    setState({ projectId: project.id, pages: {}, loading: {}, error: null });
-    for (const status of TASK_STATUSES) readPage(status, true);
-  }, [project.id, readPage]);
+    if (opened.current === project.id) return;
+    opened.current = project.id;
+    const first = start?.projectId === project.id ? start.columns : null;
+    pages.current = { projectId: project.id, busy: new Set(), pages: { ...first } };
+    setState({ projectId: project.id, pages: { ...first }, loading: {}, error: null });
+    if (!first) for (const status of TASK_STATUSES) readPage(status, true);
+  }, [project.id, readPage, start]);
 
   const current: Omit<TColumnsState, "projectId"> = state.projectId === project.id ? state : { pages: {}, loading: {}, error: null };
   const columns = useMemo<TBoardColumn[]>(

@@ -6,6 +6,7 @@ import { createSupabaseLiveReader } from "../live/live-reader.ts";
 import { useLiveStoreApi } from "../live/live-store-provider.tsx";
 import { readOlderPage, START_CURSOR, type TOlderCursor } from "../live/read-older-page.ts";
 import { useProject } from "../projects/project-context.tsx";
+import type { TTasksStart } from "./read-task-pages.ts";
 
 /** Tasks the table reads per page while scrolling, and per read while reading them all. */
 export const TABLE_PAGE_SIZE = 200;
@@ -15,16 +16,18 @@ const ALL_PAGE_SIZE = 1000;
  * The tasks the table holds: the most recently changed first, read page by page from the database
  * (older ones as the list nears its end) into the live store, where realtime keeps them current.
  * The rows are every task changed since the oldest one read (a prefix of the project's tasks by
- * last change, so nothing in between is missing). `readAll` reads the rest at once: sorting by
- * another column or filtering needs every task.
+ * last change, so nothing in between is missing); the first page is the server's when it read one
+ * (`start`). `readAll` reads the rest at once: sorting by another column or filtering needs every task.
  */
-export function useTaskTableRows(tasks: readonly TTask[], readAll: boolean) {
+export function useTaskTableRows(tasks: readonly TTask[], readAll: boolean, start: TTasksStart | null = null) {
   const { project, client } = useProject();
   const store = useLiveStoreApi();
-  const [state, setState] = useState({ projectId: project.id, cursor: START_CURSOR, loading: false, error: null as string | null });
+  // The server's first rows, when it read them for this project: the table opens on them.
+  const first = start?.projectId === project.id ? start.table : START_CURSOR;
+  const [state, setState] = useState({ projectId: project.id, cursor: first, loading: false, error: null as string | null });
   const at = useRef<{ projectId: string; cursor: TOlderCursor; loading: boolean }>({
     projectId: project.id,
-    cursor: START_CURSOR,
+    cursor: first,
     loading: false,
   });
 
@@ -52,11 +55,15 @@ export function useTaskTableRows(tasks: readonly TTask[], readAll: boolean) {
     [client, store],
   );
 
+  const opened = useRef<string | null>(null);
   useEffect(() => {
-    at.current = { projectId: project.id, cursor: START_CURSOR, loading: false };
-    setState({ projectId: project.id, cursor: START_CURSOR, loading: false, error: null });
-    read(TABLE_PAGE_SIZE);
-  }, [project.id, read]);
+    if (opened.current === project.id) return;
+    opened.current = project.id;
+    const cursor = start?.projectId === project.id ? start.table : START_CURSOR;
+    at.current = { projectId: project.id, cursor, loading: false };
+    setState({ projectId: project.id, cursor, loading: false, error: null });
+    if (cursor === START_CURSOR) read(TABLE_PAGE_SIZE);
+  }, [project.id, read, start]);
 
   const current = state.projectId === project.id ? state : { cursor: START_CURSOR, loading: true, error: null };
   // Reading everything goes on page after page while it is wanted (each page's arrival runs this again).

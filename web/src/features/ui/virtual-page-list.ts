@@ -21,6 +21,13 @@ export const FULL_RENDER_MAX = 50;
 const OVERSCAN = 8;
 
 /**
+ * The screen a list assumes before it has measured one: on the server, and in the browser while it
+ * hydrates the server's HTML (both must render the same rows). A desk's screen; a list that turns
+ * out smaller or larger re-renders its range once measured.
+ */
+export const INITIAL_RECT = { width: 1280, height: 900 } as const;
+
+/**
  * The ancestor that scrolls the list vertically (the app shell's content area), or null when the
  * window does. A box with only `overflow-x: auto` computes `overflow-y: auto` too, so among the
  * candidates the first one that overflows vertically wins, else the outermost.
@@ -106,6 +113,7 @@ export function usePageVirtualizer<TList extends HTMLElement>(options: {
     scrollMargin,
     overscan: count <= FULL_RENDER_MAX ? FULL_RENDER_MAX : OVERSCAN,
     rangeExtractor: (range) => keepFocused(range, focused.current),
+    initialRect: INITIAL_RECT,
     // The window scrolls (no scrolling ancestor): the window's size and offset, typed as the element's.
     ...(windowMode
       ? {

@@ -3658,6 +3658,24 @@ $function$;
 comment on function public.count_brain_doc_version() is 'Trigger on brain_docs: version 1 on insert, the next number when title or content changes, unchanged otherwise (a client cannot set it).';
 grant execute on function public.count_brain_doc_version() to anon, authenticated, public, service_role;
 
+CREATE OR REPLACE FUNCTION public.count_project_tasks(p_project_id uuid)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select coalesce(jsonb_object_agg(c.status, c.n), '{}'::jsonb)
+  from (
+    select t.status, count(*) as n
+    from public.tasks t
+    where t.project_id = p_project_id
+      and (select public.has_project_role(p_project_id))
+    group by t.status
+  ) c
+$function$;
+comment on function public.count_project_tasks(uuid) is 'Tasks per status in a project the signed-in user is a member of, as {status: count} (statuses with no task are left out); {} for anyone else. Membership is checked once, not per row.';
+grant execute on function public.count_project_tasks(uuid) to authenticated, service_role;
+
 CREATE OR REPLACE FUNCTION public.create_agent_status_row()
  RETURNS trigger
  LANGUAGE plpgsql

@@ -2898,6 +2898,7 @@ export type Database = {
         Args: { p_claim_limit?: number; p_executor_id: string; p_history_limit?: number; p_replies: Json };
         Returns: Json;
       };
+      count_project_tasks: { Args: { p_project_id: string }; Returns: Json };
       cron_heartbeat_changes: {
         Args: {
           p_agent_key: string;

@@ -67,43 +67,33 @@ export async function readColumnPage(
   return { rows, page: { last, exhausted: (data ?? []).length < pageSize } };
 }
 
-/** How many tasks each column holds in the database (exact counts, as the signed-in member may see them). */
+/** How many tasks each column holds in the database (exact counts, as the signed-in member may see them), in one call. */
 export async function readTaskCounts(client: TBrowserClient, projectId: string): Promise<Record<TTaskStatus, number>> {
-  const counts = await Promise.all(
-    TASK_STATUSES.map(async (status) => {
-      const { count, error } = await client
-        .from("tasks")
-        .select("id", { count: "exact", head: true })
-        .eq("project_id", projectId)
-        .eq("status", status);
-      if (error) throw new Error(`Could not count the ${STATUS_LABELS[status]} column: ${error.message}`);
-      return [status, count ?? 0] as const;
-    }),
-  );
-  return Object.fromEntries(counts) as Record<TTaskStatus, number>;
+  const { data, error } = await client.rpc("count_project_tasks", { p_project_id: projectId });
+  if (error) throw new Error(`Could not count the tasks: ${error.message}`);
+  const counted = (data ?? {}) as Partial<Record<TTaskStatus, number>>;
+  return Object.fromEntries(TASK_STATUSES.map((status) => [status, Number(counted[status] ?? 0)])) as Record<TTaskStatus, number>;
 }
 
 /** Rows of the table's first page the server renders it with (a screenful; the table reads the rest as it scrolls). */
 export const TABLE_START_SIZE = 50;
 
-/**
- * What the Tasks page opens with: the board's first page per column and the table's first rows.
- * Not the column counts: counting ten thousand tasks under RLS takes longer than the rest of the
- * page, so the browser reads them after the cards are on screen.
- */
+/** What the Tasks page opens with: the board's first page per column, the column counts, and the table's first rows. */
 export interface TTasksStart {
   projectId: string;
   /** Every task read, for the live store. */
   rows: TTask[];
   columns: Record<TTaskStatus, TColumnPage>;
+  counts: Record<TTaskStatus, number>;
   /** Where the table's paging stands after its first rows (the latest changed). */
   table: TOlderCursor;
 }
 
 /** Reads the Tasks page's first screen, all reads at once (the server renders the page with it). */
 export async function readTasksStart(client: TBrowserClient, projectId: string): Promise<TTasksStart> {
-  const [columns, table] = await Promise.all([
+  const [columns, counts, table] = await Promise.all([
     Promise.all(TASK_STATUSES.map(async (status) => [status, await readColumnPage(client, projectId, status, null)] as const)),
+    readTaskCounts(client, projectId),
     readOlderPage(createSupabaseLiveReader(client), "tasks", { project_id: projectId }, START_CURSOR, TABLE_START_SIZE),
   ]);
   const byId = new Map<string, TTask>();
@@ -112,6 +102,7 @@ export async function readTasksStart(client: TBrowserClient, projectId: string):
     projectId,
     rows: [...byId.values()],
     columns: Object.fromEntries(columns.map(([status, column]) => [status, column.page])) as Record<TTaskStatus, TColumnPage>,
+    counts,
     table: table.cursor,
   };
 }

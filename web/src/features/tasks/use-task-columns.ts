@@ -45,7 +45,7 @@ export function useTaskColumns(tasks: readonly TTask[], start: TTasksStart | nul
     busy: new Set(),
     pages: { ...startPages },
   });
-  const counts = useTaskCounts(project.id, tasks);
+  const counts = useTaskCounts(project.id, tasks, start?.projectId === project.id ? start.counts : null);
 
   const readPage = useCallback(
     (status: TTaskStatus, first: boolean) => {

@@ -13,15 +13,16 @@ const RECOUNT_EVERY_MS = 1000;
 type TCounts = Record<TTaskStatus, number>;
 
 /**
- * Exact task counts per column from the database: read on opening, then again (at most once a
- * second) after the project's tasks change in the store and after every catch-up.
+ * Exact task counts per column from the database (shown meanwhile: `start`, the counts the server
+ * rendered the page with): read on opening, then again (at most once a second) after the project's
+ * tasks change in the store and after every catch-up.
  */
-export function useTaskCounts(projectId: string, tasks: readonly TTask[]) {
+export function useTaskCounts(projectId: string, tasks: readonly TTask[], start: TCounts | null = null) {
   const { client } = useProject();
   const catchUps = useLiveStore((s) => s.realtime.catchUps);
   const [state, setState] = useState<{ projectId: string; counts: TCounts | null; error: string | null }>({
     projectId,
-    counts: null,
+    counts: start,
     error: null,
   });
   const reads = useRef<{ projectId: string; lastAt: number; timer: ReturnType<typeof setTimeout> | null } | null>(null);

@@ -1,10 +1,11 @@
-import { createProjectFixture, dropProjectFixture, sqlPool, type TProjectFixture } from "@mission-control/supabase/testing";
+import { anonClient, createProjectFixture, dropProjectFixture, sqlPool, type TProjectFixture } from "@mission-control/supabase/testing";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TBrowserClient } from "../auth/get-browser-client.ts";
-import { COLUMN_PAGE_SIZE, readTasksStart, TABLE_START_SIZE } from "./read-task-pages.ts";
+import { COLUMN_PAGE_SIZE, readTaskCounts, readTasksStart, TABLE_START_SIZE } from "./read-task-pages.ts";
 
-// readTasksStart: the Tasks page's first screen as the server reads it for the signed-in member.
+// The Tasks page's reads against the real stack, as a member and as others: the first screen the
+// server renders it with (readTasksStart), and the column counts (count_project_tasks).
 
 let sql: pg.Pool;
 let f: TProjectFixture;
@@ -24,10 +25,10 @@ afterAll(async () => {
 });
 
 describe("readTasksStart", () => {
-  it("reads each column's first page in board order and the latest changed tasks for the table", async () => {
+  it("reads each column's first page in board order, the counts, and the latest changed tasks for the table", async () => {
     const start = await readTasksStart(f.viewer.client as unknown as TBrowserClient, f.projectId);
     expect(start.projectId).toBe(f.projectId);
-    expect(start.columns.inbox.last).not.toBeNull();
+    expect(start.counts).toEqual({ inbox: COLUMN_PAGE_SIZE + 10, assigned: 0, in_progress: 0, review: 0, done: 3, blocked: 0 });
     expect(start.columns.inbox.exhausted).toBe(false);
     expect(start.columns.inbox.last?.position).toBe(COLUMN_PAGE_SIZE - 1);
     expect(start.columns.done).toMatchObject({ exhausted: true });
@@ -48,5 +49,31 @@ describe("readTasksStart", () => {
     expect(start.rows).toEqual([]);
     expect(Object.values(start.columns).every((column) => column.exhausted && column.last === null)).toBe(true);
     expect(start.table).toEqual({ seq: null, exhausted: true });
+  });
+});
+
+describe("readTaskCounts", () => {
+  const as = (member: { client: unknown }) => member.client as TBrowserClient;
+
+  it("counts every column exactly for any member, in one call", async () => {
+    const expected = { inbox: COLUMN_PAGE_SIZE + 10, assigned: 0, in_progress: 0, review: 0, done: 3, blocked: 0 };
+    expect(await readTaskCounts(as(f.viewer), f.projectId)).toEqual(expected);
+    expect(await readTaskCounts(as(f.owner), f.projectId)).toEqual(expected);
+  });
+
+  it("counts nothing for someone who is not a member, and refuses the anon key", async () => {
+    expect(await readTaskCounts(as(f.outsider), f.projectId)).toEqual({
+      inbox: 0,
+      assigned: 0,
+      in_progress: 0,
+      review: 0,
+      done: 0,
+      blocked: 0,
+    });
+    // The outsider's own project counts as theirs.
+    expect((await readTaskCounts(as(f.outsider), f.otherProjectId)).inbox).toBe(1);
+    await expect(readTaskCounts(anonClient() as unknown as TBrowserClient, f.projectId)).rejects.toThrow(
+      /Could not count the tasks: permission denied/,
+    );
   });
 });

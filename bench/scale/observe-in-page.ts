@@ -16,7 +16,10 @@ interface TEntry {
  */
 export interface TPageGlobals {
   __scale: TPageRecord;
+  /** When the first click since it was armed happened (the event's timeStamp). */
+  __clickAt?: number;
   document: {
+    addEventListener(type: "click", listener: (event: { timeStamp: number }) => void, options: { capture: boolean }): void;
     querySelector(selector: string): TPageElement | null;
     querySelectorAll(selector: string): { length: number };
   };

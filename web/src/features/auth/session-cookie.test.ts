@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { readTokenClaims } from "./read-token-claims.ts";
 import {
   CLOCK_COOKIE,
   clockCookieValue,
   cookieAssignment,
   parseClockCookie,
-  readTokenClaims,
   SESSION_COOKIE,
   sessionCookieAssignment,
 } from "./session-cookie.ts";

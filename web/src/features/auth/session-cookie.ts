@@ -17,33 +17,6 @@ export const SESSION_COOKIE = "mc-session";
  */
 export const CLOCK_COOKIE = "mc-clock";
 
-/** The claims of an access token the dashboard reads. */
-const ZTokenClaims = z.object({ sub: z.string().min(1), email: z.string().optional(), exp: z.number() });
-export type TTokenClaims = z.infer<typeof ZTokenClaims>;
-
-/**
- * The claims of a JWT, decoded without checking its signature: only use them after the gateway
- * accepted the token (it checks the signature on every request). Null for anything malformed.
- */
-export function readTokenClaims(token: string): TTokenClaims | null {
-  const payload = token.split(".")[1];
-  if (!payload) return null;
-  try {
-    const binary = atob(
-      payload
-        .replace(/-/g, "+")
-        .replace(/_/g, "/")
-        .padEnd(Math.ceil(payload.length / 4) * 4, "="),
-    );
-    // atob gives one character per byte; the claims are UTF-8 (an email may not be ASCII).
-    const json = new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
-    const parsed = ZTokenClaims.safeParse(JSON.parse(json));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
-
 /** How dates are formatted for this reader: their locale and time zone. */
 export const ZClock = z.object({ locale: z.string().min(2).max(64), timeZone: z.string().min(1).max(64) });
 export type TClock = z.infer<typeof ZClock>;

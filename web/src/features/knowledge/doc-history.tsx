@@ -5,8 +5,7 @@ import dynamic from "next/dynamic";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useProjectAgents } from "../agents/use-project-agents.ts";
 import { useProject } from "../projects/project-context.tsx";
-import { useClock } from "../ui/clock.tsx";
-import { formatTime, type TFormatClock } from "../ui/format-time.ts";
+import { useFormatTime } from "../ui/clock.tsx";
 import { useElementWidth } from "../ui/use-element-width.ts";
 import { authorOf } from "./describe-docs.ts";
 import { SPLIT_FROM_PX } from "./doc-editor.tsx";
@@ -16,10 +15,6 @@ import { readDocVersions } from "./read-brain-docs.ts";
 // The diff viewer measures the DOM: render it in the browser only.
 const DocDiff = dynamic(() => import("./doc-diff.tsx"), { ssr: false, loading: () => <p className="muted">Loading the diff…</p> });
 
-function formatWhen(iso: string, clock: TFormatClock): string {
-  return formatTime(iso, "dayTime", clock);
-}
-
 /**
  * A doc's history: every version with its author and time, newest first; the chosen version is
  * shown as a diff against the one before it (version 1 against an empty doc). Read again whenever
@@ -27,7 +22,7 @@ function formatWhen(iso: string, clock: TFormatClock): string {
  */
 export function DocHistory({ doc }: { doc: TBrainDoc }) {
   const { client, session, project } = useProject();
-  const clock = useClock();
+  const formatTime = useFormatTime();
   const agents = useProjectAgents(project.id);
   const agentNames = useMemo(() => new Map(agents.map(({ agent }) => [agent.agent_key, agent.display_name])), [agents]);
   const paneRef = useRef<HTMLElement>(null);
@@ -78,7 +73,7 @@ export function DocHistory({ doc }: { doc: TBrainDoc }) {
                   <span className={styles.versionNumber}>v{v.version}</span>
                   <span className={styles.versionAuthor}>{authorOf(v, session.user.id, agentNames)}</span>
                   <time dateTime={v.created_at} className={styles.versionTime}>
-                    {formatWhen(v.created_at, clock)}
+                    {formatTime(v.created_at, "dayTime")}
                   </time>
                 </button>
               </li>

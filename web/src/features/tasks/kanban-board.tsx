@@ -7,8 +7,7 @@ import { type DragEvent, type KeyboardEvent, useEffect, useRef, useState } from 
 import { useProject } from "../projects/project-context.tsx";
 import { useClock } from "../ui/clock.tsx";
 import { planKeyboardMove, planTaskMove, STATUS_LABELS, type TKeyboardMove } from "./plan-task-move.ts";
-import type { TTasksStart } from "./read-task-pages.ts";
-import { COLUMN_PAGE_SIZE } from "./read-task-pages.ts";
+import { COLUMN_PAGE_SIZE, type TTasksStart } from "./read-task-pages.ts";
 import styles from "./tasks.module.css";
 import { useTaskColumns } from "./use-task-columns.ts";
 import type { useTaskMover } from "./use-task-mover.ts";
@@ -34,7 +33,7 @@ export function KanbanBoard({
   mover,
 }: {
   tasks: TTask[];
-  /** The columns' first pages as the server read them (null: the board reads them). */
+  /** The columns' first pages as the server read them for this project (null: the board reads them). */
   start: TTasksStart | null;
   pendingByTask: Map<string, number>;
   agentNames: Map<string, string>;

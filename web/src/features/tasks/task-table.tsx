@@ -59,7 +59,7 @@ export function TaskTable({
   pendingByTask,
 }: {
   tasks: TTask[];
-  /** The table's first rows as the server read them (null: the table reads them). */
+  /** The table's first rows as the server read them for this project (null: the table reads them). */
   start: TTasksStart | null;
   pendingByTask: Map<string, number>;
 }) {
@@ -74,7 +74,7 @@ export function TaskTable({
   const byLastChange = sorting.length === 1 && sorting[0]?.id === "updated_at" && sorting[0].desc;
   const readAll = !byLastChange || globalFilter.trim() !== "" || columnFilters.length > 0;
   const held = useTaskTableRows(tasks, readAll, start);
-  const { counts } = useTaskCounts(project.id, tasks, start?.projectId === project.id ? start.counts : null);
+  const { counts } = useTaskCounts(project.id, tasks, start?.counts ?? null);
   const total = counts ? Object.values(counts).reduce((sum, n) => sum + n, 0) : null;
 
   const columns = useMemo<ColumnDef<TTask>[]>(

@@ -31,13 +31,13 @@ type TColumnsState = {
 /**
  * The board's columns, read page by page from the database into the live store (the store keeps
  * only the latest tasks and realtime's changes, since a project may hold ten thousand): each
- * column's first page on opening (or the server's, `start`), the next one on "Show more". Cards
- * stay live through the store.
+ * column's first page on opening (or the server's, `start`, read for this project), the next one
+ * on "Show more". Cards stay live through the store.
  */
 export function useTaskColumns(tasks: readonly TTask[], start: TTasksStart | null = null) {
   const { project, client } = useProject();
   const store = useLiveStoreApi();
-  const startPages = start?.projectId === project.id ? start.columns : {};
+  const startPages = start?.columns ?? {};
   const [state, setState] = useState<TColumnsState>({ projectId: project.id, pages: startPages, loading: {}, error: null });
   // Pages as of the last read, outside render: a second click before the first read is back reads nothing.
   const pages = useRef<{ projectId: string; busy: Set<TTaskStatus>; pages: Partial<Record<TTaskStatus, TColumnPage>> }>({
@@ -45,7 +45,7 @@ export function useTaskColumns(tasks: readonly TTask[], start: TTasksStart | nul
     busy: new Set(),
     pages: { ...startPages },
   });
-  const counts = useTaskCounts(project.id, tasks, start?.projectId === project.id ? start.counts : null);
+  const counts = useTaskCounts(project.id, tasks, start?.counts ?? null);
 
   const readPage = useCallback(
     (status: TTaskStatus, first: boolean) => {
@@ -78,7 +78,7 @@ export function useTaskColumns(tasks: readonly TTask[], start: TTasksStart | nul
   useEffect(() => {
     if (opened.current === project.id) return;
     opened.current = project.id;
-    const first = start?.projectId === project.id ? start.columns : null;
+    const first = start?.columns ?? null;
     pages.current = { projectId: project.id, busy: new Set(), pages: { ...first } };
     setState({ projectId: project.id, pages: { ...first }, loading: {}, error: null });
     if (!first) for (const status of TASK_STATUSES) readPage(status, true);

@@ -22,8 +22,8 @@ const ALL_PAGE_SIZE = 1000;
 export function useTaskTableRows(tasks: readonly TTask[], readAll: boolean, start: TTasksStart | null = null) {
   const { project, client } = useProject();
   const store = useLiveStoreApi();
-  // The server's first rows, when it read them for this project: the table opens on them.
-  const first = start?.projectId === project.id ? start.table : START_CURSOR;
+  // The server's first rows (read for this project), when it read them: the table opens on them.
+  const first = start?.table ?? START_CURSOR;
   const [state, setState] = useState({ projectId: project.id, cursor: first, loading: false, error: null as string | null });
   const at = useRef<{ projectId: string; cursor: TOlderCursor; loading: boolean }>({
     projectId: project.id,
@@ -59,7 +59,7 @@ export function useTaskTableRows(tasks: readonly TTask[], readAll: boolean, star
   useEffect(() => {
     if (opened.current === project.id) return;
     opened.current = project.id;
-    const cursor = start?.projectId === project.id ? start.table : START_CURSOR;
+    const cursor = start?.table ?? START_CURSOR;
     at.current = { projectId: project.id, cursor, loading: false };
     setState({ projectId: project.id, cursor, loading: false, error: null });
     if (cursor === START_CURSOR) read(TABLE_PAGE_SIZE);

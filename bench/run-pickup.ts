@@ -25,7 +25,8 @@ const THROUGHPUT_EXECUTORS = 4;
  *    second (claimed, running) until none is left queued, and runs finished per second.
  */
 async function main() {
-  const stack = await startSeparateBenchStack("run-pickup");
+  const profile = process.argv.includes("--profile");
+  const stack = await startSeparateBenchStack("run-pickup", { pgStats: profile });
   const sql = new pg.Pool({ connectionString: stack.DATABASE_URL, max: 4 });
   const executors: TExecutor[] = [];
   try {
@@ -95,6 +96,10 @@ async function main() {
     wallAlone.clear();
     for (let i = 0; i < 30; i++) await assign(-i - 11);
     await waitForRunsSettled(sql, projectId);
+    if (profile) {
+      await sql.query("create extension if not exists pg_stat_statements");
+      await sql.query("select pg_stat_statements_reset(), pg_stat_reset()");
+    }
     const cpuBefore = cpuByProcess();
     const latencies = await Promise.all(Array.from({ length: CONCURRENT_RUNS }, (_, i) => assign(i)));
     const cpuDuring = cpuByProcess(cpuBefore);
@@ -142,6 +147,7 @@ async function main() {
         .map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`)
         .join(", ")}\n`,
     );
+    if (profile) await printDatabaseProfile(sql);
 
     // 1b. Sustained: CONCURRENT_RUNS runs in flight at all times. Each of CONCURRENT_RUNS operators
     // (started 10 ms apart) assigns a task, and when its run has settled assigns the next one.
@@ -365,6 +371,31 @@ function cpuByProcess(since?: Map<string, number>): Map<string, number> {
   const used = new Map<string, number>();
   for (const [name, seconds] of totals) used.set(name, seconds - (since.get(name) ?? 0));
   return used;
+}
+
+/**
+ * With --profile: where the database spent the burst (assignments, claims and the runs' work until
+ * they settled): statements and functions by total time, nested ones included. Times are wall
+ * clock inside Postgres, so waiting for a CPU or a lock counts.
+ */
+async function printDatabaseProfile(sql: pg.Pool): Promise<void> {
+  const statements = await sql.query<{ calls: string; total: number; mean: number; query: string }>(
+    `select calls, total_exec_time as total, mean_exec_time as mean, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) as query
+     from pg_stat_statements order by total_exec_time desc limit 20`,
+  );
+  const functions = await sql.query<{ name: string; calls: string; total: number; self: number }>(
+    `select funcname as name, calls, total_time as total, self_time as self
+     from pg_stat_user_functions order by total_time desc limit 20`,
+  );
+  process.stdout.write(
+    `\nDatabase profile of the burst: statements by total time\n${table(
+      ["calls", "total", "mean", "statement"],
+      statements.rows.map((r) => [r.calls, ms(r.total), ms(r.mean), r.query]),
+    )}\n\nFunctions by total time (self: without the functions they call)\n${table(
+      ["function", "calls", "total", "self"],
+      functions.rows.map((r) => [r.name, r.calls, ms(r.total), ms(r.self)]),
+    )}\n`,
+  );
 }
 
 /** Waits until no run of the project is queued or running. */

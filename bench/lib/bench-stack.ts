@@ -6,7 +6,7 @@ import { getFreePort, repoRoot, startStack, type TStackHandle } from "@mission-c
 import pino from "pino";
 
 /** Starts a fresh stack for one benchmark under `.local/bench-<name>` on free ports, in this process. */
-export async function startBenchStack(name: string): Promise<TStackHandle> {
+export async function startBenchStack(name: string, options: { pgStats?: boolean } = {}): Promise<TStackHandle> {
   return startStack({
     dataDir: path.join(repoRoot, ".local", `bench-${name}`),
     host: "127.0.0.1",
@@ -15,6 +15,7 @@ export async function startBenchStack(name: string): Promise<TStackHandle> {
     reset: true,
     seed: false,
     log: pino({ level: "warn" }),
+    pgStats: options.pgStats ?? false,
   });
 }
 
@@ -31,9 +32,14 @@ export interface TBenchStackInfo {
  * Starts a bench stack in a child process, so the load a benchmark generates does not share the
  * gateway's event loop (as with a real deployment, where clients are elsewhere).
  */
-export function startBenchStackProcess(name: string): Promise<{ info: TBenchStackInfo; stop(): Promise<void> }> {
+export function startBenchStackProcess(
+  name: string,
+  options: { pgStats?: boolean } = {},
+): Promise<{ info: TBenchStackInfo; stop(): Promise<void> }> {
   const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), "serve-bench-stack.ts");
-  const child = spawn(process.execPath, ["--import", "tsx", entry, name], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", entry, name, ...(options.pgStats ? ["--pg-stats"] : [])], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return new Promise((resolve, reject) => {
     const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
@@ -69,8 +75,8 @@ export interface TSeparateBenchStack {
 }
 
 /** `startBenchStackProcess` shaped like a stack handle, for benchmarks that run executors in-process. */
-export async function startSeparateBenchStack(name: string): Promise<TSeparateBenchStack> {
-  const { info, stop } = await startBenchStackProcess(name);
+export async function startSeparateBenchStack(name: string, options: { pgStats?: boolean } = {}): Promise<TSeparateBenchStack> {
+  const { info, stop } = await startBenchStackProcess(name, options);
   return {
     SUPABASE_URL: info.url,
     SUPABASE_ANON_KEY: info.anonKey,

@@ -5,7 +5,7 @@ import { startBenchStack } from "./bench-stack.ts";
  * as one JSON line, and stops when stdin says "stop" or closes.
  */
 const name = process.argv[2] ?? "child";
-const stack = await startBenchStack(name);
+const stack = await startBenchStack(name, { pgStats: process.argv.includes("--pg-stats") });
 process.stdout.write(
   `${JSON.stringify({
     url: stack.SUPABASE_URL,

@@ -45,6 +45,7 @@ export async function runStackCli(argv: string[]): Promise<void> {
     envFile,
     log,
     anonymousSignIns: env.MC_STACK_ANONYMOUS_SIGN_INS === "true",
+    pgStats: env.MC_STACK_PG_STATS === "true",
   });
   process.stdout.write(
     [

@@ -13,6 +13,8 @@ const ZStackEnv = z.object({
   MC_LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   /** Anonymous sign-ins on the local auth (config.toml's enable_anonymous_sign_ins); off unless "true". */
   MC_STACK_ANONYMOUS_SIGN_INS: z.enum(["true", "false"]).default("false"),
+  /** Postgres loads pg_stat_statements and times functions (profiling); off unless "true". */
+  MC_STACK_PG_STATS: z.enum(["true", "false"]).default("false"),
 });
 
 /** Settings of the local stack, read once from the environment. */

@@ -1,12 +1,21 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type pg from "pg";
 import type { Logger } from "pino";
+import type { TFairPool } from "../db/create-fair-pool.ts";
 import type { TJwtKeys } from "../keys/jwt-keys.ts";
 
 /** What every gateway module (rest, auth, realtime) is given when the gateway starts. */
 export interface TGatewayContext {
-  /** Pool logged in as `authenticator`: requests switch to anon / authenticated / service_role in it. */
-  apiPool: pg.Pool;
+  /**
+   * Pool logged in as `authenticator`: requests switch to anon / authenticated / service_role in it.
+   * Its waiters take turns by identity (createFairPool).
+   */
+  apiPool: TFairPool;
+  /**
+   * Realtime's own `authenticator` connections, for its RLS checks of changes: as hosted Realtime
+   * is a service of its own, a burst of REST requests never delays what subscribers are sent.
+   */
+  realtimePool: pg.Pool;
   /** Superuser pool, for auth tables, the schema cache and housekeeping. Never runs request SQL. */
   adminPool: pg.Pool;
   /** Superuser connection string; the realtime module opens its replication connection with it. */

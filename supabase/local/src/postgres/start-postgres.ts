@@ -31,6 +31,8 @@ export interface TStartPostgresOptions {
   port: number;
   host: string;
   log: Logger;
+  /** Load pg_stat_statements (every statement, nested ones included) and time functions: for profiling. */
+  pgStats?: boolean;
 }
 
 /**
@@ -76,6 +78,9 @@ export async function startPostgres(options: TStartPostgresOptions): Promise<TPo
       "synchronous_commit=on",
       "-c",
       "timezone=UTC",
+      ...(options.pgStats
+        ? ["-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track=all", "-c", "track_functions=all"]
+        : []),
     ],
     onLog: (message) => {
       recentOutput.push(message);

@@ -33,7 +33,7 @@ export async function createRealtimeServer(ctx: TGatewayContext): Promise<TRealt
   const log = ctx.log.child({ module: "realtime" });
   const hub = createChannelHub();
   const sessions = new Set<TSocketSession>();
-  const processor = createReplicationProcessor({ hub, adminPool: ctx.adminPool, apiPool: ctx.apiPool, log });
+  const processor = createReplicationProcessor({ hub, adminPool: ctx.adminPool, apiPool: ctx.realtimePool, log });
   const stream = await startReplicationStream({
     databaseUrl: ctx.databaseUrl,
     adminPool: ctx.adminPool,

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type pg from "pg";
+import type { TFairPool } from "../db/create-fair-pool.ts";
 import type { TRequestIdentity } from "../db/with-claims.ts";
 import type { TAccept, TPrefer } from "./parse-headers.ts";
 import type { TSchemaCache } from "./schema-cache.ts";
@@ -15,7 +15,8 @@ export interface TRestRequest {
   identity: TRequestIdentity;
   prefer: TPrefer;
   accept: TAccept;
-  pool: pg.Pool;
+  /** The API pool; waiters take turns by identity. */
+  pool: TFairPool;
   /** Transaction-local `request.*` settings, as PostgREST sets them. */
   settings: Record<string, string>;
   /** config.toml `[api] max_rows` (PostgREST db-max-rows): the threshold of `Prefer: count=estimated`. */

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { fairKeyOf, type TFairPool } from "../db/create-fair-pool.ts";
 import type { TRequestIdentity } from "../db/with-claims.ts";
 import { mapPgError } from "./map-pg-error.ts";
 
@@ -16,13 +17,13 @@ export class RollbackWith extends Error {
  * Postgres errors come out as PostgREST-shaped HttpErrors.
  */
 export async function runRequestTransaction<T>(
-  pool: pg.Pool,
+  pool: TFairPool,
   identity: TRequestIdentity,
   settings: Record<string, string>,
   options: { readOnly: boolean; rollback?: boolean },
   fn: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
+  const { client, release } = await pool.connect(fairKeyOf(identity));
   let broken: Error | undefined;
   try {
     await client.query(`${options.readOnly ? READ_ONLY_BEGIN : "begin"}; ${setConfigSql(identity, settings)}`);
@@ -37,7 +38,7 @@ export async function runRequestTransaction<T>(
     });
     throw mapPgError(err instanceof RollbackWith ? err.error : err, identity.role);
   } finally {
-    client.release(broken);
+    release(broken);
   }
 }
 
@@ -56,7 +57,7 @@ function setConfigSql(identity: TRequestIdentity, settings: Record<string, strin
  * Returns the first row of `<sql>`. On error the transaction is rolled back and the error mapped.
  */
 export async function runInlineStatement<T>(
-  pool: pg.Pool,
+  pool: TFairPool,
   identity: TRequestIdentity,
   settings: Record<string, string>,
   sql: string,
@@ -68,13 +69,13 @@ export async function runInlineStatement<T>(
 
 /** Like runInlineStatement for several statements (e.g. a read and the EXPLAIN of its count); returns each one's result. */
 export async function runInlineStatements(
-  pool: pg.Pool,
+  pool: TFairPool,
   identity: TRequestIdentity,
   settings: Record<string, string>,
   sqls: string[],
   options: { readOnly: boolean } = { readOnly: true },
 ): Promise<pg.QueryResult[]> {
-  const client = await pool.connect();
+  const { client, release } = await pool.connect(fairKeyOf(identity));
   let broken: Error | undefined;
   try {
     const results = (await client.query(
@@ -87,6 +88,6 @@ export async function runInlineStatements(
     });
     throw mapPgError(err, identity.role);
   } finally {
-    client.release(broken);
+    release(broken);
   }
 }

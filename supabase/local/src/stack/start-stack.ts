@@ -1,6 +1,7 @@
 import fs from "node:fs/promises";
 import pg from "pg";
 import pino, { type Logger } from "pino";
+import { createFairPool } from "../db/create-fair-pool.ts";
 import { logPoolErrors } from "../db/log-pool-errors.ts";
 import { startGateway } from "../gateway/start-gateway.ts";
 import { assertPortFree } from "../http/assert-port-free.ts";
@@ -25,6 +26,8 @@ export interface TStartStackOptions {
   log?: Logger;
   /** Allow anonymous sign-ins (POST /auth/v1/signup with no email or phone); off by default, as GoTrue. */
   anonymousSignIns?: boolean;
+  /** Postgres loads pg_stat_statements and times functions, for profiling (off by default). */
+  pgStats?: boolean;
 }
 
 /** A running local stack: its URLs and keys, and how to stop it. */
@@ -37,6 +40,8 @@ export interface TStackHandle extends TStackEnvFile {
 
 /** Login role the gateway's request pool uses; it can only switch to the three API roles. */
 const AUTHENTICATOR = { user: "authenticator", password: "authenticator" } as const;
+/** Connections REST requests run on (PostgREST's db-pool). */
+const API_POOL_SIZE = 20;
 
 /**
  * Brings up Postgres (embedded), hosted Supabase's defaults, the migrations (through the
@@ -61,7 +66,13 @@ export async function startStack(options: TStartStackOptions): Promise<TStackHan
 
   // Check the gateway's port before Postgres starts, so a clash fails fast and leaves nothing running.
   await assertPortFree(options.host, options.port, "the Supabase gateway", "MC_STACK_PORT");
-  const postgres = await startPostgres({ dataDir: options.dataDir, port: options.pgPort, host: options.host, log });
+  const postgres = await startPostgres({
+    dataDir: options.dataDir,
+    port: options.pgPort,
+    host: options.host,
+    log,
+    pgStats: options.pgStats ?? false,
+  });
   mark("postgres");
   const pools: pg.Pool[] = [];
   let stopping: Promise<void> | undefined;
@@ -71,23 +82,21 @@ export async function startStack(options: TStartStackOptions): Promise<TStackHan
     await pushMigrations(postgres.databaseUrl, { includeSeed: options.seed ?? true });
     mark("migrations");
 
-    const apiPool = new pg.Pool({
-      host: options.host,
-      port: options.pgPort,
-      database: "postgres",
-      ...AUTHENTICATOR,
-      max: 20,
-      application_name: "mc-gateway-api",
-    });
+    const authenticatorPool = (max: number, name: string) =>
+      new pg.Pool({ host: options.host, port: options.pgPort, database: "postgres", ...AUTHENTICATOR, max, application_name: name });
+    const apiPool = authenticatorPool(API_POOL_SIZE, "mc-gateway-api");
+    const realtimePool = authenticatorPool(4, "mc-gateway-realtime");
     const adminPool = new pg.Pool({ connectionString: postgres.databaseUrl, max: 8, application_name: "mc-gateway-admin" });
-    pools.push(apiPool, adminPool);
+    pools.push(apiPool, realtimePool, adminPool);
     logPoolErrors(apiPool, log, "api", () => stopping !== undefined);
+    logPoolErrors(realtimePool, log, "realtime", () => stopping !== undefined);
     logPoolErrors(adminPool, log, "admin", () => stopping !== undefined);
 
     const publicUrl = `http://${options.host}:${options.port}`;
     const gateway = await startGateway(
       {
-        apiPool,
+        apiPool: createFairPool(apiPool, API_POOL_SIZE),
+        realtimePool,
         adminPool,
         databaseUrl: postgres.databaseUrl,
         keys,

@@ -5509,17 +5509,7 @@ begin
         where e.run_id = r.id and e.kind = 'handoff'
         order by e.created_at desc, e.seq desc
         limit 1
-      ),
-      'project_tasks', coalesce((
-        select jsonb_agg(jsonb_build_object('id', x.id, 'title', x.title, 'status', x.status, 'assignee_agent_key', x.assignee_agent_key, 'priority', x.priority)
-                         order by x.open desc, x.updated_at desc)
-        from (
-          select pt.*, pt.status <> 'done' as open from public.tasks pt
-          where pt.project_id = r.project_id
-          order by pt.status <> 'done' desc, pt.updated_at desc
-          limit 100
-        ) x
-      ), '[]'::jsonb)
+      )
     )
     from public.ai_runs r
     left join public.agents a on a.id = r.agent_id
@@ -5534,21 +5524,30 @@ begin
   );
 end;
 $function$;
-comment on function public.load_ai_run_base_context(uuid) is 'Internal: load_ai_run_context without referenced_docs (run, agent, agent_defaults, connections, budgets_apply, task, task_events, thread, thread_messages, mission, agent_docs, run_settings, parent, handoff_note, project_tasks). Null when the run does not exist.';
+comment on function public.load_ai_run_base_context(uuid) is 'Internal: load_ai_run_context without referenced_docs (run, agent, agent_defaults, connections, budgets_apply, task, task_events, thread, thread_messages, mission, agent_docs, run_settings, parent, handoff_note). Null when the run does not exist. The project''s tasks are not part of it: list_tasks reads them when the agent asks.';
 grant execute on function public.load_ai_run_base_context(uuid) to service_role;
 
 CREATE OR REPLACE FUNCTION public.load_ai_run_context(p_run_id uuid)
  RETURNS jsonb
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE
  SET search_path TO ''
 AS $function$
-  select x.base || jsonb_build_object('referenced_docs', public.load_referenced_docs(r.project_id, r.agent_key, public.run_doc_refs(r.id)))
-  from public.ai_runs r
-  cross join lateral (select public.load_ai_run_base_context(r.id) as base) x
-  where r.id = p_run_id and x.base is not null
+declare
+  v_base jsonb := public.load_ai_run_base_context(p_run_id);
+  v_refs jsonb;
+begin
+  if v_base is null then
+    return null;
+  end if;
+  v_refs := public.run_doc_refs(p_run_id);
+  return v_base || jsonb_build_object('referenced_docs', case
+    when jsonb_typeof(v_refs) <> 'array' or jsonb_array_length(v_refs) = 0 then '[]'::jsonb
+    else (select public.load_referenced_docs(r.project_id, r.agent_key, v_refs) from public.ai_runs r where r.id = p_run_id)
+  end);
+end;
 $function$;
-comment on function public.load_ai_run_context(uuid) is 'Executor only: load_ai_run_base_context (everything a run needs) plus referenced_docs: the docs referenced by the message or comment that started the run (run_doc_refs), as the run''s agent may read them (load_referenced_docs). Null when the run does not exist.';
+comment on function public.load_ai_run_context(uuid) is 'Executor only: load_ai_run_base_context (everything a run needs, read once) plus referenced_docs: the docs referenced by the message or comment that started the run (run_doc_refs), as the run''s agent may read them (load_referenced_docs). Null when the run does not exist.';
 grant execute on function public.load_ai_run_context(uuid) to service_role;
 
 CREATE OR REPLACE FUNCTION public.load_ai_run_contexts(p_run_ids uuid[])
@@ -7374,21 +7373,30 @@ grant execute on function public.route_task(uuid) to authenticated, service_role
 
 CREATE OR REPLACE FUNCTION public.run_doc_refs(p_run_id uuid)
  RETURNS jsonb
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE
  SET search_path TO ''
 AS $function$
+begin
+  -- A run that no message, comment or earlier run started references nothing.
+  if not exists (
+    select 1 from public.ai_runs r
+    where r.id = p_run_id
+      and (r.parent_run_id is not null or r.source_message_id is not null or r.source_task_event_id is not null)
+  ) then
+    return '[]'::jsonb;
+  end if;
   -- A fix or test run queued after a command inherits the references of the message that started the chain.
-  with recursive chain as (
-    select r.id, r.parent_run_id, r.source_message_id, r.source_task_event_id, 1 as depth
-    from public.ai_runs r where r.id = p_run_id
-    union all
-    select p.id, p.parent_run_id, p.source_message_id, p.source_task_event_id, c.depth + 1
-    from public.ai_runs p join chain c on p.id = c.parent_run_id
-    where c.depth < 20
-  )
-  select coalesce((
-    select refs
+  return coalesce((
+    with recursive chain as (
+      select r.id, r.parent_run_id, r.source_message_id, r.source_task_event_id, 1 as depth
+      from public.ai_runs r where r.id = p_run_id
+      union all
+      select p.id, p.parent_run_id, p.source_message_id, p.source_task_event_id, c.depth + 1
+      from public.ai_runs p join chain c on p.id = c.parent_run_id
+      where c.depth < 20
+    )
+    select x.refs
     from chain c
     cross join lateral (
       select coalesce(
@@ -7399,7 +7407,8 @@ AS $function$
     where x.refs is not null
     order by c.depth
     limit 1
-  ), '[]'::jsonb)
+  ), '[]'::jsonb);
+end;
 $function$;
 comment on function public.run_doc_refs(uuid) is 'Executor only: the doc references (metadata.doc_refs) of the chat message or task comment that started the run, else of the nearest parent run''s; [] when none.';
 grant execute on function public.run_doc_refs(uuid) to service_role;

@@ -54,21 +54,7 @@ const ZRunContext = z.object({
     .object({ from: z.string().nullable().catch(null), to: z.string().nullable().catch(null), note: z.string().catch("") })
     .nullable()
     .catch(null),
-  project_tasks: z
-    .array(
-      z.object({
-        id: z.string(),
-        title: z.string(),
-        status: z.string(),
-        assignee_agent_key: z.string().nullable(),
-        priority: z.string(),
-      }),
-    )
-    .catch([]),
 });
-
-/** A task of the project, as list_tasks shows it. */
-export type TProjectTaskSummary = z.infer<typeof ZRunContext>["project_tasks"][number];
 
 /** Everything one run needs from the database before the agent can work. */
 export type TRunInput = {
@@ -93,7 +79,6 @@ export type TRunInput = {
   parent: z.infer<typeof ZRunContext>["parent"];
   /** The note of the hand-off that started this run, if one did. */
   handoffNote: z.infer<typeof ZRunContext>["handoff_note"];
-  projectTasks: TProjectTaskSummary[];
 };
 
 /** A run this executor claimed: its row, and what it needs or why it cannot be worked. */
@@ -162,6 +147,5 @@ export function decodeRunContext(raw: unknown): TRunInput | AppError {
     settings: settings.success ? settings.data : ZRunSettings.parse({}),
     parent: context.parent,
     handoffNote: context.handoff_note,
-    projectTasks: context.project_tasks,
   };
 }

@@ -15,6 +15,7 @@ import { buildRunBrief } from "./build-run-brief.ts";
 import { createRunRecorder, type TRunRecorder } from "./create-run-recorder.ts";
 import { isRunAborted } from "./create-run-worker.ts";
 import type { TClaimedRun, TRunInput } from "./decode-claimed-runs.ts";
+import { listProjectTasks } from "./list-project-tasks.ts";
 import { meterRunProvider, type TRunMeter } from "./meter-run-provider.ts";
 import { postRunReply } from "./post-run-reply.ts";
 import { finishRun, handOffRun, proposeRunAction, proposeRunChangeset, RunNotRunningError } from "./run-rpcs.ts";
@@ -256,14 +257,7 @@ function createToolbox(deps: TRunDeps, input: TRunInput, onChangeset: () => void
         .limit(30);
       return { ...task.data, thread: (events.data ?? []).reverse() };
     },
-    async listTasks(filter) {
-      const query = filter.query?.toLowerCase();
-      return input.projectTasks
-        .filter((task) => !filter.status || task.status === filter.status)
-        .filter((task) => !filter.assignee_agent_key || task.assignee_agent_key === filter.assignee_agent_key)
-        .filter((task) => !query || task.title.toLowerCase().includes(query))
-        .slice(0, filter.limit);
-    },
+    listTasks: (filter, { signal }) => listProjectTasks(deps.db, run.project_id, filter, signal),
     async proposeChangeset(changeset: TChangesetInput) {
       const files = await computeChangesetFiles(deps.workspaceDir, changeset);
       const proposed = await proposeRunChangeset(deps.db, {

@@ -100,7 +100,6 @@ describe("claim_ai_runs", () => {
         "handoff_note",
         "mission",
         "parent",
-        "project_tasks",
         "referenced_docs",
         "run",
         "run_settings",
@@ -115,11 +114,8 @@ describe("claim_ai_runs", () => {
     expect(context.task).toMatchObject({ id: taskId, status: "in_progress" });
     expect(context.mission).toMatchObject({ content: "Ship it" });
     expect(context.run_settings).toEqual({ test_command: "", test_timeout_seconds: 600, max_iterations: 3, max_steps: 12 });
-    expect(context.project_tasks).toEqual(
-      expect.arrayContaining([
-        { id: taskId, title: "Add an index", status: "in_progress", assignee_agent_key: "builder", priority: "normal" },
-      ]),
-    );
+    // Nothing referenced docs: the run was started by an assignment.
+    expect(context.referenced_docs).toEqual([]);
     expect(context.task_events).toEqual(
       expect.arrayContaining([expect.objectContaining({ kind: "status_change", author_type: "agent", author_agent_key: "builder" })]),
     );

@@ -1,9 +1,9 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
-import { parseExecutorEnv, startExecutor, type TExecutor } from "@mission-control/executor";
 import pg from "pg";
-import pino from "pino";
+import { startBenchExecutorProcess, type TBenchExecutorProcess } from "./lib/bench-executor.ts";
 import { startSeparateBenchStack, type TSeparateBenchStack } from "./lib/bench-stack.ts";
+import { cpuByProcess } from "./lib/cpu-by-process.ts";
 import { signInBenchUser } from "./lib/sign-in-bench-user.ts";
 import { ms, percentile, table } from "./lib/stats.ts";
 
@@ -26,9 +26,10 @@ const THROUGHPUT_EXECUTORS = 4;
  */
 async function main() {
   const profile = process.argv.includes("--profile");
+  const burstOnly = process.argv.includes("--burst-only");
   const stack = await startSeparateBenchStack("run-pickup", { pgStats: profile });
   const sql = new pg.Pool({ connectionString: stack.DATABASE_URL, max: 4 });
-  const executors: TExecutor[] = [];
+  const executors: TBenchExecutorProcess[] = [];
   try {
     const operator = await signInBenchUser(stack, "operator");
     const watcher = await signInBenchUser(stack, "watcher");
@@ -89,8 +90,12 @@ async function main() {
       (i >= 0 ? wall : wallAlone).set(taskId, { committed: performance.timeOrigin + committed, seen: performance.timeOrigin + t1 });
       return t1 - t0;
     };
-    // A few one at a time first: connections and caches warm up.
+    // Warm-up, not measured: a few one at a time, then one burst, so the measured burst meets the
+    // connections and caches a stack that has been working has (the first burst on a fresh stack
+    // also opens connections: a new backend's first call of each function costs 10-17 ms).
     for (let i = 0; i < 10; i++) await assign(-i - 1);
+    await Promise.all(Array.from({ length: CONCURRENT_RUNS }, (_, i) => assign(-1_000 - i)));
+    await waitForRunsSettled(sql, projectId);
     // Then one at a time, measured: the latency of a lone assignment on a quiet system.
     alone.length = 0;
     wallAlone.clear();
@@ -101,8 +106,10 @@ async function main() {
       await sql.query("select pg_stat_statements_reset(), pg_stat_reset()");
     }
     const cpuBefore = cpuByProcess();
+    const burstStart = performance.now();
     const latencies = await Promise.all(Array.from({ length: CONCURRENT_RUNS }, (_, i) => assign(i)));
     const cpuDuring = cpuByProcess(cpuBefore);
+    const burstSeconds = (performance.now() - burstStart) / 1000;
     await waitForRunsSettled(sql, projectId);
     process.stdout.write(
       `\nAssignment -> first agent_update seen by a subscribed client, ${CONCURRENT_RUNS} tasks assigned at once (1 executor, RUN_CONCURRENCY=100)\n${table(
@@ -141,13 +148,16 @@ async function main() {
     await printSteps(sql, wall, claimCommitted, `the same ${CONCURRENT_RUNS} tasks`);
     await printSteps(sql, wallAlone, claimCommitted, "the tasks assigned one at a time");
     process.stdout.write(
-      `CPU used while the 100 assignments were sent and seen (seconds, by process): ${[...cpuDuring.entries()]
+      `CPU used in the ${burstSeconds.toFixed(2)} s the 100 assignments took to be sent and seen (seconds, by process; 2 cores give ${(2 * burstSeconds).toFixed(2)}): ${[
+        ...cpuDuring.entries(),
+      ]
         .sort((x, y) => y[1] - x[1])
         .slice(0, 6)
         .map(([name, seconds]) => `${name} ${seconds.toFixed(2)}`)
         .join(", ")}\n`,
     );
     if (profile) await printDatabaseProfile(sql);
+    if (burstOnly) return;
 
     // 1b. Sustained: CONCURRENT_RUNS runs in flight at all times. Each of CONCURRENT_RUNS operators
     // (started 10 ms apart) assigns a task, and when its run has settled assigns the next one.
@@ -281,18 +291,16 @@ async function createProject(sql: pg.Pool, [operatorId, watcherId]: string[]): P
   return projectId;
 }
 
-function startBenchExecutor(stack: TSeparateBenchStack, id: string, concurrency: number): Promise<TExecutor> {
-  return startExecutor(
-    parseExecutorEnv({
-      SUPABASE_URL: stack.SUPABASE_URL,
-      SUPABASE_SERVICE_ROLE_KEY: stack.SUPABASE_SERVICE_ROLE_KEY,
-      CONTROL_API_PORT: "0",
-      EXECUTOR_ID: id,
-      RUN_CONCURRENCY: String(concurrency),
-      LOG_LEVEL: "warn",
-    }),
-    { log: pino({ level: "warn" }) },
-  );
+/** An executor in its own process, as deployed: its runs' work does not share the measuring clients' event loop. */
+function startBenchExecutor(stack: TSeparateBenchStack, id: string, concurrency: number): Promise<TBenchExecutorProcess> {
+  return startBenchExecutorProcess({
+    SUPABASE_URL: stack.SUPABASE_URL,
+    SUPABASE_SERVICE_ROLE_KEY: stack.SUPABASE_SERVICE_ROLE_KEY,
+    CONTROL_API_PORT: "0",
+    EXECUTOR_ID: id,
+    RUN_CONCURRENCY: String(concurrency),
+    LOG_LEVEL: "warn",
+  });
 }
 
 /**
@@ -346,31 +354,6 @@ async function printSteps(
       ],
     )}\n`,
   );
-}
-
-/**
- * CPU seconds (user + system) of every process on the machine, summed by command name; with
- * `since`, the difference from that reading. Linux only (/proc).
- */
-function cpuByProcess(since?: Map<string, number>): Map<string, number> {
-  const ticksPerSecond = 100;
-  const totals = new Map<string, number>();
-  for (const pid of fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    } catch {
-      continue;
-    }
-    const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const seconds = (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
-    totals.set(name, (totals.get(name) ?? 0) + seconds);
-  }
-  if (!since) return totals;
-  const used = new Map<string, number>();
-  for (const [name, seconds] of totals) used.set(name, seconds - (since.get(name) ?? 0));
-  return used;
 }
 
 /**

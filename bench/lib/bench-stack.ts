@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import path from "node:path";
-import readline from "node:readline";
 import { fileURLToPath } from "node:url";
 import { getFreePort, repoRoot, startStack, type TStackHandle } from "@mission-control/supabase/stack";
 import pino from "pino";
+import { spawnBenchChild } from "./spawn-bench-child.ts";
 
 /** Starts a fresh stack for one benchmark under `.local/bench-<name>` on free ports, in this process. */
 export async function startBenchStack(name: string, options: { pgStats?: boolean } = {}): Promise<TStackHandle> {
@@ -32,36 +31,13 @@ export interface TBenchStackInfo {
  * Starts a bench stack in a child process, so the load a benchmark generates does not share the
  * gateway's event loop (as with a real deployment, where clients are elsewhere).
  */
-export function startBenchStackProcess(
+export async function startBenchStackProcess(
   name: string,
   options: { pgStats?: boolean } = {},
 ): Promise<{ info: TBenchStackInfo; stop(): Promise<void> }> {
   const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), "serve-bench-stack.ts");
-  const child = spawn(process.execPath, ["--import", "tsx", entry, name, ...(options.pgStats ? ["--pg-stats"] : [])], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  return new Promise((resolve, reject) => {
-    const lines = readline.createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    let first = true;
-    lines.on("line", (line) => {
-      if (!first) {
-        process.stderr.write(`${line}\n`);
-        return;
-      }
-      first = false;
-      resolve({
-        info: JSON.parse(line) as TBenchStackInfo,
-        stop: async () => {
-          child.stdin?.write("stop\n");
-          await exited;
-        },
-      });
-    });
-    child.once("exit", (code) => {
-      if (first) reject(new Error(`the bench stack exited early with code ${code}`));
-    });
-  });
+  const { firstLine, stop } = await spawnBenchChild(entry, [name, ...(options.pgStats ? ["--pg-stats"] : [])], "the bench stack");
+  return { info: JSON.parse(firstLine) as TBenchStackInfo, stop };
 }
 
 /** A bench stack in its own process, with the same variable names `.env.local` uses. */

@@ -1,4 +1,5 @@
 import { startBenchStack } from "./bench-stack.ts";
+import { stopOnStdin } from "./spawn-bench-child.ts";
 
 /**
  * Child-process entry for `startBenchStackProcess`: runs a bench stack, prints its connection info
@@ -15,11 +16,4 @@ process.stdout.write(
     jwtSecret: stack.SUPABASE_JWT_SECRET,
   })}\n`,
 );
-const stop = async () => {
-  await stack.stop();
-  process.exit(0);
-};
-process.stdin.on("data", (d) => {
-  if (d.toString().includes("stop")) void stop();
-});
-process.stdin.on("end", () => void stop());
+stopOnStdin(() => stack.stop());

@@ -1,4 +1,5 @@
 import type { TProposalRow } from "../actions/action-types.ts";
+import { CLAIM_PRIORITY } from "../db/claim-priority.ts";
 import type { TDb } from "../db/executor-client.ts";
 import { readDbError } from "../db/read-db-error.ts";
 
@@ -63,11 +64,13 @@ async function claimApproved(
 }
 
 async function claim(db: TDb, executorId: string, limit: number, proposalId?: string): Promise<TProposalRow[]> {
-  const { data, error } = await db.rpc("claim_approved_proposals", {
-    p_executor_id: executorId,
-    p_limit: limit,
-    ...(proposalId ? { p_proposal_id: proposalId } : {}),
-  });
+  const { data, error } = await db
+    .rpc("claim_approved_proposals", {
+      p_executor_id: executorId,
+      p_limit: limit,
+      ...(proposalId ? { p_proposal_id: proposalId } : {}),
+    })
+    .setHeader(CLAIM_PRIORITY.header, CLAIM_PRIORITY.value);
   if (error) throw readDbError(error, "Could not claim approved proposals", "database_unreachable");
   return data ?? [];
 }

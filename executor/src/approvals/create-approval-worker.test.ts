@@ -2,6 +2,7 @@ import pino from "pino";
 import { describe, expect, it } from "vitest";
 import type { TProposalRow } from "../actions/action-types.ts";
 import type { TDb } from "../db/executor-client.ts";
+import { fakeRpcAnswer } from "../testing/fake-rpc-answer.ts";
 import { waitFor } from "../testing/wait-for.ts";
 import { createApprovalWorker } from "./create-approval-worker.ts";
 import type { TApprovalOutcome } from "./execute-proposal.ts";
@@ -17,18 +18,19 @@ function memoryApprovals(size: number, options: { failClaims?: number } = {}) {
   const approved = Array.from({ length: size }, (_, i) => ({ id: `p${i}`, project_id: "x", status: "approved" }) as TProposalRow);
   const calls = { claims: 0 };
   const db = {
-    rpc: async (name: string, args: { p_limit?: number; p_proposal_id?: string }) => {
-      if (name === "claim_proposals_to_reconcile") return { data: [], error: null };
-      if (name !== "claim_approved_proposals") throw new Error(`unexpected rpc ${name}`);
-      calls.claims += 1;
-      if (calls.claims <= (options.failClaims ?? 0)) return { data: null, error: { message: "fetch failed" } };
-      if (args.p_proposal_id) {
-        const index = approved.findIndex((p) => p.id === args.p_proposal_id);
-        return { data: index === -1 ? [] : approved.splice(index, 1).map((p) => ({ ...p, status: "executing" })), error: null };
-      }
-      return { data: approved.splice(0, args.p_limit ?? 1).map((p) => ({ ...p, status: "executing" })), error: null };
-    },
+    rpc: (name: string, args: { p_limit?: number; p_proposal_id?: string }) => fakeRpcAnswer(answer(name, args)),
   } as unknown as TDb;
+  async function answer(name: string, args: { p_limit?: number; p_proposal_id?: string }) {
+    if (name === "claim_proposals_to_reconcile") return { data: [], error: null };
+    if (name !== "claim_approved_proposals") throw new Error(`unexpected rpc ${name}`);
+    calls.claims += 1;
+    if (calls.claims <= (options.failClaims ?? 0)) return { data: null, error: { message: "fetch failed" } };
+    if (args.p_proposal_id) {
+      const index = approved.findIndex((p) => p.id === args.p_proposal_id);
+      return { data: index === -1 ? [] : approved.splice(index, 1).map((p) => ({ ...p, status: "executing" })), error: null };
+    }
+    return { data: approved.splice(0, args.p_limit ?? 1).map((p) => ({ ...p, status: "executing" })), error: null };
+  }
   return { db, approved, calls };
 }
 

@@ -3,6 +3,7 @@ import pino from "pino";
 import { describe, expect, it } from "vitest";
 import type { TDb, TMessageRow } from "../db/executor-client.ts";
 import { deliveryRow, messageRow } from "../testing/delivery-rows.ts";
+import { fakeRpcAnswer } from "../testing/fake-rpc-answer.ts";
 import { waitFor } from "../testing/wait-for.ts";
 import { createDeliveryWorker } from "./create-delivery-worker.ts";
 import type { TClaimedDelivery } from "./decode-claimed-delivery.ts";
@@ -68,15 +69,18 @@ function memoryQueue(size: number) {
     throw new Error(`unexpected rpc ${name}`);
   };
   const db = {
-    rpc: async (name: string, args: Record<string, unknown>) => {
-      record(name, args);
-      // The transaction is done when the call arrives; a gate only holds its answer back.
-      const result = answer(name, args);
-      const gate = gates.get(name);
-      gates.delete(name);
-      await gate;
-      return result;
-    },
+    rpc: (name: string, args: Record<string, unknown>) =>
+      fakeRpcAnswer(
+        (async () => {
+          record(name, args);
+          // The transaction is done when the call arrives; a gate only holds its answer back.
+          const result = answer(name, args);
+          const gate = gates.get(name);
+          gates.delete(name);
+          await gate;
+          return result;
+        })(),
+      ),
   } as unknown as TDb;
   return {
     db,

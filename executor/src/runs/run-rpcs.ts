@@ -2,6 +2,7 @@ import type { Json } from "@mission-control/shared/db";
 import { AppError } from "@mission-control/shared/errors";
 import { type TRun, ZRun } from "@mission-control/shared/rows";
 import type { TRunEventKind } from "@mission-control/shared/schemas";
+import { CLAIM_PRIORITY } from "../db/claim-priority.ts";
 import type { TDb } from "../db/executor-client.ts";
 import { readDbError } from "../db/read-db-error.ts";
 import { decodeClaimedRunRows, decodeRunContext, type TPendingRun } from "./decode-claimed-runs.ts";
@@ -53,14 +54,16 @@ export async function claimRuns(
     onMalformed: (problem: AppError) => void;
   },
 ): Promise<TPendingRun[]> {
-  const claimed = await db.rpc("claim_ai_runs", {
-    p_executor_id: options.executorId,
-    p_limit: options.limit,
-    p_lease_seconds: options.leaseSeconds,
-    p_with_context: false,
-    ...(options.runId ? { p_run_id: options.runId } : {}),
-    ...(options.projectIds.length > 0 ? { p_project_ids: [...options.projectIds] } : {}),
-  });
+  const claimed = await db
+    .rpc("claim_ai_runs", {
+      p_executor_id: options.executorId,
+      p_limit: options.limit,
+      p_lease_seconds: options.leaseSeconds,
+      p_with_context: false,
+      ...(options.runId ? { p_run_id: options.runId } : {}),
+      ...(options.projectIds.length > 0 ? { p_project_ids: [...options.projectIds] } : {}),
+    })
+    .setHeader(CLAIM_PRIORITY.header, CLAIM_PRIORITY.value);
   if (claimed.error) throw readDbError(claimed.error, "Could not claim runs", "database_unreachable");
   const runs = decodeClaimedRunRows(claimed.data, options.onMalformed);
   if (runs.length === 0) return [];

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
-import { createFairPool, fairKeyOf } from "./create-fair-pool.ts";
+import { createFairPool, fairKeyOf, isPriorityRequest } from "./create-fair-pool.ts";
 
 /** A pg pool stand-in that hands out numbered clients and records how they came back. */
 function countingPool(options: { failConnect?: () => boolean } = {}) {
@@ -29,7 +29,7 @@ function countingPool(options: { failConnect?: () => boolean } = {}) {
 describe("createFairPool", () => {
   it("serves waiting keys in turns, each key's own waiters in order", async () => {
     const { pool } = countingPool();
-    const fair = createFairPool(pool, 1);
+    const fair = createFairPool(pool, { size: 1, perKey: 1, perTrustedKey: 1, priority: 1 });
     const order: string[] = [];
     const first = await fair.connect("a");
     order.push("a1");
@@ -48,7 +48,7 @@ describe("createFairPool", () => {
 
   it("never has more connections out than its size, and hands a broken connection back as broken", async () => {
     const counting = countingPool();
-    const fair = createFairPool(counting.pool, 3);
+    const fair = createFairPool(counting.pool, { size: 3, perKey: 3, perTrustedKey: 3, priority: 1 });
     const leases = await Promise.all(Array.from({ length: 3 }, (_, i) => fair.connect(`k${i % 2}`)));
     const later = Array.from({ length: 6 }, (_, i) => fair.connect(`k${i % 3}`));
     expect(fair.waiting).toBe(6);
@@ -66,12 +66,74 @@ describe("createFairPool", () => {
   it("gives the turn back when the pool cannot connect", async () => {
     let refuse = true;
     const { pool } = countingPool({ failConnect: () => refuse });
-    const fair = createFairPool(pool, 1);
+    const fair = createFairPool(pool, { size: 1, perKey: 1, perTrustedKey: 1, priority: 1 });
     await expect(fair.connect("a")).rejects.toThrow("connection refused");
     refuse = false;
     const lease = await fair.connect("b");
     expect(fair.waiting).toBe(0);
     lease.release();
+  });
+
+  it("lets one key hold at most perKey connections, serving other keys meanwhile", async () => {
+    const counting = countingPool();
+    const fair = createFairPool(counting.pool, { size: 10, perKey: 2, perTrustedKey: 2, priority: 1 });
+    const a1 = await fair.connect("a");
+    const a2 = await fair.connect("a");
+    let a3Served = false;
+    const a3 = fair.connect("a").then((lease) => {
+      a3Served = true;
+      return lease;
+    });
+    // Eight connections are free, but "a" is at its limit: its third request waits while "b" is served at once.
+    const b1 = await fair.connect("b");
+    expect(fair.waiting).toBe(1);
+    expect(a3Served).toBe(false);
+    a1.release();
+    (await a3).release();
+    for (const lease of [a2, b1]) lease.release();
+    expect(counting.maxOut()).toBe(3);
+    expect(fair.waiting).toBe(0);
+  });
+
+  it("serves the priority lane before every waiting key, outside the key's limit, at most `priority` at once", async () => {
+    const { pool } = countingPool();
+    const fair = createFairPool(pool, { size: 2, perKey: 2, perTrustedKey: 2, priority: 1 });
+    const held = [await fair.connect("service_role:"), await fair.connect("service_role:")];
+    const order: string[] = [];
+    const take = async (label: string, key: string, priority: boolean) => {
+      const lease = await fair.connect(key, { priority });
+      order.push(label);
+      return lease;
+    };
+    const member = take("member", "authenticated:u1", false);
+    const claim1 = take("claim1", "service_role:", true);
+    const claim2 = take("claim2", "service_role:", true);
+    expect(fair.waiting).toBe(3);
+    // One connection comes back: the first claim gets it although the member waited longer.
+    held[0]?.release();
+    const first = await claim1;
+    expect(order).toEqual(["claim1"]);
+    // The next one goes to the member: the priority lane already holds its one connection.
+    held[1]?.release();
+    const second = await member;
+    expect(order).toEqual(["claim1", "member"]);
+    first.release();
+    (await claim2).release();
+    second.release();
+    expect(order).toEqual(["claim1", "member", "claim2"]);
+    expect(fair.waiting).toBe(0);
+  });
+
+  it("puts only the service role's urgent requests (Priority: u=0..2) in the priority lane", () => {
+    const service = { role: "service_role", claims: { role: "service_role" } } as const;
+    const member = { role: "authenticated", claims: { role: "authenticated", sub: "u1" } } as const;
+    expect(isPriorityRequest(service, "u=0")).toBe(true);
+    expect(isPriorityRequest(service, "u=2, i")).toBe(true);
+    expect(isPriorityRequest(service, "i, u=1")).toBe(true);
+    expect(isPriorityRequest(service, "u=3")).toBe(false);
+    expect(isPriorityRequest(service, "u=9")).toBe(false);
+    expect(isPriorityRequest(service, undefined)).toBe(false);
+    expect(isPriorityRequest(member, "u=0")).toBe(false);
   });
 
   it("keys requests by role and user", () => {

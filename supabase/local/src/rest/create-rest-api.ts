@@ -1,5 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { readApiConfig } from "../config/read-api-config.ts";
+import { fairKeyOf, isPriorityRequest, type TFairPool } from "../db/create-fair-pool.ts";
+import type { TRequestIdentity } from "../db/with-claims.ts";
 import { httpError, sendJson } from "../http/http-helpers.ts";
 import type { TGatewayContext, THttpModule } from "../http/module-context.ts";
 import { describeOpenApi } from "./describe-openapi.ts";
@@ -13,7 +15,7 @@ import { loadSchemaCache } from "./load-schema-cache.ts";
 import { notImplemented } from "./parse-error.ts";
 import { parseAccept, parsePrefer, requestSchema } from "./parse-headers.ts";
 import { createIdentityCache } from "./resolve-cached-identity.ts";
-import type { TRestRequest } from "./rest-request.ts";
+import type { TRequestPool, TRestRequest } from "./rest-request.ts";
 import { requireTable, type TSchemaCache } from "./schema-cache.ts";
 
 /** The REST module: the gateway's HTTP handler plus an explicit schema cache reload. */
@@ -75,7 +77,7 @@ export async function createRestApi(ctx: TGatewayContext): Promise<TRestApi> {
       identity,
       prefer: parsePrefer(req),
       accept: parseAccept(req),
-      pool: ctx.apiPool,
+      pool: requestPool(ctx.apiPool, identity, req),
       settings: { ...requestSettings(req, method, subpath), search_path: searchPath(schema, api.extraSearchPath) },
       maxRows: api.maxRows,
     };
@@ -179,4 +181,16 @@ function requestSettings(req: IncomingMessage, method: string, subpath: string):
     if (name !== "cookie" && value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
   return { "request.method": method, "request.path": `/${subpath.replace(/^\//, "")}`, "request.headers": JSON.stringify(headers) };
+}
+
+/**
+ * The request's place in the API pool: its identity's turn, or the priority lane when the service
+ * role asks for it. The service role (executors, the dashboard's server) is trusted with more
+ * connections than a member: every executor shares it, and two of its requests waiting on a lock
+ * must not stop them all.
+ */
+function requestPool(pool: TFairPool, identity: TRequestIdentity, req: IncomingMessage): TRequestPool {
+  const key = fairKeyOf(identity);
+  const options = { priority: isPriorityRequest(identity, req.headers.priority), trusted: identity.role === "service_role" };
+  return { connect: () => pool.connect(key, options) };
 }

@@ -1,7 +1,7 @@
 import pg from "pg";
-import { fairKeyOf, type TFairPool } from "../db/create-fair-pool.ts";
 import type { TRequestIdentity } from "../db/with-claims.ts";
 import { mapPgError } from "./map-pg-error.ts";
+import type { TRequestPool } from "./rest-request.ts";
 
 /** Throw this inside a request transaction to roll it back and answer with `error`. */
 export class RollbackWith extends Error {
@@ -17,13 +17,13 @@ export class RollbackWith extends Error {
  * Postgres errors come out as PostgREST-shaped HttpErrors.
  */
 export async function runRequestTransaction<T>(
-  pool: TFairPool,
+  pool: TRequestPool,
   identity: TRequestIdentity,
   settings: Record<string, string>,
   options: { readOnly: boolean; rollback?: boolean },
   fn: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  const { client, release } = await pool.connect(fairKeyOf(identity));
+  const { client, release } = await pool.connect();
   let broken: Error | undefined;
   try {
     await client.query(`${options.readOnly ? READ_ONLY_BEGIN : "begin"}; ${setConfigSql(identity, settings)}`);
@@ -57,7 +57,7 @@ function setConfigSql(identity: TRequestIdentity, settings: Record<string, strin
  * Returns the first row of `<sql>`. On error the transaction is rolled back and the error mapped.
  */
 export async function runInlineStatement<T>(
-  pool: TFairPool,
+  pool: TRequestPool,
   identity: TRequestIdentity,
   settings: Record<string, string>,
   sql: string,
@@ -69,13 +69,13 @@ export async function runInlineStatement<T>(
 
 /** Like runInlineStatement for several statements (e.g. a read and the EXPLAIN of its count); returns each one's result. */
 export async function runInlineStatements(
-  pool: TFairPool,
+  pool: TRequestPool,
   identity: TRequestIdentity,
   settings: Record<string, string>,
   sqls: string[],
   options: { readOnly: boolean } = { readOnly: true },
 ): Promise<pg.QueryResult[]> {
-  const { client, release } = await pool.connect(fairKeyOf(identity));
+  const { client, release } = await pool.connect();
   let broken: Error | undefined;
   try {
     const results = (await client.query(

@@ -1,4 +1,5 @@
 import fs from "node:fs/promises";
+import os from "node:os";
 import pg from "pg";
 import pino, { type Logger } from "pino";
 import { createFairPool } from "../db/create-fair-pool.ts";
@@ -42,6 +43,16 @@ export interface TStackHandle extends TStackEnvFile {
 const AUTHENTICATOR = { user: "authenticator", password: "authenticator" } as const;
 /** Connections REST requests run on (PostgREST's db-pool). */
 const API_POOL_SIZE = 20;
+/**
+ * Connections of the API pool one identity may hold at once: one per core (at least 2). More do not
+ * make one member's burst faster, only everyone else's requests, the executor's claims and
+ * realtime's checks slower (measured with bench/run-pickup.ts on 2 cores: 2 beat 3 and 6).
+ */
+const API_CONNECTIONS_PER_IDENTITY = Math.max(2, os.availableParallelism());
+/** The same for the service role, which every executor shares: twice as many (at least 4). */
+const API_CONNECTIONS_PER_SERVICE_ROLE = 2 * API_CONNECTIONS_PER_IDENTITY;
+/** Connections the priority lane may hold: the executor's claims (Priority: u=0 from the service role). */
+const API_PRIORITY_CONNECTIONS = 2;
 
 /**
  * Brings up Postgres (embedded), hosted Supabase's defaults, the migrations (through the
@@ -82,8 +93,18 @@ export async function startStack(options: TStartStackOptions): Promise<TStackHan
     await pushMigrations(postgres.databaseUrl, { includeSeed: options.seed ?? true });
     mark("migrations");
 
+    // Connections stay open once made (pg closes idle ones after 10 s by default): a new backend's first
+    // call of each function costs 10-17 ms (catalog caches, PL/pgSQL compile) where a warm one takes 1-3.
     const authenticatorPool = (max: number, name: string) =>
-      new pg.Pool({ host: options.host, port: options.pgPort, database: "postgres", ...AUTHENTICATOR, max, application_name: name });
+      new pg.Pool({
+        host: options.host,
+        port: options.pgPort,
+        database: "postgres",
+        ...AUTHENTICATOR,
+        max,
+        application_name: name,
+        idleTimeoutMillis: 0,
+      });
     const apiPool = authenticatorPool(API_POOL_SIZE, "mc-gateway-api");
     const realtimePool = authenticatorPool(4, "mc-gateway-realtime");
     const adminPool = new pg.Pool({ connectionString: postgres.databaseUrl, max: 8, application_name: "mc-gateway-admin" });
@@ -95,7 +116,12 @@ export async function startStack(options: TStartStackOptions): Promise<TStackHan
     const publicUrl = `http://${options.host}:${options.port}`;
     const gateway = await startGateway(
       {
-        apiPool: createFairPool(apiPool, API_POOL_SIZE),
+        apiPool: createFairPool(apiPool, {
+          size: API_POOL_SIZE,
+          perKey: API_CONNECTIONS_PER_IDENTITY,
+          perTrustedKey: API_CONNECTIONS_PER_SERVICE_ROLE,
+          priority: API_PRIORITY_CONNECTIONS,
+        }),
         realtimePool,
         adminPool,
         databaseUrl: postgres.databaseUrl,

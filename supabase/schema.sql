@@ -5541,13 +5541,16 @@ begin
     return null;
   end if;
   v_refs := public.run_doc_refs(p_run_id);
-  return v_base || jsonb_build_object('referenced_docs', case
-    when jsonb_typeof(v_refs) <> 'array' or jsonb_array_length(v_refs) = 0 then '[]'::jsonb
-    else (select public.load_referenced_docs(r.project_id, r.agent_key, v_refs) from public.ai_runs r where r.id = p_run_id)
-  end);
+  return v_base || jsonb_build_object(
+    'referenced_docs', case
+      when jsonb_typeof(v_refs) <> 'array' or jsonb_array_length(v_refs) = 0 then '[]'::jsonb
+      else (select public.load_referenced_docs(r.project_id, r.agent_key, v_refs) from public.ai_runs r where r.id = p_run_id)
+    end,
+    'skill_gate', public.read_skill_gate((v_base -> 'run' ->> 'project_id')::uuid)
+  );
 end;
 $function$;
-comment on function public.load_ai_run_context(uuid) is 'Executor only: load_ai_run_base_context (everything a run needs, read once) plus referenced_docs: the docs referenced by the message or comment that started the run (run_doc_refs), as the run''s agent may read them (load_referenced_docs). Null when the run does not exist.';
+comment on function public.load_ai_run_context(uuid) is 'Executor only: load_ai_run_base_context (everything a run needs, read once) plus referenced_docs: the docs referenced by the message or comment that started the run (run_doc_refs), as the run''s agent may read them (load_referenced_docs), and skill_gate: the project''s unready skills that withhold tools (read_skill_gate). Null when the run does not exist.';
 grant execute on function public.load_ai_run_context(uuid) to service_role;
 
 CREATE OR REPLACE FUNCTION public.load_ai_run_contexts(p_run_ids uuid[])
@@ -6274,6 +6277,21 @@ end;
 $function$;
 comment on function public.read_live_rows(jsonb) is 'The dashboard''s batched reads: p_reads is an array (at most 100) of {table, eq?: {column: value}, in?: {column, values}, newestFirstBy?: seq | created_at, seqBelow?, limit? (1..10000)} over the tables of the supabase_realtime publication; answers an array of row arrays in the same order. Security invoker: RLS decides every row, as for the same reads through REST. Bad input is 22023 (400).';
 grant execute on function public.read_live_rows(jsonb) to authenticated, service_role;
+
+CREATE OR REPLACE FUNCTION public.read_skill_gate(p_project_id uuid)
+ RETURNS jsonb
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select coalesce(jsonb_agg(jsonb_build_object('name', s.name, 'status', m.status, 'tools', to_jsonb(s.tools), 'reasons', to_jsonb(m.reasons))
+                            order by s.name, s.id), '[]'::jsonb)
+  from public.skills s
+  join public.skills_mirror m on m.skill_id = s.id
+  where s.project_id = p_project_id and cardinality(s.tools) > 0 and m.status <> 'ready';
+$function$;
+comment on function public.read_skill_gate(uuid) is 'Executor only: the project''s skills that unlock tools and whose latest verdict (skills_mirror) is not ready, as [{name, status, tools, reasons}] by name. A skill never checked yet withholds nothing (the executor checks every skill when it starts, before it claims runs).';
+grant execute on function public.read_skill_gate(uuid) to service_role;
 
 CREATE OR REPLACE FUNCTION public.realtime_publication_status()
  RETURNS TABLE(schema_name text, table_name text, replica_identity text, has_primary_key boolean, rls_enabled boolean)

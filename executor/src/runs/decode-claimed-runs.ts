@@ -1,11 +1,12 @@
 import { AppError } from "@mission-control/shared/errors";
 import { type TRun, type TTask, type TTaskEvent, ZRun, ZTask, ZTaskEvent } from "@mission-control/shared/rows";
-import { type TRunSettings, ZRunSettings } from "@mission-control/shared/schemas";
+import { type TAgentTool, type TRunSettings, ZRunSettings } from "@mission-control/shared/schemas";
 import { z } from "zod";
 import { type TReferencedDoc, ZReferencedDoc } from "../context/referenced-docs.ts";
 import type { TAgentRow, TBrainDocRow, TMessageRow } from "../db/executor-client.ts";
 import { ZAgentRow, ZBrainDocRow, ZMessageRow } from "../delivery/delivery-row-schemas.ts";
 import { type TConnectionWithSecret, ZConnectionWithSecret } from "../providers/connection-to-provider-config.ts";
+import type { TSkillGate } from "../skills/read-skill-gate.ts";
 
 /** A file of the parent run's changeset, as a revision run reads it. */
 const ZParentFile = z.object({
@@ -35,6 +36,8 @@ const ZRunContext = z.object({
   mission: ZBrainDocRow.nullable().catch(null),
   agent_docs: z.array(ZBrainDocRow).catch([]),
   referenced_docs: z.array(ZReferencedDoc).catch([]),
+  /** No fallback: a gate that does not decode must not offer the tools it withholds. */
+  skill_gate: z.array(z.object({ name: z.string(), status: z.string(), tools: z.array(z.string()), reasons: z.array(z.string()) })),
   run_settings: z.unknown(),
   parent: z
     .object({
@@ -75,6 +78,8 @@ export type TRunInput = {
   referencedDocs: TReferencedDoc[];
   /** The project's run settings with defaults (an invalid setting reads as the defaults). */
   settings: TRunSettings;
+  /** The project's skills that unlock tools and are not ready: the tools this run is not offered. */
+  skillGate: TSkillGate;
   /** For a revision or a test run: the run before it and its changeset with files and reviews. */
   parent: z.infer<typeof ZRunContext>["parent"];
   /** The note of the hand-off that started this run, if one did. */
@@ -144,6 +149,7 @@ export function decodeRunContext(raw: unknown): TRunInput | AppError {
     mission: context.mission,
     agentDocs: context.agent_docs,
     referencedDocs: context.referenced_docs,
+    skillGate: { unready: context.skill_gate.map((skill) => ({ ...skill, tools: skill.tools as TAgentTool[] })) },
     settings: settings.success ? settings.data : ZRunSettings.parse({}),
     parent: context.parent,
     handoffNote: context.handoff_note,

@@ -9,7 +9,7 @@ import { runTestCommand } from "../changesets/run-test-command.ts";
 import { appendVerbosity } from "../context/describe-verbosity.ts";
 import { fitReferencedDocs } from "../context/referenced-docs.ts";
 import type { TDb } from "../db/executor-client.ts";
-import { appendSkillNotes, applySkillGate, readSkillGate } from "../skills/read-skill-gate.ts";
+import { appendSkillNotes, applySkillGate } from "../skills/read-skill-gate.ts";
 import { postTaskEvent } from "../tasks/post-task-event.ts";
 import { buildRunBrief } from "./build-run-brief.ts";
 import { createRunRecorder, type TRunRecorder } from "./create-run-recorder.ts";
@@ -149,8 +149,9 @@ async function workModelRun(deps: TRunDeps, input: TRunInput, recorder: TRunReco
   const { run, agent } = input;
   const resolved = deps.runtime.resolveAgent({ agent, agentDefaults: input.agentDefaults, connections: input.connections });
   const { values } = resolved.run.effective;
-  // A tool whose skill is not ready is not offered; the prompt says which skill is missing and why.
-  const gated = applySkillGate(buildRunTools(agent.tools_enabled, { mode: run.mode }), await readSkillGate(deps.db, run.project_id));
+  // A tool whose skill is not ready is not offered; the prompt says which skill is missing and why
+  // (the gate came with the run's context).
+  const gated = applySkillGate(buildRunTools(agent.tools_enabled, { mode: run.mode }), input.skillGate);
   const tools = gated.tools;
   const system = appendSkillNotes(
     buildRunSystemPrompt({

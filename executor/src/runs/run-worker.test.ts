@@ -19,17 +19,21 @@ beforeAll(async () => {
     { agent_key: "reviewer", display_name: "Reviewer", capabilities: ["review"] },
     { agent_key: "slowpoke", display_name: "Slowpoke", capabilities: [], provider: "openai_compatible", model: "fake-slow" },
     { agent_key: "relay", display_name: "Relay", capabilities: [], provider: "openai_compatible", model: "fake-relay" },
+    { agent_key: "gated", display_name: "Gated", capabilities: [], provider: "openai_compatible", model: "fake-gated" },
   ]);
   workspace = await fs.mkdtemp(path.join(os.tmpdir(), "mc-runs-"));
-  // @relay's model hands every run to @reviewer; @slowpoke's never answers (its runs are only ever cancelled).
-  hanging = await startFakeOpenAiTools((request) =>
-    JSON.stringify(request.body).includes("You are Relay")
-      ? {
-          text: "Reviewing is not mine.",
-          toolCalls: [{ name: "hand_off", arguments: { to_agent_key: "reviewer", note: "Please check the docs folder." } }],
-        }
-      : { hang: true },
-  );
+  // @relay's model hands every run to @reviewer; @gated's answers at once; @slowpoke's never answers
+  // (its runs are only ever cancelled).
+  hanging = await startFakeOpenAiTools((request) => {
+    const body = JSON.stringify(request.body);
+    if (body.includes("You are Relay")) {
+      return {
+        text: "Reviewing is not mine.",
+        toolCalls: [{ name: "hand_off", arguments: { to_agent_key: "reviewer", note: "Please check the docs folder." } }],
+      };
+    }
+    return body.includes("You are Gated") ? { text: "Nothing to read here." } : { hang: true };
+  });
   executor = await startTestExecutor(
     { WORKSPACE_DIR: workspace, RUN_PROJECT_IDS: project.projectId, RUN_HEARTBEAT_MS: "500" },
     { providers: { openai_compatible: { kind: "openai_compatible", baseUrl: hanging.baseUrl, apiKey: "sk-test" } } },
@@ -287,5 +291,38 @@ describe("run worker", () => {
     expect(late).toEqual([]);
     const { count } = await project.db.from("action_proposals").select("id", { count: "exact", head: true }).eq("run_id", runId);
     expect(count).toBe(0);
+  }, 30_000);
+  it("does not offer the tools of a skill that is not ready, and tells the agent why", async () => {
+    const { data: skill, error } = await project.db
+      .from("skills")
+      .insert({
+        project_id: project.projectId,
+        key: "release_manifest",
+        name: "Release manifest",
+        requirements: [{ kind: "file", name: "release/manifest.yml" }],
+        tools: ["read_file"],
+      })
+      .select("id")
+      .single();
+    if (error) throw new Error(error.message);
+    try {
+      // The executor checks the new skill (woken by its insert): the file is missing.
+      await waitFor("the executor's verdict on the skill", async () => {
+        const { data } = await project.db.from("skills_mirror").select("status").eq("skill_id", skill.id).maybeSingle();
+        return data?.status === "needs_setup";
+      });
+      const taskId = await insertAssignedTask("Read the release notes", "gated");
+      await waitForRun("the gated agent's run", taskId, (runs) => runs[0]?.status === "completed");
+      const request = hanging.requests.find((r) => JSON.stringify(r.body).includes("Read the release notes"));
+      const body = request?.body as { tools: { function: { name: string } }[]; messages: { role: string; content: string }[] };
+      const offered = body.tools.map((t) => t.function.name);
+      expect(offered).not.toContain("read_file");
+      expect(offered).toEqual(expect.arrayContaining(["list_files", "search_text"]));
+      expect(body.messages.find((m) => m.role === "system")?.content).toContain(
+        'Skill "Release manifest" needs setup: release/manifest.yml does not exist',
+      );
+    } finally {
+      await project.db.from("skills").delete().eq("id", skill.id);
+    }
   }, 30_000);
 });

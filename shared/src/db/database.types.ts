@@ -3731,6 +3731,7 @@ export type Database = {
         }[];
       };
       read_live_rows: { Args: { p_reads: Json }; Returns: Json };
+      read_skill_gate: { Args: { p_project_id: string }; Returns: Json };
       realtime_publication_status: {
         Args: Record<PropertyKey, never>;
         Returns: {

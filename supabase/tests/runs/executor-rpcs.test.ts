@@ -103,6 +103,7 @@ describe("claim_ai_runs", () => {
         "referenced_docs",
         "run",
         "run_settings",
+        "skill_gate",
         "task",
         "task_events",
         "thread",
@@ -121,6 +122,36 @@ describe("claim_ai_runs", () => {
     );
     expect(context.parent).toBeNull();
     expect(context.handoff_note).toBeNull();
+  });
+
+  it("gives a run the skills that withhold tools: those not ready, with why, and none never checked, ready or without tools", async () => {
+    const skill = async (key: string, tools: string[], verdict: { status: string; reasons: string[] } | null) => {
+      const { rows } = await sql.query<{ id: string }>(
+        "insert into public.skills (project_id, key, name, tools) values ($1, $2, $3, $4) returning id",
+        [f.projectId, key, `Skill ${key}`, tools],
+      );
+      const id = rows[0]?.id as string;
+      if (verdict) {
+        await sql.query(
+          "insert into public.skills_mirror (skill_id, project_id, status, reasons, checked_by) values ($1, $2, $3, $4, 'exec-a')",
+          [id, f.projectId, verdict.status, verdict.reasons],
+        );
+      }
+    };
+    await skill("gate_setup", ["api_call"], { status: "needs_setup", reasons: ["api_allowlist.hosts is empty"] });
+    await skill("gate_blocked", ["read_file", "search_text"], { status: "blocked", reasons: ["FOO is not set"] });
+    await skill("gate_ready", ["list_files"], { status: "ready", reasons: [] });
+    await skill("gate_unchecked", ["hand_off"], null);
+    await skill("gate_no_tools", [], { status: "blocked", reasons: ["never offers a tool"] });
+    const runId = await runningImplementRun("exec-a");
+    const context = await call<{ skill_gate: unknown }>("load_ai_run_context", runId);
+    expect(context.skill_gate).toEqual([
+      { name: "Skill gate_blocked", status: "blocked", tools: ["read_file", "search_text"], reasons: ["FOO is not set"] },
+      { name: "Skill gate_setup", status: "needs_setup", tools: ["api_call"], reasons: ["api_allowlist.hosts is empty"] },
+    ]);
+    const { error } = await f.owner.client.rpc("read_skill_gate", { p_project_id: f.projectId });
+    expect(error?.code).toBe("42501");
+    await sql.query("delete from public.skills where project_id = $1 and key like 'gate\\_%'", [f.projectId]);
   });
 
   it("gives a run to exactly one of 12 executors claiming it at once", async () => {

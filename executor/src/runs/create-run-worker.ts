@@ -18,6 +18,15 @@ export class RunAbortedError extends Error {
   }
 }
 
+/**
+ * A run claimed together with others (a burst of assignments) starts once the claim loop has taken
+ * nothing in for INTAKE_QUIET_MS, and after INTAKE_SETTLE_MAX_MS at the latest: claiming first shows
+ * every assigned task "Started …" within milliseconds, and the runs' own steps (model calls of
+ * seconds) follow. A run claimed alone starts at once.
+ */
+const INTAKE_QUIET_MS = 25;
+const INTAKE_SETTLE_MAX_MS = 1_000;
+
 /** What the run worker reports when it stops. */
 export type TRunStopReport = { finished: number; aborted: number };
 
@@ -99,6 +108,9 @@ export function createRunWorker(options: {
       shutdown.addEventListener("abort", onShutdown, { once: true });
       heartbeat.runNow();
       try {
+        // Take in first, then work: while a burst of assignments is being claimed, the runs' own
+        // reads and writes would only slow those claims down.
+        if (claimed.batchSize > 1) await loop.intakeSettled({ quietMs: INTAKE_QUIET_MS, maxWaitMs: INTAKE_SETTLE_MAX_MS });
         // The context was being read while the loop claimed more; a read that failed leaves the run to its lease.
         const input = await claimed.input;
         await options.process({ id: claimed.id, run: claimed.run, input }, controller.signal);

@@ -90,7 +90,13 @@ export type TRunInput = {
 export type TClaimedRun = { readonly id: string; readonly run: TRun; readonly input: TRunInput | AppError };
 
 /** A run just claimed, its context still being read (rejects when it cannot be read now). */
-export type TPendingRun = { readonly id: string; readonly run: TRun; readonly input: Promise<TRunInput | AppError> };
+export type TPendingRun = {
+  readonly id: string;
+  readonly run: TRun;
+  readonly input: Promise<TRunInput | AppError>;
+  /** How many runs the claim that took this one took in all. */
+  readonly batchSize: number;
+};
 
 const ZClaimed = z.object({ run: ZRun });
 

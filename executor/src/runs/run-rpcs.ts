@@ -74,7 +74,12 @@ export async function claimRuns(
   })();
   // Each run awaits its own entry; one rejection is reported once per run, there.
   contexts.catch(() => {});
-  return runs.map(({ id, run }) => ({ id, run, input: contexts.then((byRun) => decodeRunContext(byRun.get(id) ?? null)) }));
+  return runs.map(({ id, run }) => ({
+    id,
+    run,
+    input: contexts.then((byRun) => decodeRunContext(byRun.get(id) ?? null)),
+    batchSize: runs.length,
+  }));
 }
 
 /** Extends the leases of `runIds`; answers the ids that are no longer running here (to abort). */

@@ -17,6 +17,8 @@ export interface TClaimLoop<TRow> {
   adopt(rows: readonly TRow[]): void;
   /** Resolves when nothing is in flight. */
   idle(): Promise<void>;
+  /** Resolves once claims have been quiet for `quietMs` (after `maxWaitMs` at the latest): see createClaimPoller. */
+  intakeSettled(options: { quietMs: number; maxWaitMs: number }): Promise<void>;
   /**
    * Stops claiming and waits up to `timeoutMs` for rows in flight, then aborts the signal their
    * jobs got and waits for them to settle. Resolves false when it had to abort. Leaves the state
@@ -107,6 +109,7 @@ export function createClaimLoop<TRow extends { id: string }>(options: {
       for (const row of rows) run(row);
     },
     idle,
+    intakeSettled: (options) => poller.intakeSettled(options),
     async drain(timeoutMs) {
       state = moveWorkerState(`${options.what} loop`, state, ["starting", "running"], "stopping");
       await poller.stop();

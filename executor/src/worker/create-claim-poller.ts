@@ -22,6 +22,12 @@ export interface TClaimPoller {
    * the hinted row was committed.
    */
   claimedElsewhere(claimed: number, limit: number): void;
+  /**
+   * Resolves once the intake has been quiet for `quietMs` (no claim in flight, no hint waiting for
+   * a free slot's claim, and neither for that long), or every slot is taken (nothing more can come
+   * in); after `maxWaitMs` at the latest (work never waits longer for a burst to end).
+   */
+  intakeSettled(options: { quietMs: number; maxWaitMs: number }): Promise<void>;
   /** Stops the loop; resolves once a claim in flight has returned and its rows were handed over. */
   stop(): Promise<void>;
 }
@@ -48,6 +54,10 @@ export function createClaimPoller(options: {
   let moreMayBeWaiting = true;
   let hinted = false;
   let hintRetries = 0;
+  let claiming = false;
+  /** When a hint came or a claim ended last (performance.now()). */
+  let lastIntakeAt = 0;
+  const intakeQuiet = () => !claiming && (!hinted || options.free() <= 0);
 
   const loop = async () => {
     let failures = 0;
@@ -57,7 +67,14 @@ export function createClaimPoller(options: {
         try {
           const wasHinted = hinted;
           hinted = false;
-          const claimed = await options.claim(free);
+          claiming = true;
+          let claimed: number;
+          try {
+            claimed = await options.claim(free);
+          } finally {
+            claiming = false;
+            lastIntakeAt = performance.now();
+          }
           failures = 0;
           moreMayBeWaiting = claimed === free;
           if (moreMayBeWaiting) continue;
@@ -87,6 +104,7 @@ export function createClaimPoller(options: {
     },
     hint() {
       hinted = true;
+      lastIntakeAt = performance.now();
       hintRetries = 0;
       wakeup.wake();
     },
@@ -96,6 +114,18 @@ export function createClaimPoller(options: {
     claimedElsewhere(claimed, limit) {
       moreMayBeWaiting = claimed === limit;
       if (hinted) wakeup.wake();
+    },
+    async intakeSettled({ quietMs, maxWaitMs }) {
+      const deadline = performance.now() + maxWaitMs;
+      for (;;) {
+        const now = performance.now();
+        const quietFor = now - lastIntakeAt;
+        // Every slot taken: nothing more can come in, so nothing is worth waiting for.
+        const full = !claiming && options.free() <= 0;
+        if (full || (intakeQuiet() && quietFor >= quietMs) || now >= deadline || abort.signal.aborted) return;
+        const delayMs = Math.min(deadline - now, intakeQuiet() ? quietMs - quietFor : quietMs);
+        if ((await createWakeup().wait(Math.max(1, delayMs), abort.signal)) === "aborted") return;
+      }
     },
     async stop() {
       abort.abort();

@@ -1,12 +1,12 @@
 import { AppError } from "@mission-control/shared/errors";
 import { type TRun, type TTask, type TTaskEvent, ZRun, ZTask, ZTaskEvent } from "@mission-control/shared/rows";
-import { type TAgentTool, type TRunSettings, ZRunSettings } from "@mission-control/shared/schemas";
+import { type TRunSettings, ZRunSettings } from "@mission-control/shared/schemas";
 import { z } from "zod";
 import { type TReferencedDoc, ZReferencedDoc } from "../context/referenced-docs.ts";
 import type { TAgentRow, TBrainDocRow, TMessageRow } from "../db/executor-client.ts";
 import { ZAgentRow, ZBrainDocRow, ZMessageRow } from "../delivery/delivery-row-schemas.ts";
 import { type TConnectionWithSecret, ZConnectionWithSecret } from "../providers/connection-to-provider-config.ts";
-import type { TSkillGate } from "../skills/read-skill-gate.ts";
+import { type TSkillGate, ZSkillGate } from "../skills/read-skill-gate.ts";
 
 /** A file of the parent run's changeset, as a revision run reads it. */
 const ZParentFile = z.object({
@@ -36,8 +36,7 @@ const ZRunContext = z.object({
   mission: ZBrainDocRow.nullable().catch(null),
   agent_docs: z.array(ZBrainDocRow).catch([]),
   referenced_docs: z.array(ZReferencedDoc).catch([]),
-  /** No fallback: a gate that does not decode must not offer the tools it withholds. */
-  skill_gate: z.array(z.object({ name: z.string(), status: z.string(), tools: z.array(z.string()), reasons: z.array(z.string()) })),
+  skill_gate: ZSkillGate,
   run_settings: z.unknown(),
   parent: z
     .object({
@@ -155,7 +154,7 @@ export function decodeRunContext(raw: unknown): TRunInput | AppError {
     mission: context.mission,
     agentDocs: context.agent_docs,
     referencedDocs: context.referenced_docs,
-    skillGate: { unready: context.skill_gate.map((skill) => ({ ...skill, tools: skill.tools as TAgentTool[] })) },
+    skillGate: context.skill_gate,
     settings: settings.success ? settings.data : ZRunSettings.parse({}),
     parent: context.parent,
     handoffNote: context.handoff_note,

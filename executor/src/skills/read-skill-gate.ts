@@ -1,4 +1,6 @@
+import { AppError } from "@mission-control/shared/errors";
 import type { TAgentTool } from "@mission-control/shared/schemas";
+import { z } from "zod";
 import type { TDb } from "../db/executor-client.ts";
 import { readDbError } from "../db/read-db-error.ts";
 
@@ -9,31 +11,24 @@ export type TUnreadySkill = { name: string; status: string; tools: readonly TAge
 export type TSkillGate = { unready: readonly TUnreadySkill[] };
 
 /**
- * Reads the project's skills that unlock tools and their latest verdict (skills_mirror). A skill
- * never checked yet does not withhold its tools (the executor checks every skill when it starts,
- * before it claims runs); a skill whose verdict is needs_setup or blocked does.
+ * The shape read_skill_gate() answers (also in a run's context as `skill_gate`), decoded as a gate.
+ * No fallback: a gate that does not decode must not offer the tools it withholds.
+ */
+export const ZSkillGate = z
+  .array(z.object({ name: z.string(), status: z.string(), tools: z.array(z.string()), reasons: z.array(z.string()) }))
+  .transform((unready): TSkillGate => ({ unready: unready.map((skill) => ({ ...skill, tools: skill.tools as TAgentTool[] })) }));
+
+/**
+ * Reads the project's skills that unlock tools and are not ready (read_skill_gate: their latest
+ * verdict in skills_mirror is needs_setup or blocked). A skill never checked yet does not withhold
+ * its tools (the executor checks every skill when it starts, before it claims runs).
  */
 export async function readSkillGate(db: TDb, projectId: string): Promise<TSkillGate> {
-  const skills = await db.from("skills").select("id, name, tools").eq("project_id", projectId);
-  if (skills.error) throw readDbError(skills.error, "Could not read the project's skills", "database_unreachable");
-  const gating = skills.data.filter((skill) => skill.tools.length > 0);
-  if (gating.length === 0) return { unready: [] };
-  const mirror = await db
-    .from("skills_mirror")
-    .select("skill_id, status, reasons")
-    .in(
-      "skill_id",
-      gating.map((skill) => skill.id),
-    );
-  if (mirror.error) throw readDbError(mirror.error, "Could not read the project's skill checks", "database_unreachable");
-  const verdicts = new Map(mirror.data.map((row) => [row.skill_id, row]));
-  const unready: TUnreadySkill[] = [];
-  for (const skill of gating) {
-    const verdict = verdicts.get(skill.id);
-    if (!verdict || verdict.status === "ready") continue;
-    unready.push({ name: skill.name, status: verdict.status, tools: skill.tools as TAgentTool[], reasons: verdict.reasons });
-  }
-  return { unready };
+  const { data, error } = await db.rpc("read_skill_gate", { p_project_id: projectId });
+  if (error) throw readDbError(error, "Could not read the project's skill checks", "database_unreachable");
+  const gate = ZSkillGate.safeParse(data);
+  if (!gate.success) throw new AppError("internal", { message: `read_skill_gate answered an unexpected shape: ${gate.error.message}` });
+  return gate.data;
 }
 
 /**
